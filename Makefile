@@ -1,0 +1,34 @@
+# Two commands set up everything on a fresh machine:
+#   make demo   -> install, then run `voc analyze` on the shipped samples (writes voc-out/)
+#   make test   -> install, then run the test suite (what .ci/run calls)
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup demo test test-all bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip wheel
+	# torch first: 2.13.0 is the CPU build; a bare requirement would pull a multi-GB CUDA build
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/voc analyze fixtures/transcripts/ --events fixtures/events/web_events.csv --out voc-out/
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+test-all: $(STAMP)
+	$(BIN)/python -m pytest -q -m "slow or not slow"
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf voc-out .pytest_cache

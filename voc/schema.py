@@ -1,0 +1,120 @@
+"""The canonical tables of voc and their column types.
+
+contacts   one row per contact (ticket, chat, call, email)
+messages   one row per message or call turn
+rejects    one row per input record that could not be read, with the reason
+events     one row per behavioural event of a customer journey (see voc.journey)
+
+Every row keeps its provenance: ``source_file`` and ``source_record`` (e.g. "line 12",
+"record 3", "cue 4"), so any figure can be traced back to the export it came from.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import pandas as pd
+import pyarrow as pa
+
+CHANNELS = ("ticket", "chat", "call", "email")
+ROLES = ("customer", "agent", "bot", "system")
+
+TS = pa.timestamp("us", tz="UTC")
+
+CONTACTS = pa.schema([
+    ("contact_id", pa.string()),
+    ("channel", pa.string()),
+    ("customer_id", pa.string()),
+    ("email", pa.string()),
+    ("phone", pa.string()),
+    ("created_at", TS),
+    ("closed_at", TS),
+    ("status", pa.string()),
+    ("subject", pa.string()),
+    ("language", pa.string()),
+    ("n_messages", pa.int32()),
+    ("source_format", pa.string()),
+    ("source_file", pa.string()),
+    ("source_record", pa.string()),
+])
+
+MESSAGES = pa.schema([
+    ("contact_id", pa.string()),
+    ("seq", pa.int32()),
+    ("role", pa.string()),
+    ("speaker", pa.string()),
+    ("timestamp", TS),
+    ("text", pa.string()),
+    ("start_s", pa.float64()),
+    ("end_s", pa.float64()),
+    ("source_file", pa.string()),
+    ("source_record", pa.string()),
+])
+
+REJECTS = pa.schema([
+    ("file", pa.string()),
+    ("location", pa.string()),
+    ("level", pa.string()),  # file | contact | message | event
+    ("code", pa.string()),
+    ("reason", pa.string()),
+    ("fix", pa.string()),
+])
+
+# Columns the NLP stages add (present only when those stages ran).
+CONTACT_NLP_COLUMNS = {
+    "intent": pa.string(),
+    "intent_confidence": pa.float64(),
+    "sentiment": pa.string(),          # negative | neutral | positive
+    "sentiment_score": pa.float64(),   # -1 .. 1, customer side
+    "sentiment_start": pa.float64(),
+    "sentiment_end": pa.float64(),
+    "sentiment_min": pa.float64(),
+    "topic_id": pa.int32(),
+    "topic_label": pa.string(),
+}
+MESSAGE_NLP_COLUMNS = {
+    "sentiment": pa.string(),
+    "sentiment_score": pa.float64(),
+}
+
+
+def _frame(rows: Iterable[dict[str, Any]], schema: pa.Schema) -> pd.DataFrame:
+    rows = list(rows)
+    cols = {f.name: [r.get(f.name) for r in rows] for f in schema}
+    table = pa.Table.from_pydict(cols, schema=schema)
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def empty(schema: pa.Schema) -> pd.DataFrame:
+    return _frame([], schema)
+
+
+def contacts_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """Build a contacts table from dicts (missing keys become null; types are enforced)."""
+    return _frame(rows, CONTACTS)
+
+
+def messages_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    return _frame(rows, MESSAGES)
+
+
+def rejects_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    return _frame(rows, REJECTS)
+
+
+def customer_text(messages: pd.DataFrame, contacts: pd.DataFrame | None = None, *, max_chars: int = 2000) -> pd.Series:
+    """The customer's side of each contact as one text (subject first), indexed by contact_id.
+
+    Contacts with no customer message fall back to all their text, so every contact gets a text.
+    """
+    m = messages[["contact_id", "seq", "role", "text"]].sort_values(["contact_id", "seq"], kind="stable")
+    cust = m[m["role"] == "customer"]
+    joined = cust.groupby("contact_id", sort=False)["text"].agg(lambda s: " ".join(t for t in s if t))
+    all_text = m.groupby("contact_id", sort=False)["text"].agg(lambda s: " ".join(t for t in s if t))
+    out = all_text.copy()
+    out.loc[joined.index] = joined
+    out = out.where(out.str.len() > 0, all_text)
+    if contacts is not None:
+        subj = contacts.set_index("contact_id")["subject"].reindex(out.index).fillna("")
+        out = (subj.astype(str) + ". " + out.astype(str)).where(subj.astype(str).str.len() > 0, out)
+        out = out.reindex(contacts["contact_id"]).fillna("")
+    return out.astype(str).str.slice(0, max_chars)
