@@ -31,6 +31,9 @@ class IngestConfig(Section):
     speaker_roles: dict[str, str] = Field(default_factory=dict, description=(
         "Extra speaker label -> role (customer/agent/bot/system) for transcripts, e.g. {Rep: agent, Caller: customer}."))
     default_language: str = "en"
+    exclude: list[str] = Field(default_factory=lambda: ["README*", "*.md", "*.py", "*.pyc", "*.log", "Thumbs.db", "desktop.ini"], description=(
+        "File name patterns (fnmatch) that are not exports and are left out of a folder scan; a file named directly is always read."))
+    format: Optional[str] = Field(None, description="Force one reader for every file (see `voc.registry.readers`); default: detect per file from extension and content.")
 
 
 REDACT_ENTITIES = ("EMAIL", "PHONE", "CARD", "IBAN", "PERSON", "URL", "IP")
@@ -46,6 +49,10 @@ class RedactConfig(Section):
         "hash them (sha256 of the normalised value) or drop them."))
     batch_size: int = Field(256, gt=0)
     n_process: int = Field(1, ge=1)
+    default_region: str = Field("US", description=(
+        "Region (ISO 3166 alpha-2) for phone numbers written without a country code, in text and in the phone column."))
+    name_cues: bool = Field(True, description=(
+        "Also redact names the NER model misses after cues like 'my name is X', 'Name: X', 'this is X from ...', sign-offs."))
 
     @field_validator("entities")
     @classmethod
@@ -53,6 +60,27 @@ class RedactConfig(Section):
         bad = [e for e in v if e not in REDACT_ENTITIES]
         if bad:
             raise ValueError(f"unknown entities {bad}; known: {list(REDACT_ENTITIES)}")
+        return v
+
+    @field_validator("placeholder")
+    @classmethod
+    def _placeholder(cls, v: str) -> str:
+        try:
+            out = v.format(label="EMAIL")
+        except (KeyError, IndexError, ValueError) as e:
+            raise ValueError(f"placeholder {v!r} may only use the field {{label}} ({e})") from None
+        if not out.strip():
+            raise ValueError("placeholder must not be empty")
+        return v
+
+    @field_validator("default_region")
+    @classmethod
+    def _region(cls, v: str) -> str:
+        import phonenumbers
+
+        v = v.upper()
+        if v not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"unknown region {v!r}; use an ISO 3166 alpha-2 code such as US, GB, DE")
         return v
 
 
@@ -86,6 +114,9 @@ class TopicsConfig(Section):
     n_components: int = Field(5, ge=2)
     seed: int = 42
     reduce_outliers: bool = True
+    outlier_threshold: float = Field(0.0, ge=0, le=1, description=(
+        "Minimum cosine similarity to a topic's centroid for an outlier (when reducing outliers) or a contact "
+        "scored by a saved model to join that topic; below it the contact stays -1 'unassigned'."))
     nr_topics: Optional[int] = Field(None, description="Merge down to this many topics (None: keep what HDBSCAN finds).")
     time_bins: int = Field(10, ge=1)
     save_to: Optional[str] = Field(None, description="Where to save the fitted model; default <out>/topic_model.")
@@ -105,18 +136,63 @@ class JourneyConfig(Section):
     default_region: str = Field("US", description="Region for phone numbers written without a country code (E.164 normalisation).")
     min_support: float = Field(0.01, gt=0, le=1)
     max_pattern_length: int = Field(4, ge=1)
+    pattern_outcomes: Optional[list[str]] = Field(None, description=(
+        "Outcomes that patterns and outcome paths are measured against: names of journey.outcomes, 'contact', "
+        "'repeat_contact' or 'contact:intent=<intent>'. Default: every configured outcome, plus contact, "
+        "repeat_contact and each frequent intent when the timeline has contacts."))
+    max_path_steps: int = Field(20, ge=1, description="Steps shown in a path or variant string before it is cut with '... (+k more)'.")
+    max_variants: int = Field(10000, ge=1, description="Variants kept in variants.parquet; the rest are summed in one '(other variants)' row.")
+    duckdb_memory_limit: str = Field("2GB", description="DuckDB memory limit for sequence statistics (it spills to disk beyond).")
+    duckdb_threads: Optional[int] = Field(None, ge=1, description="DuckDB threads for sequence statistics; default: all cores.")
+    timezone: str = Field("UTC", description="Time zone of event timestamps written without an offset (IANA name, e.g. Europe/Rome).")
+    contact_stage: str = Field("support", description="Stage of contacts whose 'contact:<channel>' name matches no entry of stages.")
+    escalation_events: dict[str, list[str]] = Field(default_factory=lambda: {
+        "self_service": ["help_center*", "help_article*", "faq*", "kb_*", "*self_service*"],
+        "chat": ["chat_started", "chat_opened"],
+        "email": ["email_sent_to_support"],
+        "ticket": ["ticket_created", "ticket_opened", "contact_form_submitted"],
+        "call": ["call_started", "call_placed", "phone_call*"],
+    }, description="Escalation level -> event names/globs that are a touch at that level; contacts count at the level of their channel.")
+    escalation_window_days: float = Field(14, gt=0, description="Touches further apart than this start a new escalation episode.")
+    error_window_hours: float = Field(24, gt=0, description="Errors this long before a contact (and after the previous contact) count as error_before_contact.")
+    loop_min_repeats: int = Field(3, ge=2, description="A step occurring this many times within loop_window_hours is a loop.")
+    loop_window_hours: float = Field(24, gt=0)
+    loop_ignore: list[str] = Field(default_factory=lambda: ["page_view*", "*scroll*", "*impression*", "screen_view*"],
+                                   description="Steps never reported as loops (browsing repeats by nature).")
+    wait_after: Optional[list[str]] = Field(None, description=(
+        "Steps after which a gap > long_wait_hours is a long wait. None: every step for case-based logs, "
+        "and ['order_placed', 'order_shipped', '*_started', '*request*', '*submitted*', '*pending*'] for customer journeys (contacts are judged by how long they stay open)."))
+    negative_outcomes: list[str] = Field(default_factory=lambda: ["churn*", "cancel*", "lost*", "refund*"],
+                                         description="Outcomes (names or globs) that are bad ends: reaching one after a contact is abandonment.")
+    abandonment_days: Optional[float] = Field(None, gt=0, description="Days of observation needed after the last contact before judging abandonment; default repeat_window_days.")
+    friction_weights: dict[str, float] = Field(default_factory=lambda: {
+        "escalation": 0.6, "loop": 0.4, "error_before_contact": 0.7, "long_wait": 0.5,
+        "negative_end": 0.7, "abandonment_after_contact": 0.8,
+    }, description="Weight of each friction kind in the journey friction score (noisy-OR of weight x max severity, 0..100).")
+    gmail_normalisation: bool = Field(True, description="Match gmail.com/googlemail.com addresses ignoring dots and +tags (the same mailbox for Gmail).")
 
 
 class ReportConfig(Section):
     html: bool = True
     title: str = "Voice of the customer"
-    max_quotes: int = Field(3, ge=0)
+    max_quotes: int = Field(3, ge=0, description="Example customer quotes per finding (already redacted upstream).")
+    max_actions: int = Field(8, ge=1, description="Findings in the 'what to act on' list.")
+    min_contacts: int = Field(10, ge=1, description="Intents/channels with fewer contacts are not listed as findings (too noisy).")
+    top_n: int = Field(15, ge=1, description="Categories shown per chart (intents, steps); the rest are grouped as 'other'.")
+    steps_before_contact: int = Field(3, ge=1, le=6, description="Steps shown before a contact in the Sankey of paths to contact.")
+    max_rows: int = Field(25, ge=1, description="Rows shown per table (long tables are cut to keep the file small).")
 
 
 class EnrichConfig(Section):
     enabled: bool = False
     out: Optional[str] = None
-    window_days: int = Field(30, ge=1)
+    window_days: int = Field(30, ge=1, description=(
+        "Trait window: contacts_<N>d, repeat_contact_flag, sentiment_trend and friction_score look at the customer's "
+        "contacts in the N days up to their last contact."))
+    identifiers: Literal["drop", "hash"] = Field("drop", description=(
+        "Contact email/phone never go to CDP tables in clear: drop them, or add email_sha256/phone_sha256 "
+        "(sha256 of the lower-cased email / the phone digits) for matching in the CDP."))
+    jsonl: bool = Field(True, description="Also write the tables as hive-partitioned JSONL (date=YYYY-MM-DD/part-0.jsonl).")
 
 
 class SparkConfig(Section):

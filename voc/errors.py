@@ -64,6 +64,14 @@ class Errors:
                      "Add speaker labels, or map your labels under ingest.speaker_roles in the config.")
     E015 = ErrorSpec("E015", "{file} {location}: duplicate contact id '{contact_id}' (first seen in {first}).",
                      "Each ticket or conversation must have a unique id; the later copy was rejected.")
+    E016 = ErrorSpec("E016", "{file} {location}: line is not valid JSON ({detail}).",
+                     "Fix or remove this line of the JSON Lines export; the other lines were read.")
+    E017 = ErrorSpec("E017", "{file}: could not be read: {detail}.",
+                     "Check the file is readable (permissions, not a broken link) and re-run.")
+    E018 = ErrorSpec("E018", "{file} {location}: no JSON records found ({detail}).",
+                     "Expected a list of records or an object holding one (e.g. 'tickets', 'conversations', 'segments').")
+    E019 = ErrorSpec("E019", "{file}: the {reader} reader failed after {n} items: {detail}.",
+                     "An export shape voc does not handle yet (or a bug): the items before it were kept. Report it with the file's structure, not its content.")
     # ---- E1xx configuration ----------------------------------------------------------------
     E101 = ErrorSpec("E101", "Config file '{path}' could not be read: {detail}.",
                      "Check the path and that it is valid YAML.")
@@ -88,6 +96,13 @@ class Errors:
                      "Use a CSV with text,label columns, a CLINC150 JSON, or a TweetEval folder.")
     E207 = ErrorSpec("E207", "Intent taxonomy '{path}' is invalid: {detail}.",
                      "Each intent needs a name, a description and at least one example phrase.")
+    # topics (E230-E239)
+    E230 = ErrorSpec("E230", "Topic model '{path}' is not a voc topic model folder: {detail}.",
+                     "Point topics.model to a folder written by `voc analyze` (<out>/topic_model) or TopicModel.save, or remove topics.model to fit a new model.")
+    E231 = ErrorSpec("E231", "Topic model '{path}' was fitted on {fitted_dim}-dimensional embeddings ({fitted_model}); this run's embeddings have {dim} dimensions.",
+                     "Use the same embed.model as when the topic model was fitted, or remove topics.model to fit a new one.")
+    E232 = ErrorSpec("E232", "The topics step needs contact embeddings, but none were computed before it.",
+                     "Put 'embed' before 'topics' in the pipeline list of your config.")
     # ---- E3xx journeys ---------------------------------------------------------------------
     E301 = ErrorSpec("E301", "Event file '{file}' lacks the {role} column (looked for {candidates}); columns present: {present}.",
                      "Name it in the config under journey.columns.{role}, or pass --{role}-col.")
@@ -99,6 +114,21 @@ class Errors:
                      "Check the funnel in the config against the event names: {examples}.")
     E305 = ErrorSpec("E305", "Identity map '{file}' needs columns {needed}; found {present}.",
                      "Provide a CSV with customer_id and one of email, phone, or an id column.")
+    E306 = ErrorSpec("E306", "Event file '{file}' is not in a supported event format ({detail}).",
+                     "Event logs are read from .csv, .tsv, .parquet, .jsonl/.ndjson and .xes (each optionally .gz); convert the file or rename it with the right extension.")
+    E307 = ErrorSpec("E307", "No events could be read from {files} ({n_rejects} rows rejected).",
+                     "See journey_rejects.jsonl in the output folder for the reason of each row.")
+    E308 = ErrorSpec("E308", "Contacts table '{file}' lacks column(s) {missing}; columns present: {present}.",
+                     "Pass the output folder of `voc analyze` (its contacts table has contact_id, channel, created_at).")
+    E309 = ErrorSpec("E309", "{file} {location}: record could not be read: {detail}.",
+                     "Fix or remove this record in the source; the rest of the file was read.")
+    # E32x sequence statistics (voc.sequences)
+    E320 = ErrorSpec("E320", "The timeline given to sequence statistics lacks column(s) {missing}; columns present: {present}.",
+                     "Pass the timeline table of `voc journeys` or an event log with journey_id, ts and event (seq is optional: file order is used).")
+    E321 = ErrorSpec("E321", "{n} timeline row(s) have no journey_id, ts or event (or a ts that is not a timestamp) and were left out of the sequence statistics.",
+                     "Fix those rows in the event source; the other {kept} rows were used.")
+    E322 = ErrorSpec("E322", "Unknown sequence outcome '{outcome}'.",
+                     "Use 'contact', 'repeat_contact', 'contact:intent=<intent>' or an outcome defined under journey.outcomes ({available}).")
     # ---- E4xx outputs, reports, CDP --------------------------------------------------------
     E401 = ErrorSpec("E401", "Could not write dataset '{dataset}' to '{path}': {detail}.",
                      "Check the output folder is writable and the disk has space; the previous output was left intact.")
@@ -106,6 +136,14 @@ class Errors:
                      "Check the file exists and was written by voc; re-run the step that writes it.")
     E403 = ErrorSpec("E403", "Output format '{fmt}' is not supported.",
                      "Use parquet or csv.")
+    E404 = ErrorSpec("E404", "Folder '{path}' holds no contacts table (contacts.parquet or contacts.csv).",
+                     "Pass the --out folder of `voc analyze`; run `voc analyze` first if there is none.")
+    E405 = ErrorSpec("E405", "CDP folder '{path}' is not empty and was not written by `voc enrich` (no manifest.json).",
+                     "Pass an empty or new folder to --cdp, or the folder of an earlier `voc enrich` run; voc never overwrites other files.")
+    E406 = ErrorSpec("E406", "CDP folder '{path}' is damaged: {detail}.",
+                     "Restore it from a backup, or move it aside and run `voc enrich` again into a new folder (a full first run).")
+    E407 = ErrorSpec("E407", "Another `voc enrich` is writing to '{path}' right now (lock file {lock}).",
+                     "Wait for it to finish; runs into one CDP folder must not overlap. Delete the lock file only if no such run is alive.")
     # ---- E5xx engines ----------------------------------------------------------------------
     E501 = ErrorSpec("E501", "The Spark engine needs pyspark and Java: {detail}.",
                      "pip install 'voc[spark]' and make `java -version` work, or use --engine local.")

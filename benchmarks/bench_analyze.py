@@ -1,0 +1,118 @@
+"""Throughput of the whole `voc analyze` against the raw sentence encoder on the same texts.
+
+    .venv/bin/python benchmarks/bench_analyze.py [--n 2000] [--device cpu]
+
+Builds a ticket export of N contacts from Banking77 customer queries (../shared/data; falls back
+to the shipped fixtures, replicated), then measures, each in a fresh child process:
+  1. raw encoder: SentenceTransformer.encode on the contacts' customer-side texts (same model,
+     batch size and device as the pipeline);
+  2. the whole `voc analyze` (redact, embed, intent, sentiment, topics, writing outputs), with the
+     embedding cache off so nothing is reused.
+Prints texts/s, contacts/s, their ratio (aim: >= 0.8) and peak RSS of each.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("VOC_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+CHILD_ENCODER = r"""
+import json, resource, sys, time
+import pandas as pd
+from voc.config import EmbedConfig
+from voc.nlp.embed import Embedder
+from voc.schema import customer_text
+from voc.ingest import iter_records, to_frames
+from voc.ingest.base import Record
+from voc.config import IngestConfig
+from pathlib import Path
+inp, device, bs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+recs = [r for r in iter_records(Path(inp), IngestConfig()) if isinstance(r, Record)]
+contacts, messages = to_frames(recs)
+texts = customer_text(messages, contacts).tolist()
+emb = Embedder(EmbedConfig(cache_dir="none", device=device, batch_size=bs))
+model = emb.model_
+model.encode(texts[:64], batch_size=bs)          # warm-up, as the pipeline's model load is not timed either
+t = time.perf_counter()
+model.encode(texts, batch_size=bs, convert_to_numpy=True, normalize_embeddings=True)
+dt = time.perf_counter() - t
+print(json.dumps({"n": len(texts), "seconds": dt, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+CHILD_PIPELINE = r"""
+import json, resource, sys, time
+from voc import config as cfg
+from voc.pipeline.analyze import analyze
+inp, out, device, bs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+conf = cfg.load(None, {"embed.cache_dir": "none", "embed.device": device, "embed.batch_size": bs,
+                       "report.html": False})
+t = time.perf_counter()
+res = analyze(inp, out, conf)
+dt = time.perf_counter() - t
+print(json.dumps({"n": len(res.contacts), "seconds": dt, "timings": res.run["timings_s"],
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def make_input(n: int, folder: Path) -> str:
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(0)
+    b77 = SHARED / "banking77" / "train.csv"
+    if b77.exists():
+        with open(b77, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        source = "Banking77 train.csv"
+        texts = [r["text"] for r in rows]
+    else:
+        texts = ["I was charged twice for my order, please refund me.", "My parcel never arrived.",
+                 "I cannot log in to my account since yesterday.", "Please cancel my subscription."]
+        source = "built-in sentences"
+    with open(folder / "tickets.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "subject", "description", "requester_email", "status", "created_at"])
+        for i in range(n):
+            t = texts[rng.randrange(len(texts))]
+            w.writerow([i + 1, "", t, f"user{i % 997}@example.com", "open", f"2026-0{1 + i % 9}-1{i % 9}T10:00:00Z"])
+    return source
+
+
+def child(code: str, *args: str) -> dict:
+    r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.stderr.write(r.stderr)
+        raise SystemExit(f"child failed ({r.returncode})")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--batch-size", type=int, default=64)
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        inp = Path(tmp) / "in"
+        source = make_input(a.n, inp)
+        enc = child(CHILD_ENCODER, str(inp), a.device, str(a.batch_size))
+        pipe = child(CHILD_PIPELINE, str(inp), str(Path(tmp) / "out"), a.device, str(a.batch_size))
+    enc_rate = enc["n"] / enc["seconds"]
+    pipe_rate = pipe["n"] / pipe["seconds"]
+    print(f"input: {a.n} tickets from {source}; device={a.device}; cores={os.cpu_count()}")
+    print(f"raw encoder      : {enc_rate:8.1f} texts/s     ({enc['seconds']:.1f} s)  peak RSS {enc['peak_rss_mb']:.0f} MB")
+    print(f"voc analyze      : {pipe_rate:8.1f} contacts/s  ({pipe['seconds']:.1f} s)  peak RSS {pipe['peak_rss_mb']:.0f} MB")
+    print(f"ratio            : {pipe_rate / enc_rate:.2f}x of the raw encoder (aim >= 0.80)")
+    print("pipeline stages  : " + ", ".join(f"{k} {v:.1f}s" for k, v in pipe["timings"].items()))
+
+
+if __name__ == "__main__":
+    main()

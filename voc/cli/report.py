@@ -1,0 +1,39 @@
+"""`voc report OUT_DIR`: write report.html from an output folder and print the summary."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from voc import config as cfg
+from voc.cli import app
+from voc.cli.common import handle_errors
+
+
+@app.command("report")
+@handle_errors
+def report_cmd(
+    out_dir: Path = typer.Argument(..., help="An output folder of `voc analyze` / `voc journeys`."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write the HTML (default OUT_DIR/report.html)."),
+    config_path: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML (uses its `report` section)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout instead of a table."),
+    no_html: bool = typer.Option(False, "--no-html", help="Only print the summary; do not write the HTML."),
+) -> None:
+    """Write one self-contained report.html (opens offline) from the tables in OUT_DIR, and print the summary."""
+    from rich.console import Console
+
+    from voc.report import summary_dict, summary_table, write_report
+
+    conf = cfg.load(config_path)
+    path = None if no_html else write_report(out_dir, conf.report, path=out)
+    if as_json:
+        d = summary_dict(out_dir)
+        d["report"] = str(path) if path else None
+        typer.echo(json.dumps(d, indent=2, default=str))
+        return
+    console = Console()
+    console.print(summary_table(out_dir))
+    if path is not None:
+        console.print(f"report: {path}")

@@ -1,0 +1,15 @@
+"""The short summary printed at the end of a run."""
+from __future__ import annotations
+
+from rich.console import Console
+
+from voc.pipeline.run import RunResult
+
+
+def print_summary(result: RunResult) -> None:
+    from voc.report import summary_table
+
+    out = Console()
+    out.print(summary_table(result.out_dir))
+    if result.report is not None:
+        out.print(f"report: {result.report}")

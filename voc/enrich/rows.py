@@ -1,0 +1,184 @@
+"""Per-contact CDP rows from an output folder, and the content hash that decides what changed.
+
+The hash covers every published field except ``updated_at`` and ``content_hash`` itself, with
+floats rounded to 6 decimals (the published precision), so a re-run on the same inputs gives
+the same hash and a re-run with one changed intent gives a new one for that contact only."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from voc import datasets
+from voc.errors import Errors, VocError
+
+TS = pa.timestamp("us", tz="UTC")
+FLOAT_DECIMALS = 6
+
+CONTACT_FIELDS = pa.schema([
+    ("contact_id", pa.string()),
+    ("customer_id", pa.string()),
+    ("channel", pa.string()),
+    ("created_at", TS),
+    ("intent", pa.string()),
+    ("intent_confidence", pa.float64()),
+    ("sentiment", pa.string()),
+    ("sentiment_score", pa.float64()),
+    ("topic_id", pa.int32()),
+    ("topic_label", pa.string()),
+    ("is_repeat", pa.bool_()),
+    ("friction_score", pa.float64()),
+])
+HASHED_ID_FIELDS = pa.schema([("email_sha256", pa.string()), ("phone_sha256", pa.string())])
+META_FIELDS = pa.schema([("content_hash", pa.string()), ("updated_at", TS)])
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def contact_schema(identifiers: str) -> pa.Schema:
+    fields = list(CONTACT_FIELDS)
+    if identifiers == "hash":
+        fields += list(HASHED_ID_FIELDS)
+    return pa.schema(fields + list(META_FIELDS))
+
+
+def _read(out_dir: Path, name: str, columns: list[str]) -> Optional[pd.DataFrame]:
+    p = datasets.find_table(out_dir, name)
+    if p is None:
+        return None
+    df = datasets.read_table(p, dataset=name)
+    return df[[c for c in columns if c in df.columns]]
+
+
+def to_bool(s: pd.Series) -> pd.Series:
+    """Booleans from parquet (bool) or csv ('True'/'False'/1/0/blank) as pandas 'boolean'."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.astype("boolean")
+    mapping = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}
+    return s.astype("object").map(
+        lambda v: None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else mapping.get(str(v).strip().lower())
+    ).astype("boolean")
+
+
+def sha256_identifier(values: pd.Series, kind: str) -> pd.Series:
+    """sha256 of a normalised email (trimmed, lower case) or phone (digits, leading '+' kept);
+    values that already are a sha256 hex digest (redact.identifiers=hash) pass through."""
+    def one(v: object) -> Optional[str]:
+        if v is None or (isinstance(v, float) and v != v):
+            return None
+        s = str(v).strip()
+        if not s:
+            return None
+        if _HEX64.match(s.lower()):
+            return s.lower()
+        if kind == "email":
+            norm = s.lower()
+        else:
+            norm = ("+" if s.startswith("+") else "") + re.sub(r"\D", "", s)
+            if len(norm.lstrip("+")) < 5:
+                return None
+        return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+    return values.map(one).astype("object")
+
+
+def contact_rows(out_dir: str | Path, identifiers: str = "drop") -> pd.DataFrame:
+    """One row per contact with the CDP fields (no content_hash / updated_at yet), sorted by contact_id.
+
+    customer_id is filled from identity resolution (identity table) and repeat_contacts when the
+    contact itself had none; is_repeat comes from repeat_contacts, friction_score is the highest
+    friction severity recorded against the contact (0 when the friction table exists and has none)."""
+    out_dir = Path(out_dir)
+    wanted = [f.name for f in CONTACT_FIELDS if f.name not in ("is_repeat", "friction_score")]
+    if identifiers == "hash":
+        wanted += ["email", "phone"]
+    c = _read(out_dir, "contacts", wanted)
+    if c is None:
+        raise VocError(Errors.E404, path=str(out_dir))
+    df = pd.DataFrame({"contact_id": c["contact_id"].astype("object")})
+    for f in CONTACT_FIELDS:
+        if f.name in ("contact_id", "is_repeat", "friction_score"):
+            continue
+        df[f.name] = c[f.name] if f.name in c.columns else None
+    df = df[df["contact_id"].notna()]
+
+    ident = _read(out_dir, "identity", ["contact_id", "customer_id"])
+    rep = _read(out_dir, "repeat_contacts", ["contact_id", "customer_id", "is_repeat"])
+    for t in (ident, rep):
+        if t is not None and "customer_id" in t.columns:
+            m = t.dropna(subset=["customer_id"]).drop_duplicates("contact_id").set_index("contact_id")["customer_id"]
+            df["customer_id"] = df["customer_id"].where(df["customer_id"].notna(), df["contact_id"].map(m))
+    if rep is not None and "is_repeat" in rep.columns:
+        df["is_repeat"] = df["contact_id"].map(rep.drop_duplicates("contact_id").set_index("contact_id")["is_repeat"])
+    else:
+        df["is_repeat"] = None
+    fr = _read(out_dir, "friction", ["contact_id", "severity"])
+    if fr is not None and "contact_id" in fr.columns:
+        sev = pd.to_numeric(fr.get("severity", pd.Series(1.0, index=fr.index)), errors="coerce").fillna(1.0)
+        by_contact = sev.groupby(fr["contact_id"].astype(str)).max()
+        df["friction_score"] = df["contact_id"].astype(str).map(by_contact).fillna(0.0)
+    else:
+        df["friction_score"] = np.nan
+    if identifiers == "hash":
+        df["email_sha256"] = sha256_identifier(c.loc[df.index, "email"], "email") if "email" in c.columns else None
+        df["phone_sha256"] = sha256_identifier(c.loc[df.index, "phone"], "phone") if "phone" in c.columns else None
+    df = df.drop_duplicates("contact_id", keep="last")
+    return normalise_contacts(df, identifiers)
+
+
+def conform(df: pd.DataFrame, schema: pa.Schema) -> pd.DataFrame:
+    """Coerce ``df`` to the published column types of ``schema`` (missing columns become null;
+    ``content_hash``/``updated_at`` are left out when absent), so rows built from an output
+    folder and rows read back from the store compare and hash the same."""
+    out = pd.DataFrame(index=df.index)
+    for f in schema:
+        if f.name in ("content_hash", "updated_at") and f.name not in df.columns:
+            continue
+        v = df[f.name] if f.name in df.columns else pd.Series([None] * len(df), index=df.index, dtype="object")
+        if pa.types.is_timestamp(f.type):
+            out[f.name] = pd.to_datetime(v, utc=True, errors="coerce", format="mixed").astype("datetime64[us, UTC]")
+        elif pa.types.is_floating(f.type):
+            out[f.name] = pd.to_numeric(v, errors="coerce").astype("float64").round(FLOAT_DECIMALS)
+        elif pa.types.is_integer(f.type):
+            out[f.name] = pd.to_numeric(v, errors="coerce").astype("Int32")
+        elif pa.types.is_boolean(f.type):
+            out[f.name] = to_bool(v)
+        else:
+            o = v.astype("object")
+            out[f.name] = o.where(v.notna(), None).map(lambda x: None if x is None else str(x)).astype("object")
+    return out
+
+
+def empty(schema: pa.Schema) -> pd.DataFrame:
+    return conform(pd.DataFrame({f.name: pd.Series([], dtype="object") for f in schema}), schema)
+
+
+def normalise_contacts(df: pd.DataFrame, identifiers: str) -> pd.DataFrame:
+    out = conform(df, contact_schema(identifiers))
+    return out.sort_values("contact_id", kind="stable").reset_index(drop=True)
+
+
+def _canon(s: pd.Series) -> pd.Series:
+    """A stable text form of a column for hashing (null -> a marker no value can take)."""
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        txt = s.dt.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    elif pd.api.types.is_float_dtype(s.dtype):
+        txt = s.map(lambda x: repr(round(float(x), FLOAT_DECIMALS)) if x == x else None)
+    else:
+        txt = s.astype("object").map(lambda x: None if x is None or x is pd.NA else str(x))
+    return txt.astype("object").where(s.notna(), "\x00")
+
+
+def content_hash(df: pd.DataFrame, fields: list[str]) -> pd.Series:
+    """blake2b-128 hex digest per row over ``fields`` (in that order)."""
+    if df.empty:
+        return pd.Series([], dtype="object", index=df.index)
+    joined = _canon(df[fields[0]]).astype(str)
+    for f in fields[1:]:
+        joined = joined + "\x1f" + _canon(df[f]).astype(str)
+    return pd.Series([hashlib.blake2b(t.encode("utf-8"), digest_size=16).hexdigest() for t in joined],
+                     index=df.index, dtype="object")

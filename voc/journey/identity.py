@@ -1,0 +1,215 @@
+"""Identity resolution: link each contact to a customer.
+
+Methods, in order of trust (the first that links wins; ``matched_by`` says which):
+  identity_map  the contact's own id (e.g. a help-desk requester id) is listed in the identity map's
+                id columns -> that row's customer_id
+  customer_id   the contact carries a customer id
+  email         its normalised email is known: from the identity map, or from another contact that
+                carries both a customer id and this email
+  phone         the same with its phone number in E.164
+An email or phone linked to two different customers is ambiguous and never used (counted in the stats).
+
+Email normalisation: trimmed, lower-cased, ``mailto:`` and display names removed. With
+``gmail_normalisation`` (default on), gmail.com/googlemail.com addresses also ignore dots and a
+``+tag`` in the local part, because Gmail delivers those to the same mailbox; other providers'
+plus/dot rules differ, so they are left alone (a false merge of two customers is worse than a miss).
+Hashed identifiers (``redact.identifiers: hash``, sha256 hex of the normalised value) match too.
+Phones are parsed with phonenumbers in ``default_region`` when written without a country code.
+
+Unmatched contacts are kept: their customer_id is null and they form a journey of their own,
+``unmatched:<contact_id>``.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import phonenumbers
+
+from voc.config import JourneyConfig
+from voc.errors import Errors, VocError
+
+METHODS = ("identity_map", "customer_id", "email", "phone")
+_EMAIL = re.compile(r"[^\s<>\"',;]+@[^\s<>\"',;]+\.[^\s<>\"',;]+")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+UNMATCHED_PREFIX = "unmatched:"
+
+
+def normalise_email(value: object, *, gmail: bool = True) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return None
+    s = str(value).strip().lower()
+    if s.startswith("mailto:"):
+        s = s[7:]
+    if _HEX64.match(s):
+        return s                       # already a hash: compare as is
+    m = _EMAIL.search(s)
+    if not m:
+        return None
+    s = m.group(0).strip(".")
+    local, _, domain = s.rpartition("@")
+    if gmail and domain in ("gmail.com", "googlemail.com"):
+        local = local.split("+", 1)[0].replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}" if local else None
+
+
+@lru_cache(maxsize=65536)
+def _e164(raw: str, region: str) -> str | None:
+    try:
+        num = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(num):
+        return None
+    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_phone(value: object, *, region: str = "US") -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return None
+    s = str(value).strip()
+    if not s:
+        return None
+    if _HEX64.match(s.lower()):
+        return s.lower()
+    if s.startswith("00"):
+        s = "+" + s[2:]
+    return _e164(s, region.upper())
+
+
+def _sha(v: str) -> str:
+    return hashlib.sha256(v.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class IdentityResult:
+    identity: pd.DataFrame                # contact_id, customer_id, matched_by
+    stats: dict = field(default_factory=dict)
+
+
+def read_identity_map(path: str | Path) -> pd.DataFrame:
+    """An identity-map CSV: customer_id plus any of email, phone and other id columns (E305)."""
+    path = Path(path)
+    if not path.exists():
+        raise VocError(Errors.E001, path=str(path))
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise VocError(Errors.E305, file=str(path), needed="customer_id + (email | phone | an id column)",
+                       present=f"unreadable file: {str(e).splitlines()[0]}") from None
+    df.columns = [c.strip() for c in df.columns]
+    if "customer_id" not in df.columns or len(df.columns) < 2:
+        raise VocError(Errors.E305, file=str(path), needed="customer_id + (email | phone | an id column)",
+                       present=", ".join(df.columns) or "(none)")
+    return df
+
+
+def _text(s: pd.Series) -> pd.Series:
+    t = s.astype("str").str.strip()
+    t = t.where(t != "")
+    return t.astype(object).where(t.notna(), None)
+
+
+class _Links:
+    """key -> customer_id, remembering keys claimed by two different customers (ambiguous)."""
+
+    def __init__(self) -> None:
+        self.map: dict[str, str] = {}
+        self.ambiguous: set[str] = set()
+
+    def add(self, key: str | None, cid: str | None) -> None:
+        if not key or not cid or key in self.ambiguous:
+            return
+        prev = self.map.get(key)
+        if prev is None:
+            self.map[key] = cid
+        elif prev != cid:
+            self.ambiguous.add(key)
+            del self.map[key]
+
+    def get(self, key: str | None) -> str | None:
+        return self.map.get(key) if key else None
+
+
+def resolve(contacts: pd.DataFrame, config: JourneyConfig, identity_map: pd.DataFrame | None = None) -> IdentityResult:
+    """Link every contact to a customer (see the module doc). One output row per contact, in input order."""
+    n = len(contacts)
+    get = lambda c: _text(contacts[c]) if c in contacts.columns else pd.Series([None] * n, dtype=object)  # noqa: E731
+    cids, emails_raw, phones_raw = get("customer_id"), get("email"), get("phone")
+    gmail, region = config.gmail_normalisation, config.default_region
+    emails = [normalise_email(v, gmail=gmail) for v in emails_raw]
+    phones = [normalise_phone(v, region=region) for v in phones_raw]
+    cids = [v if isinstance(v, str) else None for v in cids]
+
+    email_links, phone_links, id_links = _Links(), _Links(), _Links()
+    if identity_map is not None and len(identity_map):
+        im = identity_map.copy()
+        im_cid = _text(im["customer_id"])
+        for col in im.columns:
+            if col == "customer_id":
+                continue
+            vals = _text(im[col])
+            low = col.lower()
+            for v, cid in zip(vals, im_cid):
+                if not isinstance(v, str) or not isinstance(cid, str):
+                    continue
+                if "email" in low or "mail" == low:
+                    e = normalise_email(v, gmail=gmail)
+                    plain = str(v).strip().lower()
+                    for key in {e, _sha(e) if e else None, _sha(plain)}:
+                        email_links.add(key, cid)
+                elif "phone" in low or "mobile" in low or "msisdn" in low:
+                    p = normalise_phone(v, region=region)
+                    for key in {p, _sha(p) if p else None}:
+                        phone_links.add(key, cid)
+                else:
+                    id_links.add(v, cid)
+    # links learned from contacts that carry a customer id
+    for cid, e, p in zip(cids, emails, phones):
+        if cid is not None:
+            email_links.add(e, cid)
+            email_links.add(_sha(e) if e and not _HEX64.match(e) else None, cid)
+            phone_links.add(p, cid)
+
+    map_customers: set[str] = set()
+    if identity_map is not None and len(identity_map):
+        map_customers = set(_text(identity_map["customer_id"]).dropna())
+    out_cid: list[str | None] = []
+    method: list[str | None] = []
+    for cid, e, p in zip(cids, emails, phones):
+        if cid is not None and cid not in map_customers and id_links.get(cid):
+            out_cid.append(id_links.get(cid)); method.append("identity_map")
+        elif cid is not None:
+            out_cid.append(cid); method.append("customer_id")
+        elif email_links.get(e):
+            out_cid.append(email_links.get(e)); method.append("email")
+        elif phone_links.get(p):
+            out_cid.append(phone_links.get(p)); method.append("phone")
+        else:
+            out_cid.append(None); method.append(None)
+    ident = pd.DataFrame({
+        "contact_id": _text(contacts["contact_id"]).to_numpy(dtype=object),
+        "customer_id": pd.Series(out_cid, dtype=object).to_numpy(),
+        "matched_by": pd.Series(method, dtype=object).to_numpy(),
+    })
+    by = {m: int((ident["matched_by"] == m).sum()) for m in METHODS}
+    matched = int(ident["customer_id"].notna().sum())
+    stats = {
+        "contacts": n, "matched": matched, "unmatched": n - matched,
+        "match_rate": round(matched / n, 4) if n else None,
+        "matched_by": by,
+        "match_rate_by_method": {m: (round(c / n, 4) if n else None) for m, c in by.items()},
+        "ambiguous_emails": len(email_links.ambiguous), "ambiguous_phones": len(phone_links.ambiguous),
+        "unmatched_contact_ids": ident.loc[ident["customer_id"].isna(), "contact_id"].head(20).tolist(),
+    }
+    return IdentityResult(ident, stats)
+
+
+def journey_key(customer_id: pd.Series, contact_id: pd.Series) -> pd.Series:
+    """customer_id, or 'unmatched:<contact_id>' for contacts with no customer."""
+    return customer_id.astype(object).where(customer_id.notna(), UNMATCHED_PREFIX + contact_id.astype(str))

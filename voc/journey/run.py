@@ -1,0 +1,135 @@
+"""`run_journeys`: event logs (+ the contacts of `voc analyze`) -> the journey tables of contracts.md.
+
+Pure computations on one DuckDB connection (metric definitions in voc/journey/sql and in
+voc.sequences), pandas only at the edges, every table written atomically through voc.datasets."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import pandas as pd
+
+from voc import datasets
+from voc.config import JourneyConfig
+from voc.errors import Errors, VocError
+from voc.journey import sqlrun
+from voc.journey.events import EventLog, read_events
+from voc.journey.friction import compute_friction
+from voc.journey.identity import IdentityResult, read_identity_map, resolve
+from voc.journey.merge import customer_table, journey_table, merge_features
+from voc.journey.repeat import compute_repeats
+from voc.journey.timeline import build_timeline, timeline_frame
+from voc.sequences import compute_all, journey_features
+
+CONTACT_REQUIRED = ("contact_id", "created_at")
+IDENTITY_COLUMNS = ["contact_id", "customer_id", "matched_by"]
+
+
+@dataclass
+class JourneyResult:
+    tables: dict[str, pd.DataFrame]
+    counts: dict[str, Any]
+    timings: dict[str, float]
+    paths: dict[str, Path] = field(default_factory=dict)
+    rejects: list[dict] = field(default_factory=list)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+
+def check_contacts(contacts: pd.DataFrame, source: str = "contacts") -> None:
+    missing = [c for c in CONTACT_REQUIRED if c not in contacts.columns]
+    if missing:
+        raise VocError(Errors.E308, file=source, missing=", ".join(missing), present=", ".join(map(str, contacts.columns)))
+
+
+def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConfig,
+            embeddings: pd.DataFrame | None = None) -> JourneyResult:
+    """Every journey table from an event log and (optionally) contacts; nothing is written."""
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        timings[name] = round(now - t, 3)
+        t = now
+
+    if contacts is not None:
+        check_contacts(contacts)
+    imap = read_identity_map(config.identity_map) if config.identity_map else None
+    if contacts is not None and len(contacts):
+        ident = resolve(contacts, config, imap)
+    else:
+        ident = IdentityResult(pd.DataFrame({c: pd.Series([], dtype=object) for c in IDENTITY_COLUMNS}),
+                               {"contacts": 0, "matched": 0, "unmatched": 0, "match_rate": None})
+    lap("identity_s")
+    con = sqlrun.connect()
+    try:
+        build_timeline(con, events.events, contacts, ident.identity, config, case_based=events.case_based)
+        timeline = timeline_frame(con)
+        data_end_s = con.sql("SELECT MAX(ts_s) FROM tl").fetchall()[0][0] or 0.0
+        lap("timeline_s")
+        rc, summary = compute_repeats(con, config, embeddings, data_end_s=data_end_s)
+        lap("repeat_s")
+        fr = compute_friction(con, config, data_end_s=data_end_s)
+        lap("friction_s")
+        jn = journey_table(con)
+        customers = customer_table(con)
+        lap("merge_s")
+    finally:
+        con.close()
+    seq_input = timeline
+    seq_tables = compute_all(seq_input, config)
+    features = journey_features(seq_input, config)
+    lap("sequences_s")
+    journeys = merge_features(jn, features)
+    lap("features_merge_s")
+    tables = {"timeline": timeline, "identity": ident.identity, "repeat_contacts": rc, "repeat_summary": summary,
+              "friction": fr, "journeys": journeys, "customers": customers, **seq_tables}
+    counts = {
+        **events.counts,
+        "event_files": events.files,
+        "case_based": events.case_based,
+        "journeys": int(len(journeys)),
+        "customers": int(len(customers)),
+        "timeline_rows": int(len(timeline)),
+        "contacts": ident.stats.get("contacts", 0),
+        "contacts_matched": ident.stats.get("matched", 0),
+        "contacts_unmatched": ident.stats.get("unmatched", 0),
+        "match_rate": ident.stats.get("match_rate"),
+        "identity": ident.stats,
+        "repeat_contacts": int(rc["is_repeat"].fillna(False).astype(bool).sum()) if len(rc) else 0,
+        "frictions": {k: int(v) for k, v in fr["kind"].value_counts().items()} if len(fr) else {},
+    }
+    return JourneyResult(tables, counts, timings, rejects=[r.as_dict() for r in events.rejects])
+
+
+def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, config: JourneyConfig, out_dir: Path,
+                 fmt: str = "parquet", embeddings: pd.DataFrame | None = None) -> JourneyResult:
+    """Read the event logs, join the contacts, compute and write every journey table into ``out_dir``
+    (timeline, identity, repeat_contacts, repeat_summary, friction, journeys, customers, the sequence
+    tables, journey_rejects.jsonl and journey_run.json)."""
+    datasets.table_path(out_dir, "timeline", fmt)          # E403 before any work
+    t0 = time.perf_counter()
+    log = read_events(list(events_paths), config)
+    read_s = round(time.perf_counter() - t0, 3)
+    if not len(log.events) and (contacts is None or not len(contacts)):
+        raise VocError(Errors.E307, files=", ".join(str(p) for p in events_paths) or "(no event files)",
+                       n_rejects=len(log.rejects))
+    result = compute(log, contacts, config, embeddings)
+    result.timings = {"read_events_s": read_s, **result.timings}
+    out_dir = Path(out_dir)
+    t = time.perf_counter()
+    for name, df in result.tables.items():
+        result.paths[name] = datasets.write_table(df, datasets.table_path(out_dir, name, fmt), dataset=name, fmt=fmt)
+    result.paths["journey_rejects"] = datasets.write_jsonl(result.rejects, out_dir / "journey_rejects.jsonl",
+                                                           dataset="journey_rejects")
+    result.timings["write_s"] = round(time.perf_counter() - t, 3)
+    result.timings["total_s"] = round(time.perf_counter() - t0, 3)
+    run_info = {"counts": result.counts, "timings": result.timings, "config": config.model_dump(mode="json"),
+                "outputs": {k: str(v) for k, v in result.paths.items()}}
+    result.paths["journey_run"] = datasets.write_json(run_info, out_dir / "journey_run.json", dataset="journey_run")
+    return result

@@ -1,0 +1,62 @@
+-- One row per journey: size, time span, contact (text) features, repeat contacts and friction.
+-- Path, step and outcome features come from voc.sequences.journey_features (merged in Python).
+-- DuckDB-specific: string_agg(DISTINCT ...) for channels; on Spark:
+--   concat_ws(',', array_sort(collect_set(channel))).
+WITH base AS (
+    SELECT journey_id,
+           MIN(ts) AS start_ts, MAX(ts) AS end_ts,
+           SUM(CASE WHEN kind = 'event' THEN 1 ELSE 0 END) AS n_events,
+           SUM(CASE WHEN kind = 'contact' THEN 1 ELSE 0 END) AS n_contacts,
+           AVG(CASE WHEN kind = 'contact' THEN sentiment_score END) AS mean_sentiment,
+           MIN(CASE WHEN kind = 'contact' THEN sentiment_score END) AS min_sentiment,
+           MIN(CASE WHEN kind = 'contact' THEN ts END) AS first_contact_at,
+           string_agg(DISTINCT channel, ',' ORDER BY channel) AS channels
+    FROM tl
+    GROUP BY journey_id
+),
+cust AS (   -- the journey's customer: the first one seen (a case may change hands)
+    SELECT journey_id, customer_id,
+           ROW_NUMBER() OVER (PARTITION BY journey_id ORDER BY seq) AS rn
+    FROM tl
+    WHERE customer_id IS NOT NULL
+),
+intents AS (
+    SELECT journey_id, intent,
+           ROW_NUMBER() OVER (PARTITION BY journey_id ORDER BY seq) AS rn_first,
+           ROW_NUMBER() OVER (PARTITION BY journey_id ORDER BY seq DESC) AS rn_last
+    FROM tl
+    WHERE kind = 'contact' AND intent IS NOT NULL
+),
+topics AS (
+    SELECT journey_id, topic_label,
+           ROW_NUMBER() OVER (PARTITION BY journey_id ORDER BY COUNT(*) DESC, MIN(seq)) AS rn
+    FROM tl
+    WHERE kind = 'contact' AND topic_label IS NOT NULL
+    GROUP BY journey_id, topic_label
+),
+repeats AS (
+    SELECT t.journey_id,
+           SUM(CASE WHEN rc.is_repeat THEN 1 ELSE 0 END) AS n_repeat_contacts,
+           SUM(CASE WHEN rc.same_issue THEN 1 ELSE 0 END) AS n_same_issue_repeats
+    FROM tl t
+    JOIN rc ON rc.contact_id = t.contact_id
+    WHERE t.kind = 'contact'
+    GROUP BY t.journey_id
+)
+SELECT b.journey_id, cu.customer_id, b.start_ts AS "start", b.end_ts AS "end",
+       b.n_events, b.n_contacts,
+       COALESCE(r.n_repeat_contacts, 0) AS n_repeat_contacts,
+       COALESCE(r.n_same_issue_repeats, 0) AS n_same_issue_repeats,
+       fi.intent AS first_intent, li.intent AS last_intent,
+       b.mean_sentiment, b.min_sentiment, tp.topic_label AS top_topic, b.channels, b.first_contact_at,
+       COALESCE(fs.friction_score, 0.0) AS friction_score,
+       COALESCE(fs.friction_kinds, '') AS friction_kinds,
+       COALESCE(fs.n_frictions, 0) AS n_frictions
+FROM base b
+LEFT JOIN cust cu ON cu.journey_id = b.journey_id AND cu.rn = 1
+LEFT JOIN intents fi ON fi.journey_id = b.journey_id AND fi.rn_first = 1
+LEFT JOIN intents li ON li.journey_id = b.journey_id AND li.rn_last = 1
+LEFT JOIN topics tp ON tp.journey_id = b.journey_id AND tp.rn = 1
+LEFT JOIN repeats r ON r.journey_id = b.journey_id
+LEFT JOIN fs ON fs.journey_id = b.journey_id
+ORDER BY b.journey_id

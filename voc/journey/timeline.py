@@ -1,0 +1,109 @@
+"""Unified timeline: behavioural events and support contacts of each journey in one ordered table.
+
+A contact appears as the step ``contact:<channel>`` carrying its channel, intent, sentiment and
+topic. Rows are ordered by (journey_id, ts, seq): ``seq`` is a stable 1-based position that breaks
+timestamp ties (events before contacts at the same instant, then input order). Stages come from
+config.stages (event name or glob -> stage); contacts get config.contact_stage ('support')
+unless a stage pattern names them (e.g. ``contact:*``)."""
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from voc.config import JourneyConfig
+from voc.journey import sqlrun
+from voc.journey.catalog import build_catalog, build_outcome_map
+from voc.journey.identity import journey_key
+
+TIMELINE_COLUMNS = ["journey_id", "customer_id", "ts", "seq", "kind", "event", "channel", "contact_id",
+                    "intent", "sentiment", "topic_label", "stage"]
+EXTRA_COLUMNS = ["sentiment_score", "properties"]
+
+_EV = pa.schema([("journey_id", pa.string()), ("customer_id", pa.string()), ("ts", pa.timestamp("us", tz="UTC")),
+                 ("ts_s", pa.float64()), ("event", pa.string()), ("channel", pa.string()),
+                 ("properties", pa.string()), ("src_order", pa.int64())])
+_CT = pa.schema([("journey_id", pa.string()), ("customer_id", pa.string()), ("contact_id", pa.string()),
+                 ("ts", pa.timestamp("us", tz="UTC")), ("ts_s", pa.float64()), ("closed_s", pa.float64()),
+                 ("channel", pa.string()), ("intent", pa.string()), ("sentiment", pa.string()),
+                 ("topic_label", pa.string()), ("sentiment_score", pa.float64()), ("sentiment_end", pa.float64()),
+                 ("src_order", pa.int64())])
+
+
+def epoch_seconds(ts: pd.Series) -> pd.Series:
+    t = pd.to_datetime(ts, utc=True)
+    return pd.Series((t - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy(dtype=float), index=ts.index)
+
+
+def _col(df: pd.DataFrame, name: str, n: int) -> pd.Series:
+    if name in df.columns:
+        return df[name].reset_index(drop=True)
+    return pd.Series([None] * n, dtype=object)
+
+
+def _arrow(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    arrays = []
+    for f in schema:
+        s = df[f.name]
+        if pa.types.is_string(f.type):
+            vals = s.astype(object).where(s.notna(), None)
+            arrays.append(pa.array([None if v is None else str(v) for v in vals], type=f.type))
+        elif pa.types.is_timestamp(f.type):
+            arrays.append(pa.array(pd.to_datetime(s, utc=True).astype("datetime64[us, UTC]"), type=f.type))
+        elif pa.types.is_floating(f.type):
+            arrays.append(pa.array(pd.to_numeric(s, errors="coerce").astype(float), type=f.type, from_pandas=True))
+        else:
+            arrays.append(pa.array(s.astype("int64"), type=f.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def events_table(events: pd.DataFrame) -> pa.Table:
+    df = events.reset_index(drop=True).copy()
+    df["ts_s"] = epoch_seconds(df["ts"])
+    return _arrow(df, _EV)
+
+
+def contacts_table(contacts: pd.DataFrame, identity: pd.DataFrame) -> pa.Table:
+    """Contacts with their resolved customer; unmatched ones get journey 'unmatched:<contact_id>'."""
+    n = len(contacts)
+    c = contacts.reset_index(drop=True)
+    ident = identity.set_index("contact_id")["customer_id"] if len(identity) else pd.Series(dtype=object)
+    contact_id = _col(c, "contact_id", n).astype(object)
+    customer = contact_id.map(ident) if len(ident) else pd.Series([None] * n, dtype=object)
+    customer = customer.astype(object).where(customer.notna(), None)
+    created = pd.to_datetime(_col(c, "created_at", n), utc=True, errors="coerce")
+    closed = pd.to_datetime(_col(c, "closed_at", n), utc=True, errors="coerce")
+    sent_end = _col(c, "sentiment_end", n)
+    df = pd.DataFrame({
+        "journey_id": journey_key(customer, contact_id), "customer_id": customer, "contact_id": contact_id,
+        "ts": created, "ts_s": epoch_seconds(created), "closed_s": epoch_seconds(closed),
+        "channel": _col(c, "channel", n), "intent": _col(c, "intent", n), "sentiment": _col(c, "sentiment", n),
+        "topic_label": _col(c, "topic_label", n), "sentiment_score": _col(c, "sentiment_score", n),
+        "sentiment_end": sent_end, "src_order": np.arange(n, dtype=np.int64),
+    })
+    return _arrow(df, _CT)
+
+
+def build_timeline(con: duckdb.DuckDBPyConnection, events: pd.DataFrame, contacts: pd.DataFrame | None,
+                   identity: pd.DataFrame | None, config: JourneyConfig, *, case_based: bool) -> None:
+    """Register ev, ct, cat and outcome_map on ``con`` and materialise the enriched timeline ``tl``."""
+    ev = events_table(events)
+    ct = contacts_table(contacts, identity) if contacts is not None and len(contacts) else _CT.empty_table()
+    names = set(pa.compute.unique(ev.column("event")).to_pylist())
+    names |= {f"contact:{ch if ch is not None else 'unknown'}" for ch in pa.compute.unique(ct.column("channel")).to_pylist()}
+    names = sorted(n for n in names if n is not None)
+    cat = build_catalog(names, config, case_based=case_based)
+    omap = build_outcome_map(names, config)
+    con.register("ev", ev)
+    con.register("ct", ct)
+    con.register("cat", pa.Table.from_pandas(cat.astype({"level": "float64"}), preserve_index=False))
+    con.register("outcome_map", pa.Table.from_pandas(omap, preserve_index=False,
+                                                     schema=pa.schema([("event", pa.string()), ("outcome", pa.string()), ("is_negative", pa.bool_())])))
+    sqlrun.materialise(con, "tl", "timeline")
+
+
+def timeline_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The timeline as written (contract columns + sentiment_score, properties), ordered."""
+    cols = ", ".join(TIMELINE_COLUMNS + EXTRA_COLUMNS)
+    return sqlrun.fetch(con, f"SELECT {cols} FROM tl ORDER BY journey_id, seq")

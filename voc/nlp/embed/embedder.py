@@ -1,0 +1,205 @@
+"""Sentence embeddings of contact texts, with a persistent cache so a re-run embeds only new texts."""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional, Sequence
+
+import numpy as np
+
+from voc.config import EmbedConfig
+from voc.errors import Errors, VocError
+from voc.nlp.embed.cache import EmbeddingCache, default_cache_root, text_key
+from voc.nlp.embed.resolve import model_id_for, resolve_device, resolve_model_path, slug
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sentence_transformers import SentenceTransformer
+
+log = logging.getLogger(__name__)
+
+_POOL_FLAGS = ("pooling_mode_cls_token", "pooling_mode_mean_tokens", "pooling_mode_max_tokens",
+               "pooling_mode_mean_sqrt_len_tokens", "pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken")
+
+
+def _peek_dim(folder: Path) -> Optional[int]:
+    """The output dimension read from a sentence-transformers folder's configs, without loading weights
+    (None when the folder has modules, e.g. Dense, whose dimension cannot be read this way)."""
+    try:
+        modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+        dim = None
+        for m in modules:
+            kind = m.get("type", "").rsplit(".", 1)[-1]
+            if kind == "Pooling":
+                cfg = json.loads((folder / m["path"] / "config.json").read_text(encoding="utf-8"))
+                n = sum(bool(cfg.get(f)) for f in _POOL_FLAGS) or 1
+                dim = int(cfg["word_embedding_dimension"]) * n
+            elif kind not in ("Transformer", "Normalize"):
+                return None
+        return dim
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+class Embedder:
+    """Encode texts into float32 vectors (L2-normalised when ``config.normalize``), shape (n, dim).
+
+    The model is loaded on first use (``model_``); texts already embedded by the same model are read
+    from the cache (``config.cache_dir``; 'none' disables it) and never re-encoded.
+    """
+
+    def __init__(self, config: EmbedConfig) -> None:
+        self.config = config
+
+    # -- lazily resolved state ---------------------------------------------------------------
+    @property
+    def model_path(self) -> Path:
+        if "_model_path" not in self.__dict__:
+            self._model_path = resolve_model_path(self.config.model)
+        return self._model_path
+
+    @property
+    def model_id(self) -> str:
+        if "_model_id" not in self.__dict__:
+            self.model_path  # E201 before anything else
+            self._model_id = model_id_for(self.config.model)
+        return self._model_id
+
+    @property
+    def device(self) -> str:
+        if "_device" not in self.__dict__:
+            self._device = resolve_device(self.config.device)
+        return self._device
+
+    @property
+    def model_(self) -> "SentenceTransformer":
+        if "_model" not in self.__dict__:
+            with self._load_lock:
+                if "_model" not in self.__dict__:
+                    self._model = self._load()
+        return self._model
+
+    @property
+    def _load_lock(self) -> threading.Lock:
+        return self.__dict__.setdefault("_lock", threading.Lock())
+
+    @property
+    def dim(self) -> int:
+        if "_model" in self.__dict__:
+            return int(self._model.get_embedding_dimension())
+        if "_dim" not in self.__dict__:
+            peek = _peek_dim(self.model_path)
+            self._dim = peek if peek is not None else int(self.model_.get_embedding_dimension())
+        return self._dim
+
+    @property
+    def cache(self) -> Optional[EmbeddingCache]:
+        if "_cache" not in self.__dict__:
+            cd = self.config.cache_dir
+            if cd is not None and cd.strip().lower() == "none":
+                self._cache = None
+            else:
+                root = Path(cd).expanduser() if cd else default_cache_root()
+                self._cache = EmbeddingCache(root / slug(self.model_id), model_id=self.model_id, dim=self.dim)
+        return self._cache
+
+    @property
+    def cache_hits_(self) -> int:
+        return self.__dict__.get("_hits", 0)
+
+    @property
+    def cache_misses_(self) -> int:
+        return self.__dict__.get("_misses", 0)
+
+    def _load(self) -> "SentenceTransformer":
+        from sentence_transformers import SentenceTransformer
+
+        path, device = self.model_path, self.device
+        try:
+            model = SentenceTransformer(str(path), device=device, local_files_only=True)
+        except Exception as e:  # a damaged folder or a device that is not there
+            raise VocError(Errors.E202, name=str(self.config.model), detail=f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from e
+        model.eval()
+        log.info("loaded sentence encoder %s on %s", self.model_id, device)
+        return model
+
+    # -- encoding ------------------------------------------------------------------------------
+    def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+        texts = ["" if t is None else str(t) for t in texts]
+        dim = self.dim
+        if not texts:
+            return np.zeros((0, dim), dtype=np.float32)
+        unique = list(dict.fromkeys(texts))
+        vectors: dict[str, np.ndarray] = {}
+        cache = self.cache
+        keys: dict[str, bytes] = {}
+        if cache is not None:
+            keys = {t: text_key(self.model_id, t) for t in unique}
+            found = cache.get_many(list(keys.values()))
+            for t in unique:
+                v = found.get(keys[t])
+                if v is not None:
+                    vectors[t] = v
+        todo = [t for t in unique if t not in vectors]
+        self._hits = self.cache_hits_ + (len(unique) - len(todo))
+        self._misses = self.cache_misses_ + len(todo)
+        if todo:
+            self._encode_missing(todo, vectors, keys, show_progress=show_progress)
+        out = np.stack([vectors[t] for t in texts]).astype(np.float32, copy=False)
+        if self.config.normalize:
+            norms = np.linalg.norm(out, axis=1, keepdims=True)
+            out = out / np.where(norms > 0, norms, 1.0)
+        return np.ascontiguousarray(out, dtype=np.float32)
+
+    def _encode_missing(self, todo: list[str], vectors: dict[str, np.ndarray], keys: dict[str, bytes],
+                        *, show_progress: bool) -> None:
+        # Longest first (as sentence-transformers does): batches of similar length pad least, and a
+        # too-long input fails at once rather than after an hour. Written to the cache chunk by chunk,
+        # so an interrupted run keeps what it embedded.
+        todo = sorted(todo, key=len, reverse=True)
+        model, bs = self.model_, self.config.batch_size
+        chunk = max(bs * 8, 256)
+        bar = None
+        if show_progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(todo), desc=f"embedding ({self.model_id})", unit="text")
+        try:
+            for i in range(0, len(todo), chunk):
+                part = todo[i:i + chunk]
+                emb = model.encode(part, batch_size=bs, convert_to_numpy=True, normalize_embeddings=False,
+                                   show_progress_bar=False)
+                emb = np.asarray(emb, dtype=np.float32)
+                for t, v in zip(part, emb):
+                    vectors[t] = v
+                if self.cache is not None:
+                    self.cache.put_many((keys[t], vectors[t]) for t in part)
+                if bar is not None:
+                    bar.update(len(part))
+        finally:
+            if bar is not None:
+                bar.close()
+
+    def info(self) -> dict[str, Any]:
+        c = self.cache
+        return {"model": self.model_id, "dim": self.dim, "device": self.device,
+                "cache": str(c.path) if c is not None and c.disabled_reason is None else None,
+                "cache_hits": self.cache_hits_, "cache_misses": self.cache_misses_}
+
+    def __repr__(self) -> str:
+        return f"Embedder(model={self.config.model!r}, device={self.config.device!r})"
+
+
+_SHARED: dict[str, Embedder] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def get_embedder(config: EmbedConfig) -> Embedder:
+    """One Embedder per distinct config in this process, so components share the loaded model."""
+    key = config.model_dump_json()
+    with _SHARED_LOCK:
+        emb = _SHARED.get(key)
+        if emb is None:
+            emb = _SHARED[key] = Embedder(config)
+        return emb

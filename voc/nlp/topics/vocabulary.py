@@ -1,0 +1,95 @@
+"""The words a topic may be described by.
+
+Topic keywords come from c-TF-IDF over the (redacted) customer text. Three kinds of token must
+never become a keyword, whatever their frequency:
+
+* redaction placeholders (``[EMAIL]``, ``<PHONE>``, ``[ORDER_ID]``): stripped from the text
+  before counting, so a genuine "email" in "change my email address" still counts while the
+  placeholder ``[EMAIL]`` never does;
+* English stop words (scikit-learn's list) and support small talk: greetings, thanks,
+  sign-offs, politeness and filler ("hi", "thanks", "please", "regards", "asap", ...);
+* pure numbers (order numbers, amounts, dates): tokens must contain a letter.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, strip_accents_unicode
+
+# The labels voc's redactor writes (voc.config.REDACT_ENTITIES).
+PLACEHOLDER_LABELS = ("EMAIL", "PHONE", "CARD", "IBAN", "PERSON", "URL", "IP")
+
+# A redaction placeholder: an ALL-CAPS label in square or angle brackets ([EMAIL], <PHONE>,
+# [ORDER_ID]), or one of voc's labels written bare in capitals (a template without brackets).
+PLACEHOLDER = re.compile(r"[\[<]\s*[A-Z][A-Z0-9_]*\s*[\]>]|\b(?:" + "|".join(PLACEHOLDER_LABELS) + r")\b")
+
+# Tokens of two or more word characters holding at least one letter ("2fa" yes, "55812" no).
+TOKEN_PATTERN = r"(?u)\b(?=\w*[^\W\d_])\w\w+\b"
+
+SUPPORT_STOP_WORDS = frozenset("""
+hi hello hey hiya dear greetings morning afternoon evening good
+thanks thank thankyou thx ty cheers regards kind best sincerely yours
+please pls plz kindly sorry apologies appreciate appreciated
+ok okay yes yeah yep nope sure fine great
+sir madam mr mrs ms miss team support guys folks
+im ive id ill dont didnt doesnt cant couldnt wont wouldnt isnt wasnt arent havent hasnt
+don didn doesn couldn won wouldn isn wasn aren haven hasn ll ve re
+just really actually still also even though anyway asap urgent urgently
+get got getting want wanted need needs needed like would could can know let tell told
+help helping assist assistance question query issue problem there bye goodbye
+came come comes coming went go goes going tried try tries trying use using used make made making
+see saw seen look looking looked think thought say said says way thing things able yet ago soon
+ve lot lots bit maybe probably literally
+""".split())
+
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | SUPPORT_STOP_WORDS
+
+
+def strip_placeholders(text: str) -> str:
+    """``'mail me at [EMAIL] thanks'`` -> ``'mail me at   thanks'``."""
+    return PLACEHOLDER.sub(" ", text or "")
+
+
+def keyword_docs(texts: Iterable[str]) -> list[str]:
+    """The texts as the keyword counter sees them (placeholders removed)."""
+    return [strip_placeholders(t) for t in texts]
+
+
+_TERM_RE = re.compile(r"(?=\w*[^\W\d_])\w\w+")   # TOKEN_PATTERN, matched on one word
+_WORD_RE = re.compile(r"\w+")
+_BREAK_RE = re.compile(r"[^\w\s]+")             # punctuation ends a phrase
+
+
+def analyze(text: str) -> list[str]:
+    """Keyword terms of one text: words that are not stop words, plus bigrams of two such words
+    standing next to each other within a phrase. (scikit-learn's own analyzer builds bigrams after
+    removing stop words, joining words that were never adjacent: "declined [when I] tried".)
+    Stop words, numbers and punctuation break a bigram."""
+    terms: list[str] = []
+    for chunk in _BREAK_RE.split(strip_accents_unicode(strip_placeholders(text).lower())):
+        prev: str | None = None
+        for tok in _WORD_RE.findall(chunk):
+            if tok in STOP_WORDS or not _TERM_RE.fullmatch(tok):
+                prev = None
+                continue
+            terms.append(tok)
+            if prev is not None and prev != tok:
+                terms.append(f"{prev} {tok}")
+            prev = tok
+    return terms
+
+
+def make_vectorizer() -> CountVectorizer:
+    """Unigrams and adjacent bigrams (see ``analyze``), stop words, placeholders and numbers removed.
+
+    ``min_df`` stays 1 on purpose: BERTopic fits the vectorizer on one concatenated document
+    per topic, so ``min_df=2`` would drop exactly the words that are specific to one topic.
+    """
+    return CountVectorizer(analyzer=analyze)
+
+
+def is_clean_keyword(keyword: str) -> bool:
+    """True when no word of the keyword is a stop word."""
+    words = keyword.split()
+    return bool(words) and not any(w in STOP_WORDS for w in words)

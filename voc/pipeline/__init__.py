@@ -1,0 +1,1 @@
+"""Orchestration: builds the configured components and runs them over the corpus."""

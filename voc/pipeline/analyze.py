@@ -1,0 +1,225 @@
+"""`voc analyze`: ingest -> redact -> embed -> intent -> sentiment -> topics -> outputs
+(-> journeys -> CDP enrichment -> report). Every step is a named component or a pure function;
+this module only wires them, counts, times and writes."""
+from __future__ import annotations
+
+import platform
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable, Iterator, Optional
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from voc import __version__
+from voc import datasets
+from voc.component import Batch, Component
+from voc.config import VocConfig
+from voc.errors import Errors, VocError
+from voc.ingest import IngestStats, iter_records, scan, to_frames
+from voc.ingest.base import Record, Reject
+from voc.pipeline import components as comp_registry
+
+DEFAULT_BATCH = 512
+VERSIONED_PACKAGES = ("torch", "transformers", "sentence-transformers", "bertopic", "spacy", "pandas",
+                      "pyarrow", "duckdb", "scikit-learn", "vadersentiment")
+
+Progress = Callable[[str, Optional[int]], Callable[[int], None]]
+
+
+def _no_progress(label: str, total: Optional[int]) -> Callable[[int], None]:
+    return lambda n: None
+
+
+@dataclass
+class AnalyzeResult:
+    out_dir: Path
+    contacts: pd.DataFrame
+    messages: pd.DataFrame
+    rejects: list[dict[str, Any]]
+    stats: IngestStats
+    run: dict[str, Any]
+    embeddings: Optional[np.ndarray] = None
+    outputs: dict[str, str] = field(default_factory=dict)
+    steps: dict[str, Component] = field(default_factory=dict)
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t, 3)
+
+
+def versions() -> dict[str, str]:
+    out = {"voc": __version__, "python": platform.python_version()}
+    for pkg in VERSIONED_PACKAGES:
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def read_inputs(path: Path, config: VocConfig, progress: Progress = _no_progress) -> tuple[list[Record], list[dict[str, Any]], IngestStats]:
+    files = scan(path, config.ingest)
+    stats = IngestStats()
+    tick = progress("reading", len(files))
+    records: list[Record] = []
+    rejects: list[dict[str, Any]] = []
+    seen_files = 0
+    for item in iter_records(path, config.ingest, stats):
+        if isinstance(item, Reject):
+            rejects.append(item.as_dict())
+        else:
+            records.append(item)
+        if stats.files != seen_files:
+            tick(stats.files - seen_files)
+            seen_files = stats.files
+    return records, rejects, stats
+
+
+def split_batches(contacts: pd.DataFrame, messages: pd.DataFrame, size: int = DEFAULT_BATCH) -> list[Batch]:
+    """Cut the corpus into batches of whole contacts (a contact's messages stay in its batch)."""
+    if len(contacts) == 0:
+        return []
+    order = {cid: i // size for i, cid in enumerate(contacts["contact_id"])}
+    mbatch = messages["contact_id"].map(order).to_numpy()
+    out = []
+    for b in range(int(np.ceil(len(contacts) / size))):
+        c = contacts.iloc[b * size:(b + 1) * size].reset_index(drop=True)
+        m = messages[mbatch == b].reset_index(drop=True)
+        out.append(Batch(contacts=c, messages=m))
+    return out
+
+
+def concat_batches(batches: list[Batch]) -> Batch:
+    if not batches:
+        raise ValueError("no batches")
+    contacts = pd.concat([b.contacts for b in batches], ignore_index=True)
+    messages = pd.concat([b.messages for b in batches], ignore_index=True)
+    emb = None
+    if all(b.embeddings is not None for b in batches):
+        emb = np.concatenate([b.embeddings for b in batches], axis=0)
+    extras: dict[str, Any] = {}
+    for b in batches:
+        extras.update(b.extras)
+    return Batch(contacts=contacts, messages=messages, embeddings=emb, extras=extras)
+
+
+def run_components(batches: list[Batch], steps: dict[str, Component], timer: _Timer,
+                   progress: Progress = _no_progress) -> list[Batch]:
+    for name, step in steps.items():
+        with timer(name):
+            if step.needs_fit:
+                corpus = concat_batches(batches)
+                step.fit(corpus)
+                batches = [corpus]
+            tick = progress(name, sum(len(b) for b in batches))
+            out = []
+            for b in step.pipe(batches):
+                out.append(b)
+                tick(len(b))
+            batches = out
+    return batches
+
+
+def embeddings_frame(contact_ids: pd.Series, emb: np.ndarray, model: str) -> pd.DataFrame:
+    dim = emb.shape[1]
+    arr = pa.FixedSizeListArray.from_arrays(pa.array(emb.astype(np.float32).ravel()), dim)
+    table = pa.table({"contact_id": pa.array(contact_ids.astype(str).tolist()), "embedding": arr,
+                      "model": pa.array([model] * len(contact_ids))})
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, fmt: str = "parquet",
+            progress: Progress = _no_progress, batch_size: int = DEFAULT_BATCH) -> AnalyzeResult:
+    """Run the text pipeline on every supported file under ``input_path`` and write the outputs."""
+    input_path, out_dir = Path(input_path), Path(out_dir)
+    if fmt not in datasets.FORMATS:
+        raise VocError(Errors.E403, fmt=fmt)
+    started = datetime.now(timezone.utc)
+    timer = _Timer()
+
+    with timer("read"):
+        records, rejects, stats = read_inputs(input_path, config, progress)
+
+    run: dict[str, Any] = {
+        "started_at": started.isoformat(),
+        "input": str(input_path),
+        "versions": versions(),
+        "config": config.model_dump(mode="json"),
+    }
+    if not records:
+        run.update(_counts(stats, 0, 0, rejects))
+        datasets.write_jsonl(rejects, out_dir / "rejects.jsonl", dataset="rejects")
+        datasets.write_json(run, out_dir / "run.json", dataset="run")
+        raise VocError(Errors.E002, path=str(input_path), n_files=stats.files, n_rejects=len(rejects))
+
+    with timer("frames"):
+        contacts, messages = to_frames(records)
+        del records
+
+    step_names = comp_registry.resolve_steps(config)
+    steps = {name: comp_registry.build(name, config) for name in step_names}
+    batches = run_components(split_batches(contacts, messages, batch_size), steps, timer, progress)
+    final = concat_batches(batches)
+
+    outputs: dict[str, str] = {}
+    with timer("write"):
+        outputs["contacts"] = str(datasets.write_table(final.contacts, datasets.table_path(out_dir, "contacts", fmt), dataset="contacts"))
+        outputs["messages"] = str(datasets.write_table(final.messages, datasets.table_path(out_dir, "messages", fmt), dataset="messages"))
+        if final.embeddings is not None and fmt == "parquet":
+            model = steps["embed"].info().get("model", "") if "embed" in steps else ""
+            emb = embeddings_frame(final.contacts["contact_id"], final.embeddings, model)
+            outputs["embeddings"] = str(datasets.write_table(emb, out_dir / "embeddings.parquet", dataset="embeddings"))
+        for name, step in steps.items():
+            writer = getattr(step, "write_outputs", None)
+            if writer is not None:
+                outputs.update(writer(final, out_dir, fmt))
+        outputs["rejects"] = str(datasets.write_jsonl(rejects, out_dir / "rejects.jsonl", dataset="rejects"))
+
+    run.update(_counts(stats, len(final.contacts), len(final.messages), rejects))
+    run["components"] = {name: step.info() for name, step in steps.items()}
+    run["steps"] = list(steps)
+    run["outputs"] = outputs
+    run["timings_s"] = timer.timings
+    run["finished_at"] = datetime.now(timezone.utc).isoformat()
+    datasets.write_json(run, out_dir / "run.json", dataset="run")
+    return AnalyzeResult(out_dir=out_dir, contacts=final.contacts, messages=final.messages, rejects=rejects,
+                         stats=stats, run=run, embeddings=final.embeddings, outputs=outputs, steps=steps)
+
+
+def _counts(stats: IngestStats, n_contacts: int, n_messages: int, rejects: list[dict[str, Any]]) -> dict[str, Any]:
+    by_level: dict[str, int] = {}
+    by_code: dict[str, int] = {}
+    for r in rejects:
+        by_level[r["level"]] = by_level.get(r["level"], 0) + 1
+        by_code[r["code"]] = by_code.get(r["code"], 0) + 1
+    record_rejects = by_level.get("file", 0) + by_level.get("contact", 0)
+    return {
+        "counts": {
+            "files": stats.files,
+            "files_by_format": dict(stats.files_by_format),
+            "records_in": stats.records_seen,
+            "contacts_out": n_contacts,
+            "record_rejects": record_rejects,
+            "records_balanced": stats.records_seen == n_contacts + record_rejects,
+            "messages_in": stats.messages_seen,
+            "messages_out": n_messages,
+            "message_rejects": by_level.get("message", 0),
+            "messages_balanced": stats.messages_seen == n_messages + by_level.get("message", 0),
+        },
+        "rejects": {"total": len(rejects), "by_level": by_level, "by_code": by_code},
+    }

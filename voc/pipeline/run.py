@@ -1,0 +1,56 @@
+"""The whole batch job: text pipeline, then (when asked) journeys, CDP enrichment and the report."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from voc import datasets
+from voc.config import VocConfig
+from voc.pipeline.analyze import AnalyzeResult, Progress, _no_progress, analyze
+
+
+@dataclass
+class RunResult:
+    out_dir: Path
+    analyze: Optional[AnalyzeResult]
+    journeys: Any = None
+    enrich: Any = None
+    report: Optional[Path] = None
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def run_all(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, fmt: str = "parquet",
+            events: list[Path] | None = None, engine: str = "local", progress: Progress = _no_progress) -> RunResult:
+    out_dir = Path(out_dir)
+    if engine == "spark":
+        from voc.engines.spark.job import run_spark
+
+        return run_spark(input_path, out_dir, config, fmt=fmt, events=events or [])
+
+    result = analyze(input_path, out_dir, config, fmt=fmt, progress=progress)
+    res = RunResult(out_dir=out_dir, analyze=result)
+
+    if events:
+        from voc.journey.run import run_journeys
+
+        emb = None
+        emb_path = out_dir / "embeddings.parquet"
+        if emb_path.exists():
+            emb = datasets.read_table(emb_path, dataset="embeddings")
+        res.journeys = run_journeys(list(events), result.contacts, config.journey, out_dir, fmt=fmt, embeddings=emb)
+
+    if config.enrich.enabled and config.enrich.out:
+        from voc.enrich import enrich
+
+        res.enrich = enrich(out_dir, Path(config.enrich.out), config.enrich)
+
+    if config.report.html:
+        from voc.report import write_report
+
+        res.report = write_report(out_dir, config.report)
+
+    from voc.report import summary_dict
+
+    res.summary = summary_dict(out_dir)
+    return res

@@ -1,0 +1,261 @@
+"""Assemble the report's content (sections of figures, tables, quotes and notes) from the inputs.
+A section whose inputs are missing says what is missing and which command produces it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from voc.config import ReportConfig
+from voc.report import actions, figures, metrics, paths, quotes
+from voc.report.inputs import ReportInputs
+
+HOW_NLP = ("Run `voc analyze` with the intent and sentiment steps (on by default; see `pipeline` in "
+           "`voc config show`).")
+HOW_TOPICS = "Run `voc analyze` with topics on (default; needs at least a few hundred contacts)."
+HOW_JOURNEYS = ("Join behavioural events: `voc analyze TICKETS --events EVENTS.csv` or `voc journeys` with this "
+                "folder as contacts; it writes timeline, friction, journeys and transitions tables here.")
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[Any]]
+    note: str = ""
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    intro: str = ""
+    figures: list[tuple[str, go.Figure]] = field(default_factory=list)   # (caption, figure)
+    tables: list[Table] = field(default_factory=list)
+    cards: list[dict[str, Any]] = field(default_factory=list)             # journeys / contacts with quotes
+    missing: str = ""
+
+
+def _fmt(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, float):
+        return f"{v:,.3g}" if abs(v) < 1000 else f"{v:,.0f}"
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%Y-%m-%d %H:%M")
+    if isinstance(v, (list, tuple)):
+        return ", ".join(map(str, v))
+    return v
+
+
+def df_table(df: pd.DataFrame, max_rows: int, note: str = "") -> Table:
+    shown = df.head(max_rows)
+    if len(df) > max_rows:
+        note = (note + " " if note else "") + f"Showing {max_rows} of {len(df):,} rows; the full table is in the output folder."
+    return Table(columns=[str(c) for c in shown.columns],
+                 rows=[[_fmt(v) for v in r] for r in shown.itertuples(index=False, name=None)], note=note)
+
+
+def intent_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
+    s = Section("intent", "Why customers contact you",
+                "Contacts per intent, split by the sentiment of what the customer wrote.")
+    c = inp.get("contacts")
+    if c is None:
+        s.missing = "No contacts table in this folder. Run `voc analyze` on your help-desk exports."
+        return s
+    has_int, has_sent = inp.has("contacts", "intent"), inp.has("contacts", "sentiment")
+    if not has_int and not has_sent:
+        s.missing = "The contacts table has no intent or sentiment columns. " + HOW_NLP
+        return s
+    if not has_int:
+        c = c.assign(intent="unknown")
+        s.intro += " (No intent column: all contacts are shown as 'unknown'. " + HOW_NLP + ")"
+    s.figures.append(("Contacts by intent and sentiment", figures.intent_sentiment_bars(metrics.intent_sentiment(c, cfg.top_n))))
+    card = metrics.intent_scorecard(inp, min_contacts=1)
+    if not card.empty:
+        card = card.copy()
+        for col in ("share_negative", "repeat_rate", "friction_rate"):
+            if col in card.columns:
+                card[col] = card[col].map(metrics.fmt_pct)
+        if "mean_sentiment" in card.columns:
+            card["mean_sentiment"] = card["mean_sentiment"].map(lambda v: f"{v:+.2f}" if v == v else "")
+        s.tables.append(df_table(card, cfg.max_rows, "Per intent: volume, sentiment, repeat and friction rates."))
+    return s
+
+
+def repeat_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
+    s = Section("repeat", "Repeat contacts",
+                "Share of contacts that came back after an earlier contact by the same customer: "
+                "high rates point at answers that did not resolve the issue.")
+    rt, source = metrics.repeat_table(inp)
+    if rt is None:
+        s.missing = ("Repeat contacts need customer ids and timestamps on the contacts, or the journey tables. "
+                     + HOW_JOURNEYS)
+        return s
+    if source == "estimated":
+        s.intro += (f" Estimated from the contacts alone (same customer within {metrics.repeat_window_days(inp):g} "
+                    "days); join journeys for same-issue detection.")
+    overall = metrics.headline(inp)["repeat_contact_rate"]
+    for by, color in (("intent", "#2f6db5"), ("channel", "#7c5cb8")):
+        if by in rt.columns and rt[by].notna().any():
+            df = metrics.repeat_by(rt, by, top=cfg.top_n)
+            if not df.empty:
+                s.figures.append((f"Repeat-contact rate by {by}", figures.rate_bars(df, by, color=color, overall=overall)))
+    if inp.get("repeat_summary") is not None:
+        s.tables.append(df_table(inp.get("repeat_summary"), cfg.max_rows, "repeat_summary table."))
+    return s
+
+
+def topics_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
+    s = Section("topics", "Topics", "What contacts are about, found without labels (BERTopic), and how that changes over time.")
+    tot, top = inp.get("topics_over_time"), inp.get("topics")
+    if tot is None and top is None:
+        s.missing = "No topic tables in this folder. " + HOW_TOPICS
+        return s
+    if tot is not None and {"bin_start", "count"} <= set(tot.columns) and not tot.empty:
+        s.figures.append(("Contacts per topic over time", figures.topics_over_time(tot)))
+    if top is not None and not top.empty:
+        t = top.copy()
+        if "topic_id" in t.columns:
+            t = t[pd.to_numeric(t["topic_id"], errors="coerce") != -1]
+        if "size" in t.columns:
+            t = t.sort_values("size", ascending=False)
+        keep = [c for c in ("topic_id", "label", "size", "keywords") if c in t.columns]
+        s.tables.append(df_table(t[keep], cfg.max_rows, "Largest topics (outliers, topic -1, left out)."))
+    return s
+
+
+def friction_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
+    s = Section("friction", "Friction journeys",
+                "Journeys where something went wrong around the contact, most severe first, with what the customer wrote.")
+    fr, jn, msgs, tl = inp.get("friction"), inp.get("journeys"), inp.get("messages"), inp.get("timeline")
+    if fr is None and (jn is None or "friction_score" not in jn.columns):
+        return negative_contacts_section(inp, cfg, s)
+    if fr is not None and not fr.empty and "kind" in fr.columns:
+        kinds = paths.friction_kinds(fr)
+        hover = [f"mean severity {v:.2f}" for v in kinds["severity"]] if "severity" in kinds.columns else None
+        s.figures.append(("Friction by kind (occurrences)",
+                          figures.bars(kinds["kind"].astype(str).tolist(), kinds["n"].astype(float).tolist(),
+                                       color="#d6453d", xaxis_title="occurrences", hover=hover)))
+    top = paths.top_friction_journeys(jn, fr, top=min(cfg.max_rows, 6))
+    contacts_of: dict[str, list[str]] = {}
+    if tl is not None and "contact_id" in tl.columns and not top.empty:
+        sub = tl[tl["journey_id"].isin(top["journey_id"]) & tl["contact_id"].notna()]
+        contacts_of = sub.groupby("journey_id")["contact_id"].agg(lambda x: [str(v) for v in x.unique()]).to_dict()
+    for _, r in top.iterrows():
+        cids = list(dict.fromkeys(list(r["contact_ids"]) + contacts_of.get(r["journey_id"], [])))
+        s.cards.append({
+            "title": f"Journey {quotes.safe_id(r['journey_id'])}",
+            "meta": [f"friction score {r['friction_score']:.2f}", ", ".join(r["kinds"])]
+                    + ([f"{int(r['n_contacts'])} contacts"] if pd.notna(r.get("n_contacts")) else [])
+                    + ([f"last intent: {r['last_intent']}"] if isinstance(r.get("last_intent"), str) else []),
+            "path": r.get("path") if isinstance(r.get("path"), str) else "",
+            "evidence": r["evidence"],
+            "quotes": quotes.quotes_for(msgs, cids, cfg.max_quotes),
+        })
+    if not s.cards and not s.figures:
+        s.missing = "No friction was found in the journeys."
+    return s
+
+
+def negative_contacts_section(inp: ReportInputs, cfg: ReportConfig, s: Section) -> Section:
+    """Without journeys: the most negative contacts, so the leader still reads the customers' words."""
+    c, msgs = inp.get("contacts"), inp.get("messages")
+    s.title = "Most negative contacts"
+    s.intro = ("No journey tables here, so friction journeys cannot be shown. " + HOW_JOURNEYS +
+               " Meanwhile, the contacts with the most negative customer sentiment:")
+    if c is None or msgs is None or "sentiment_score" not in c.columns or c["sentiment_score"].isna().all():
+        s.missing = "No journey tables, and no sentiment scores to rank contacts by. " + HOW_JOURNEYS + " " + HOW_NLP
+        s.intro = ""
+        return s
+    worst = c.dropna(subset=["sentiment_score"]).sort_values("sentiment_score").head(min(cfg.max_rows, 8))
+    q = quotes.quote_per_contact(msgs, worst["contact_id"].astype(str))
+    for _, r in worst.iterrows():
+        cid = str(r["contact_id"])
+        meta = [f"sentiment {r['sentiment_score']:+.2f}"]
+        for col in ("channel", "intent", "topic_label"):
+            if isinstance(r.get(col), str):
+                meta.append(f"{col.replace('_label', '')}: {r[col]}")
+        s.cards.append({"title": f"Contact {quotes.safe_id(cid)}", "meta": meta, "path": "", "evidence": [],
+                        "quotes": [{"contact_id": cid, "text": q[cid]}] if cid in q.index and cfg.max_quotes else []})
+    return s
+
+
+def contact_paths(inp: ReportInputs, cfg: ReportConfig) -> pd.DataFrame:
+    tl, tr = inp.get("timeline"), inp.get("transitions")
+    if tl is not None:
+        p = paths.paths_to_contact(tl, cfg.steps_before_contact)
+        if not p.empty:
+            return p
+    if tr is not None:
+        return paths.paths_from_transitions(tr)
+    return pd.DataFrame()
+
+
+def paths_section(inp: ReportInputs, cfg: ReportConfig, cpaths: pd.DataFrame) -> Section:
+    s = Section("paths", "Paths that lead to contact",
+                f"The last {cfg.steps_before_contact} steps customers took before contacting support "
+                "(red: contacts; '(start)': the journey began there).")
+    if inp.get("timeline") is None and inp.get("transitions") is None:
+        s.missing = "No timeline or transitions table here. " + HOW_JOURNEYS
+        return s
+    if cpaths.empty:
+        s.missing = "The journeys hold no contact steps: no contact could be matched to a customer's events."
+        return s
+    if inp.get("timeline") is None:
+        s.intro = "The step right before each contact (from the transitions table; a timeline table gives longer paths)."
+    s.figures.append(("Paths into contacts", figures.sankey(cpaths, top_per_level=min(cfg.top_n, 10))))
+    before = paths.steps_before_contact(cpaths, top=cfg.top_n)
+    before = before.assign(share=before["share"].map(metrics.fmt_pct))
+    s.tables.append(df_table(before, cfg.max_rows, "Step right before a contact."))
+    return s
+
+
+def transitions_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
+    s = Section("transitions", "Step-to-step transitions",
+                "Probability of each next step (row: current step), over the busiest steps.")
+    tr = inp.get("transitions")
+    if tr is None or tr.empty or not {"from_step", "to_step", "count"} <= set(tr.columns):
+        s.missing = "No transitions table here. " + HOW_JOURNEYS
+        return s
+    prob, cnt = paths.transition_matrix(tr, cfg.top_n)
+    s.figures.append(("Transition probabilities", figures.heatmap(prob, cnt)))
+    pt = inp.get("patterns")
+    if pt is not None and not pt.empty:
+        sort = [c for c in ("lift", "support", "count") if c in pt.columns][:1]
+        pt = pt.sort_values(sort, ascending=False) if sort else pt
+        s.tables.append(df_table(pt, cfg.max_rows, "Frequent step patterns (highest lift first)."))
+    return s
+
+
+def quality(inp: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
+    run = inp.run or {}
+    counts = run.get("counts", {}) if isinstance(run.get("counts"), dict) else {}
+    return {
+        "inputs": [(k, v) for k, v in counts.items() if not isinstance(v, dict)],
+        "files_by_format": counts.get("files_by_format", {}),
+        "rejects": df_table(metrics.rejects_by_reason(inp), cfg.max_rows) if inp.rejects is not None else None,
+        "rejects_path": str(inp.paths["rejects"]) if "rejects" in inp.paths else "",
+        "versions": sorted((run.get("versions") or {}).items()) if isinstance(run.get("versions"), dict) else [],
+        "journey_counts": [(k, v) for k, v in (inp.journey_run.get("counts") or {}).items() if not isinstance(v, dict)]
+        if isinstance(inp.journey_run.get("counts"), dict) else [],
+        "tables": [(name, str(p.name), len(inp.tables[name]) if name in inp.tables else None) for name, p in inp.paths.items()],
+        "config": run.get("config"),
+        "input": run.get("input", ""),
+        "started_at": run.get("started_at", ""),
+        "steps": run.get("steps", []),
+    }
+
+
+def build(inp: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
+    cpaths = contact_paths(inp, cfg)
+    sections = [intent_section(inp, cfg), repeat_section(inp, cfg), friction_section(inp, cfg),
+                paths_section(inp, cfg, cpaths), transitions_section(inp, cfg), topics_section(inp, cfg)]
+    return {
+        "headline": metrics.headline(inp),
+        "actions": actions.what_to_act_on(inp, max_items=cfg.max_actions, min_contacts=cfg.min_contacts,
+                                          contact_paths=cpaths),
+        "sections": sections,
+        "quality": quality(inp, cfg),
+    }

@@ -1,0 +1,142 @@
+"""Load whichever tables an output folder holds (parquet or csv), reading only the columns the
+report uses, with types normalised so the same code works on either format."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from voc import datasets
+from voc.errors import DatasetError, Errors
+
+# Columns the report reads per table (None: all). Long tables are read narrowly.
+WANTED: dict[str, Optional[tuple[str, ...]]] = {
+    "contacts": ("contact_id", "channel", "customer_id", "created_at", "closed_at", "status", "subject",
+                 "intent", "intent_confidence", "sentiment", "sentiment_score", "sentiment_start",
+                 "sentiment_end", "sentiment_min", "topic_id", "topic_label"),
+    "messages": ("contact_id", "seq", "role", "text", "sentiment", "sentiment_score"),
+    "topics": None,
+    "topics_over_time": None,
+    "repeat_contacts": None,
+    "repeat_summary": None,
+    "friction": None,
+    "journeys": ("journey_id", "customer_id", "start", "end", "n_events", "n_contacts", "n_repeat_contacts",
+                 "first_intent", "last_intent", "mean_sentiment", "min_sentiment", "top_topic", "channels",
+                 "path", "friction_score", "friction_kinds"),
+    "customers": ("customer_id", "n_journeys", "n_contacts", "repeat_contact_rate", "friction_score", "last_intent"),
+    "identity": ("contact_id", "customer_id", "matched_by"),
+    "timeline": ("journey_id", "ts", "seq", "kind", "event", "contact_id"),
+    "transitions": ("from_step", "to_step", "count", "probability"),
+    "patterns": None,
+}
+
+TIME_COLUMNS = {"created_at", "closed_at", "ts", "start", "end", "bin_start"}
+BOOL_COLUMNS = {"is_repeat", "same_issue", "resolved_first_contact"}
+
+
+@dataclass
+class ReportInputs:
+    out_dir: Path
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)
+    run: dict[str, Any] = field(default_factory=dict)
+    journey_run: dict[str, Any] = field(default_factory=dict)
+    rejects: Optional[pd.DataFrame] = None
+
+    def get(self, name: str) -> Optional[pd.DataFrame]:
+        return self.tables.get(name)
+
+    def has(self, name: str, *columns: str) -> bool:
+        df = self.tables.get(name)
+        if df is None:
+            return False
+        return all(c in df.columns and df[c].notna().any() for c in columns)
+
+
+def _columns_of(path: Path) -> list[str]:
+    if path.suffix == ".csv":
+        return list(pd.read_csv(path, nrows=0).columns)
+    return list(pq.read_schema(path).names)
+
+
+def read_narrow(path: Path, name: str, wanted: Optional[tuple[str, ...]]) -> pd.DataFrame:
+    """Read ``wanted`` columns (those present) of a table; errors name the dataset and the path."""
+    try:
+        cols = None
+        if wanted is not None:
+            present = _columns_of(path)
+            cols = [c for c in wanted if c in present]
+        if path.suffix == ".csv":
+            df = pd.read_csv(path, usecols=cols, low_memory=False)
+        else:
+            df = pd.read_parquet(path, columns=cols)
+    except (OSError, ValueError) as e:
+        raise DatasetError(Errors.E402, dataset=name, path=str(path), detail=str(e).splitlines()[0]) from e
+    except Exception as e:  # pyarrow raises its own types for damaged files
+        raise DatasetError(Errors.E402, dataset=name, path=str(path), detail=f"{type(e).__name__}: {e}") from e
+    return normalise(df)
+
+
+def to_bool(s: pd.Series) -> pd.Series:
+    """Booleans from parquet (bool / boolean[pyarrow]) or csv ('True'/'False'/1/0/blank) as pandas 'boolean'."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.astype("boolean")
+    mapping = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False, "yes": True, "no": False}
+    return s.map(lambda v: None if v is None or (isinstance(v, float) and v != v) else mapping.get(str(v).strip().lower())).astype("boolean")
+
+
+def normalise(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    for c in df.columns:
+        if c in TIME_COLUMNS:
+            df[c] = pd.to_datetime(df[c], utc=True, errors="coerce", format="mixed")
+        elif c in BOOL_COLUMNS:
+            df[c] = to_bool(df[c])
+        elif isinstance(df[c].dtype, pd.ArrowDtype):
+            kind = df[c].dtype.kind
+            if kind in "fiu":
+                df[c] = df[c].astype("float64") if kind == "f" else df[c].astype("Int64")
+            elif kind == "b":
+                df[c] = df[c].astype("boolean")
+            elif kind in "OSU":
+                df[c] = df[c].astype("str")
+    return df
+
+
+def _read_json(path: Path, name: str) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise DatasetError(Errors.E402, dataset=name, path=str(path), detail=str(e)) from e
+    return data if isinstance(data, dict) else {}
+
+
+def load_inputs(out_dir: str | Path, tables: Optional[tuple[str, ...]] = None) -> ReportInputs:
+    """Read the tables present in ``out_dir`` (all known ones, or only ``tables``)."""
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise DatasetError(Errors.E402, dataset="output folder", path=str(out_dir), detail="no such folder")
+    inp = ReportInputs(out_dir=out_dir)
+    for name, wanted in WANTED.items():
+        if tables is not None and name not in tables:
+            continue
+        p = datasets.find_table(out_dir, name)
+        if p is None:
+            continue
+        inp.tables[name] = read_narrow(p, name, wanted)
+        inp.paths[name] = p
+    inp.run = _read_json(out_dir / "run.json", "run")
+    inp.journey_run = _read_json(out_dir / "journey_run.json", "journey_run")
+    rej = out_dir / "rejects.jsonl"
+    if rej.exists():
+        rows = datasets.read_jsonl(rej, dataset="rejects")
+        inp.rejects = pd.DataFrame(rows, columns=["file", "location", "level", "code", "reason", "fix"]) if rows else \
+            pd.DataFrame(columns=["file", "location", "level", "code", "reason", "fix"])
+        inp.paths["rejects"] = rej
+    return inp

@@ -1,0 +1,131 @@
+"""Aggregations of journey tables for the report: the steps that lead to a contact, transition
+matrices and friction summaries (pure table -> table)."""
+from __future__ import annotations
+
+from typing import Optional
+
+import pandas as pd
+
+from voc.report.figures import START
+
+
+def paths_to_contact(timeline: pd.DataFrame, steps_before: int = 3) -> pd.DataFrame:
+    """For every contact in a timeline, the ``steps_before`` steps that preceded it in its journey.
+
+    Returns columns s_-k .. s_-1 (step names; '(start)' before the journey began), s_0 (the contact
+    step, e.g. 'contact:chat') and count (contacts that followed that exact path)."""
+    need = {"journey_id", "ts", "event", "kind"}
+    if not need <= set(timeline.columns) or timeline.empty:
+        return pd.DataFrame()
+    order = ["journey_id", "ts"] + (["seq"] if "seq" in timeline.columns else [])
+    tl = timeline.sort_values(order, kind="stable").reset_index(drop=True)
+    tl["event"] = tl["event"].astype(str)
+    g = tl.groupby("journey_id", sort=False)["event"]
+    cols = {"s_0": tl["event"]}
+    for k in range(1, steps_before + 1):
+        cols[f"s_-{k}"] = g.shift(k).fillna(START)
+    frame = pd.DataFrame(cols)[tl["kind"].astype(str) == "contact"]
+    if frame.empty:
+        return pd.DataFrame()
+    ordered = [f"s_-{k}" for k in range(steps_before, 0, -1)] + ["s_0"]
+    out = frame.groupby(ordered, sort=False).size().rename("count").reset_index()
+    return out.sort_values("count", ascending=False).reset_index(drop=True)
+
+
+def paths_from_transitions(transitions: pd.DataFrame) -> pd.DataFrame:
+    """One step back from each contact step, from the transitions table (when there is no timeline)."""
+    t = transitions.dropna(subset=["from_step", "to_step"])
+    t = t[t["to_step"].astype(str).str.startswith("contact:")]
+    if t.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({"s_-1": t["from_step"].astype(str), "s_0": t["to_step"].astype(str),
+                         "count": pd.to_numeric(t["count"], errors="coerce").fillna(0)}).reset_index(drop=True)
+
+
+def steps_before_contact(paths: pd.DataFrame, top: int = 10) -> pd.DataFrame:
+    """The step right before a contact: contacts per step and share of all contacts."""
+    if paths.empty or "s_-1" not in paths.columns:
+        return pd.DataFrame(columns=["step", "contacts", "share"])
+    g = paths.groupby("s_-1")["count"].sum().sort_values(ascending=False)
+    total = g.sum()
+    out = g.rename("contacts").reset_index().rename(columns={"s_-1": "step"})
+    out["share"] = out["contacts"] / total if total else 0.0
+    return out.head(top)
+
+
+def transition_matrix(transitions: pd.DataFrame, top: int = 15) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(probability pivot, count pivot) over the ``top`` busiest steps; probabilities are per row over
+    all next steps (not only the shown ones), so rows need not sum to 1 on screen."""
+    t = transitions.dropna(subset=["from_step", "to_step"]).copy()
+    t["count"] = pd.to_numeric(t["count"], errors="coerce").fillna(0)
+    if "probability" not in t.columns or t["probability"].isna().all():
+        t["probability"] = t["count"] / t.groupby("from_step")["count"].transform("sum")
+    vol = pd.concat([t.groupby("from_step")["count"].sum(), t.groupby("to_step")["count"].sum()], axis=1).fillna(0).sum(axis=1)
+    steps = list(vol.sort_values(ascending=False).head(top).index)
+    t = t[t["from_step"].isin(steps) & t["to_step"].isin(steps)]
+    prob = t.pivot_table(index="from_step", columns="to_step", values="probability", aggfunc="sum").reindex(index=steps, columns=steps)
+    cnt = t.pivot_table(index="from_step", columns="to_step", values="count", aggfunc="sum").reindex(index=steps, columns=steps)
+    return prob.fillna(0.0), cnt.fillna(0).astype(int)
+
+
+def friction_kinds(friction: pd.DataFrame) -> pd.DataFrame:
+    """Per friction kind: occurrences, journeys affected, mean severity, most common stage."""
+    f = friction.copy()
+    f["kind"] = f["kind"].astype(str)
+    agg = {"n": ("kind", "size")}
+    if "journey_id" in f.columns:
+        agg["journeys"] = ("journey_id", "nunique")
+    if "severity" in f.columns:
+        f["severity"] = pd.to_numeric(f["severity"], errors="coerce")
+        agg["severity"] = ("severity", "mean")
+    g = f.groupby("kind").agg(**agg)
+    if "stage" in f.columns and f["stage"].notna().any():
+        g["top_stage"] = f.dropna(subset=["stage"]).groupby("kind")["stage"].agg(lambda s: s.astype(str).value_counts().index[0])
+    return g.reset_index().sort_values("n", ascending=False).reset_index(drop=True)
+
+
+def top_friction_journeys(journeys: Optional[pd.DataFrame], friction: Optional[pd.DataFrame], top: int = 10) -> pd.DataFrame:
+    """The journeys with the highest friction: journey_id, customer_id, friction_score, kinds, path,
+    evidence (up to three lines, most severe first), contact_ids involved."""
+    rows = []
+    if friction is not None and "journey_id" in friction.columns and not friction.empty:
+        f = friction.copy()
+        f["severity"] = pd.to_numeric(f.get("severity"), errors="coerce").fillna(0.0)
+        f = f.sort_values("severity", ascending=False, kind="stable")
+        by_j = f.groupby("journey_id", sort=False)
+        score = by_j["severity"].sum()
+        if journeys is not None and "friction_score" in journeys.columns:
+            js = journeys.set_index("journey_id")["friction_score"]
+            score = pd.to_numeric(js, errors="coerce").reindex(score.index).fillna(score)
+        for jid in score.sort_values(ascending=False).head(top).index:
+            g = by_j.get_group(jid)
+            rows.append({"journey_id": jid,
+                         "customer_id": g["customer_id"].dropna().iloc[0] if "customer_id" in g and g["customer_id"].notna().any() else None,
+                         "friction_score": float(score[jid]),
+                         "kinds": sorted(set(g["kind"].astype(str))),
+                         "evidence": [str(e) for e in g.get("evidence", pd.Series(dtype=str)).dropna().head(3)],
+                         "contact_ids": [str(c) for c in g.get("contact_id", pd.Series(dtype=str)).dropna().unique()]})
+    elif journeys is not None and "friction_score" in journeys.columns:
+        j = journeys.assign(fs=pd.to_numeric(journeys["friction_score"], errors="coerce")).dropna(subset=["fs"])
+        for _, r in j[j["fs"] > 0].sort_values("fs", ascending=False).head(top).iterrows():
+            kinds = r.get("friction_kinds")
+            rows.append({"journey_id": r["journey_id"], "customer_id": r.get("customer_id"), "friction_score": float(r["fs"]),
+                         "kinds": _as_list(kinds), "evidence": [], "contact_ids": []})
+    out = pd.DataFrame(rows)
+    if not out.empty and journeys is not None:
+        meta = journeys.drop_duplicates("journey_id").set_index("journey_id")
+        for col in ("path", "n_contacts", "last_intent"):
+            if col in meta.columns:
+                out[col] = out["journey_id"].map(meta[col])
+    return out
+
+
+def _as_list(v) -> list[str]:
+    if v is None or (isinstance(v, float) and v != v):
+        return []
+    if isinstance(v, str):
+        return [p.strip() for p in v.replace(";", ",").split(",") if p.strip()]
+    try:
+        return [str(x) for x in v]
+    except TypeError:
+        return [str(v)]

@@ -1,0 +1,67 @@
+"""The run summary for the terminal (rich table) and for machines (``--json``)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from voc.report import actions, metrics
+from voc.report.inputs import load_inputs
+
+_SUMMARY_TABLES = ("contacts", "messages", "repeat_contacts", "identity", "friction", "journeys", "topics")
+
+
+def summary_dict(out_dir: str | Path) -> dict[str, Any]:
+    """Headline figures, top intents, top findings and the files of an output folder (JSON-ready)."""
+    out_dir = Path(out_dir)
+    inp = load_inputs(out_dir, tables=_SUMMARY_TABLES)
+    h = metrics.headline(inp)
+    top_intents: list[dict[str, Any]] = []
+    c = inp.get("contacts")
+    if c is not None and "intent" in c.columns:
+        vc = c["intent"].dropna().astype(str).value_counts().head(5)
+        top_intents = [{"intent": k, "contacts": int(v), "share": float(v / len(c))} for k, v in vc.items()]
+    fr = inp.get("friction")
+    files = sorted(p.name for p in out_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    return {
+        "out_dir": str(out_dir),
+        "headline": h,
+        "top_intents": top_intents,
+        "friction": {str(k): int(v) for k, v in fr["kind"].astype(str).value_counts().items()}
+        if fr is not None and "kind" in fr.columns else {},
+        "findings": [{k: f[k] for k in ("kind", "title", "detail")} for f in actions.what_to_act_on(inp, max_items=3)],
+        "rejects_by_code": (inp.run.get("rejects") or {}).get("by_code", {}) if isinstance(inp.run.get("rejects"), dict) else {},
+        "files": files,
+    }
+
+
+def summary_table(out_dir: str | Path) -> Table:
+    """A compact rich table of the headline figures of an output folder."""
+    d = summary_dict(out_dir)
+    h = d["headline"]
+    pct = metrics.fmt_pct
+    t = Table(title=f"voc · {d['out_dir']}", show_header=False, title_justify="left", box=None, pad_edge=False)
+    t.add_column("metric", style="bold")
+    t.add_column("value")
+
+    def num(v: Any) -> str:
+        return "n/a" if v is None else f"{v:,}"
+
+    t.add_row("contacts", num(h["contacts"]) + (f"  ({', '.join(f'{k} {v:,}' for k, v in h['channels'].items())})" if h["channels"] else ""))
+    t.add_row("customers", num(h["customers"]))
+    rep = pct(h["repeat_contact_rate"]) + ("  (estimated)" if h["repeat_source"] == "estimated" else "")
+    t.add_row("repeat-contact rate", rep)
+    t.add_row("first-contact resolution", pct(h["first_contact_resolution"]))
+    t.add_row("negative", pct(h["share_negative"]))
+    if d["top_intents"]:
+        t.add_row("top intents", ", ".join(f"{i['intent']} {pct(i['share'])}" for i in d["top_intents"][:3]))
+    if d["friction"]:
+        t.add_row("friction", ", ".join(f"{k} {v:,}" for k, v in list(d["friction"].items())[:3]))
+    rej = num(h["rejects"])
+    if h["rejects"]:
+        rej = f"[red]{rej}[/]  see {Path(d['out_dir']) / 'rejects.jsonl'}"
+    t.add_row("rejects", rej)
+    for f in d["findings"][:3]:
+        t.add_row("act on", f"{f['title']}: {f['detail']}")
+    return t

@@ -1,0 +1,42 @@
+"""All sequence statistics of one timeline, on one DuckDB connection."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from voc.config import JourneyConfig
+from voc.sequences.engine import TimelineLike, use
+from voc.sequences.funnel import funnel
+from voc.sequences.outcome_paths import outcome_paths
+from voc.sequences.patterns import patterns
+from voc.sequences.step_times import step_times
+from voc.sequences.transitions import transitions
+from voc.sequences.variants import variants
+
+TABLES = ("transitions", "step_times", "patterns", "funnel", "variants", "outcome_paths")
+
+
+def compute_all(timeline: TimelineLike, config: JourneyConfig | None = None,
+                con: duckdb.DuckDBPyConnection | None = None) -> dict[str, pd.DataFrame]:
+    """{transitions, step_times, patterns, funnel, variants, outcome_paths} -> typed DataFrames
+    (columns in voc.sequences.tables; empty but typed when not configured, e.g. no funnel).
+
+    ``timeline``: the timeline table (pandas), or a DuckDB relation such as
+    ``con.read_parquet('timeline.parquet')`` (the scalable path), or a raw event log with
+    journey_id, ts, event (and seq). Rows lacking journey_id/ts/event are left out with the
+    warning E321; ``out['transitions'].attrs['excluded_rows']`` holds their number.
+    """
+    config = config or JourneyConfig()
+    with use(timeline, config, con) as tl:
+        out = {
+            "transitions": transitions(tl, config),
+            "step_times": step_times(tl, config),
+            "patterns": patterns(tl, config),
+            "funnel": funnel(tl, config),
+            "variants": variants(tl, config),
+            "outcome_paths": outcome_paths(tl, config),
+        }
+        for df in out.values():
+            df.attrs["excluded_rows"] = tl.n_excluded
+            df.attrs["input_rows"] = tl.n_rows
+    return out

@@ -1,0 +1,207 @@
+"""DuckDB side of the sequence statistics: one connection, one normalised timeline view.
+
+``prepare(timeline, config, con)`` registers a pandas DataFrame or a DuckDB relation (e.g.
+``con.read_parquet('timeline.parquet')``, the scalable path: nothing is copied into Python) as
+the view ``__voc_timeline`` with the columns every query of ``voc.sequences.sql`` reads:
+
+    journey_id VARCHAR, ts TIMESTAMP[TZ], seq BIGINT, event VARCHAR, intent VARCHAR
+
+``seq`` defaults to the row order when the input has none; ``intent`` is NULL when absent.
+Rows with no journey_id, event or a usable ts are left out and counted (warning E321).
+A connection voc opens itself gets ``journey.duckdb_memory_limit`` / ``duckdb_threads`` and a
+temporary spill folder; a connection you pass is used as it is.
+"""
+from __future__ import annotations
+
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import duckdb
+import pandas as pd
+
+from voc.config import JourneyConfig
+from voc.errors import Errors, VocError
+from voc.sequences.sql import render
+
+VIEW = "__voc_timeline"
+_SRC = "__voc_timeline_src"
+REQUIRED = ("journey_id", "ts", "event")
+
+TimelineLike = Union[pd.DataFrame, "duckdb.DuckDBPyRelation", "Prepared"]
+
+
+class SequenceWarning(UserWarning):
+    """A data problem the sequence statistics worked around (the message carries its E3xx code)."""
+
+
+def warn(spec, **details: Any) -> str:
+    cause, fix = spec.render(**details)
+    msg = f"[{spec.code}] {cause} Fix: {fix}"
+    warnings.warn(msg, SequenceWarning, stacklevel=3)
+    return msg
+
+
+def connect(config: JourneyConfig | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection set up for sequence statistics (memory limit, threads, spill folder)."""
+    config = config or JourneyConfig()
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{config.duckdb_memory_limit}'")
+    if config.duckdb_threads:
+        con.execute(f"SET threads = {int(config.duckdb_threads)}")
+    con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/voc_duckdb_spill'")
+    return con
+
+
+@dataclass
+class Prepared:
+    """A timeline registered in a DuckDB connection, ready for the metric queries."""
+
+    con: duckdb.DuckDBPyConnection
+    config: JourneyConfig
+    view: str = VIEW
+    n_rows: int = 0
+    n_excluded: int = 0
+    owns_connection: bool = False
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        """Render ``sql/<name>.sql`` for DuckDB over this timeline and return the result."""
+        return self.con.sql(self.sql(name, **params)).df()
+
+    def sql(self, name: str, **params: Any) -> str:
+        return render(name, "duckdb", source=self.view, **params)
+
+    def scalar(self, sql: str) -> Any:
+        rows = self.con.sql(sql).fetchall()
+        return rows[0][0] if rows else None
+
+    def event_counts(self) -> pd.DataFrame:
+        """event, rows, journeys: every step name of the timeline, most frequent first."""
+        if "events" not in self._cache:
+            self._cache["events"] = self.con.sql(
+                f"SELECT event, COUNT(*) AS rows, COUNT(DISTINCT journey_id) AS journeys FROM {self.view} "
+                "GROUP BY event ORDER BY rows DESC, event").df()
+        return self._cache["events"]
+
+    def n_journeys(self) -> int:
+        if "n_journeys" not in self._cache:
+            self._cache["n_journeys"] = int(self.scalar(f"SELECT COUNT(DISTINCT journey_id) FROM {self.view}") or 0)
+        return self._cache["n_journeys"]
+
+    def contact_intents(self) -> pd.DataFrame:
+        """intent, journeys: intents of contact steps ('contact:<channel>'), most frequent first."""
+        if "intents" not in self._cache:
+            self._cache["intents"] = self.con.sql(
+                f"SELECT intent, COUNT(DISTINCT journey_id) AS journeys FROM {self.view} "
+                "WHERE event LIKE 'contact:%' AND intent IS NOT NULL GROUP BY intent ORDER BY journeys DESC, intent").df()
+        return self._cache["intents"]
+
+    def has_contacts(self) -> bool:
+        ev = self.event_counts()
+        return bool(ev["event"].astype(str).str.startswith("contact:").any())
+
+    def close(self) -> None:
+        for stmt in (f"DROP VIEW IF EXISTS {self.view}",):
+            try:
+                self.con.execute(stmt)
+            except duckdb.Error:
+                pass
+        try:
+            self.con.unregister(_SRC)
+        except (duckdb.Error, KeyError, AttributeError):
+            pass
+        if self.owns_connection:
+            self.con.close()
+
+    def __enter__(self) -> "Prepared":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class _Borrowed:
+    """Context wrapper that leaves an already prepared timeline open on exit."""
+
+    def __init__(self, prepared: Prepared) -> None:
+        self.prepared = prepared
+
+    def __enter__(self) -> Prepared:
+        return self.prepared
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+def _ts_expr(col_type: str) -> str:
+    t = col_type.upper()
+    if t.startswith("TIMESTAMP"):
+        return "ts"
+    if t == "DATE":
+        return "CAST(ts AS TIMESTAMP)"
+    if t in ("VARCHAR", "STRING") or t.startswith("VARCHAR"):
+        return "TRY_CAST(ts AS TIMESTAMPTZ)"
+    if t in ("BIGINT", "INTEGER", "DOUBLE", "FLOAT", "HUGEINT", "UBIGINT", "DECIMAL") or t.startswith("DECIMAL"):
+        return "to_timestamp(CAST(ts AS DOUBLE))"  # epoch seconds
+    return "TRY_CAST(ts AS TIMESTAMPTZ)"
+
+
+def prepare(timeline: TimelineLike, config: JourneyConfig | None = None,
+            con: duckdb.DuckDBPyConnection | None = None) -> Prepared:
+    """Register ``timeline`` as the normalised view ``__voc_timeline`` (see the module doc)."""
+    if isinstance(timeline, Prepared):
+        return timeline
+    config = config or JourneyConfig()
+    owns = False
+    if isinstance(timeline, pd.DataFrame):
+        if con is None:
+            con, owns = connect(config), True
+        src = timeline
+        if "seq" not in src.columns and set(REQUIRED) <= set(src.columns):
+            src = src.assign(seq=range(len(src)))
+        con.register(_SRC, src)
+    elif isinstance(timeline, duckdb.DuckDBPyRelation):
+        rel_con = getattr(timeline, "_con", None)
+        if con is None and rel_con is not None:
+            con = rel_con
+        if con is None:
+            con, owns = connect(config), True
+        if rel_con is con:
+            timeline.create_view(_SRC, replace=True)
+        else:  # a relation of another connection: bring its rows over through Arrow
+            con.register(_SRC, timeline.fetch_arrow_table())
+    else:
+        raise TypeError(f"timeline must be a pandas DataFrame or a DuckDB relation, not {type(timeline).__name__}")
+
+    head = con.sql(f"SELECT * FROM {_SRC} LIMIT 0")
+    types = {c: str(t) for c, t in zip(head.columns, head.types)}
+    missing = [c for c in REQUIRED if c not in types]
+    if missing:
+        if owns:
+            con.close()
+        raise VocError(Errors.E320, missing=", ".join(missing), present=", ".join(types) or "none")
+    ts = _ts_expr(types["ts"])
+    seq = "CAST(seq AS BIGINT)" if "seq" in types else "ROW_NUMBER() OVER ()"
+    intent = "CAST(intent AS VARCHAR)" if "intent" in types else "CAST(NULL AS VARCHAR)"
+    valid = f"journey_id IS NOT NULL AND event IS NOT NULL AND {ts} IS NOT NULL"
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {VIEW} AS "
+        f"SELECT CAST(journey_id AS VARCHAR) AS journey_id, {ts} AS ts, {seq} AS seq, "
+        f"CAST(event AS VARCHAR) AS event, {intent} AS intent FROM {_SRC} WHERE {valid}")
+    n_rows, n_bad = con.sql(
+        f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {valid} THEN 0 ELSE 1 END), 0) FROM {_SRC}").fetchall()[0]
+    prepared = Prepared(con=con, config=config, n_rows=int(n_rows), n_excluded=int(n_bad), owns_connection=owns)
+    if n_bad:
+        warn(Errors.E321, n=int(n_bad), kept=int(n_rows) - int(n_bad))
+    return prepared
+
+
+def use(timeline: TimelineLike, config: JourneyConfig | None = None,
+        con: duckdb.DuckDBPyConnection | None = None):
+    """``with use(timeline, config, con) as tl:`` prepares the timeline (and cleans up after), or
+    borrows an already prepared one (left open)."""
+    if isinstance(timeline, Prepared):
+        return _Borrowed(timeline)
+    return prepare(timeline, config, con)

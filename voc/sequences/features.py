@@ -1,0 +1,35 @@
+"""Per-journey sequence features (for journeys.parquet)."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from voc.config import JourneyConfig
+from voc.sequences.engine import TimelineLike, use
+from voc.sequences.outcomes import column_name
+
+FEATURE_COLUMNS = ["journey_id", "n_steps", "n_distinct_steps", "start", "end", "duration_s", "path",
+                   "first_step", "last_step", "n_loops", "n_contacts", "time_to_first_contact_s"]
+
+
+def journey_features(timeline: TimelineLike, config: JourneyConfig | None = None,
+                     con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+    """One row per journey: journey_id, n_steps, n_distinct_steps, start, end, duration_s,
+    path ('a > b > c', cut after journey.max_path_steps steps), first_step, last_step,
+    n_loops (consecutive repeats of the same step), n_contacts, time_to_first_contact_s
+    (NULL without contact), and reached_<outcome> (bool) per configured outcome."""
+    config = config or JourneyConfig()
+    outcomes = [{"name": name, "column": column_name(name), "events": list(events)}
+                for name, events in config.outcomes.items()]
+    with use(timeline, config, con) as tl:
+        df = tl.query("journey_features", outcomes=outcomes, max_path_steps=config.max_path_steps)
+    for c in ("n_steps", "n_distinct_steps", "n_loops", "n_contacts"):
+        df[c] = df[c].astype("int64")
+    for c in ("journey_id", "path", "first_step", "last_step"):
+        df[c] = df[c].astype("str")
+    for c in ("start", "end"):
+        if isinstance(df[c].dtype, pd.DatetimeTZDtype):
+            df[c] = df[c].dt.tz_convert("UTC")
+    for o in outcomes:
+        df[o["column"]] = df[o["column"]].astype(bool)
+    return df.reset_index(drop=True)

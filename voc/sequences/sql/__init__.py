@@ -1,0 +1,127 @@
+"""The sequence metrics, written once as SQL and rendered for DuckDB or Spark SQL.
+
+Every ``*.sql`` file in this folder is one SELECT statement (CTEs allowed) over a single
+input view, the *timeline*, with at least the columns
+
+    journey_id   string    the journey (customer id, or case id of a case-based event log)
+    ts           timestamp  when the step happened (UTC)
+    seq          integer    stable order of steps with equal ``ts`` inside a journey
+    event        string    the step name; contacts appear as 'contact:<channel>'
+
+and, for contact outcomes only, ``intent`` (string, may be NULL). The order of a journey is
+always ``(ts, seq)``. Rows whose journey_id, ts or event is NULL must be removed from the view
+before running the queries (``voc.sequences.engine`` does that for DuckDB and counts them).
+
+View names
+    DuckDB (voc.sequences.engine): ``__voc_timeline`` (a normalised view over your table).
+    Spark: register your DataFrame as the temp view ``timeline`` (the default ``source``), or
+    pass ``source="<view>"`` to ``render``.
+
+Dialect layer: the few spots where DuckDB and Spark SQL differ are Jinja macros whose
+expansion depends on the dialect (see ``_DIALECTS``):
+
+    {{ epoch_us(x) }}                    DuckDB epoch_us(x)             Spark unix_micros(x)
+    {{ quantile('x', 0.5) }}             DuckDB quantile_cont(x, 0.5)    Spark percentile(x, 0.5)
+    {{ ordered_list('v', ['ts','seq']) }} DuckDB list(v ORDER BY ts, seq)
+                                         Spark transform(array_sort(collect_list(struct(ts, seq, v))), x -> x.v)
+    {{ list_join('l', ' > ') }}          DuckDB array_to_string(l, sep)  Spark array_join(l, sep)
+    {{ list_head('l', n) }}              DuckDB list_slice(l, 1, n)      Spark slice(l, 1, n)
+    {{ list_len('l') }}                  DuckDB len(l)                   Spark size(l)
+    {{ list_compact('l') }}              DuckDB list_filter(l, lambda x: x IS NOT NULL)
+                                         Spark filter(l, x -> x IS NOT NULL)
+    {{ lit(s) }}                         a string literal, escaped for the dialect
+    {{ ident(s) }}                       a quoted identifier ("x" / `x`)
+
+Everything else is the common subset: window functions (LAG, LEAD, ROW_NUMBER, MIN/MAX OVER
+with ROWS frames), GROUP BY, CASE, CAST(.. AS DOUBLE), UNION ALL, IN lists, LIKE.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Literal
+
+import jinja2
+
+Dialect = Literal["duckdb", "spark"]
+DIALECTS: tuple[str, ...] = ("duckdb", "spark")
+SQL_DIR = Path(__file__).resolve().parent
+DEFAULT_SOURCE = "timeline"
+
+
+def _order(order_by: Iterable[str] | str) -> list[str]:
+    return [order_by] if isinstance(order_by, str) else list(order_by)
+
+
+def _duck_lit(s: Any) -> str:
+    return "'" + str(s).replace("'", "''") + "'"
+
+
+def _spark_lit(s: Any) -> str:
+    # Spark SQL string literals use backslash escapes ('' is *not* an escaped quote there).
+    return "'" + str(s).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+_DIALECTS: dict[str, dict[str, Any]] = {
+    "duckdb": {
+        "epoch_us": lambda x: f"epoch_us({x})",
+        "quantile": lambda x, q: f"quantile_cont({x}, {float(q)!r})",
+        "ordered_list": lambda v, order_by: f"list({v} ORDER BY {', '.join(_order(order_by))})",
+        "list_join": lambda l, sep: f"array_to_string({l}, {_duck_lit(sep)})",
+        "list_head": lambda l, n: f"list_slice({l}, 1, {int(n)})",
+        "list_len": lambda l: f"len({l})",
+        "list_compact": lambda l: f"list_filter({l}, lambda x: x IS NOT NULL)",
+        "lit": _duck_lit,
+        "ident": lambda s: '"' + str(s).replace('"', '""') + '"',
+    },
+    "spark": {
+        "epoch_us": lambda x: f"unix_micros({x})",
+        "quantile": lambda x, q: f"percentile({x}, {float(q)!r})",
+        "ordered_list": lambda v, order_by: (
+            "transform(array_sort(collect_list(struct("
+            + ", ".join(f"{o} AS k{i}" for i, o in enumerate(_order(order_by)))
+            + f", {v} AS v))), x -> x.v)"),
+        "list_join": lambda l, sep: f"array_join({l}, {_spark_lit(sep)})",
+        "list_head": lambda l, n: f"slice({l}, 1, {int(n)})",
+        "list_len": lambda l: f"size({l})",
+        "list_compact": lambda l: f"filter({l}, x -> x IS NOT NULL)",
+        "lit": _spark_lit,
+        "ident": lambda s: "`" + str(s).replace("`", "``") + "`",
+    },
+}
+
+
+@lru_cache(maxsize=None)
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(SQL_DIR)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,
+    )
+
+
+def names() -> list[str]:
+    """The metric queries available (file stems; partials starting with '_' are left out)."""
+    return sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.stem.startswith("_"))
+
+
+def render(name: str, dialect: Dialect = "duckdb", **params: Any) -> str:
+    """Render ``sql/<name>.sql`` for ``dialect`` ('duckdb' or 'spark').
+
+    ``source`` (default 'timeline') is the view the query reads; the other parameters are those
+    the query documents in its header comment (e.g. ``steps`` for the funnel, ``outcome`` for
+    the outcome queries: a dict from ``voc.sequences.outcomes.OutcomeSpec.params()``).
+    """
+    if dialect not in _DIALECTS:
+        raise ValueError(f"unknown SQL dialect {dialect!r}; use one of {DIALECTS}")
+    if name.startswith("_") or not (SQL_DIR / f"{name}.sql").is_file():
+        raise ValueError(f"unknown sequence query {name!r}; available: {names()}")
+    params.setdefault("source", DEFAULT_SOURCE)
+    template = _env().get_template(f"{name}.sql")
+    return template.render(dialect=dialect, **_DIALECTS[dialect], **params).strip() + "\n"
+
+
+__all__ = ["DIALECTS", "DEFAULT_SOURCE", "Dialect", "names", "render"]
