@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/voc analyze fixtures/transcripts/ --events fixtures/events/web_events.csv --out voc-out/
+	$(BIN)/voc analyze fixtures/transcripts/ --events fixtures/events/web_events.csv --config pipelines/journeys.yaml --out voc-out/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -8,7 +8,7 @@ with a new id and times shifted by 7 days per copy (whole cases, so the result h
 --events events). Both are written once to Parquet under --workdir.
 
 Each measurement runs in its own child process (fresh interpreter) and reports wall time and
-peak RSS (resource.getrusage(RUSAGE_SELF).ru_maxrss of that child: imports included).
+peak RSS (VmHWM of that child from /proc/self/status: imports included).
 voc reads the Parquet file through DuckDB (nothing is loaded into pandas); pm4py needs a pandas
 DataFrame, so its rows include reading the Parquet file into pandas (load time printed apart).
 
@@ -108,8 +108,20 @@ def child(task: str, path: str) -> dict:
             out["top_variant_journeys"] = counts[:5]
         out["op_s"] = time.perf_counter() - t1
     out["wall_s"] = time.perf_counter() - t0
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb"] = peak_rss_mb()
     return out
+
+
+def peak_rss_mb() -> float:
+    """High-water mark of this process's resident memory. VmHWM (not ru_maxrss: on Linux that one
+    survives execve, so a child would report its parent's peak)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure(task: str, path: Path, timeout: int = 3600) -> dict:
@@ -142,7 +154,8 @@ def run(args) -> None:
 
     small, large = make_data(Path(args.workdir), args.events)
     pm = have_pm4py()
-    print(f"machine: {os.cpu_count()} cores, python {platform.python_version()}, duckdb {duckdb.__version__}")
+    print(f"machine: {os.cpu_count()} cores, python {platform.python_version()}, duckdb {duckdb.__version__}, "
+          f"load average at start {os.getloadavg()[0]:.1f} (figures are wall times: other load inflates them)")
     if not pm:
         print("pm4py is not installed: comparison skipped (pip install pm4py, or see this file's docstring).")
     sets = [("BPIC 2012", small)] + ([] if args.skip_large else [(f"BPIC 2012 scaled", large)])

@@ -196,9 +196,21 @@ class EnrichConfig(Section):
 
 
 class SparkConfig(Section):
-    master: str = "local[2]"
+    master: Optional[str] = Field("local[2]", description=(
+        "Spark master (local[N], yarn, k8s://..., spark://...). None: keep what spark-submit set."))
     app_name: str = "voc"
-    conf: dict[str, str] = Field(default_factory=dict)
+    conf: dict[str, str] = Field(default_factory=dict, description="Extra Spark settings, e.g. {spark.executor.memory: 8g}.")
+    partitions: Optional[int] = Field(None, ge=1, description=(
+        "Partitions for the input files and for the contacts in the NLP stages; default: Spark's default parallelism."))
+    batch_size: int = Field(512, gt=0, description="Contacts per component batch inside a partition (as the local engine).")
+    topics_fit_max: int = Field(200_000, ge=100, description=(
+        "The topic model is fitted on the driver on all contacts when there are at most this many, else on a random "
+        "sample of this size (the other contacts get the nearest topic)."))
+    output: Literal["driver", "spark"] = Field("driver", description=(
+        "driver: contacts/messages are collected and written by voc.datasets (single files, identical to the local "
+        "engine); spark: written by Spark as Parquet/CSV folders (for outputs larger than the driver's memory)."))
+    local_ip: Optional[str] = Field("127.0.0.1", description=(
+        "For local masters only: bind the driver to this address (nothing leaves the machine). Ignored on a cluster."))
 
 
 class VocConfig(Section):

@@ -147,6 +147,12 @@ class Errors:
     # ---- E5xx engines ----------------------------------------------------------------------
     E501 = ErrorSpec("E501", "The Spark engine needs pyspark and Java: {detail}.",
                      "pip install 'voc[spark]' and make `java -version` work, or use --engine local.")
+    E502 = ErrorSpec("E502", "Spark could not list the input '{path}': {detail}.",
+                     "Check the URI and the credentials of the cluster (e.g. spark.hadoop.fs.s3a.* settings under spark.conf), and that the path exists.")
+    E503 = ErrorSpec("E503", "A Spark task of step '{step}' failed: {detail}.",
+                     "See the executor log for the traceback; rerun with --engine local on a sample of the input to reproduce it.")
+    E504 = ErrorSpec("E504", "Pipeline step '{step}' added column '{column}' of a type Spark cannot hold ({detail}).",
+                     "Report it: every component output column must have an Arrow type Spark supports.")
 
 
 class VocError(Exception):

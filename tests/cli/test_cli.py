@@ -21,7 +21,7 @@ def demo_run(tmp_path_factory, fixtures_dir: Path, root: Path):
     events = root / "fixtures" / "events" / "web_events.csv"
     args = ["analyze", str(fixtures_dir), "--out", str(out), "--json"]
     if events.exists():
-        args += ["--events", str(events)]
+        args += ["--events", str(events), "--config", str(root / "pipelines" / "journeys.yaml")]
     res = runner.invoke(app, args)
     return res, out
 

@@ -103,7 +103,7 @@ def test_info_counts(redacted):
     # 8 non-null texts + 1 subject; changed: 7 texts (all but the first) + the subject.
     # PERSON: 6 in texts, 2 speaker labels, 1 subject
     assert info["texts"] == 9 and info["texts_redacted"] == 8
-    assert info["identifiers"] == "hash" and info["identifier_values_hashed"] == 4
+    assert info["identifiers"] == "hash" and info["identifier_values_hashed"] == 3   # 1 email + 2 phones
     assert info["entities"] == ["EMAIL", "PHONE", "CARD", "IBAN", "PERSON"]
 
 

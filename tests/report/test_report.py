@@ -164,7 +164,7 @@ def full_report(full) -> tuple[Path, str]:
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--hide-scrollbars", "--virtual-time-budget=20000"]
+                  "--hide-scrollbars", "--virtual-time-budget=8000"]
 
 
 def _chromium() -> str:

@@ -148,8 +148,11 @@ def conform(df: pd.DataFrame, schema: pa.Schema) -> pd.DataFrame:
         elif pa.types.is_boolean(f.type):
             out[f.name] = to_bool(v)
         else:
-            o = v.astype("object")
-            out[f.name] = o.where(v.notna(), None).map(lambda x: None if x is None else str(x)).astype("object")
+            if pd.api.types.is_string_dtype(v.dtype) or isinstance(v.dtype, pd.ArrowDtype):
+                arr = v.to_numpy(dtype=object, na_value=None)
+            else:
+                arr = v.astype("object").where(v.notna(), None).map(lambda x: None if x is None else str(x)).to_numpy()
+            out[f.name] = pd.Series(arr, index=v.index, dtype="object")
     return out
 
 
@@ -167,9 +170,11 @@ def _canon(s: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         txt = s.dt.strftime("%Y-%m-%dT%H:%M:%S.%f")
     elif pd.api.types.is_float_dtype(s.dtype):
-        txt = s.map(lambda x: repr(round(float(x), FLOAT_DECIMALS)) if x == x else None)
+        txt = s.round(FLOAT_DECIMALS).astype("float64").astype(str)
+    elif s.dtype == object:
+        txt = s.astype(str)
     else:
-        txt = s.astype("object").map(lambda x: None if x is None or x is pd.NA else str(x))
+        txt = s.astype("object").astype(str)
     return txt.astype("object").where(s.notna(), "\x00")
 
 

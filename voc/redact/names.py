@@ -60,9 +60,18 @@ def _listens(nlp: Any, name: str) -> bool:
     return "Listener" in str(arch)
 
 
+def _plausible_person(text: str) -> bool:
+    """Drop the small model's PERSON noise: 'question4', '@handle', 'Thanks', 'Agent'."""
+    if any(c.isdigit() for c in text) or "@" in text or "_" in text:
+        return False
+    words = re.findall(r"[^\W\d_]+", text)
+    return any(len(w) >= 2 and w.lower() not in _NOT_NAMES for w in words)
+
+
 def ner_spans(doc: Any) -> list[tuple[Span, ...]]:
     """(PERSON spans, spans of entities that are not persons) of a spaCy Doc."""
-    persons = tuple(Span(e.start_char, e.end_char, "PERSON", "ner") for e in doc.ents if e.label_ == NER_LABEL)
+    persons = tuple(Span(e.start_char, e.end_char, "PERSON", "ner") for e in doc.ents
+                    if e.label_ == NER_LABEL and _plausible_person(e.text))
     others = tuple(Span(e.start_char, e.end_char, e.label_, "ner") for e in doc.ents if e.label_ in _NOT_PERSON)
     return [persons, others]
 
@@ -101,6 +110,8 @@ _NOT_NAMES = _STOP_WORDS | _ROLE_WORDS | {
     "order", "email", "phone", "number", "address", "username", "password", "name", "regarding", "about",
     "urgent", "important", "ridiculous", "unacceptable", "great", "good", "fine", "bad", "terrible",
     "gold", "silver", "bronze", "platinum", "premium", "basic", "free", "pro", "guest",
+    "mr", "mrs", "ms", "miss", "mx", "dr", "mister", "madam", "everyone", "everybody", "all", "folks", "guys",
+    "there", "morning", "afternoon", "evening", "night", "day", "again", "much", "lot", "lots", "anyway",
 }
 _NAME_WORD = r"[^\W\d_](?:[^\W\d_]|['\u2019-](?=[^\W\d_])){0,30}\.?"
 _TITLE_WORD = r"(?:Mc|Mac|O')?[A-Z\u00C0-\u00DE][^\W\d_]*(?:['\u2019-][A-Z\u00C0-\u00DE]?[^\W\d_]+)?"
@@ -117,6 +128,12 @@ _INTRO_TAIL = re.compile(
 _SIGNOFF = re.compile(
     r"(?:^|\n|(?<=[.!?])[ \t]+)[ \t]*(?:(?:kind|best|warm)\s+regards|regards|thanks|thank\s+you|many\s+thanks|cheers|sincerely|best|best\s+wishes|"
     r"yours\s+(?:truly|sincerely))[ \t]*[,!.]?[ \t]*(?:\n[ \t]*|[ \t]+)", re.I)
+# "Hi Maria," / "Dear Peter Jansen:" / "thanks Sarah!" -- the name must close the greeting.
+_GREETING = re.compile(
+    r"(?:^|(?<=[\s,.!?;:(\"']))(?:hi|hello|hey|dear|thanks|thank\s+you|thx|morning|afternoon|evening)[ \t]+", re.I)
+_GREETING_TAIL = re.compile(r"^[ \t]*(?:[,!:;.]|$|\n)")
+# "Mr. Jansen", "Dr Watson": the name after a title (the title itself stays).
+_HONORIFIC = re.compile(r"(?<![\w])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Mister|Madam)\.?[ \t]+")
 
 
 def _take_words(text: str, pos: int, *, titled: bool, max_words: int = 3) -> tuple[int, int] | None:
@@ -161,10 +178,18 @@ def cue_spans(text: str, not_person: Iterable[Span] = ()) -> list[Span]:
         out.append(Span(got[0], got[1], "PERSON", "cue"))
     for m in _SIGNOFF.finditer(text):
         got = _take_words(text, m.end(), titled=True, max_words=3)
-        if got and re.match(r"^[ \t]*(?:\n|$)", text[got[1]:]):
+        if got and re.match(r"^[ \t]*[.!]*[ \t]*(?:\n|$)", text[got[1]:]):
             if not any(b.start < got[1] and got[0] < b.end for b in blocked):
                 out.append(Span(got[0], got[1], "PERSON", "cue"))
-    return out
+    for m in _GREETING.finditer(text):
+        got = _take_words(text, m.end(), titled=True, max_words=2)
+        if got and _GREETING_TAIL.match(text[got[1]:]) and not any(b.start < got[1] and got[0] < b.end for b in blocked):
+            out.append(Span(got[0], got[1], "PERSON", "cue"))
+    for m in _HONORIFIC.finditer(text):
+        got = _take_words(text, m.end(), titled=True, max_words=2)
+        if got:
+            out.append(Span(got[0], got[1], "PERSON", "cue"))
+    return sorted(set(out))
 
 
 # ---- known names ---------------------------------------------------------------------------

@@ -13,7 +13,9 @@ Implementation: the sequences are concatenated in one array; for every item a so
 list of its global positions. A projected database is the array of positions just after the
 first match of the prefix in each sequence containing it (for single-item patterns the earliest
 match is enough: any later match leaves a suffix contained in the earliest one). Extending by
-item ``i`` is one ``searchsorted`` of the projection in the postings of ``i``. Candidate items for
+item ``i`` is a lookup in a next-occurrence table (frequent items x positions, all candidates
+of a node in one gather) or, when that table would be too big, one ``searchsorted`` of the
+projection in the postings of ``i``. Candidate items for
 the children of ``p+x`` are the frequent extensions of ``p`` (if ``p+i`` is rare, so is
 ``p+x+i``). Memory is O(total length); no Python object per event.
 """
@@ -23,6 +25,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
+# Above this many cells (frequent items x total length) the next-occurrence table is not built
+# and each extension is a searchsorted in the item's posting list instead (same result).
+NEXT_TABLE_MAX_CELLS = 48_000_000
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,21 @@ def prefixspan(data: Sequences, min_support: float, max_pattern_length: int
     frequent = [int(i) for i in np.flatnonzero(support >= threshold)]
     postings = {i: np.flatnonzero(codes == i) for i in frequent}
     ends = offsets[1:]
+    if not frequent:
+        return []
+
+    total = len(codes)
+    table = None
+    if len(frequent) * (total + 1) <= NEXT_TABLE_MAX_CELLS:
+        # next-occurrence table: row r, column p = first position >= p of item frequent[r] (total if none)
+        grid = np.arange(total + 1, dtype=np.int64)
+        dtype = np.int32 if total < 2**31 - 1 else np.int64
+        table = np.empty((len(frequent), total + 1), dtype=dtype)
+        for r, i in enumerate(frequent):
+            post = np.append(postings[i], total)
+            table[r] = post[np.searchsorted(post, grid)]
+    row_of = {i: r for r, i in enumerate(frequent)}
+    wf = data.weights.astype(np.float64)
 
     out: list[tuple[tuple[int, ...], int, int]] = []
     # stack of (prefix, projected start positions, sequence index of each, candidate items)
@@ -85,20 +106,33 @@ def prefixspan(data: Sequences, min_support: float, max_pattern_length: int
     while stack:
         prefix, starts, seqs, candidates = stack.pop()
         children = []
-        for item in candidates:
-            post = postings[item]
-            idx = np.searchsorted(post, starts)
-            ok = idx < len(post)
-            hit = post[np.minimum(idx, len(post) - 1)]
-            ok &= hit < ends[seqs]
-            s = seqs[ok]
-            count = int(data.weights[s].sum())
-            if count < threshold:
-                continue
-            pattern = prefix + (item,)
-            out.append((pattern, count, int(data.extra[s].sum())))
-            if len(pattern) < max_pattern_length:
-                children.append((pattern, hit[ok] + 1, s))
+        if table is not None:   # all candidates at once: one gather, one matrix-vector product
+            rows = np.fromiter((row_of[i] for i in candidates), dtype=np.int64, count=len(candidates))
+            hits = table[rows[:, None], starts[None, :]]
+            ok_all = hits < ends[seqs]
+            counts = np.rint(ok_all.astype(np.float64) @ wf[seqs]).astype(np.int64)  # BLAS; exact below 2**53
+            for k in np.flatnonzero(counts >= threshold):
+                ok = ok_all[k]
+                s = seqs[ok]
+                pattern = prefix + (candidates[k],)
+                out.append((pattern, int(counts[k]), int(data.extra[s].sum())))
+                if len(pattern) < max_pattern_length:
+                    children.append((pattern, hits[k][ok].astype(np.int64) + 1, s))
+        else:                   # posting lists only (many items x long sequences)
+            for item in candidates:
+                post = postings[item]
+                idx = np.searchsorted(post, starts)
+                ok = idx < len(post)
+                hit = post[np.minimum(idx, len(post) - 1)]
+                ok &= hit < ends[seqs]
+                s = seqs[ok]
+                count = int(data.weights[s].sum())
+                if count < threshold:
+                    continue
+                pattern = prefix + (item,)
+                out.append((pattern, count, int(data.extra[s].sum())))
+                if len(pattern) < max_pattern_length:
+                    children.append((pattern, hit[ok] + 1, s))
         child_items = [p[-1] for p, _, _ in children]
         for pattern, st, s in reversed(children):
             stack.append((pattern, st, s, child_items))
