@@ -102,8 +102,23 @@ class IntentConfig(Section):
 class SentimentConfig(Section):
     backend: str = Field("auto", description="auto (the best measured backend available) | vader | trained | transformers")
     model: Optional[str] = Field(None, description="Artifact path for 'trained', or a local transformers model folder for 'transformers'.")
-    negative_below: float = Field(-0.05, ge=-1, le=1)
-    positive_above: float = Field(0.05, ge=-1, le=1)
+    negative_below: float = Field(-0.05, ge=-1, le=1, description="Score-labelled backends (vader): a score at or below this is negative.")
+    positive_above: float = Field(0.05, ge=-1, le=1, description="Score-labelled backends (vader): a score at or above this is positive.")
+    aggregate: Literal["mean", "length_weighted"] = Field("length_weighted", description=(
+        "Contact score from its customer messages: plain mean, or weighted by sqrt(message length) so one-word replies count less."))
+    labels: dict[str, str] = Field(default_factory=dict, description=(
+        "transformers backend: model label -> negative/neutral/positive, for models whose id2label is not self-explaining (e.g. {LABEL_0: negative})."))
+    batch_size: int = Field(32, gt=0, description="transformers backend: texts per forward pass.")
+    max_length: int = Field(256, gt=0, description="transformers backend: tokens per text (longer texts are truncated).")
+    device: str = Field("auto", description="transformers backend: auto | cpu | cuda | cuda:N | mps")
+
+    @field_validator("positive_above")
+    @classmethod
+    def _ordered(cls, v: float, info: Any) -> float:
+        lo = info.data.get("negative_below")
+        if lo is not None and v < lo:
+            raise ValueError(f"positive_above ({v}) must not be below negative_below ({lo})")
+        return v
 
 
 class TopicsConfig(Section):

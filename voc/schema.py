@@ -53,7 +53,7 @@ MESSAGES = pa.schema([
 REJECTS = pa.schema([
     ("file", pa.string()),
     ("location", pa.string()),
-    ("level", pa.string()),  # file | contact | message | event
+    ("level", pa.string()),  # file | contact | message | field (record kept, one value unreadable) | event
     ("code", pa.string()),
     ("reason", pa.string()),
     ("fix", pa.string()),

@@ -89,12 +89,16 @@ def test_keywords_hold_no_stop_words_or_placeholders(sample, fitted):
 
 
 def test_outlier_reduction_lowers_the_unassigned_share(shared_data, embedder):
+    # 10 Banking77 intents x 30 queries, plus one query from each of the 67 other intents: the
+    # long tail has no cluster of its own, so HDBSCAN leaves outliers (mostly in the tail)
     df = pd.read_csv(shared_file(shared_data, "banking77/train.csv"))
-    cats = sorted(df["category"].unique())[::8]
-    sl = df[df["category"].isin(cats)].groupby("category").head(30).reset_index(drop=True)
-    emb = embedder.encode(sl["text"].tolist())
-    kept = TopicModel(TopicsConfig(reduce_outliers=False, min_topic_size=15)).fit(sl["text"].tolist(), emb)
-    reduced = TopicModel(TopicsConfig(reduce_outliers=True, min_topic_size=15)).fit(sl["text"].tolist(), emb)
+    cats = sorted(df["category"].unique())
+    core = df[df["category"].isin(cats[::8])].groupby("category").head(30)
+    tail = df[~df["category"].isin(cats[::8])].groupby("category").head(1)
+    sl = pd.concat([core, tail], ignore_index=True)
+    texts, emb = sl["text"].tolist(), embedder.encode(sl["text"].tolist())
+    kept = TopicModel(TopicsConfig(reduce_outliers=False)).fit(texts, emb)
+    reduced = TopicModel(TopicsConfig(reduce_outliers=True)).fit(texts, emb)
     assert kept.outlier_share_before_ > 0, "this slice should leave HDBSCAN outliers"
     assert kept.outlier_share_after_ == kept.outlier_share_before_
     assert reduced.outlier_share_before_ == kept.outlier_share_before_
@@ -102,12 +106,12 @@ def test_outlier_reduction_lowers_the_unassigned_share(shared_data, embedder):
     # documents that were clustered keep their topic; only outliers moved
     clustered = kept.topics_ != OUTLIER_ID
     assert np.array_equal(kept.topics_[clustered], reduced.topics_[clustered])
-    # topics still follow the Banking77 intents
+    # topics still follow the Banking77 intents of the core
     from sklearn.metrics import normalized_mutual_info_score
 
-    assert normalized_mutual_info_score(sl["category"], reduced.topics_) > 0.6
-    # a threshold keeps far-away outliers unassigned
-    strict = TopicModel(TopicsConfig(reduce_outliers=True, min_topic_size=15, outlier_threshold=0.99)).fit(sl["text"].tolist(), emb)
+    assert normalized_mutual_info_score(core["category"], reduced.topics_[: len(core)]) > 0.7
+    # a similarity threshold keeps far-away outliers unassigned
+    strict = TopicModel(TopicsConfig(reduce_outliers=True, outlier_threshold=0.99)).fit(texts, emb)
     assert strict.outlier_share_after_ == strict.outlier_share_before_
 
 

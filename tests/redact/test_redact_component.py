@@ -146,3 +146,46 @@ def test_identifier_normalisation():
     assert hash_email("Jane@x.com") == hash_email("jane@x.com ") == sha("jane@x.com")
     assert hash_phone("415-555-0134") == hash_phone("+1 (415) 555 0134")
     assert hash_email(None) is None and hash_phone("  ") is None
+
+
+def test_hashes_join_with_journey_identity():
+    """Contacts hashed here must still join to an identity map in voc.journey.identity."""
+    from voc.journey.identity import normalise_email as j_email, normalise_phone as j_phone
+
+    for email in ["Jane.Doe@Example.com", " support@shop.example "]:
+        assert hash_email(email) == sha(j_email(email, gmail=False))
+    for phone in ["(415) 555-0134", "+44 20 7946 0958", "0044 20 7946 0958"]:
+        assert hash_phone(phone, "US") == sha(j_phone(phone, region="US"))
+
+
+@pytest.mark.data
+def test_abcd_dialogues_leak_no_personal_data(shared_data):
+    """Real ABCD dialogues: the scenario lists each customer's name, email and phone; none of
+    them may survive redaction, while order ids and amounts must."""
+    import json
+    import re
+
+    from tests.conftest import shared_file
+
+    convos = json.loads(shared_file(shared_data, "abcd_sample/abcd_sample.json").read_text(encoding="utf-8"))
+    contacts, messages = [], []
+    for c in convos:
+        cid = str(c["convo_id"])
+        contacts.append({"contact_id": cid, "channel": "chat"})
+        for seq, (speaker, text) in enumerate(c["original"]):
+            role = {"action": "system"}.get(speaker, speaker)
+            messages.append({"contact_id": cid, "seq": seq, "role": role, "speaker": speaker, "text": text})
+    out = RedactComponent(RedactConfig())(Batch(contacts_frame(contacts), messages_frame(messages)))
+    for c in convos:
+        text = " ".join(out.messages.loc[out.messages["contact_id"] == str(c["convo_id"]), "text"].dropna())
+        personal = c["scenario"]["personal"]
+        flat = re.sub(r"\D", "", text)
+        for part in personal["customer_name"].split():
+            assert not re.search(rf"\b{re.escape(part)}\b", text, re.I), part
+        if personal.get("email"):
+            assert personal["email"] not in text.lower()
+        assert re.sub(r"\D", "", personal["phone"]) not in flat
+        order_id = c["scenario"]["order"].get("order_id")
+        original = " ".join(t for _, t in c["original"])
+        if order_id and order_id in original:
+            assert order_id in text          # order ids are not phone numbers

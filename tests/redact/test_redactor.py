@@ -101,12 +101,14 @@ def test_redact_many_equals_one_by_one(full):
     assert [r.text for r in full.redact_many(texts)] == [full.redact(t).text for t in texts]
 
 
-def test_long_text_is_chunked_with_correct_offsets(full):
-    filler = "The order was late again and nobody answered. " * 600    # ~28k chars: two chunks
-    text = filler + "Please ask David Miller to email me at dm@example.com."
+def test_long_text_is_chunked_with_correct_offsets(full, monkeypatch):
+    import voc.redact.redactor as mod
+
+    monkeypatch.setattr(mod, "_CHUNK", 200)
+    filler = "The order was late again and nobody answered. " * 12    # ~560 chars: several chunks
+    text = filler + "Please ask David Miller to email me at dm@example.com. " + filler + "I spoke with Maria Gonzalez."
     out = full.redact(text)
-    assert out.text.endswith("Please ask [PERSON] to email me at [EMAIL].")
-    assert "David" not in out.text and "dm@example.com" not in out.text
+    assert out.text == (filler + "Please ask [PERSON] to email me at [EMAIL]. " + filler + "I spoke with [PERSON].")
 
 
 def test_chunks_cover_text_exactly():
@@ -149,14 +151,14 @@ fragments = st.one_of(
 texts = st.lists(fragments, max_size=25).map(" ".join)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(text=texts)
 def test_redaction_is_idempotent(patterns, text):
     once = patterns.redact(text).text
     assert patterns.redact(once).text == once
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(email=emails, before=st.lists(fragments, max_size=6).map(" ".join),
        after=st.lists(fragments, max_size=6).map(" ".join))
 def test_generated_emails_are_always_redacted(patterns, email, before, after):

@@ -15,7 +15,8 @@ from voc.sequences.prefixspan import prefixspan
 from voc.sequences.outcomes import resolve
 from voc.sequences.sql import render
 
-pytestmark = pytest.mark.spark
+# Spark jobs take seconds each (minutes on a loaded 2-core machine): run with `pytest -m spark`.
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
 pyspark = pytest.importorskip("pyspark")
 
 T0 = pd.Timestamp("2024-03-01T09:00:00Z")

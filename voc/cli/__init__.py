@@ -8,6 +8,8 @@ import typer
 os.environ.setdefault("HF_HUB_OFFLINE", "1")          # never reach a model hub at run time
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # voc draws its own progress bars
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 app = typer.Typer(
     name="voc",

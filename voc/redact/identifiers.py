@@ -3,8 +3,9 @@
 Hashing is the sha256 hex digest of the *normalised* value, so the same person hashes the
 same way across exports and across tables (an identity map hashed with the same functions
 still joins): emails are stripped and lowercased; phones are E.164 ('+14155550134'), read in
-``default_region`` when written without a country code, or, when they cannot be parsed,
-their digits with a leading '+' kept.
+``default_region`` when written without a country code ('0044 ...' read as '+44 ...'), or,
+when they cannot be parsed, their digits with a leading '+' kept. voc.journey.identity hashes
+identity-map values the same way, so hashed contacts still join to customers.
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ def normalise_email(value: str) -> str:
 
 def normalise_phone(value: str, default_region: str = "US") -> str:
     raw = value.strip()
+    if raw.startswith("00"):
+        raw = "+" + raw[2:]     # international prefix written as 00 (as voc.journey.identity reads it)
     try:
         num = phonenumbers.parse(raw, default_region)
         if phonenumbers.is_possible_number(num):

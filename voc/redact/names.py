@@ -68,12 +68,12 @@ def _plausible_person(text: str) -> bool:
     return any(len(w) >= 2 and w.lower() not in _NOT_NAMES for w in words)
 
 
-def ner_spans(doc: Any) -> list[tuple[Span, ...]]:
+def ner_spans(doc: Any) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
     """(PERSON spans, spans of entities that are not persons) of a spaCy Doc."""
     persons = tuple(Span(e.start_char, e.end_char, "PERSON", "ner") for e in doc.ents
                     if e.label_ == NER_LABEL and _plausible_person(e.text))
     others = tuple(Span(e.start_char, e.end_char, e.label_, "ner") for e in doc.ents if e.label_ in _NOT_PERSON)
-    return [persons, others]
+    return persons, others
 
 
 # ---- cues --------------------------------------------------------------------------------

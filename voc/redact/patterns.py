@@ -185,6 +185,7 @@ _ID_CUE_RE = re.compile(
     r"usd|eur|gbp)\b|[#$€£¥]", re.I)
 _PHONE_AFTER_RE = re.compile(r"^\W{0,3}(?:is|was)\s+(?:my|our|his|her|the)\s+(?:\w+\s+)?(?:phone|number|cell|mobile)\b", re.I)
 _DOTTED_RE = re.compile(r"^\d+(?:\.\d+){3,}$")
+_THOUSANDS_RE = re.compile(r"^\d{1,3}(?:([ .,\u00a0])\d{3})(?:\1\d{3})+$")
 
 
 def _last_cue(regex: re.Pattern[str], context: str) -> int:
@@ -224,8 +225,10 @@ def _is_phone(text: str, start: int, end: int, raw: str) -> bool:
     if id_cue > phone_cue:
         return False      # "Order ID: 334-891-7502" is an order number, whatever it looks like
     formatted = raw.startswith("+") or any(c in raw for c in " -.()/\u00a0")
-    if not formatted and phone_cue < 0 and not _PHONE_AFTER_RE.match(text[end:end + 40]):
-        return False      # a bare run of digits is a phone number only when the text says so
+    if not formatted or _THOUSANDS_RE.match(raw):
+        # a bare run of digits, or one grouped like an amount ('3 000 000', '1.234.567'), is a
+        # phone number only when the text says so
+        return phone_cue >= 0 or bool(_PHONE_AFTER_RE.match(text[end:end + 40]))
     return True
 
 

@@ -112,7 +112,7 @@ class Redactor:
 
     def _ner(self, texts: list[str]) -> list[Optional[tuple[tuple[Span, ...], tuple[Span, ...]]]]:
         """(PERSON spans, non-person entity spans) per text, from one batched nlp.pipe."""
-        jobs = [(i, off, chunk) for i, t in enumerate(texts) if _has_letters(t) for off, chunk in _chunks(t)]
+        jobs = [(i, off, chunk) for i, t in enumerate(texts) if _has_letters(t) for off, chunk in _chunks(t, _CHUNK)]
         result: list[Optional[tuple[list[Span], list[Span]]]] = [None] * len(texts)
         if not jobs:
             return [None] * len(texts)
@@ -133,13 +133,19 @@ def _has_letters(text: str) -> bool:
 
 
 def _chunks(text: str, size: int = _CHUNK) -> Iterator[tuple[int, str]]:
-    """(offset, piece) with pieces of at most ``size`` characters, cut at whitespace when possible."""
+    """(offset, piece) with pieces of at most ``size`` characters, cut at a line break or a
+    sentence end in the last half of the piece when there is one (a name is not split), else
+    at a space."""
     pos = 0
     n = len(text)
     while pos < n:
         end = min(n, pos + size)
         if end < n:
-            cut = max(text.rfind("\n", pos, end), text.rfind(" ", pos, end))
+            half = pos + size // 2
+            sentence = text.rfind(". ", half, end - 1)
+            cut = max(text.rfind("\n", half, end), sentence + 1 if sentence >= 0 else -1)
+            if cut < 0:
+                cut = text.rfind(" ", pos, end)
             if cut > pos:
                 end = cut + 1
         yield pos, text[pos:end]

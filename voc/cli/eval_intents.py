@@ -1,0 +1,89 @@
+"""`voc eval intents DATA`: accuracy, macro-F1, per-class figures and top confusions of an intent model."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from voc.cli.common import console, handle_errors
+from voc.cli.eval import eval_app
+from voc.errors import Errors, VocError
+
+
+@eval_app.command("intents")
+@handle_errors
+def eval_intents(
+    data: Path = typer.Argument(..., help="Labelled CSV (text,label or text,category) or a CLINC150 JSON (train/val + oos_train/oos_val)."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="A trained artifact from `voc intents train` (evaluated on all of DATA, or CLINC val)."),
+    zero_shot: bool = typer.Option(False, "--zero-shot", help="Evaluate the zero-shot taxonomy classifier (labels must be taxonomy intent names)."),
+    taxonomy: Optional[Path] = typer.Option(None, "--taxonomy", help="Taxonomy YAML for --zero-shot (default: the shipped one)."),
+    cv: int = typer.Option(5, "--cv", min=2, help="Folds of cross-validation when neither --model nor --zero-shot is given."),
+    folds: Optional[int] = typer.Option(None, "--folds", min=1, help="Stop after this many folds (for a quick estimate)."),
+    text_col: Optional[str] = typer.Option(None, "--text-col"),
+    label_col: Optional[str] = typer.Option(None, "--label-col"),
+    c: float = typer.Option(20.0, "--C", min=1e-6, help="Regularisation of the classifier trained for CV / CLINC."),
+    features: str = typer.Option("embedding+tfidf", "--features", help="embedding | embedding+tfidf"),
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Override the 'unknown' threshold."),
+    seed: int = typer.Option(42, "--seed"),
+    top: int = typer.Option(30, "--top", min=0, help="Per-class rows shown (worst F1 first); --json has all."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
+) -> None:
+    """Evaluate intent classification on labelled data.
+
+    CSV: k-fold CV of a classifier trained on it (default), a saved --model, or --zero-shot.
+    CLINC150 JSON: train on train (+oos_train for the threshold) or use --model; report in-scope
+    accuracy and out-of-scope recall on val + oos_val at the threshold.
+    """
+    from voc.config import EmbedConfig
+    from voc.nlp.evaluation import format_report
+    from voc.nlp.intent.data import is_clinc, read_clinc, read_csv
+    from voc.nlp.intent.evaluate import cv_intents, evaluate_clinc, evaluate_predictions
+
+    if model is not None and zero_shot:
+        raise VocError(Errors.E104, option="--zero-shot", value=True, detail="give either --model or --zero-shot", command="eval intents")
+    if features not in ("embedding", "embedding+tfidf"):
+        raise VocError(Errors.E104, option="--features", value=features, detail="use embedding or embedding+tfidf", command="eval intents")
+    say = (lambda m: console.print(m, highlight=False))
+    params = dict(embed=EmbedConfig(), C=c, feature_set=features, seed=seed,
+                  threshold=threshold if threshold is not None else "auto")
+    clf = None
+    if model is not None:
+        from voc.nlp.intent.classifier import IntentClassifier
+        clf = IntentClassifier.load(model)
+    elif zero_shot:
+        from voc.nlp.intent.taxonomy import load_taxonomy
+        from voc.nlp.intent.zero_shot import ZeroShotIntentClassifier
+        clf = ZeroShotIntentClassifier(load_taxonomy(taxonomy), threshold=threshold).fit()
+    if clf is not None and threshold is not None and hasattr(clf, "threshold_"):
+        clf.threshold_ = threshold
+
+    if is_clinc(data):
+        splits = read_clinc(data)
+        report = evaluate_clinc(splits, clf=clf, params=params, log=say)
+        report["data"] = str(data)
+    else:
+        ds = read_csv(data, text_col=text_col, label_col=label_col)
+        if ds.skipped:
+            say(f"[yellow]{len(ds.skipped)} row(s) left out[/] (first: {'; '.join(ds.skipped[:3])})")
+        if clf is not None:
+            labels, conf = clf.predict(ds.texts)
+            report = evaluate_predictions(ds.labels, labels, conf, threshold=clf.threshold_)
+        else:
+            say(f"{cv}-fold cross-validation on {len(ds.texts)} examples ...")
+            res = cv_intents(ds.texts, ds.labels, params=params, k=cv, seed=seed, folds=folds, log=say)
+            report = res["pooled"]
+            report.update({k: res[k] for k in ("k", "folds_run", "accuracy_mean", "accuracy_std", "macro_f1_mean",
+                                               "macro_f1_std", "folds", "params")})
+        report["data"] = str(data)
+        report["rows_left_out"] = len(ds.skipped)
+    if as_json:
+        typer.echo(json.dumps(report, indent=2, default=str))
+        return
+    if "accuracy_mean" in report:
+        typer.echo(f"{report['folds_run']}-of-{report['k']}-fold CV: accuracy {report['accuracy_mean']:.4f} ± {report['accuracy_std']:.4f}, "
+                   f"macro-F1 {report['macro_f1_mean']:.4f} ± {report['macro_f1_std']:.4f}  (pooled out-of-fold below)")
+    if "in_scope_accuracy_closed_set" in report:
+        typer.echo(f"in-scope accuracy without the threshold (closed set): {report['in_scope_accuracy_closed_set']:.4f}")
+    typer.echo(format_report(report, max_classes=top, sort_by="f1"))

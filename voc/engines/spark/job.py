@@ -1,0 +1,219 @@
+"""``run_spark``: the whole batch job of ``voc analyze`` (+ journeys, enrichment, report) on Spark.
+
+    ingest    files listed on the driver, parsed on the executors by voc's readers (mapInArrow)
+    stage 1   the per-contact steps (redact, embed, intent, sentiment) per partition, models
+              loaded once per Python worker (voc.engines.spark.nlp)
+    fit       the corpus-level step (topics) fitted on the DRIVER on every contact (or a random
+              sample of spark.topics_fit_max when larger), broadcast to the executors
+    stage 2   the fitted step and those after it, per partition
+    outputs   spark.output 'driver' (default): contacts/messages/embeddings collected and written
+              by voc.datasets, files identical to the local engine's; 'spark': written by Spark
+              as folders of part files (for outputs larger than the driver's memory)
+    journeys  voc.engines.spark.journeys (sequence statistics on Spark SQL + MLlib PrefixSpan)
+
+Trade-off of the topic fit: BERTopic (UMAP + HDBSCAN) is not distributable; fitting on the
+driver on all contacts gives exactly the local engine's topics; above topics_fit_max a sample
+keeps the driver's memory bounded and the other contacts get their nearest topic centroid.
+"""
+from __future__ import annotations
+
+import pickle
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from voc import datasets
+from voc.component import Batch
+from voc.config import VocConfig
+from voc.errors import Errors, VocError
+from voc.schema import CONTACTS
+
+PROBE_CONTACTS = 8
+
+
+def _split_steps(steps: dict[str, Any]) -> tuple[list[str], list[str]]:
+    names = list(steps)
+    for i, n in enumerate(names):
+        if getattr(steps[n], "needs_fit", False):
+            return names[:i], names[i:]
+    return names, []
+
+
+def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, fmt: str = "parquet",
+              events: list[Path] | None = None) -> Any:
+    """Run voc on Spark and write the same outputs as the local engine into ``out_dir``;
+    returns ``voc.pipeline.run.RunResult`` (run.json says engine: spark)."""
+    from pyspark.sql import functions as F
+
+    from voc.engines.spark import ingest, nlp
+    from voc.engines.spark.session import get_session
+    from voc.engines.spark.types import struct_type, to_pandas
+    from voc.pipeline import components as comp_registry
+    from voc.pipeline.analyze import AnalyzeResult, _counts, _Timer, embeddings_frame, versions
+    from voc.pipeline.run import RunResult
+
+    out_dir = Path(out_dir)
+    if fmt not in datasets.FORMATS:
+        raise VocError(Errors.E403, fmt=fmt)
+    started = datetime.now(timezone.utc)
+    timer = _Timer()
+    with timer("session"):
+        spark = get_session(config.spark)
+    sc = spark.sparkContext
+    partitions = config.spark.partitions or sc.defaultParallelism
+
+    with timer("read"):
+        ing = ingest.read(spark, input_path, config.ingest, partitions=partitions)
+    stats, rejects = ing.stats, ing.rejects
+    run: dict[str, Any] = {
+        "engine": "spark",
+        "started_at": started.isoformat(),
+        "input": str(input_path),
+        "versions": {**versions(), "pyspark": spark.version},
+        "config": config.model_dump(mode="json"),
+        "spark": {"master": sc.master, "app_id": sc.applicationId, "partitions": partitions,
+                  "default_parallelism": sc.defaultParallelism, "output": config.spark.output},
+    }
+    if stats.records_read == 0:
+        run.update(_counts(stats, 0, 0, rejects))
+        datasets.write_jsonl(rejects, out_dir / "rejects.jsonl", dataset="rejects")
+        datasets.write_json(run, out_dir / "run.json", dataset="run")
+        raise VocError(Errors.E002, path=str(input_path), n_files=stats.files, n_rejects=len(rejects))
+
+    names = tuple(comp_registry.resolve_steps(config))
+    cfg_json = config.model_dump_json()
+    steps = nlp.cached_steps(cfg_json, names)          # the driver's instances (probe, fit, info)
+    pre, post = _split_steps(steps)
+    records = ing.records.repartition(partitions)
+
+    with timer("probe"):
+        probe_keys, probe = nlp.to_batch(ing.records.orderBy("file_index", "item_index").limit(PROBE_CONTACTS).toArrow())
+        probe = nlp.run_steps(probe, {n: steps[n] for n in pre})
+        schema1 = nlp.output_schema(probe)
+        extras = dict(probe.extras)
+    spec1 = nlp.StageSpec(cfg_json, tuple(pre), schema1, config.spark.batch_size, extras)
+    enriched = records.mapInArrow(nlp.stage_fn(spec1), struct_type(schema1)) if pre else records
+    fitted_bc = None
+    if post:
+        enriched = enriched.cache()
+        fit_name = post[0]
+        with timer(fit_name + "_fit"):
+            n = enriched.count()
+            src = enriched
+            if n > config.spark.topics_fit_max:
+                src = enriched.sample(fraction=min(1.0, 1.1 * config.spark.topics_fit_max / n),
+                                      seed=config.topics.seed).limit(config.spark.topics_fit_max)
+            _, corpus = nlp.to_batch(src.orderBy("file_index", "item_index").toArrow())
+            corpus.extras.update(extras)
+            steps[fit_name].fit(corpus)
+            fitted_bc = sc.broadcast(pickle.dumps({fit_name: steps[fit_name]}))
+            probe2 = nlp.run_steps(probe, {n: steps[n] for n in post})
+            schema2 = nlp.output_schema(probe2)
+        spec2 = nlp.StageSpec(cfg_json, tuple(post), schema2, config.spark.batch_size, extras, fitted=fitted_bc)
+        final_df = enriched.mapInArrow(nlp.stage_fn(spec2), struct_type(schema2))
+    else:
+        final_df = enriched
+
+    outputs: dict[str, str] = {}
+    contact_cols = [c for c in final_df.columns if c not in ("file_index", "item_index", "messages", nlp.EMBEDDING)]
+    with timer("components+write"):
+        if config.spark.output == "spark":
+            final, n_contacts, n_messages = _write_with_spark(final_df, out_dir, fmt, contact_cols, outputs, steps)
+        else:
+            table = final_df.orderBy("file_index", "item_index").toArrow()
+            _, final = nlp.to_batch(table)
+            final.contacts = to_pandas(pa.Table.from_pandas(final.contacts, preserve_index=False), CONTACTS)
+            final.extras.update(extras)
+            outputs["contacts"] = str(datasets.write_table(final.contacts, datasets.table_path(out_dir, "contacts", fmt), dataset="contacts"))
+            outputs["messages"] = str(datasets.write_table(final.messages, datasets.table_path(out_dir, "messages", fmt), dataset="messages"))
+            if final.embeddings is not None and fmt == "parquet":
+                model = steps["embed"].info().get("model", "") if "embed" in steps else ""
+                emb = embeddings_frame(final.contacts["contact_id"], final.embeddings, model)
+                outputs["embeddings"] = str(datasets.write_table(emb, out_dir / "embeddings.parquet", dataset="embeddings"))
+            n_contacts, n_messages = len(final.contacts), len(final.messages)
+        for name, step in steps.items():
+            writer = getattr(step, "write_outputs", None)
+            if writer is not None:
+                outputs.update(writer(final, out_dir, fmt))
+        outputs["rejects"] = str(datasets.write_jsonl(rejects, out_dir / "rejects.jsonl", dataset="rejects"))
+    if post:
+        enriched.unpersist()
+    if fitted_bc is not None:
+        fitted_bc.unpersist()
+
+    run.update(_counts(stats, n_contacts, n_messages, rejects))
+    run["components"] = {name: step.info() for name, step in steps.items()}
+    run["steps"] = list(steps)
+    run["outputs"] = outputs
+    run["timings_s"] = timer.timings
+    run["finished_at"] = datetime.now(timezone.utc).isoformat()
+    datasets.write_json(run, out_dir / "run.json", dataset="run")
+    analyzed = AnalyzeResult(out_dir=out_dir, contacts=final.contacts, messages=final.messages, rejects=rejects,
+                             stats=stats, run=run, embeddings=final.embeddings, outputs=outputs, steps=steps)
+    res = RunResult(out_dir=out_dir, analyze=analyzed)
+
+    if events:
+        from voc.engines.spark.journeys import run_journeys_spark
+
+        emb = None
+        emb_path = out_dir / "embeddings.parquet"
+        if emb_path.exists():
+            emb = datasets.read_table(emb_path, dataset="embeddings")
+        res.journeys = run_journeys_spark(spark, list(events), final.contacts, config.journey, out_dir, fmt=fmt,
+                                          embeddings=emb)
+    if config.enrich.enabled and config.enrich.out:
+        from voc.enrich import enrich
+
+        res.enrich = enrich(out_dir, Path(config.enrich.out), config.enrich)
+    if config.report.html:
+        from voc.report import write_report
+
+        res.report = write_report(out_dir, config.report)
+    from voc.report import summary_dict
+
+    res.summary = summary_dict(out_dir)
+    return res
+
+
+def _write_with_spark(final_df: Any, out_dir: Path, fmt: str, contact_cols: list[str], outputs: dict[str, str],
+                      steps: dict[str, Any]) -> tuple[Batch, int, int]:
+    """spark.output='spark': contacts/messages (and embeddings) written by Spark as folders of part
+    files, each atomically (temp folder + rename) on a local or mounted file system; only the
+    contact columns come back to the driver (for the topic tables and journeys)."""
+    from pyspark.sql import functions as F
+
+    from voc.engines.spark.types import to_pandas
+
+    df = final_df.cache()
+    ordered = df.orderBy("file_index", "item_index")
+    contacts_df = ordered.select(*contact_cols)
+    messages_df = (ordered.select("file_index", "item_index", F.explode("messages").alias("m"))
+                   .select("m.*"))
+    writes = {"contacts": contacts_df, "messages": messages_df}
+    if nlp_embedding_col(df):
+        writes["embeddings"] = ordered.select("contact_id", F.col("__embedding").alias("embedding"))
+    for name, sdf in writes.items():
+        if name == "embeddings" and fmt != "parquet":
+            continue
+        target = datasets.table_path(out_dir, name, fmt)
+        with datasets.atomic_dir(target, dataset=name) as tmp:
+            writer = sdf.write.mode("overwrite")
+            (writer.parquet(str(tmp)) if fmt == "parquet" else writer.option("header", True).csv(str(tmp)))
+        outputs[name] = str(target)
+    contacts = to_pandas(contacts_df.toArrow(), CONTACTS)
+    n_messages = int(messages_df.count())
+    df.unpersist()
+    import pandas as pd
+
+    empty_messages = pd.DataFrame({"contact_id": pd.Series([], dtype=str)})
+    return Batch(contacts=contacts, messages=empty_messages), len(contacts), n_messages
+
+
+def nlp_embedding_col(df: Any) -> bool:
+    from voc.engines.spark.nlp import EMBEDDING
+
+    return EMBEDDING in df.columns

@@ -1,0 +1,107 @@
+"""The trained sentiment classifier: standardised features -> multinomial logistic regression.
+
+Fitting uses scikit-learn; prediction is plain numpy on the stored weights, and the artifact is one
+JSON file (no pickle: readable, diffable, loads in any environment, safe to open).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+from voc.errors import Errors, VocError
+from voc.nlp.sentiment.base import LABELS
+
+ARTIFACT_FORMAT = "voc.sentiment.linear"
+ARTIFACT_VERSION = 1
+
+
+class LinearSentimentModel:
+    """scikit-learn style: the constructor stores parameters; ``fit`` sets ``mean_``, ``scale_``,
+    ``coef_`` (3, d), ``intercept_`` (3,) and ``classes_`` (= LABELS)."""
+
+    def __init__(self, C: float = 0.003, class_weight: Optional[str] = "balanced", max_iter: int = 3000) -> None:
+        self.C = C
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+
+    def fit(self, X: np.ndarray, y: Sequence[str]) -> "LinearSentimentModel":
+        from sklearn.linear_model import LogisticRegression
+
+        X = np.asarray(X, dtype=np.float64)
+        y_idx = np.array([LABELS.index(v) for v in y])
+        missing = [LABELS[i] for i in range(3) if not (y_idx == i).any()]
+        if missing:
+            raise ValueError(f"training labels lack {missing}")
+        self.mean_ = X.mean(axis=0)
+        sd = X.std(axis=0)
+        self.scale_ = np.where(sd > 1e-12, sd, 1.0)
+        lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
+        lr.fit((X - self.mean_) / self.scale_, y_idx)
+        self.coef_ = lr.coef_.astype(np.float64)
+        self.intercept_ = lr.intercept_.astype(np.float64)
+        self.classes_ = LABELS
+        self.n_iter_ = int(np.max(lr.n_iter_))
+        return self
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        Z = (np.asarray(X, dtype=np.float64) - self.mean_) / self.scale_
+        return Z @ self.coef_.T + self.intercept_
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        z = self.decision_function(X)
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict(self, X: np.ndarray) -> list[str]:
+        return [LABELS[i] for i in self.predict_proba(X).argmax(axis=1)]
+
+    # -- persistence -------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        r = lambda a: [float(f"{v:.7g}") for v in np.asarray(a).ravel()]  # noqa: E731  7 digits ~ float32
+        return {"C": self.C, "class_weight": self.class_weight, "labels": list(LABELS),
+                "mean": r(self.mean_), "scale": r(self.scale_),
+                "coef": [r(row) for row in self.coef_], "intercept": r(self.intercept_)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "LinearSentimentModel":
+        m = cls(C=d["C"], class_weight=d.get("class_weight"))
+        if list(d["labels"]) != list(LABELS):
+            raise ValueError(f"labels {d['labels']} differ from {list(LABELS)}")
+        m.mean_ = np.asarray(d["mean"], dtype=np.float64)
+        m.scale_ = np.asarray(d["scale"], dtype=np.float64)
+        m.coef_ = np.asarray(d["coef"], dtype=np.float64)
+        m.intercept_ = np.asarray(d["intercept"], dtype=np.float64)
+        m.classes_ = LABELS
+        if m.coef_.shape != (3, len(m.mean_)) or m.scale_.shape != m.mean_.shape or m.intercept_.shape != (3,):
+            raise ValueError(f"weight shapes disagree: coef {m.coef_.shape}, mean {m.mean_.shape}, intercept {m.intercept_.shape}")
+        return m
+
+
+def save_artifact(payload: dict[str, Any], path: str | Path) -> Path:
+    from voc.datasets import write_json
+
+    doc = {"format": ARTIFACT_FORMAT, "version": ARTIFACT_VERSION, **payload}
+    return write_json(doc, path, dataset="sentiment model")
+
+
+def load_artifact(path: str | Path) -> dict[str, Any]:
+    """Read and check a sentiment artifact (E201 missing, E205 wrong format/version)."""
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise VocError(Errors.E201, path=str(p))
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise VocError(Errors.E202, name=str(p), detail=f"not a readable JSON artifact ({e})") from None
+    found = f"{doc.get('format')} v{doc.get('version')}" if isinstance(doc, dict) else type(doc).__name__
+    if not isinstance(doc, dict) or doc.get("format") != ARTIFACT_FORMAT or doc.get("version") != ARTIFACT_VERSION:
+        raise VocError(Errors.E205, path=str(p), found=found, expected=f"{ARTIFACT_FORMAT} v{ARTIFACT_VERSION}")
+    try:
+        doc["model"] = LinearSentimentModel.from_dict(doc["weights"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise VocError(Errors.E202, name=str(p), detail=f"damaged weights ({type(e).__name__}: {e})") from None
+    return doc

@@ -1,0 +1,134 @@
+"""Training and cross-validated evaluation of the trained backend (the recipe behind the shipped
+``models/tweeteval_lr.json``; regenerate it with ``voc sentiment train``, see the README).
+
+Recipe: features = MiniLM sentence embedding + 4 VADER scores, standardised; multinomial logistic
+regression with balanced class weights (the TweetEval metric is macro-averaged recall); the
+regularisation C is picked from ``C_GRID`` by an inner stratified 3-fold CV on the training part
+only, so a cross-validated figure never saw its test fold, not even for model selection.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+from voc.nlp.sentiment.base import LABELS
+from voc.nlp.sentiment.linear import LinearSentimentModel
+
+C_GRID: tuple[float, ...] = (0.001, 0.003, 0.01)
+MIN_PER_CLASS = 10
+
+
+def _macro_recall(y: np.ndarray, pred: np.ndarray) -> float:
+    return float(np.mean([(pred[y == c] == c).mean() for c in np.unique(y)]))
+
+
+def select_C(X: np.ndarray, y: Sequence[str], *, grid: Sequence[float] = C_GRID, k: int = 3, seed: int = 42) -> float:
+    """The C of ``grid`` with the best inner-CV macro-recall on (X, y) (ties: the smaller C)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    if len(grid) == 1:
+        return float(grid[0])
+    y = np.asarray(y, dtype=object)
+    k = max(2, min(k, int(min((y == c).sum() for c in LABELS))))
+    skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    best, best_c = -1.0, float(grid[0])
+    for C in grid:
+        pred = np.empty(len(y), dtype=object)
+        for tr, te in skf.split(X, y.astype(str)):
+            pred[te] = LinearSentimentModel(C=C).fit(X[tr], y[tr]).predict(X[te])
+        mr = _macro_recall(y, pred)
+        if mr > best + 1e-12:
+            best, best_c = mr, float(C)
+    return best_c
+
+
+def fit_recipe(X: np.ndarray, y: Sequence[str], *, grid: Sequence[float] = C_GRID, seed: int = 42) -> LinearSentimentModel:
+    """Select C on (X, y) by inner CV, then fit on all of (X, y)."""
+    C = select_C(X, y, grid=grid, seed=seed)
+    return LinearSentimentModel(C=C).fit(X, np.asarray(y, dtype=object))
+
+
+def check_counts(y: Sequence[str], *, k: int, path: str = "training data") -> None:
+    from voc.errors import Errors, VocError
+
+    counts = {c: int(sum(1 for v in y if v == c)) for c in LABELS}
+    need = max(MIN_PER_CLASS, k)
+    low = {c: n for c, n in counts.items() if n < need}
+    if low:
+        raise VocError(Errors.E204, path=path, detail=f"label counts {counts}", min_per_class=need)
+
+
+def cross_validated_predictions(X: np.ndarray, y: Sequence[str], *, k: int = 5, seed: int = 42,
+                                grid: Sequence[float] = C_GRID) -> dict[str, Any]:
+    """Out-of-fold evaluation of the recipe: stratified k folds; each fold's model (C selection
+    included) is fit on the other folds only and predicts its own fold.
+
+    Returns ``voc.nlp.evaluation.cross_validate``'s report plus ``oof_proba`` (n, 3),
+    ``oof_score`` (n,), ``folds_index`` (for each row, the fold that predicted it),
+    ``train_index`` (per fold, the rows its model was fit on) and ``C_per_fold``.
+    """
+    from voc.nlp.evaluation import cross_validate
+
+    y_arr = np.asarray(list(y), dtype=object)
+    X = np.asarray(X, dtype=np.float64)
+    proba = np.full((len(y_arr), 3), np.nan)
+    fold_of = np.full(len(y_arr), -1)
+    train_index: list[list[int]] = []
+    cs: list[float] = []
+
+    def fit_predict(tr: np.ndarray, te: np.ndarray) -> list[str]:
+        m = fit_recipe(X[tr], y_arr[tr], grid=grid, seed=seed)
+        p = m.predict_proba(X[te])
+        proba[te] = p
+        fold_of[te] = len(train_index)
+        train_index.append(tr.tolist())
+        cs.append(m.C)
+        return [LABELS[i] for i in p.argmax(axis=1)]
+
+    t0 = time.perf_counter()
+    rep = cross_validate(fit_predict, y_arr, k=k, seed=seed, labels=list(LABELS))
+    rep.update(oof_proba=proba, oof_score=proba[:, 2] - proba[:, 0], folds_index=fold_of,
+               train_index=train_index, C_per_fold=cs, seconds=round(time.perf_counter() - t0, 2))
+    return rep
+
+
+def train_artifact(texts: Sequence[str], labels: Sequence[str], *, source: str, featurizer=None, k: int = 5,
+                   seed: int = 42, grid: Sequence[float] = C_GRID, command: Optional[str] = None,
+                   show_progress: bool = False) -> dict[str, Any]:
+    """Featurise, cross-validate the recipe (k folds, out-of-fold figures), fit on all the data and
+    return the artifact payload (weights, feature spec, CV figures, training-data fingerprint and
+    text hashes, so evaluation on the same texts is recognised and cross-validated)."""
+    from voc import __version__
+    from voc.nlp.sentiment.data import data_fingerprint, text_hash
+    from voc.nlp.sentiment.features import SentimentFeaturizer
+
+    texts, labels = list(texts), list(labels)
+    check_counts(labels, k=k, path=source)
+    featurizer = featurizer or SentimentFeaturizer()
+    t0 = time.perf_counter()
+    X = featurizer.transform(texts, show_progress=show_progress)
+    t_feat = time.perf_counter() - t0
+    cv = cross_validated_predictions(X, labels, k=k, seed=seed, grid=grid) if k >= 2 else None
+    t1 = time.perf_counter()
+    model = fit_recipe(X, labels, grid=grid, seed=seed)
+    t_fit = time.perf_counter() - t1
+    pooled = cv["pooled"] if cv else None
+    return {
+        "voc_version": __version__,
+        "recipe": "standardised [sentence embedding, VADER compound/neg/neu/pos] -> multinomial logistic regression, "
+                  "balanced class weights, C by inner 3-fold CV",
+        "features": featurizer.spec(),
+        "weights": model.to_dict(),
+        "trained_on": {"source": source, "n": len(texts), "fingerprint": data_fingerprint(texts, labels),
+                       "label_counts": {c: labels.count(c) for c in LABELS}},
+        "cv": None if cv is None else {
+            "k": k, "seed": seed, "C_per_fold": cv["C_per_fold"],
+            "macro_recall": pooled["macro_recall"], "accuracy": pooled["accuracy"], "macro_f1": pooled["macro_f1"],
+            "per_class_recall": {c: pooled["per_class"][c]["recall"] for c in LABELS},
+        },
+        "seconds": {"features": round(t_feat, 2), "cv": cv["seconds"] if cv else 0.0, "final_fit": round(t_fit, 2)},
+        "command": command,
+        "text_hashes": sorted({text_hash(t) for t in texts}),
+    }
