@@ -89,6 +89,15 @@ def write_table(df: pd.DataFrame, path: str | Path, *, dataset: str, fmt: str | 
     return path
 
 
+def write_arrow(table, path: str | Path, *, dataset: str) -> Path:
+    """Write a pyarrow Table as Parquet (for columns pandas metadata cannot round-trip, e.g. vectors)."""
+    import pyarrow.parquet as pq
+
+    with atomic_path(path, dataset=dataset) as tmp:
+        pq.write_table(table, tmp)
+    return Path(path)
+
+
 def read_table(path: str | Path, *, dataset: str) -> pd.DataFrame:
     path = Path(path)
     try:

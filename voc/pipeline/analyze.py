@@ -135,12 +135,14 @@ def run_components(batches: list[Batch], steps: dict[str, Component], timer: _Ti
     return batches
 
 
-def embeddings_frame(contact_ids: pd.Series, emb: np.ndarray, model: str) -> pd.DataFrame:
+def embeddings_table(contact_ids: pd.Series, emb: np.ndarray, model: str) -> pa.Table:
+    """contact_id, embedding (list<float32>), model: one row per contact."""
     dim = emb.shape[1]
-    arr = pa.FixedSizeListArray.from_arrays(pa.array(emb.astype(np.float32).ravel()), dim)
-    table = pa.table({"contact_id": pa.array(contact_ids.astype(str).tolist()), "embedding": arr,
-                      "model": pa.array([model] * len(contact_ids))})
-    return table.to_pandas(types_mapper=pd.ArrowDtype)
+    flat = pa.array(emb.astype(np.float32, copy=False).ravel())
+    offsets = pa.array(np.arange(0, (len(emb) + 1) * dim, dim, dtype=np.int32))
+    return pa.table({"contact_id": pa.array(contact_ids.astype(str).tolist()),
+                     "embedding": pa.ListArray.from_arrays(offsets, flat),
+                     "model": pa.array([model] * len(contact_ids))})
 
 
 def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, fmt: str = "parquet",
@@ -182,8 +184,8 @@ def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
         outputs["messages"] = str(datasets.write_table(final.messages, datasets.table_path(out_dir, "messages", fmt), dataset="messages"))
         if final.embeddings is not None and fmt == "parquet":
             model = steps["embed"].info().get("model", "") if "embed" in steps else ""
-            emb = embeddings_frame(final.contacts["contact_id"], final.embeddings, model)
-            outputs["embeddings"] = str(datasets.write_table(emb, out_dir / "embeddings.parquet", dataset="embeddings"))
+            emb = embeddings_table(final.contacts["contact_id"], final.embeddings, model)
+            outputs["embeddings"] = str(datasets.write_arrow(emb, out_dir / "embeddings.parquet", dataset="embeddings"))
         for name, step in steps.items():
             writer = getattr(step, "write_outputs", None)
             if writer is not None:

@@ -58,11 +58,15 @@ class EmbeddingCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vec BLOB NOT NULL) WITHOUT ROWID")
-            conn.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)")
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('model_id', ?), ('dim', ?)", (self.model_id, str(self.dim)))
+            has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+            if not has_meta:  # first use: the only time the connection writes before a put
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vec BLOB NOT NULL) WITHOUT ROWID")
+                conn.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)")
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('model_id', ?), ('dim', ?)", (self.model_id, str(self.dim)))
+                conn.execute("COMMIT")
             row = conn.execute("SELECT v FROM meta WHERE k='dim'").fetchone()
             if row is None or int(row[0]) != self.dim:
                 raise sqlite3.DatabaseError(f"cache holds {row and row[0]}-dim vectors, model gives {self.dim}")
@@ -71,6 +75,14 @@ class EmbeddingCache:
             return None
         self._conn, self._pid = conn, os.getpid()
         return conn
+
+    def _failed(self, e: sqlite3.Error) -> None:
+        """A busy database (another process writing for longer than the timeout) costs this call only;
+        any other error turns the cache off for this run."""
+        if isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e)):
+            log.warning("embedding cache %s is busy; going on without it for this batch", self.path)
+            return
+        self._disable(f"{type(e).__name__}: {e}")
 
     def _disable(self, reason: str) -> None:
         self.disabled_reason = reason
@@ -99,7 +111,7 @@ class EmbeddingCache:
                         if len(v) == nbytes:       # a damaged row is a miss, never a wrong vector
                             out[bytes(k)] = np.frombuffer(v, dtype="<f4")
             except sqlite3.Error as e:
-                self._disable(f"{type(e).__name__}: {e}")
+                self._failed(e)
         return out
 
     def put_many(self, items: Iterable[tuple[bytes, np.ndarray]]) -> int:
@@ -120,7 +132,7 @@ class EmbeddingCache:
                     conn.execute("ROLLBACK")
                 except sqlite3.Error:
                     pass
-                self._disable(f"{type(e).__name__}: {e}")
+                self._failed(e)
                 return 0
         return len(rows)
 

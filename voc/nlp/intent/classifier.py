@@ -37,7 +37,7 @@ OOS_LABELS = ("oos", "out_of_scope", "out-of-scope")
 
 
 class IntentClassifier:
-    def __init__(self, *, embed: Optional[EmbedConfig] = None, C: float = 20.0, feature_set: str = "embedding+tfidf",
+    def __init__(self, *, embed: Optional[EmbedConfig] = None, C: float = 20.0, feature_set: str = "embedding",
                  tfidf_weight: float = 1.0, threshold: Union[str, float] = "auto", holdout: float = 0.15,
                  unknown_label: str = "unknown", oos_labels: Sequence[str] = OOS_LABELS, min_per_class: int = 2,
                  max_iter: int = 1000, finetune: bool = False, finetune_epochs: int = 3, finetune_lr: float = 5e-5,

@@ -61,8 +61,10 @@ class TopicsComponent(Component):
         if self.config.model:
             model = TopicModel.load(self.config.model, self.config)
             if model.embedding_model_ and embedding_model and model.embedding_model_ != embedding_model:
-                log.warning("topic model %s was fitted on embeddings of %s; this run embeds with %s",
-                            self.config.model, model.embedding_model_, embedding_model)
+                note = (f"the topic model was fitted on embeddings of '{model.embedding_model_}' but this run embeds "
+                        f"with '{embedding_model}': assignments are only meaningful if both are the same model.")
+                log.warning(note)
+                model.notes_.append(note)
             ids, _ = model.transform(texts, emb)
             self.source_ = "loaded"
         else:

@@ -142,9 +142,11 @@ class TopicModel:
         kdocs = keyword_docs(docs)
         try:
             topics = self._fit_bertopic(kdocs, x, params)
-        except ValueError as e:  # UMAP/HDBSCAN on degenerate input, or no keyword left after stop words
+        except (ValueError, TypeError, IndexError) as e:
+            # degenerate input: no keyword left after stop words (ValueError), a one-word vocabulary
+            # (BERTopic 0.17 c-TF-IDF raises TypeError), UMAP/HDBSCAN on identical points
             log.warning("topic model could not be fitted: %s", e)
-            self._unassigned(docs, x, f"no topic model could be fitted on {len(docs)} documents ({e}); every contact is 'unassigned'.")
+            self._unassigned(docs, x, f"no topic model could be fitted on {len(docs)} documents ({type(e).__name__}: {e}); every contact is 'unassigned'.")
             return self._finish_fit(docs, x, timestamps)
         if topics is None:
             self._unassigned(docs, x, f"HDBSCAN found no cluster of at least {params.min_topic_size} similar documents "

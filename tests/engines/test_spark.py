@@ -1,0 +1,127 @@
+"""The Spark engine (local mode) must give the local engine's results on the same input."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'voc[spark]')")
+if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+    pytest.skip("no Java runtime (java -version fails): Spark cannot start", allow_module_level=True)
+
+from voc.config import SparkConfig, load  # noqa: E402
+
+pytestmark = pytest.mark.spark
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def spark():
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+    from voc.engines.spark.session import get_session
+
+    session = get_session(SparkConfig(master="local[2]", conf={"spark.sql.shuffle.partitions": "2"}))
+    yield session
+    session.stop()
+
+
+def _cheap_config(**extra):
+    # redact (spaCy NER + patterns) is the per-record step every run has; the sentiment step is
+    # added when its component is registered (vader: no model download, deterministic)
+    from voc import registry
+    from voc.pipeline import components
+
+    steps = ["redact"]
+    try:
+        components.build("sentiment", load(None, {"sentiment.backend": "vader"}))
+        steps.append("sentiment")
+    except Exception:
+        pass
+    return load(None, {"pipeline": steps, "sentiment.backend": "vader", "report.html": False,
+                       "spark.partitions": 2, "spark.batch_size": 16, **extra})
+
+
+def test_struct_type_covers_the_schemas(spark):
+    from pyspark.sql import types as T
+
+    from voc.engines.spark.types import struct_type
+    from voc.schema import CONTACTS, MESSAGES
+
+    st = struct_type(CONTACTS)
+    assert st.names == CONTACTS.names
+    assert isinstance(st["created_at"].dataType, T.TimestampType)
+    assert isinstance(st["n_messages"].dataType, T.IntegerType)
+    assert isinstance(struct_type(MESSAGES)["start_s"].dataType, T.DoubleType)
+
+
+def test_spark_equals_local_on_fixtures(spark, tmp_path):
+    from voc.engines.spark.job import run_spark
+    from voc.pipeline.run import run_all
+
+    cfg = _cheap_config()
+    src = ROOT / "fixtures" / "transcripts"
+    sp = run_spark(src, tmp_path / "spark", cfg)
+    lo = run_all(src, tmp_path / "local", cfg)
+    for name in ("contacts", "messages"):
+        a = pd.read_parquet(tmp_path / "local" / f"{name}.parquet")
+        b = pd.read_parquet(tmp_path / "spark" / f"{name}.parquet")
+        assert list(a.columns) == list(b.columns)
+        assert a["contact_id"].tolist() == b["contact_id"].tolist()
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-6)
+    # rejects: same reasons, same order; accounting in = out + rejects
+    assert (tmp_path / "spark" / "rejects.jsonl").read_text() == (tmp_path / "local" / "rejects.jsonl").read_text()
+    rs = json.loads((tmp_path / "spark" / "run.json").read_text())
+    rl = json.loads((tmp_path / "local" / "run.json").read_text())
+    assert rs["engine"] == "spark"
+    assert rs["counts"] == rl["counts"] and rs["rejects"] == rl["rejects"]
+    assert rs["counts"]["records_balanced"] and rs["counts"]["messages_balanced"]
+    assert rs["counts"]["record_rejects"] > 0          # the fixtures hold broken files: they must show up
+    assert sp.analyze is not None and len(sp.analyze.contacts) == rs["counts"]["contacts_out"]
+
+
+def test_sequence_tables_equal_duckdb(spark):
+    from voc.engines.spark.sequences import SPARK_TABLES, SparkTimeline, sequence_tables
+    from voc.journey.events import read_events
+    from voc.journey.run import compute
+
+    events = ROOT / "fixtures" / "events" / "web_events.csv"
+    if not events.exists():
+        pytest.skip(f"{events} is absent")
+    cfg = load(None, {"journey.min_support": 0.25, "journey.max_pattern_length": 3})
+    local = compute(read_events([events], cfg.journey), None, cfg.journey).tables
+    out = sequence_tables(SparkTimeline.register(spark, local["timeline"], cfg.journey))
+    assert len(out["patterns"]) > 0 and len(out["transitions"]) > 0
+    for name in SPARK_TABLES:
+        a, b = local[name], out[name]
+        keys = ["outcome", "pattern"] if name == "patterns" else ["from_step", "to_step"]
+        if name == "step_times":
+            keys = ["kind", *keys]
+        a = a.sort_values(keys, na_position="first").reset_index(drop=True)
+        b = b.sort_values(keys, na_position="first").reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9)
+
+
+@pytest.mark.slow
+def test_spark_default_pipeline_equals_local(spark, tmp_path):
+    """The real default path (redact, MiniLM embed, intent, sentiment, topics fitted on the driver)."""
+    from voc.engines.spark.job import run_spark
+    from voc.pipeline.run import run_all
+
+    cfg = load(None, {"report.html": False, "spark.partitions": 2, "embed.cache_dir": "none"})
+    src = ROOT / "fixtures" / "transcripts"
+    run_spark(src, tmp_path / "spark", cfg)
+    run_all(src, tmp_path / "local", cfg)
+    for name in ("contacts", "messages"):
+        a = pd.read_parquet(tmp_path / "local" / f"{name}.parquet")
+        b = pd.read_parquet(tmp_path / "spark" / f"{name}.parquet")
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-4, atol=1e-5)
+    ea = pd.read_parquet(tmp_path / "local" / "embeddings.parquet")
+    eb = pd.read_parquet(tmp_path / "spark" / "embeddings.parquet")
+    assert ea["contact_id"].tolist() == eb["contact_id"].tolist()
+    import numpy as np
+
+    np.testing.assert_allclose(np.stack(ea["embedding"]), np.stack(eb["embedding"]), atol=1e-5)
