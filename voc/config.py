@@ -133,6 +133,9 @@ class TopicsConfig(Section):
         "Minimum cosine similarity to a topic's centroid for an outlier (when reducing outliers) or a contact "
         "scored by a saved model to join that topic; below it the contact stays -1 'unassigned'."))
     nr_topics: Optional[int] = Field(None, description="Merge down to this many topics (None: keep what HDBSCAN finds).")
+    stop_words: list[str] = Field(default_factory=list, description=(
+        "Extra words never used as topic keywords, e.g. your brand and product names (English and support "
+        "small-talk stop words and redaction placeholders are always excluded)."))
     time_bins: int = Field(10, ge=1)
     save_to: Optional[str] = Field(None, description="Where to save the fitted model; default <out>/topic_model.")
 

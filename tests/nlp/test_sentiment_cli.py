@@ -52,11 +52,12 @@ def test_eval_vader_json(runner, small_csv):
 
 def test_train_then_eval_on_the_training_data_is_cross_validated(runner, small_csv, tmp_path):
     out = tmp_path / "model.json"
-    r = runner.invoke(app, ["sentiment", "train", str(small_csv), "--out", str(out), "--cv", "3"])
+    r = runner.invoke(app, ["sentiment", "train", str(small_csv), "--out", str(out), "--cv", "3", "--c-grid", "0.01"])
     assert r.exit_code == 0, r.output
     assert "3-fold cross-validation" in r.stdout and out.is_file()
     art = json.loads(out.read_text())
     assert art["trained_on"]["n"] == 36 and len(art["text_hashes"]) == 36 and art["cv"]["k"] == 3
+    assert art["C_grid"] == [0.01] and art["command"].endswith("--cv 3 --c-grid 0.01")
 
     r = runner.invoke(app, ["eval", "sentiment", str(small_csv), "--backend", "trained", "--model", str(out), "--cv", "3"])
     assert r.exit_code == 0, r.output
@@ -66,7 +67,7 @@ def test_train_then_eval_on_the_training_data_is_cross_validated(runner, small_c
 
 def test_eval_of_unseen_texts_is_held_out(runner, small_csv, tmp_path):
     out = tmp_path / "model.json"
-    assert runner.invoke(app, ["sentiment", "train", str(small_csv), "--out", str(out), "--cv", "0"]).exit_code == 0
+    assert runner.invoke(app, ["sentiment", "train", str(small_csv), "--out", str(out), "--cv", "0", "--c-grid", "0.01"]).exit_code == 0
     other = tmp_path / "other.csv"
     other.write_text("text,label\nI really love this shop,positive\nThis is a terrible mess,negative\n"
                      "The invoice is attached,neutral\n", encoding="utf-8")

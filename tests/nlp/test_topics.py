@@ -75,7 +75,10 @@ def test_keywords_hold_no_stop_words_or_placeholders(sample, fitted):
     df, emb = sample
     # every message of the sample gets the full set of placeholders and small talk: none may surface
     noisy = [f"Hello team, {t} Thanks, [PERSON] - reach me at [EMAIL] or [PHONE], IBAN [IBAN]" for t in df["text"]]
-    m = TopicModel(TopicsConfig()).fit(noisy, emb)
+    m = TopicModel(TopicsConfig(stop_words=["Refund"])).fit(noisy, emb)
+    assert m.status_ == "fitted"
+    assert not any("refund" in kw for words in m.keywords_.values() for kw in words)  # the user's own stop word
+    assert any("refund" in kw for words in fitted.keywords_.values() for kw in words)  # ...which is a keyword otherwise
     for model in (fitted, m):
         for t, words in model.keywords_.items():
             for kw in words:

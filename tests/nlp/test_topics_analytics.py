@@ -7,7 +7,7 @@ import pytest
 from voc.nlp.topics.analytics import flatten_lists, topic_crosstab, topic_share, topic_table, topics_over_time
 from voc.nlp.topics.labels import OUTLIER_LABEL, label_from_keywords, unique_labels
 from voc.nlp.topics.sizing import MIN_DOCS, effective_params
-from voc.nlp.topics.vocabulary import STOP_WORDS, analyze, strip_placeholders
+from voc.nlp.topics.vocabulary import STOP_WORDS, KeywordAnalyzer, analyze, strip_placeholders
 from voc.config import TopicsConfig
 
 
@@ -87,6 +87,8 @@ def test_placeholders_never_count_but_the_real_word_does():
     assert "card declined" not in terms and "declined tried" not in terms
     assert "refund refund" not in terms and "order shipped" not in terms
     assert "55812" not in terms
+    brand = KeywordAnalyzer(["Acme"])("Acme app crashes")
+    assert brand == ["app", "crashes", "app crashes"]
 
 
 def test_labels_merge_phrases_and_skip_stop_words():

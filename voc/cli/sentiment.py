@@ -28,6 +28,7 @@ def train(
     text_col: Optional[str] = typer.Option(None, "--text-col"),
     label_col: Optional[str] = typer.Option(None, "--label-col"),
     device: str = typer.Option("auto", "--device", help="Device of the sentence encoder: auto | cpu | cuda."),
+    c_grid: str = typer.Option("0.001,0.003,0.01", "--c-grid", help="Regularisation strengths C tried by inner CV (comma-separated; one value: no search)."),
 ) -> None:
     """Train logistic regression on sentence embeddings + VADER scores; prints cross-validated figures."""
     from voc.config import EmbedConfig
@@ -39,11 +40,20 @@ def train(
 
     if cv == 1 or cv < 0:
         raise VocError(Errors.E104, option="--cv", value=cv, detail="use 0 (no CV) or at least 2 folds", command="sentiment train")
+    try:
+        grid = tuple(float(v) for v in c_grid.split(",") if v.strip())
+        if not grid or min(grid) <= 0:
+            raise ValueError
+    except ValueError:
+        raise VocError(Errors.E104, option="--c-grid", value=c_grid, detail="give positive numbers separated by commas",
+                       command="sentiment train") from None
     ds = load_sentiment_data(data, split=split, text_col=text_col, label_col=label_col)
     typer.echo(f"training on {len(ds)} texts from {ds.source} ({', '.join(f'{c} {ds.labels.count(c)}' for c in ('negative', 'neutral', 'positive'))})", err=True)
     cmd = f"voc sentiment train {data.name} --out {out.name}" + (f" --cv {cv}" if cv != 5 else "") + (f" --seed {seed}" if seed != 42 else "")
     feat = SentimentFeaturizer(EmbedConfig(device=device))
-    payload = train_artifact(ds.texts, ds.labels, source=ds.source, featurizer=feat, k=cv, seed=seed, command=cmd)
+    if c_grid != "0.001,0.003,0.01":
+        cmd += f" --c-grid {c_grid}"
+    payload = train_artifact(ds.texts, ds.labels, source=ds.source, featurizer=feat, k=cv, seed=seed, grid=grid, command=cmd)
     save_artifact(payload, out)
     if payload["cv"]:
         c = payload["cv"]

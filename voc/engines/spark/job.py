@@ -53,7 +53,7 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
     from voc.engines.spark.session import get_session
     from voc.engines.spark.types import struct_type, to_pandas
     from voc.pipeline import components as comp_registry
-    from voc.pipeline.analyze import AnalyzeResult, _counts, _Timer, embeddings_frame, versions
+    from voc.pipeline.analyze import AnalyzeResult, _counts, _Timer, embeddings_table, versions
     from voc.pipeline.run import RunResult
 
     out_dir = Path(out_dir)
@@ -132,8 +132,8 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
             outputs["messages"] = str(datasets.write_table(final.messages, datasets.table_path(out_dir, "messages", fmt), dataset="messages"))
             if final.embeddings is not None and fmt == "parquet":
                 model = steps["embed"].info().get("model", "") if "embed" in steps else ""
-                emb = embeddings_frame(final.contacts["contact_id"], final.embeddings, model)
-                outputs["embeddings"] = str(datasets.write_table(emb, out_dir / "embeddings.parquet", dataset="embeddings"))
+                emb = embeddings_table(final.contacts["contact_id"], final.embeddings, model)
+                outputs["embeddings"] = str(datasets.write_arrow(emb, out_dir / "embeddings.parquet", dataset="embeddings"))
             n_contacts, n_messages = len(final.contacts), len(final.messages)
         for name, step in steps.items():
             writer = getattr(step, "write_outputs", None)

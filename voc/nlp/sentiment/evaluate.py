@@ -49,11 +49,12 @@ def evaluate_backend(data: SentimentData, backend: str, *, config: Optional[Sent
         overlap = training_overlap(data, tb.artifact_)
         extra["training_overlap"] = round(overlap, 4)
         if overlap > 0:
-            from voc.nlp.sentiment.train import check_counts, cross_validated_predictions
+            from voc.nlp.sentiment.train import C_GRID, check_counts, cross_validated_predictions
 
             check_counts(data.labels, k=k, path=data.source)
             X = tb.featurizer_.transform(data.texts)
-            cv = cross_validated_predictions(X, data.labels, k=k, seed=seed)
+            grid = tuple(tb.artifact_.get("C_grid") or C_GRID)  # the recipe that made this artifact
+            cv = cross_validated_predictions(X, data.labels, k=k, seed=seed, grid=grid)
             pred = list(cv["oof_pred"])
             extra["protocol"] = (f"stratified {k}-fold cross-validation, out-of-fold predictions (C chosen inside each fold): "
                                  f"{overlap:.0%} of these texts were in the model's training data, so it is never scored on them")

@@ -121,6 +121,7 @@ def train_artifact(texts: Sequence[str], labels: Sequence[str], *, source: str, 
                   "balanced class weights, C by inner 3-fold CV",
         "features": featurizer.spec(),
         "weights": model.to_dict(),
+        "C_grid": [float(c) for c in grid],
         "trained_on": {"source": source, "n": len(texts), "fingerprint": data_fingerprint(texts, labels),
                        "label_counts": {c: labels.count(c) for c in LABELS}},
         "cv": None if cv is None else {

@@ -170,7 +170,7 @@ class TopicModel:
         model = BERTopic(
             top_n_words=N_KEYWORDS, min_topic_size=p.min_topic_size, nr_topics=cfg.nr_topics,
             umap_model=umap_model, hdbscan_model=hdbscan_model,
-            vectorizer_model=make_vectorizer(), ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+            vectorizer_model=make_vectorizer(cfg.stop_words), ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
             calculate_probabilities=False, verbose=False,
         )
         with _quiet():
@@ -183,7 +183,7 @@ class TopicModel:
             with _quiet():
                 new = model.reduce_outliers(kdocs, topics.tolist(), strategy="embeddings", embeddings=x,
                                             threshold=cfg.outlier_threshold)
-                model.update_topics(kdocs, topics=new, top_n_words=N_KEYWORDS, vectorizer_model=make_vectorizer(),
+                model.update_topics(kdocs, topics=new, top_n_words=N_KEYWORDS, vectorizer_model=make_vectorizer(cfg.stop_words),
                                     ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True))
             topics = np.asarray(new, dtype=np.int64)
         self.outlier_share_after_ = float(np.mean(topics == OUTLIER_ID))

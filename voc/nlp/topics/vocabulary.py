@@ -61,35 +61,47 @@ _WORD_RE = re.compile(r"\w+")
 _BREAK_RE = re.compile(r"[^\w\s]+")             # punctuation ends a phrase
 
 
-def analyze(text: str) -> list[str]:
+class KeywordAnalyzer:
     """Keyword terms of one text: words that are not stop words, plus bigrams of two such words
     standing next to each other within a phrase. (scikit-learn's own analyzer builds bigrams after
     removing stop words, joining words that were never adjacent: "declined [when I] tried".)
-    Stop words, numbers and punctuation break a bigram."""
-    terms: list[str] = []
-    for chunk in _BREAK_RE.split(strip_accents_unicode(strip_placeholders(text).lower())):
-        prev: str | None = None
-        for tok in _WORD_RE.findall(chunk):
-            if tok in STOP_WORDS or not _TERM_RE.fullmatch(tok):
-                prev = None
-                continue
-            terms.append(tok)
-            if prev is not None and prev != tok:
-                terms.append(f"{prev} {tok}")
-            prev = tok
-    return terms
+    Stop words, numbers and punctuation break a bigram. ``extra_stop_words`` are added to
+    ``STOP_WORDS`` (e.g. brand names)."""
+
+    def __init__(self, extra_stop_words: Iterable[str] = ()) -> None:
+        self.extra_stop_words = tuple(sorted({w.lower() for w in extra_stop_words}))
+        self._stop = STOP_WORDS | set(self.extra_stop_words)
+
+    def __call__(self, text: str) -> list[str]:
+        stop = self._stop
+        terms: list[str] = []
+        for chunk in _BREAK_RE.split(strip_accents_unicode(strip_placeholders(text).lower())):
+            prev: str | None = None
+            for tok in _WORD_RE.findall(chunk):
+                if tok in stop or not _TERM_RE.fullmatch(tok):
+                    prev = None
+                    continue
+                terms.append(tok)
+                if prev is not None and prev != tok:
+                    terms.append(f"{prev} {tok}")
+                prev = tok
+        return terms
 
 
-def make_vectorizer() -> CountVectorizer:
-    """Unigrams and adjacent bigrams (see ``analyze``), stop words, placeholders and numbers removed.
+analyze = KeywordAnalyzer()
+
+
+def make_vectorizer(extra_stop_words: Iterable[str] = ()) -> CountVectorizer:
+    """Unigrams and adjacent bigrams (see ``KeywordAnalyzer``), stop words, placeholders and numbers removed.
 
     ``min_df`` stays 1 on purpose: BERTopic fits the vectorizer on one concatenated document
     per topic, so ``min_df=2`` would drop exactly the words that are specific to one topic.
     """
-    return CountVectorizer(analyzer=analyze)
+    return CountVectorizer(analyzer=KeywordAnalyzer(extra_stop_words))
 
 
-def is_clean_keyword(keyword: str) -> bool:
+def is_clean_keyword(keyword: str, extra_stop_words: Iterable[str] = ()) -> bool:
     """True when no word of the keyword is a stop word."""
+    extra = {w.lower() for w in extra_stop_words}
     words = keyword.split()
-    return bool(words) and not any(w in STOP_WORDS for w in words)
+    return bool(words) and not any(w in STOP_WORDS or w in extra for w in words)
