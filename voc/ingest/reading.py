@@ -63,14 +63,14 @@ def detect(path: Path, text: str, config: IngestConfig) -> tuple[Any | None, str
 def read_file(path: Path, config: IngestConfig, *, root: Path | None = None) -> Iterator[Item]:
     """Records and rejects of one file. Never raises for bad input: whatever cannot be read
     becomes a Reject (level 'file' when the whole file is lost)."""
-    yield from _read(Path(path), config, root, {})
+    yield from read_with_info(Path(path), config, root, {})
 
 
 def _file_reject(path: Path, spec, **details: Any) -> Reject:  # noqa: ANN001
     return Reject.of(spec, file=path, location="file", level="file", **details)
 
 
-def _read(path: Path, config: IngestConfig, root: Path | None, info: dict[str, Any]) -> Iterator[Item]:
+def read_with_info(path: Path, config: IngestConfig, root: Path | None, info: dict[str, Any]) -> Iterator[Item]:
     info["format"] = "unknown"
     try:
         st = path.stat()
@@ -190,9 +190,9 @@ def iter_records(path: Path, config: IngestConfig, stats: IngestStats | None = N
     first_seen: dict[str, tuple[str, str]] = {}  # contact_id -> (source, where)
     for f in files:
         info: dict[str, Any] = {}
-        for item in _read(f, config, root, info):
+        for item in read_with_info(f, config, root, info):
             if isinstance(item, Record):
-                item = _dedupe(item, first_seen)
+                item = dedupe(item, first_seen)
             if stats is not None:
                 stats.add(item)
             yield item
@@ -200,7 +200,7 @@ def iter_records(path: Path, config: IngestConfig, stats: IngestStats | None = N
             stats.add_file(info.get("format", "unknown"))
 
 
-def _dedupe(rec: Record, first_seen: dict[str, tuple[str, str]]) -> Item:
+def dedupe(rec: Record, first_seen: dict[str, tuple[str, str]]) -> Item:
     c = rec.contact
     cid, source = c["contact_id"], c.get("_source", "")
     where = f"{c['_path']} {c['source_record']}"

@@ -49,7 +49,7 @@ class AnalyzeResult:
     steps: dict[str, Component] = field(default_factory=dict)
 
 
-class _Timer:
+class Timer:
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
 
@@ -118,7 +118,7 @@ def concat_batches(batches: list[Batch]) -> Batch:
     return Batch(contacts=contacts, messages=messages, embeddings=emb, extras=extras)
 
 
-def run_components(batches: list[Batch], steps: dict[str, Component], timer: _Timer,
+def run_components(batches: list[Batch], steps: dict[str, Component], timer: Timer,
                    progress: Progress = _no_progress) -> list[Batch]:
     for name, step in steps.items():
         with timer(name):
@@ -152,7 +152,7 @@ def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
     if fmt not in datasets.FORMATS:
         raise VocError(Errors.E403, fmt=fmt)
     started = datetime.now(timezone.utc)
-    timer = _Timer()
+    timer = Timer()
 
     with timer("read"):
         records, rejects, stats = read_inputs(input_path, config, progress)
@@ -164,7 +164,7 @@ def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
         "config": config.model_dump(mode="json"),
     }
     if not records:
-        run.update(_counts(stats, 0, 0, rejects))
+        run.update(accounting(stats, 0, 0, rejects))
         datasets.write_jsonl(rejects, out_dir / "rejects.jsonl", dataset="rejects")
         datasets.write_json(run, out_dir / "run.json", dataset="run")
         raise VocError(Errors.E002, path=str(input_path), n_files=stats.files, n_rejects=len(rejects))
@@ -192,7 +192,7 @@ def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
                 outputs.update(writer(final, out_dir, fmt))
         outputs["rejects"] = str(datasets.write_jsonl(rejects, out_dir / "rejects.jsonl", dataset="rejects"))
 
-    run.update(_counts(stats, len(final.contacts), len(final.messages), rejects))
+    run.update(accounting(stats, len(final.contacts), len(final.messages), rejects))
     run["components"] = {name: step.info() for name, step in steps.items()}
     run["steps"] = list(steps)
     run["outputs"] = outputs
@@ -203,7 +203,7 @@ def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
                          stats=stats, run=run, embeddings=final.embeddings, outputs=outputs, steps=steps)
 
 
-def _counts(stats: IngestStats, n_contacts: int, n_messages: int, rejects: list[dict[str, Any]]) -> dict[str, Any]:
+def accounting(stats: IngestStats, n_contacts: int, n_messages: int, rejects: list[dict[str, Any]]) -> dict[str, Any]:
     by_level: dict[str, int] = {}
     by_code: dict[str, int] = {}
     for r in rejects:

@@ -50,7 +50,7 @@ def file_items(file_index: int, path: str, config: IngestConfig, root: str | Non
     """Every item of one file as rows of ``ITEMS`` (runs on an executor)."""
     info: dict[str, Any] = {}
     p = Path(path)
-    items = list(_reading._read(p, config, Path(root) if root is not None else None, info))
+    items = list(_reading.read_with_info(p, config, Path(root) if root is not None else None, info))
     records = [it for it in items if isinstance(it, Record)]
     n = len(items) + 1
     cols: dict[str, list[Any]] = {name: [None] * n for name, _ in ITEM_KEYS}
@@ -109,7 +109,7 @@ def _dedupe_fixes(keys: pa.Table) -> tuple[list[dict[str, Any]], list[dict[str, 
     for fi, ii, cid, src, path, loc in zip(d["file_index"], d["item_index"], d["contact_id"], d["_source"],
                                            d["path"], d["source_record"]):
         rec = Record(contact={"contact_id": cid, "_source": src or "", "_path": path, "source_record": loc}, messages=[])
-        out = _reading._dedupe(rec, first_seen)
+        out = _reading.dedupe(rec, first_seen)
         if isinstance(out, Reject):
             rejects.append({"file_index": fi, "item_index": ii, **out.as_dict()})
         elif out.contact["contact_id"] != cid:

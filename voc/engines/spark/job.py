@@ -53,14 +53,14 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
     from voc.engines.spark.session import get_session
     from voc.engines.spark.types import struct_type, to_pandas
     from voc.pipeline import components as comp_registry
-    from voc.pipeline.analyze import AnalyzeResult, _counts, _Timer, embeddings_table, versions
+    from voc.pipeline.analyze import AnalyzeResult, accounting, Timer, embeddings_table, versions
     from voc.pipeline.run import RunResult
 
     out_dir = Path(out_dir)
     if fmt not in datasets.FORMATS:
         raise VocError(Errors.E403, fmt=fmt)
     started = datetime.now(timezone.utc)
-    timer = _Timer()
+    timer = Timer()
     with timer("session"):
         spark = get_session(config.spark)
     sc = spark.sparkContext
@@ -79,7 +79,7 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
                   "default_parallelism": sc.defaultParallelism, "output": config.spark.output},
     }
     if stats.records_read == 0:
-        run.update(_counts(stats, 0, 0, rejects))
+        run.update(accounting(stats, 0, 0, rejects))
         datasets.write_jsonl(rejects, out_dir / "rejects.jsonl", dataset="rejects")
         datasets.write_json(run, out_dir / "run.json", dataset="run")
         raise VocError(Errors.E002, path=str(input_path), n_files=stats.files, n_rejects=len(rejects))
@@ -145,7 +145,7 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
     if fitted_bc is not None:
         fitted_bc.unpersist()
 
-    run.update(_counts(stats, n_contacts, n_messages, rejects))
+    run.update(accounting(stats, n_contacts, n_messages, rejects))
     run["components"] = {name: step.info() for name, step in steps.items()}
     run["steps"] = list(steps)
     run["outputs"] = outputs
