@@ -31,7 +31,7 @@ import numpy as np, pandas as pd
 def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-texts_path, emb_path, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
+texts_path, emb_path, repeats, overrides = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4])
 df = pd.read_csv(texts_path)
 emb = np.load(emb_path)
 t = time.perf_counter()
@@ -42,7 +42,7 @@ out = {"n": len(df), "import_s": time.perf_counter() - t, "peak_rss_before_fit_m
 times = []
 for i in range(1 + repeats):
     t = time.perf_counter()
-    m = TopicModel(TopicsConfig()).fit(df["text"].tolist(), emb)
+    m = TopicModel(TopicsConfig(**overrides)).fit(df["text"].tolist(), emb)
     times.append(time.perf_counter() - t)
 out["fit_cold_s"] = times[0]
 out["fit_warm_s"] = min(times[1:]) if len(times) > 1 else None
@@ -67,7 +67,10 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10000, help="number of Banking77 queries (max 10003)")
     ap.add_argument("--device", default="auto", help="device for the one-off embedding step")
     ap.add_argument("--repeats", type=int, default=1, help="warm fits after the cold one")
+    ap.add_argument("--min-topic-size", type=int, default=None, help="topics.min_topic_size (default: voc's default)")
+    ap.add_argument("--nr-topics", type=int, default=None, help="topics.nr_topics: merge down to this many topics")
     args = ap.parse_args()
+    overrides = {k: v for k, v in (("min_topic_size", args.min_topic_size), ("nr_topics", args.nr_topics)) if v is not None}
 
     src = SHARED / "banking77" / "train.csv"
     if not src.exists():
@@ -86,12 +89,12 @@ def main() -> None:
         texts_path, emb_path = Path(d) / "texts.csv", Path(d) / "emb.npy"
         df.to_csv(texts_path, index=False)
         np.save(emb_path, emb)
-        res = subprocess.run([sys.executable, "-c", CHILD, str(texts_path), str(emb_path), str(args.repeats)],
+        res = subprocess.run([sys.executable, "-c", CHILD, str(texts_path), str(emb_path), str(args.repeats), json.dumps(overrides)],
                              capture_output=True, text=True, cwd=ROOT)
     if res.returncode != 0:
         sys.exit(res.stderr[-4000:])
     out = json.loads(res.stdout.strip().splitlines()[-1])
-    print(f"documents                 {out['n']:>10,}   (Banking77 train, shuffled, seed 0)")
+    print(f"documents                 {out['n']:>10,}   (Banking77 train, shuffled, seed 0)  settings {overrides or 'default'}")
     print(f"embedding (one-off)       {embed_s:>10.1f} s (cache may have served it)")
     print(f"imports                   {out['import_s']:>10.1f} s")
     print(f"fit, cold (incl. JIT)     {out['fit_cold_s']:>10.1f} s")

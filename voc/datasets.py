@@ -18,6 +18,12 @@ from voc.errors import DatasetError, Errors, VocError
 FORMATS = ("parquet", "csv")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(path: str | Path, *, dataset: str) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it replaces ``path`` in one rename."""
@@ -31,6 +37,7 @@ def atomic_path(path: str | Path, *, dataset: str) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp creates 0600; outputs get the usual mode
         os.replace(tmp_path, path)
     except VocError:
         tmp_path.unlink(missing_ok=True)

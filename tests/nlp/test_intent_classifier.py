@@ -131,10 +131,10 @@ def test_banking77_slice(shared_data):
     from tests.conftest import shared_file
 
     df = pd.read_csv(shared_file(shared_data, "banking77/train.csv"))
-    keep = sorted(df["category"].unique())[:10]
+    keep = sorted(df["category"].unique())[:8]
     df = df[df["category"].isin(keep)]
     rank = df.groupby("category").cumcount()
-    train, test = df[rank < 40], df[(rank >= 40) & (rank < 60)]
+    train, test = df[rank < 25], df[(rank >= 25) & (rank < 35)]
     clf = IntentClassifier(embed=EMB).fit(train["text"], train["category"])
     labels, _ = clf.predict(test["text"].tolist(), threshold=0.0)
     acc = float(np.mean(labels == test["category"].to_numpy()))
@@ -165,3 +165,28 @@ def test_zero_shot_off_topic_is_unknown(zero_shot):
     labels, conf = zero_shot.predict(["What's a good recipe for banana bread?", "Who painted the Mona Lisa?"])
     assert list(labels) == ["unknown", "unknown"]
     assert np.all(conf < zero_shot.threshold_)
+
+
+@pytest.mark.slow
+def test_finetune_round_trip(tmp_path):
+    """--finetune: the encoder is fine-tuned, shipped inside the artifact and used again after load."""
+    clf = IntentClassifier(embed=EMB, finetune=True, finetune_epochs=1, holdout=0.25).fit(TEXTS, LABELS)
+    assert clf.encoder_dir_ is not None and clf.model_id_.startswith("encoder@")
+    out = clf.save(tmp_path / "ft")
+    assert (out / "encoder" / "modules.json").is_file()
+    back = IntentClassifier.load(out, embed=EMB)
+    assert back.model_id_ == clf.model_id_
+    np.testing.assert_allclose(back.predict_proba(UNSEEN), clf.predict_proba(UNSEEN), atol=1e-4)
+    assert list(back.predict(UNSEEN, threshold=0)[0]) == UNSEEN_Y
+
+
+@pytest.mark.slow
+def test_banking77_five_fold_cv(shared_data):
+    """Full 5-fold CV of the default classifier on Banking77 (about 15 min on 2 busy cores)."""
+    from tests.conftest import shared_file
+    from voc.nlp.intent.evaluate import cv_intents
+
+    df = pd.read_csv(shared_file(shared_data, "banking77/train.csv"))
+    res = cv_intents(df["text"].tolist(), df["category"].tolist(), params={"embed": EmbedConfig()}, k=5)
+    # Measured 0.9233 +- 0.0026 (figures_intent.md); published full-data results are 93.4-93.7%.
+    assert res["accuracy_mean"] > 0.91 and res["macro_f1_mean"] > 0.91

@@ -24,9 +24,12 @@ NEU = ["My order number is 4821", "What time do you open on Monday", "I changed 
 
 
 @pytest.fixture(scope="module")
-def runner():
+def runner(tmp_path_factory):
     _wire()
-    return CliRunner()
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))  # embedding cache off the user's home
+    yield CliRunner()
+    mp.undo()
 
 
 @pytest.fixture()

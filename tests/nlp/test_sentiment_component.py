@@ -6,7 +6,9 @@ import pytest
 
 from voc import registry
 from voc.component import Batch
-from voc.config import SentimentConfig
+from voc.config import EmbedConfig, SentimentConfig
+
+NO_CACHE = EmbedConfig(cache_dir="none")
 from voc.nlp.sentiment import SentimentComponent
 from voc.nlp.sentiment.figures import MEASURED, auto_order
 from voc.schema import CONTACT_NLP_COLUMNS, MESSAGE_NLP_COLUMNS, contacts_frame, messages_frame
@@ -33,7 +35,7 @@ def _batch():
 
 @pytest.mark.parametrize("backend", ["vader", "trained"])
 def test_component_adds_message_and_contact_columns(backend):
-    comp = registry.components.get("sentiment")(SentimentConfig(backend=backend))
+    comp = registry.components.get("sentiment")(SentimentConfig(backend=backend), embed=NO_CACHE)
     assert isinstance(comp, SentimentComponent)
     b = comp(_batch())
     m, c = b.messages, b.contacts.set_index("contact_id")
@@ -67,14 +69,14 @@ def test_auto_picks_the_best_measured_backend():
     order = auto_order()
     best = max((b for b in MEASURED if MEASURED[b]["macro_recall"] is not None), key=lambda b: MEASURED[b]["macro_recall"])
     assert order[0] == best
-    comp = SentimentComponent(SentimentConfig())  # backend "auto"
+    comp = SentimentComponent(SentimentConfig(), embed=NO_CACHE)  # backend "auto"
     comp(_batch())
     info = comp.info()
     assert info["backend"] == best and "auto" in info["selected_by"]
 
 
 def test_auto_falls_back_when_the_best_cannot_load(tmp_path):
-    comp = SentimentComponent(SentimentConfig(model=str(tmp_path / "missing.json")))
+    comp = SentimentComponent(SentimentConfig(model=str(tmp_path / "missing.json")), embed=NO_CACHE)
     b = comp(_batch())
     info = comp.info()
     assert info["backend"] != "trained" and "E201" in info["skipped"]["trained"]

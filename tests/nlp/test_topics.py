@@ -71,6 +71,16 @@ def test_fit_is_reproducible(sample, fitted):
     assert again.keywords_ == fitted.keywords_
 
 
+def test_nr_topics_merges_whole_themes(sample, fitted):
+    df, emb = sample
+    m = TopicModel(TopicsConfig(nr_topics=5)).fit(df["text"].tolist(), emb)
+    assert m.n_topics_ == 5 and len(set(m.labels_.values())) == 6  # 5 topics + 'unassigned'
+    themed = (df["theme"] != "noise").to_numpy()
+    # merging joins whole topics: two messages of the same theme are never split apart by it
+    per_theme = pd.Series(m.topics_[themed]).groupby(df.loc[themed, "theme"].to_numpy()).nunique()
+    assert (per_theme == 1).mean() >= 7 / 8
+
+
 def test_keywords_hold_no_stop_words_or_placeholders(sample, fitted):
     df, emb = sample
     # every message of the sample gets the full set of placeholders and small talk: none may surface
@@ -244,6 +254,10 @@ def test_component_fits_labels_writes_and_reloads(sample, fitted, tmp_path):
     assert later.info()["source"] == "loaded"
     expected, _ = fitted.transform(sub["text"].tolist(), emb[::3])
     assert res["topic_id"].astype(int).tolist() == expected.tolist()
+    # ...and writes its outputs, the loaded model included, which reads back unchanged
+    out2 = later.write_outputs(Batch(contacts=res, messages=None), tmp_path / "later", "parquet")
+    assert TopicModel.load(out2["topic_model"]).labels_ == fitted.labels_
+    assert read_table(out2["topics"], dataset="topics")["size"].sum() == len(sub)
 
 
 def test_component_without_embeddings_says_how_to_fix(sample):

@@ -16,6 +16,13 @@ COMPONENT_MODULES: dict[str, str] = {
     "topics": "voc.nlp.topics",
 }
 
+# Other config sections a component is built with (keyword = section name): intent and sentiment
+# share the user's embedding settings (model, device, cache) and so the one loaded encoder.
+SHARED_SECTIONS: dict[str, tuple[str, ...]] = {
+    "intent": ("embed",),
+    "sentiment": ("embed",),
+}
+
 # Steps that need another step before them (checked when the pipeline is built).
 REQUIRES: dict[str, tuple[str, ...]] = {
     "topics": ("embed",),
@@ -27,7 +34,8 @@ def build(name: str, config: VocConfig) -> Component:
     if module is not None:
         importlib.import_module(module)
     factory = registry.components.get(name)
-    return factory(getattr(config, name))
+    extra = {section: getattr(config, section) for section in SHARED_SECTIONS.get(name, ())}
+    return factory(getattr(config, name), **extra)
 
 
 def resolve_steps(config: VocConfig) -> list[str]:

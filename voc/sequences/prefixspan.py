@@ -63,17 +63,98 @@ def min_count(min_support: float, n_sequences: int) -> int:
     return 0 if min_support == 0 else int(math.ceil(min_support * n_sequences))
 
 
-def prefixspan(data: Sequences, min_support: float, max_pattern_length: int
+@dataclass(frozen=True)
+class Found:
+    """Frequent patterns as arrays, most frequent first (ties: shorter, then by item codes):
+    ``items[k, :length[k]]`` is pattern k (item codes; -1 pads), ``count[k]`` its frequency,
+    ``extra[k]`` the extra-weight sum of the sequences containing it."""
+
+    items: np.ndarray
+    length: np.ndarray
+    count: np.ndarray
+    extra: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.count)
+
+    def tuples(self) -> list[tuple[tuple[int, ...], int, int]]:
+        return [(tuple(int(x) for x in self.items[k, :self.length[k]]), int(self.count[k]), int(self.extra[k]))
+                for k in range(len(self.count))]
+
+
+class _Out:
+    """Accepted patterns, in chunks (one per expanded node); with a cap, patterns that can no
+    longer be among the ``cap`` most frequent are dropped and the threshold raised."""
+
+    def __init__(self, width: int, threshold: int, cap: int | None) -> None:
+        self.width, self.threshold, self.cap = width, threshold, cap
+        self.chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.n = 0
+        self.n_at_compaction = 0
+
+    def add(self, prefix: tuple[int, ...], items: np.ndarray, count: np.ndarray, extra: np.ndarray) -> None:
+        block = np.full((len(items), self.width), -1, dtype=np.int64)
+        if prefix:
+            block[:, :len(prefix)] = prefix
+        block[:, len(prefix)] = items
+        self.chunks.append((block, count, extra))
+        self.n += len(items)
+        if self.cap is not None and self.n > max(2 * self.n_at_compaction, self.cap + 1024):
+            self.compact()
+
+    def compact(self) -> None:
+        """Raise the threshold to the cap-th largest count found so far (a pattern below it cannot
+        be in the result, nor can any extension of it: support only falls) and drop the rest."""
+        if self.cap is None or self.n <= self.cap or not self.chunks:
+            return
+        counts = np.concatenate([c for _, c, _ in self.chunks])
+        kth = int(np.partition(counts, len(counts) - self.cap)[len(counts) - self.cap])
+        if kth > self.threshold:
+            self.threshold = kth
+            self.chunks = [(b[c >= kth], c[c >= kth], e[c >= kth]) for b, c, e in self.chunks]
+            self.n = sum(len(c) for _, c, _ in self.chunks)
+        self.n_at_compaction = self.n
+
+    def result(self) -> Found:
+        self.compact()
+        if not self.chunks:
+            z = np.zeros(0, dtype=np.int64)
+            return Found(np.zeros((0, self.width), dtype=np.int64), z, z, z)
+        items = np.concatenate([b for b, _, _ in self.chunks])
+        count = np.concatenate([c for _, c, _ in self.chunks]).astype(np.int64)
+        extra = np.concatenate([e for _, _, e in self.chunks]).astype(np.int64)
+        length = (items >= 0).sum(axis=1).astype(np.int64)
+        order = np.lexsort(tuple(items[:, j] for j in range(self.width - 1, -1, -1)) + (length, -count))
+        return Found(items[order], length[order], count[order], extra[order])
+
+
+def prefixspan(data: Sequences, min_support: float, max_pattern_length: int, max_patterns: int | None = None
                ) -> list[tuple[tuple[int, ...], int, int]]:
-    """Frequent sequential patterns: (pattern as item codes, frequency, extra-weight sum)."""
+    """Frequent sequential patterns: (pattern as item codes, frequency, extra-weight sum), most
+    frequent first. With ``max_patterns``: only the ``max_patterns`` most frequent (ties: shorter,
+    then lower item codes); their frequencies are exact."""
+    found = mine_patterns(data, min_support, max_pattern_length, max_patterns)
+    out = found.tuples()
+    return out[:max_patterns] if max_patterns is not None else out
+
+
+def mine_patterns(data: Sequences, min_support: float, max_pattern_length: int,
+                  max_patterns: int | None = None) -> Found:
+    """PrefixSpan (module doc) returning arrays. With ``max_patterns`` the search keeps the
+    threshold at the ``max_patterns``-th largest frequency found so far (top-k mining: most
+    frequent branches first), so it returns every pattern whose frequency reaches the
+    ``max_patterns``-th largest one: at least ``max_patterns`` rows when there are that many
+    (ties at the boundary are all kept; the caller cuts them in its own order)."""
     if not 0 <= min_support <= 1:
         raise ValueError("min_support must be in [0, 1]")
     if max_pattern_length < 1:
         raise ValueError("max_pattern_length must be >= 1")
-    threshold = max(min_count(min_support, data.total), 1)  # a pattern must occur at least once
+    if max_patterns is not None and max_patterns < 1:
+        raise ValueError("max_patterns must be >= 1 (or None: no cap)")
+    out = _Out(max_pattern_length, max(min_count(min_support, data.total), 1), max_patterns)
     n_seq = len(data.weights)
     if n_seq == 0 or len(data.codes) == 0:
-        return []
+        return out.result()
     codes, offsets = data.codes, data.offsets
     seq_of_pos = np.repeat(np.arange(n_seq, dtype=np.int64), np.diff(offsets))
 
@@ -81,61 +162,64 @@ def prefixspan(data: Sequences, min_support: float, max_pattern_length: int
     pairs = np.unique(seq_of_pos * data.n_items + codes)
     items_of_pair, seqs_of_pair = pairs % data.n_items, pairs // data.n_items
     support = np.bincount(items_of_pair, weights=data.weights[seqs_of_pair], minlength=data.n_items)
-    frequent = [int(i) for i in np.flatnonzero(support >= threshold)]
-    postings = {i: np.flatnonzero(codes == i) for i in frequent}
+    frequent = np.flatnonzero(support >= out.threshold)
+    if not len(frequent):
+        return out.result()
+    postings = {int(i): np.flatnonzero(codes == i) for i in frequent}
     ends = offsets[1:]
-    if not frequent:
-        return []
 
     total = len(codes)
     table = None
+    row_of = np.full(data.n_items, -1, dtype=np.int64)
+    row_of[frequent] = np.arange(len(frequent))
     if len(frequent) * (total + 1) <= NEXT_TABLE_MAX_CELLS:
         # next-occurrence table: row r, column p = first position >= p of item frequent[r] (total if none)
         grid = np.arange(total + 1, dtype=np.int64)
         dtype = np.int32 if total < 2**31 - 1 else np.int64
         table = np.empty((len(frequent), total + 1), dtype=dtype)
         for r, i in enumerate(frequent):
-            post = np.append(postings[i], total)
+            post = np.append(postings[int(i)], total)
             table[r] = post[np.searchsorted(post, grid)]
-    row_of = {i: r for r, i in enumerate(frequent)}
-    wf = data.weights.astype(np.float64)
+    # weights and outcome weights side by side: one matrix product counts both (BLAS; exact below 2**53)
+    we = np.stack([data.weights, data.extra], axis=1).astype(np.float64)
 
-    out: list[tuple[tuple[int, ...], int, int]] = []
-    # stack of (prefix, projected start positions, sequence index of each, candidate items)
-    stack = [((), offsets[:-1].copy(), np.arange(n_seq, dtype=np.int64), frequent)]
+    # stack of (count, prefix, projected start positions, sequence index of each, candidate items)
+    stack = [(data.total, (), offsets[:-1].copy(), np.arange(n_seq, dtype=np.int64), frequent)]
     while stack:
-        prefix, starts, seqs, candidates = stack.pop()
-        children = []
-        if table is not None:   # all candidates at once: one gather, one matrix-vector product
-            rows = np.fromiter((row_of[i] for i in candidates), dtype=np.int64, count=len(candidates))
-            hits = table[rows[:, None], starts[None, :]]
+        count0, prefix, starts, seqs, candidates = stack.pop()
+        if count0 < out.threshold:  # the threshold rose (cap) since this node was pushed
+            continue
+        candidates = candidates[support_ok(candidates, out)] if out.cap is not None else candidates
+        if table is not None:   # all candidates at once: one gather, one matrix product
+            hits = table[row_of[candidates][:, None], starts[None, :]]
             ok_all = hits < ends[seqs]
-            counts = np.rint(ok_all.astype(np.float64) @ wf[seqs]).astype(np.int64)  # BLAS; exact below 2**53
-            for k in np.flatnonzero(counts >= threshold):
-                ok = ok_all[k]
-                s = seqs[ok]
-                pattern = prefix + (candidates[k],)
-                out.append((pattern, int(counts[k]), int(data.extra[s].sum())))
-                if len(pattern) < max_pattern_length:
-                    children.append((pattern, hits[k][ok].astype(np.int64) + 1, s))
+            sums = np.rint(ok_all.astype(np.float64) @ we[seqs]).astype(np.int64)
+            counts, extras = sums[:, 0], sums[:, 1]
         else:                   # posting lists only (many items x long sequences)
-            for item in candidates:
-                post = postings[item]
+            hits = np.empty((len(candidates), len(starts)), dtype=np.int64)
+            for k, item in enumerate(candidates):
+                post = postings[int(item)]
                 idx = np.searchsorted(post, starts)
-                ok = idx < len(post)
-                hit = post[np.minimum(idx, len(post) - 1)]
-                ok &= hit < ends[seqs]
-                s = seqs[ok]
-                count = int(data.weights[s].sum())
-                if count < threshold:
-                    continue
-                pattern = prefix + (item,)
-                out.append((pattern, count, int(data.extra[s].sum())))
-                if len(pattern) < max_pattern_length:
-                    children.append((pattern, hit[ok] + 1, s))
-        child_items = [p[-1] for p, _, _ in children]
-        for pattern, st, s in reversed(children):
-            stack.append((pattern, st, s, child_items))
-    out.sort(key=lambda r: (-r[1], len(r[0]), r[0]))
-    return out
+                hits[k] = np.where(idx < len(post), post[np.minimum(idx, len(post) - 1)], total)
+            ok_all = hits < ends[seqs]
+            counts = ok_all.astype(np.int64) @ data.weights[seqs]
+            extras = ok_all.astype(np.int64) @ data.extra[seqs]
+        keep = np.flatnonzero(counts >= out.threshold)
+        if not len(keep):
+            continue
+        out.add(prefix, candidates[keep], counts[keep], extras[keep])
+        if len(prefix) + 1 >= max_pattern_length:
+            continue
+        child_items = candidates[keep]
+        # most frequent child popped first: with a cap the threshold rises as early as possible
+        for k in keep[np.argsort(counts[keep], kind="stable")]:
+            ok = ok_all[k]
+            stack.append((int(counts[k]), prefix + (int(candidates[k]),), hits[k][ok].astype(np.int64) + 1,
+                          seqs[ok], child_items))
+    return out.result()
 
+
+def support_ok(candidates: np.ndarray, out: _Out) -> np.ndarray:
+    """Candidates are the frequent siblings; all stay candidates (their own frequency bounds the
+    child's, but it is not stored per candidate), so this keeps every one."""
+    return np.ones(len(candidates), dtype=bool)

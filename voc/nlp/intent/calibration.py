@@ -28,8 +28,10 @@ def probabilities(logits: np.ndarray, temperature: float) -> np.ndarray:
 def choose_threshold(conf_in: np.ndarray, correct_in: np.ndarray, conf_oos: Optional[np.ndarray] = None) -> float:
     """The confidence threshold below which a prediction becomes 'unknown', chosen on held-out data.
 
-    With out-of-scope examples: maximise the mean of in-scope accuracy (an 'unknown' counts wrong) and
-    OOS recall, the two figures CLINC150 reports. Without them: maximise the share of held-out items
+    With out-of-scope examples: maximise accuracy over held-out in-scope and out-of-scope items together,
+    'unknown' being the right answer for the latter (so the OOS share the user supplied sets the trade;
+    averaging in-scope accuracy and OOS recall instead over-weights a few OOS examples: on CLINC150 it
+    cost 16 points of in-scope accuracy for 91% OOS recall). Without them: maximise the share of held-out items
     handled right, where a wrong prediction turned into 'unknown' counts as handled right, i.e. answer
     'unknown' where the model is more often wrong than right.
     """
@@ -40,7 +42,7 @@ def choose_threshold(conf_in: np.ndarray, correct_in: np.ndarray, conf_oos: Opti
     for t in cands:
         kept = conf_in >= t
         if conf_oos is not None and len(conf_oos):
-            score = 0.5 * (np.mean(kept & correct_in) + np.mean(np.asarray(conf_oos) < t))
+            score = (np.sum(kept & correct_in) + np.sum(np.asarray(conf_oos) < t)) / (len(conf_in) + len(conf_oos))
         else:
             score = np.mean((kept & correct_in) | (~kept & ~correct_in))
         if score > best + 1e-12:

@@ -63,7 +63,7 @@ def finetune_encoder(base: str | Path, texts: Sequence[str], y: Sequence[int], o
         for b in range(0, len(order), batch_size):
             idx = order[b:b + batch_size]
             feats = model.tokenize([texts[i] for i in idx])
-            feats = {k: v.to(device) for k, v in feats.items()}
+            feats = {k: (v.to(device) if hasattr(v, "to") else v) for k, v in feats.items()}
             emb = F.normalize(model(feats)["sentence_embedding"], dim=-1)
             logits = scale * emb @ F.normalize(head, dim=-1).T
             loss = F.cross_entropy(logits, torch.as_tensor(y_arr[idx], device=device))
@@ -73,7 +73,7 @@ def finetune_encoder(base: str | Path, texts: Sequence[str], y: Sequence[int], o
             opt.step()
             sched.step()
             step += 1
-            running += float(loss)
+            running += float(loss.detach())
             if progress is not None and step % 50 == 0:
                 progress(f"epoch {ep + 1}/{epochs} step {step}/{total} loss {running / 50:.4f} "
                          f"({time.perf_counter() - t0:.0f}s)")

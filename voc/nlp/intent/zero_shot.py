@@ -16,7 +16,7 @@ from voc.config import EmbedConfig
 from voc.nlp.embed import get_embedder
 from voc.nlp.intent.taxonomy import Taxonomy, load_taxonomy
 
-DEFAULT_ZERO_SHOT_THRESHOLD = 0.45
+DEFAULT_ZERO_SHOT_THRESHOLD = 0.35
 
 
 class ZeroShotIntentClassifier:

@@ -29,6 +29,7 @@ class LinearSentimentModel:
 
     def fit(self, X: np.ndarray, y: Sequence[str]) -> "LinearSentimentModel":
         from sklearn.linear_model import LogisticRegression
+        from threadpoolctl import threadpool_limits
 
         X = np.asarray(X, dtype=np.float64)
         y_idx = np.array([LABELS.index(v) for v in y])
@@ -39,7 +40,10 @@ class LinearSentimentModel:
         sd = X.std(axis=0)
         self.scale_ = np.where(sd > 1e-12, sd, 1.0)
         lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
-        lr.fit((X - self.mean_) / self.scale_, y_idx)
+        # One BLAS thread: these matrices are small (thousands x ~400), and threaded BLAS was measured
+        # 20-40x slower per fit on a busy 2-core machine (thread oversubscription), never faster.
+        with threadpool_limits(limits=1, user_api="blas"):
+            lr.fit((X - self.mean_) / self.scale_, y_idx)
         self.coef_ = lr.coef_.astype(np.float64)
         self.intercept_ = lr.intercept_.astype(np.float64)
         self.classes_ = LABELS

@@ -13,7 +13,7 @@ always ``(ts, seq)``. Rows whose journey_id, ts or event is NULL must be removed
 before running the queries (``voc.sequences.engine`` does that for DuckDB and counts them).
 
 View names
-    DuckDB (voc.sequences.engine): ``__voc_timeline`` (a normalised view over your table).
+    DuckDB (voc.sequences.engine): ``__voc_timeline_<n>`` (the prepared table of your timeline).
     Spark: register your DataFrame as the temp view ``timeline`` (the default ``source``), or
     pass ``source="<view>"`` to ``render``.
 
@@ -31,6 +31,12 @@ expansion depends on the dialect (see ``_DIALECTS``):
                                          Spark filter(l, x -> x IS NOT NULL)
     {{ lit(s) }}                         a string literal, escaped for the dialect
     {{ ident(s) }}                       a quoted identifier ("x" / `x`)
+
+Ordered timeline: the queries read the journey order through the CTE ``otl`` of the macro
+``ordered()`` in ``_common.sql`` (pos, prev_event, prev_ts, is_last, prev_contact_ts). With
+``prepared=True`` the source already holds these columns (DuckDB: one window sort per timeline,
+shared by every metric); without it the macro computes them (Spark, plain views). Both renderings
+give the same tables (tests/sequences/test_seq_spark.py compares DuckDB prepared with Spark).
 
 Everything else is the common subset: window functions (LAG, LEAD, ROW_NUMBER, MIN/MAX OVER
 with ROWS frames), GROUP BY, CASE, CAST(.. AS DOUBLE), UNION ALL, IN lists, LIKE.
@@ -111,7 +117,10 @@ def names() -> list[str]:
 def render(name: str, dialect: Dialect = "duckdb", **params: Any) -> str:
     """Render ``sql/<name>.sql`` for ``dialect`` ('duckdb' or 'spark').
 
-    ``source`` (default 'timeline') is the view the query reads; the other parameters are those
+    ``source`` (default 'timeline') is the view the query reads. ``prepared`` (default False):
+    the source already has the per-step columns pos, prev_event, prev_ts, is_last and
+    prev_contact_ts (``_common.sql``'s ``ordered``; ``voc.sequences.engine`` materialises them
+    once per timeline); otherwise the query computes them with window functions. The other parameters are those
     the query documents in its header comment (e.g. ``steps`` for the funnel, ``outcome`` for
     the outcome queries: a dict from ``voc.sequences.outcomes.OutcomeSpec.params()``).
     """
@@ -120,6 +129,7 @@ def render(name: str, dialect: Dialect = "duckdb", **params: Any) -> str:
     if name.startswith("_") or not (SQL_DIR / f"{name}.sql").is_file():
         raise ValueError(f"unknown sequence query {name!r}; available: {names()}")
     params.setdefault("source", DEFAULT_SOURCE)
+    params.setdefault("prepared", False)
     template = _env().get_template(f"{name}.sql")
     return template.render(dialect=dialect, **_DIALECTS[dialect], **params).strip() + "\n"
 

@@ -1,14 +1,18 @@
 {% import '_common.sql' as c with context %}
 {# Ordered funnel: a journey reaches step k when it did steps 1..k in this order (other steps
    may come in between; each step matched at its first occurrence after the previous one).
-   Params: source, steps (list of event names, at least one).
+   Params: source, prepared (source has pos, see c.ordered()), steps (list of event names, at least one).
    Output: step_index (1-based), step, journeys (reaching step k in order), journeys_with_step
    (journeys containing the step anywhere; 0 means the step never occurs: E304),
    total_journeys, conversion_from_start (journeys / journeys of step 1), drop_off_from_previous
    (1 - journeys / journeys of step k-1; NULL for step 1), median_s_from_previous. #}
 WITH ev AS (
+{% if prepared %}
+    SELECT journey_id, ts, CAST(event AS STRING) AS event, pos
+{% else %}
     SELECT journey_id, ts, event,
            ROW_NUMBER() OVER (PARTITION BY journey_id ORDER BY ts, seq) AS pos
+{% endif %}
     FROM {{ source }}
     WHERE {{ c.in_list('event', steps) }}
 ),
@@ -38,7 +42,11 @@ reached AS (
 {% endfor %}
 ),
 totals AS (
+{% if prepared %}
+    SELECT SUM(is_last) AS total_journeys FROM {{ source }}
+{% else %}
     SELECT COUNT(DISTINCT journey_id) AS total_journeys FROM {{ source }}
+{% endif %}
 ),
 windowed AS (
     SELECT r.*,

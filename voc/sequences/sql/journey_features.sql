@@ -1,17 +1,12 @@
 {% import '_common.sql' as c with context %}
 {# One row per journey: sequence features for journeys.parquet.
-   Params: source, outcomes (list of {name, column, events}), max_path_steps.
+   Params: source, prepared (source already has the columns of c.ordered()), outcomes (list of
+   {name, column, events}), max_path_steps.
    Output: journey_id, n_steps, n_distinct_steps, start, end, duration_s, path (first
    max_path_steps steps joined by ' > ', then ' > ... (+k more)'), first_step, last_step,
    n_loops (steps equal to the step just before: consecutive repeats), n_contacts,
    time_to_first_contact_s (NULL without contact), and one 0/1 column per outcome. #}
-WITH o AS (
-    SELECT journey_id, ts, seq, event,
-           LAG(event) OVER (PARTITION BY journey_id ORDER BY ts, seq) AS prev_event,
-           ROW_NUMBER() OVER (PARTITION BY journey_id ORDER BY ts, seq) AS pos,
-           ROW_NUMBER() OVER (PARTITION BY journey_id ORDER BY ts DESC, seq DESC) AS rpos
-    FROM {{ source }}
-),
+WITH {{ c.ordered() }},
 agg AS (
     SELECT journey_id,
            COUNT(*) AS n_steps,
@@ -19,19 +14,19 @@ agg AS (
            MIN(ts) AS start_ts,
            MAX(ts) AS end_ts,
            MAX(CASE WHEN pos = 1 THEN event END) AS first_step,
-           MAX(CASE WHEN rpos = 1 THEN event END) AS last_step,
+           MAX(CASE WHEN is_last = 1 THEN event END) AS last_step,
            SUM(CASE WHEN event = prev_event THEN 1 ELSE 0 END) AS n_loops,
            SUM(CASE WHEN {{ c.is_contact('event') }} THEN 1 ELSE 0 END) AS n_contacts,
            MIN(CASE WHEN {{ c.is_contact('event') }} THEN ts END) AS first_contact_ts
            {% for oc in outcomes %},
            MAX(CASE WHEN {{ c.in_list('event', oc.events) }} THEN 1 ELSE 0 END) AS {{ ident(oc.column) }}
            {% endfor %}
-    FROM o
+    FROM otl
     GROUP BY journey_id
 ),
 head AS (
     SELECT journey_id, {{ ordered_list('event', ['pos']) }} AS steps
-    FROM o WHERE pos <= {{ max_path_steps }}
+    FROM otl WHERE pos <= {{ max_path_steps }}
     GROUP BY journey_id
 )
 SELECT a.journey_id, a.n_steps, a.n_distinct_steps,
@@ -40,7 +35,8 @@ SELECT a.journey_id, a.n_steps, a.n_distinct_steps,
        CASE WHEN a.n_steps > {{ max_path_steps }}
             THEN concat({{ list_join('h.steps', ' > ') }}, ' > … (+', CAST(a.n_steps - {{ max_path_steps }} AS STRING), ' more)')
             ELSE {{ list_join('h.steps', ' > ') }} END AS path,
-       a.first_step, a.last_step, a.n_loops, a.n_contacts,
+       CAST(a.first_step AS STRING) AS first_step, CAST(a.last_step AS STRING) AS last_step,
+       a.n_loops, a.n_contacts,
        CASE WHEN a.first_contact_ts IS NULL THEN NULL
             ELSE {{ c.seconds_between('a.first_contact_ts', 'a.start_ts') }} END AS time_to_first_contact_s
        {% for oc in outcomes %},

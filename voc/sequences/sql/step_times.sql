@@ -1,18 +1,13 @@
 {% import '_common.sql' as c with context %}
 {# Time between consecutive steps, per transition (from_step -> to_step).
-   Params: source.
+   Params: source, prepared (source already has the columns of c.ordered()).
    Output: from_step, to_step, n, median_s, p90_s, mean_s (seconds; quantiles interpolated). #}
-WITH ordered AS (
-    SELECT event AS to_step, ts,
-           LAG(event) OVER (PARTITION BY journey_id ORDER BY ts, seq) AS from_step,
-           LAG(ts) OVER (PARTITION BY journey_id ORDER BY ts, seq) AS prev_ts
-    FROM {{ source }}
-),
+WITH {{ c.ordered() }},
 deltas AS (
-    SELECT from_step, to_step, {{ c.seconds_between('ts', 'prev_ts') }} AS dt_s
-    FROM ordered WHERE from_step IS NOT NULL
+    SELECT prev_event AS from_step, event AS to_step, {{ c.seconds_between('ts', 'prev_ts') }} AS dt_s
+    FROM otl WHERE prev_event IS NOT NULL
 )
-SELECT from_step, to_step, COUNT(*) AS n,
+SELECT CAST(from_step AS STRING) AS from_step, CAST(to_step AS STRING) AS to_step, COUNT(*) AS n,
        {{ quantile('dt_s', 0.5) }} AS median_s,
        {{ quantile('dt_s', 0.9) }} AS p90_s,
        AVG(dt_s) AS mean_s

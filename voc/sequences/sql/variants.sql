@@ -1,11 +1,11 @@
 {% import '_common.sql' as c with context %}
 {# Path variants: journeys grouped by their whole ordered sequence of steps.
-   Params: source, max_steps (steps shown in `variant` before it is cut with
+   Params: source, prepared (source has pos, see c.ordered()), max_steps (steps shown in `variant` before it is cut with
    ' > ... (+k more)'), max_variants (rows kept; the rest are summed in one '(other variants)' row).
    Output: variant, length, journeys, share, rank (1 = most frequent; 0 for the '(other variants)' row).
    Grouping is on the full sequence; only the display string is cut. #}
 WITH per_journey AS (
-    SELECT journey_id, {{ ordered_list('event', ['ts', 'seq']) }} AS steps
+    SELECT journey_id, {{ ordered_list('event', ['pos'] if prepared else ['ts', 'seq']) }} AS steps
     FROM {{ source }}
     GROUP BY journey_id
 ),

@@ -1,0 +1,1 @@
+"""Weights shipped with voc (data files; a package only so that setuptools installs them)."""
