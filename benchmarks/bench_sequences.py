@@ -7,8 +7,13 @@ events, 13,087 cases) and a ~10-million-event timeline made from it by replicati
 with a new id and times shifted by 7 days per copy (whole cases, so the result has at least
 --events events). Both are written once to Parquet under --workdir.
 
-Each measurement runs in its own child process (fresh interpreter) and reports wall time and
-peak RSS (VmHWM of that child from /proc/self/status: imports included).
+Each measurement runs in its own child process (fresh interpreter) and reports wall time, CPU
+time (user + system of the child, all its threads: steadier than wall time on a shared machine)
+and peak RSS (VmHWM of that child from /proc/self/status: imports included). voc_all also prints
+its per-step timings (prepare, then each metric: compute_all's attrs['timings_s']).
+compute_all runs with max_patterns=None (every pattern at min_support, the full MLlib output), so
+the work is the same as before the cap existed; the default cap (journey.max_patterns) only ever
+makes it smaller.
 voc reads the Parquet file through DuckDB (nothing is loaded into pandas); pm4py needs a pandas
 DataFrame, so its rows include reading the Parquet file into pandas (load time printed apart).
 
@@ -70,7 +75,7 @@ def child(task: str, path: str) -> dict:
         from voc.config import JourneyConfig
         from voc.sequences import compute_all, connect, transitions, variants
 
-        cfg = JourneyConfig(min_support=0.05, max_pattern_length=4,
+        cfg = JourneyConfig(min_support=0.05, max_pattern_length=4, max_patterns=None,
                             outcomes={"approved": ["A_APPROVED"], "declined": ["A_DECLINED"], "cancelled": ["A_CANCELLED"]},
                             funnel=["A_SUBMITTED", "A_PREACCEPTED", "A_ACCEPTED", "A_FINALIZED", "A_APPROVED"])
         con = connect(cfg)
@@ -86,6 +91,7 @@ def child(task: str, path: str) -> dict:
         elif task == "voc_all":
             res = compute_all(rel, cfg, con)
             out["rows"] = {k: len(v) for k, v in res.items()}
+            out["steps_s"] = res["transitions"].attrs.get("timings_s", {})
         out["op_s"] = time.perf_counter() - t1
     elif task.startswith("pm4py"):
         import pandas as pd
@@ -108,6 +114,8 @@ def child(task: str, path: str) -> dict:
             out["top_variant_journeys"] = counts[:5]
         out["op_s"] = time.perf_counter() - t1
     out["wall_s"] = time.perf_counter() - t0
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    out["cpu_s"] = r.ru_utime + r.ru_stime
     out["peak_rss_mb"] = peak_rss_mb()
     return out
 
@@ -144,7 +152,8 @@ def row(name: str, r: dict) -> str:
     if "error" in r:
         return f"  {name:<16} FAILED: {r['error']}"
     load = f"{r['load_s']:7.1f}" if "load_s" in r else "      -"
-    return f"  {name:<16} {r['op_s']:9.2f} {load} {r['process_s']:9.1f} {r['peak_rss_mb']:10.0f}"
+    return (f"  {name:<16} {r['op_s']:9.2f} {load} {r['process_s']:9.1f} {r.get('cpu_s', float('nan')):8.1f} "
+            f"{r['peak_rss_mb']:10.0f}")
 
 
 def run(args) -> None:
@@ -162,7 +171,7 @@ def run(args) -> None:
     for label, path in sets:
         n = duckdb.sql(f"SELECT COUNT(*), COUNT(DISTINCT journey_id) FROM '{path}'").fetchall()[0]
         print(f"\n== {label}: {n[0]:,} events, {n[1]:,} journeys ({path.name})")
-        print(f"  {'measurement':<16} {'op_s':>9} {'load_s':>7} {'process_s':>9} {'peak_rss_mb':>10}")
+        print(f"  {'measurement':<16} {'op_s':>9} {'load_s':>7} {'process_s':>9} {'cpu_s':>8} {'peak_rss_mb':>10}")
         res = {}
         tasks = ["voc_dfg", "voc_variants", "voc_all"] + (["pm4py_dfg", "pm4py_variants"] if pm else [])
         for t in tasks:
@@ -183,6 +192,8 @@ def run(args) -> None:
                   f"{v['n_variants'] == p['n_variants'] and v['top_variant_journeys'] == p['top_variant_journeys']}")
         if "rows" in res.get("voc_all", {}):
             print("  voc compute_all rows:", res["voc_all"]["rows"])
+            print("  voc compute_all steps (s):", res["voc_all"].get("steps_s"))
+        print(f"  load average now {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:

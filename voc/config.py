@@ -132,7 +132,9 @@ class TopicsConfig(Section):
     outlier_threshold: float = Field(0.0, ge=0, le=1, description=(
         "Minimum cosine similarity to a topic's centroid for an outlier (when reducing outliers) or a contact "
         "scored by a saved model to join that topic; below it the contact stays -1 'unassigned'."))
-    nr_topics: Optional[int] = Field(None, description="Merge down to this many topics (None: keep what HDBSCAN finds).")
+    nr_topics: Optional[int] = Field(50, ge=2, description=(
+        "Merge similar topics until at most this many remain (a report needs a readable list: on 10k Banking77 "
+        "queries HDBSCAN alone finds ~320); null keeps what HDBSCAN finds."))
     stop_words: list[str] = Field(default_factory=list, description=(
         "Extra words never used as topic keywords, e.g. your brand and product names (English and support "
         "small-talk stop words and redaction placeholders are always excluded)."))
@@ -160,6 +162,11 @@ class JourneyConfig(Section):
         "repeat_contact and each frequent intent when the timeline has contacts."))
     max_path_steps: int = Field(20, ge=1, description="Steps shown in a path or variant string before it is cut with '... (+k more)'.")
     max_variants: int = Field(10000, ge=1, description="Variants kept in variants.parquet; the rest are summed in one '(other variants)' row.")
+    max_patterns: Optional[int] = Field(10000, ge=1, description=(
+        "Patterns kept per outcome cut in patterns.parquet (the whole-journey patterns are one cut): the most "
+        "frequent, ties shorter first then alphabetical; each keeps its exact count/support. None: every pattern "
+        "at min_support (MLlib PrefixSpan's full output). Bounds time and size when a low min_support meets few, "
+        "long journeys (e.g. 40 journeys at 0.01: every subsequence of one journey is 'frequent')."))
     duckdb_memory_limit: str = Field("2GB", description="DuckDB memory limit for sequence statistics (it spills to disk beyond).")
     duckdb_threads: Optional[int] = Field(None, ge=1, description="DuckDB threads for sequence statistics; default: all cores.")
     timezone: str = Field("UTC", description="Time zone of event timestamps written without an offset (IANA name, e.g. Europe/Rome).")

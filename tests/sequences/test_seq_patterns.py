@@ -128,3 +128,31 @@ def test_unknown_outcome_is_a_clear_error():
 def test_patterns_without_any_frequent_item_are_empty_but_typed():
     df = patterns(timeline({"j1": ["a"], "j2": ["b"], "j3": ["c"]}), JourneyConfig(min_support=0.9))
     assert df.empty and "lift" in df.columns and str(df["count"].dtype) == "int64"
+
+
+@settings(max_examples=80, deadline=None)
+@given(seqs=st.lists(st.lists(st.integers(0, 4), max_size=7), min_size=1, max_size=14),
+       min_support=st.sampled_from([0.0, 0.2, 0.5]), max_len=st.integers(1, 4), cap=st.integers(1, 30))
+def test_capped_mining_returns_the_most_frequent_patterns_with_exact_counts(seqs, min_support, max_len, cap):
+    truth = brute_force(seqs, min_support, max_len)
+    got = prefixspan(Sequences.from_lists(seqs), min_support, max_len, max_patterns=cap)
+    assert len(got) == min(cap, len(truth))
+    assert all(truth[p] == c for p, c, _ in got)          # exact frequencies, not estimates
+    top = sorted(truth.values(), reverse=True)[:cap]
+    assert sorted((c for _, c, _ in got), reverse=True) == top   # the cap keeps the highest counts
+
+
+def test_max_patterns_keeps_the_most_frequent_per_outcome_cut_ties_shorter_then_alphabetical():
+    journeys = {f"j{k}": s for k, s in enumerate([["a", "b", "c"], ["a", "b"], ["a", "c"], ["b", "X"], ["c", "a", "X"]])}
+    cfg = JourneyConfig(outcomes={"conv": ["X"]}, min_support=0.2, max_pattern_length=3, pattern_outcomes=["conv"])
+    full = patterns(timeline(journeys), cfg.model_copy(update={"max_patterns": None}))
+    capped = patterns(timeline(journeys), cfg.model_copy(update={"max_patterns": 4}))
+    for outcome, g in full.groupby(full["outcome"].fillna("-")):
+        want = g.sort_values(["count", "length", "pattern"], ascending=[False, True, True]).head(4)
+        got = capped[capped["outcome"].fillna("-") == outcome]
+        assert got["pattern"].tolist() == want["pattern"].tolist()
+        assert got["count"].tolist() == want["count"].tolist()
+    # whole journeys: a in 4 of 5, b and c in 3 (tie: alphabetical), then X in 2 ties with
+    # 'a > b' and 'a > c' (2 each): the shorter one first
+    plain = capped[capped["outcome"].isna()]
+    assert plain["pattern"].tolist() == ["a", "b", "c", "X"] and plain["count"].tolist() == [4, 3, 3, 2]

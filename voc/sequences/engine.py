@@ -215,6 +215,8 @@ def prepare(timeline: TimelineLike, config: JourneyConfig | None = None,
         raise VocError(Errors.E320, missing=", ".join(missing), present=", ".join(types) or "none")
     ts = _ts_expr(types["ts"])
     seq = "CAST(seq AS BIGINT)" if "seq" in types else "ROW_NUMBER() OVER ()"
+    if "seq" not in types:  # the row order IS the tie order then: scans must keep it
+        con.execute("SET preserve_insertion_order = true")
     intent = "CAST(intent AS VARCHAR)" if "intent" in types else "CAST(NULL AS VARCHAR)"
     valid = f"journey_id IS NOT NULL AND event IS NOT NULL AND {ts} IS NOT NULL"
     norm = f"{VIEW}_norm_{next(_counter)}"

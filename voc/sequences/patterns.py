@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from voc.config import JourneyConfig
 from voc.sequences.engine import Prepared, TimelineLike, use
 from voc.sequences.outcomes import OutcomeSpec, outcomes_for, resolve
-from voc.sequences.prefixspan import Sequences, prefixspan
+from voc.sequences.prefixspan import Found, Sequences, mine_patterns
 from voc.sequences.tables import typed
 
 SEP = " > "
@@ -33,38 +33,55 @@ SEP = " > "
 
 def load_sequences(tl: Prepared, spec: OutcomeSpec | None) -> tuple[Sequences, list[str]]:
     """Distinct (cut) sequences of the timeline with their journey counts, as integer codes,
-    and the step name of each code."""
+    and the step name of each code (the codes are the prepared timeline's ENUM indices)."""
     sql = tl.sql("pattern_sequences", outcome=spec.params() if spec else None)
     table = tl.con.sql(
         f"SELECT sequence, COUNT(*) AS w, SUM(has_outcome) AS wo FROM ({sql}) q GROUP BY sequence"
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     col = table.column("sequence").combine_chunks()
     if len(col) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Sequences(empty, np.zeros(1, dtype=np.int64), empty, empty, 0), []
     offsets = col.offsets.to_numpy().astype(np.int64)
     flat = col.flatten()
-    if not pa.types.is_string(flat.type):
-        flat = flat.cast(pa.string())
-    enc = pc.dictionary_encode(flat)
-    codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    names = [str(x) for x in enc.dictionary.to_pylist()]
+    if not pa.types.is_dictionary(flat.type):
+        if not pa.types.is_string(flat.type):
+            flat = flat.cast(pa.string())
+        flat = pc.dictionary_encode(flat)
+    codes = flat.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    names = [str(x) for x in flat.dictionary.to_pylist()]
     weights = table.column("w").to_numpy().astype(np.int64)
     extra = table.column("wo").to_numpy().astype(np.int64)
     return Sequences(codes, offsets - offsets[0], weights, extra, len(names)), names
 
 
+def pattern_strings(found: Found, names: list[str]) -> np.ndarray:
+    """'a > b > c' for every pattern of ``found`` (vectorised over patterns, one pass per length)."""
+    lookup = np.array(names + [""], dtype=object)
+    items = found.items
+    out = lookup[items[:, 0]] if items.shape[1] else np.zeros(0, dtype=object)
+    for j in range(1, items.shape[1]):
+        more = items[:, j] >= 0
+        out[more] = out[more] + SEP + lookup[items[more, j]]
+    return out
+
+
 def mine(tl: Prepared, config: JourneyConfig, spec: OutcomeSpec | None) -> pd.DataFrame:
     data, names = load_sequences(tl, spec)
-    found = prefixspan(data, config.min_support, config.max_pattern_length)
+    cap = config.max_patterns
+    found = mine_patterns(data, config.min_support, config.max_pattern_length, cap)
     n = data.total
-    if not found or n == 0:
+    if not len(found) or n == 0:
         return typed(None, "patterns")
-    pattern = [SEP.join(names[i] for i in p) for p, _, _ in found]
-    length = np.fromiter((len(p) for p, _, _ in found), dtype=np.int64, count=len(found))
-    count = np.fromiter((c for _, c, _ in found), dtype=np.int64, count=len(found))
-    with_outcome = np.fromiter((e for _, _, e in found), dtype=np.int64, count=len(found))
-    df = pd.DataFrame({"pattern": pattern, "length": length, "count": count, "support": count / n})
+    df = pd.DataFrame({"pattern": pattern_strings(found, names), "length": found.length, "count": found.count,
+                       "support": found.count / n})
+    # most frequent first, then shorter, then alphabetical (deterministic; the cap cuts in this order)
+    order = df.sort_values(["count", "length", "pattern"], ascending=[False, True, True], kind="stable").index
+    if cap is not None:
+        order = order[:cap]
+    df = df.loc[order].reset_index(drop=True)
+    with_outcome = found.extra[order]
+    count = df["count"].to_numpy()
     if spec is None:
         df["outcome"] = None
         df["confidence"] = np.nan
@@ -87,7 +104,8 @@ def patterns(timeline: TimelineLike, config: JourneyConfig | None = None,
     Rows with outcome NULL: frequent patterns of whole journeys. Then, per outcome (default: the
     configured ones, plus contact, repeat_contact and contact:intent=<x> for every intent in at
     least min_support of journeys when the timeline has contacts), the patterns of the journeys
-    cut before that outcome, with confidence and lift.
+    cut before that outcome, with confidence and lift. Each cut keeps its journey.max_patterns
+    most frequent patterns (ties: shorter, then alphabetical; None keeps all), mined top-k.
     """
     config = config or JourneyConfig()
     with use(timeline, config, con) as tl:

@@ -184,12 +184,18 @@ def mine_patterns(data: Sequences, min_support: float, max_pattern_length: int,
     we = np.stack([data.weights, data.extra], axis=1).astype(np.float64)
 
     # stack of (count, prefix, projected start positions, sequence index of each, candidate items)
-    stack = [(data.total, (), offsets[:-1].copy(), np.arange(n_seq, dtype=np.int64), frequent)]
+    # candidates of a node: its parent's frequent extensions with their frequencies (if p+i is
+    # rare, so is p+x+i; and freq(p+x+i) <= freq(p+i), which prunes more once a cap raised the threshold)
+    stack = [(data.total, (), offsets[:-1].copy(), np.arange(n_seq, dtype=np.int64),
+              frequent, support[frequent].astype(np.int64))]
     while stack:
-        count0, prefix, starts, seqs, candidates = stack.pop()
+        count0, prefix, starts, seqs, candidates, cand_counts = stack.pop()
         if count0 < out.threshold:  # the threshold rose (cap) since this node was pushed
             continue
-        candidates = candidates[support_ok(candidates, out)] if out.cap is not None else candidates
+        if out.cap is not None:
+            candidates = candidates[cand_counts >= out.threshold]
+            if not len(candidates):
+                continue
         if table is not None:   # all candidates at once: one gather, one matrix product
             hits = table[row_of[candidates][:, None], starts[None, :]]
             ok_all = hits < ends[seqs]
@@ -210,16 +216,10 @@ def mine_patterns(data: Sequences, min_support: float, max_pattern_length: int,
         out.add(prefix, candidates[keep], counts[keep], extras[keep])
         if len(prefix) + 1 >= max_pattern_length:
             continue
-        child_items = candidates[keep]
+        child_items, child_counts = candidates[keep], counts[keep]
         # most frequent child popped first: with a cap the threshold rises as early as possible
         for k in keep[np.argsort(counts[keep], kind="stable")]:
             ok = ok_all[k]
             stack.append((int(counts[k]), prefix + (int(candidates[k]),), hits[k][ok].astype(np.int64) + 1,
-                          seqs[ok], child_items))
+                          seqs[ok], child_items, child_counts))
     return out.result()
-
-
-def support_ok(candidates: np.ndarray, out: _Out) -> np.ndarray:
-    """Candidates are the frequent siblings; all stay candidates (their own frequency bounds the
-    child's, but it is not stored per candidate), so this keeps every one."""
-    return np.ones(len(candidates), dtype=bool)
