@@ -193,3 +193,13 @@ def test_component_on_empty_batch():
     comp = EmbedComponent(EmbedConfig(cache_dir="none"))
     out = comp(Batch(contacts=contacts_frame([]), messages=messages_frame([])))
     assert out.embeddings.shape == (0, 384)
+
+
+def test_texts_seen_in_this_process_are_not_encoded_again_even_without_disk_cache():
+    e = Embedder(EmbedConfig(cache_dir="none"))
+    x = e.encode(TEXTS[:3])
+    counter = _Counting(e.model_)
+    y = e.encode([TEXTS[2], "another message about a late parcel", TEXTS[0]])
+    assert counter.seen == ["another message about a late parcel"]
+    np.testing.assert_allclose(y[0], x[2], atol=1e-6)
+    np.testing.assert_allclose(y[2], x[0], atol=1e-6)

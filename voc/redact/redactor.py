@@ -112,7 +112,7 @@ class Redactor:
 
     def _ner(self, texts: list[str]) -> list[Optional[tuple[tuple[Span, ...], tuple[Span, ...]]]]:
         """(PERSON spans, non-person entity spans) per text, from one batched nlp.pipe."""
-        jobs = [(i, off, chunk) for i, t in enumerate(texts) if _has_letters(t) for off, chunk in _chunks(t, _CHUNK)]
+        jobs = [(i, off, chunk) for i, t in enumerate(texts) if _may_name(t) for off, chunk in _chunks(t, _CHUNK)]
         result: list[Optional[tuple[list[Span], list[Span]]]] = [None] * len(texts)
         if not jobs:
             return [None] * len(texts)
@@ -128,8 +128,29 @@ class Redactor:
         return [None if r is None else (tuple(r[0]), tuple(r[1])) for r in result]
 
 
-def _has_letters(text: str) -> bool:
-    return any(c.isalpha() for c in text)
+_CAPITALISED = re.compile(r"\b[A-Z][\w'\u2019-]*")
+
+
+def _common_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS) | {"hi", "hello", "hey", "dear", "thanks", "thank", "please", "ok", "okay",
+                                    "yes", "yeah", "sure", "regards", "cheers", "sorry", "great", "good"}
+
+
+_COMMON: frozenset[str] | None = None
+
+
+def _may_name(text: str) -> bool:
+    """Whether the statistical NER can find a PERSON here: English names are written capitalised, so a
+    text whose only capitalised words are common words ('I', 'Why', 'Hello') is not sent to the model.
+    Lower-case names ('my name is john') are caught by the cue rules, which always run. Measured on
+    Banking77 and the shipped samples: identical PERSON spans, NER run on about half as many texts."""
+    global _COMMON
+    if _COMMON is None:
+        _COMMON = _common_words()
+    return any(m.group().lower().rstrip("'\u2019s") not in _COMMON and m.group().lower() not in _COMMON
+               for m in _CAPITALISED.finditer(text))
 
 
 def _chunks(text: str, size: int = _CHUNK) -> Iterator[tuple[int, str]]:

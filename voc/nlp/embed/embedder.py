@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from sentence_transformers import SentenceTransformer
 
 log = logging.getLogger(__name__)
+
+MEMO_SIZE = 50_000  # texts kept in memory per Embedder (384 floats each: ~75 MB at most)
 
 _POOL_FLAGS = ("pooling_mode_cls_token", "pooling_mode_mean_tokens", "pooling_mode_max_tokens",
                "pooling_mode_mean_sqrt_len_tokens", "pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken")
@@ -105,6 +108,11 @@ class Embedder:
         return self._cache
 
     @property
+    def _memo(self) -> "OrderedDict[str, np.ndarray]":
+        """In-process LRU of the latest MEMO_SIZE texts: works even with the disk cache off."""
+        return self.__dict__.setdefault("_memo_store", OrderedDict())
+
+    @property
     def cache_hits_(self) -> int:
         return self.__dict__.get("_hits", 0)
 
@@ -132,12 +140,18 @@ class Embedder:
             return np.zeros((0, dim), dtype=np.float32)
         unique = list(dict.fromkeys(texts))
         vectors: dict[str, np.ndarray] = {}
+        memo = self._memo
+        for t in unique:  # texts seen earlier in this process (e.g. a message that is also a contact's text)
+            v = memo.get(t)
+            if v is not None:
+                vectors[t] = v
         cache = self.cache
         keys: dict[str, bytes] = {}
         if cache is not None:
-            keys = {t: text_key(self.model_id, t) for t in unique}
-            found = cache.get_many(list(keys.values()))
-            for t in unique:
+            rest = [t for t in unique if t not in vectors]
+            keys = {t: text_key(self.model_id, t) for t in rest}
+            found = cache.get_many(list(keys.values())) if rest else {}
+            for t in rest:
                 v = found.get(keys[t])
                 if v is not None:
                     vectors[t] = v
@@ -146,6 +160,11 @@ class Embedder:
         self._misses = self.cache_misses_ + len(todo)
         if todo:
             self._encode_missing(todo, vectors, keys, show_progress=show_progress)
+        for t in unique:
+            memo[t] = vectors[t]
+            memo.move_to_end(t)
+        while len(memo) > MEMO_SIZE:
+            memo.popitem(last=False)
         out = np.stack([vectors[t] for t in texts]).astype(np.float32, copy=False)
         if self.config.normalize:
             norms = np.linalg.norm(out, axis=1, keepdims=True)
