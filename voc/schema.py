@@ -118,3 +118,22 @@ def customer_text(messages: pd.DataFrame, contacts: pd.DataFrame | None = None, 
         out = (subj.astype(str) + ". " + out.astype(str)).where(subj.astype(str).str.len() > 0, out)
         out = out.reindex(contacts["contact_id"]).fillna("")
     return out.astype(str).str.slice(0, max_chars)
+
+
+def conform(df: pd.DataFrame, schema: pa.Schema, extra: dict[str, pa.DataType] | None = None) -> pd.DataFrame:
+    """Cast the columns a table shares with ``schema`` (and ``extra``, e.g. CONTACT_NLP_COLUMNS) to their
+    declared Arrow types, so every engine writes the same types whatever produced the column."""
+    types = {f.name: f.type for f in schema}
+    types.update(extra or {})
+    out = df.copy(deep=False)
+    for col in out.columns:
+        t = types.get(col)
+        if t is None or (isinstance(out[col].dtype, pd.ArrowDtype) and out[col].dtype.pyarrow_dtype == t):
+            continue
+        if pa.types.is_timestamp(t):
+            arr = pa.array(pd.to_datetime(out[col], utc=True), type=t)
+        else:
+            values = out[col].astype(object)
+            arr = pa.array(values.where(values.notna(), None).tolist(), type=t)
+        out[col] = pd.array(arr, dtype=pd.ArrowDtype(t))
+    return out

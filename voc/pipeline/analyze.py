@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from voc import __version__
 from voc import datasets
+from voc.schema import CONTACT_NLP_COLUMNS, CONTACTS, MESSAGE_NLP_COLUMNS, MESSAGES, conform
 from voc.component import Batch, Component
 from voc.config import VocConfig
 from voc.errors import Errors, VocError
@@ -180,8 +181,8 @@ def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
 
     outputs: dict[str, str] = {}
     with timer("write"):
-        outputs["contacts"] = str(datasets.write_table(final.contacts, datasets.table_path(out_dir, "contacts", fmt), dataset="contacts"))
-        outputs["messages"] = str(datasets.write_table(final.messages, datasets.table_path(out_dir, "messages", fmt), dataset="messages"))
+        outputs["contacts"] = str(datasets.write_table(conform(final.contacts, CONTACTS, CONTACT_NLP_COLUMNS), datasets.table_path(out_dir, "contacts", fmt), dataset="contacts"))
+        outputs["messages"] = str(datasets.write_table(conform(final.messages, MESSAGES, MESSAGE_NLP_COLUMNS), datasets.table_path(out_dir, "messages", fmt), dataset="messages"))
         if final.embeddings is not None and fmt == "parquet":
             model = steps["embed"].info().get("model", "") if "embed" in steps else ""
             emb = embeddings_table(final.contacts["contact_id"], final.embeddings, model)

@@ -18,6 +18,7 @@ keeps the driver's memory bounded and the other contacts get their nearest topic
 from __future__ import annotations
 
 import pickle
+import uuid
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,10 +28,10 @@ import numpy as np
 import pyarrow as pa
 
 from voc import datasets
+from voc.schema import CONTACT_NLP_COLUMNS, CONTACTS, MESSAGE_NLP_COLUMNS, MESSAGES, conform
 from voc.component import Batch
 from voc.config import VocConfig
 from voc.errors import Errors, VocError
-from voc.schema import CONTACTS
 
 PROBE_CONTACTS = 8
 
@@ -113,7 +114,8 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
             fitted_bc = sc.broadcast(pickle.dumps({fit_name: steps[fit_name]}))
             probe2 = nlp.run_steps(probe, {n: steps[n] for n in post})
             schema2 = nlp.output_schema(probe2)
-        spec2 = nlp.StageSpec(cfg_json, tuple(post), schema2, config.spark.batch_size, extras, fitted=fitted_bc)
+        spec2 = nlp.StageSpec(cfg_json, tuple(post), schema2, config.spark.batch_size, extras, fitted=fitted_bc,
+                                fitted_key=uuid.uuid4().hex)
         final_df = enriched.mapInArrow(nlp.stage_fn(spec2), struct_type(schema2))
     else:
         final_df = enriched
@@ -128,8 +130,8 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
             _, final = nlp.to_batch(table)
             final.contacts = to_pandas(pa.Table.from_pandas(final.contacts, preserve_index=False), CONTACTS)
             final.extras.update(extras)
-            outputs["contacts"] = str(datasets.write_table(final.contacts, datasets.table_path(out_dir, "contacts", fmt), dataset="contacts"))
-            outputs["messages"] = str(datasets.write_table(final.messages, datasets.table_path(out_dir, "messages", fmt), dataset="messages"))
+            outputs["contacts"] = str(datasets.write_table(conform(final.contacts, CONTACTS, CONTACT_NLP_COLUMNS), datasets.table_path(out_dir, "contacts", fmt), dataset="contacts"))
+            outputs["messages"] = str(datasets.write_table(conform(final.messages, MESSAGES, MESSAGE_NLP_COLUMNS), datasets.table_path(out_dir, "messages", fmt), dataset="messages"))
             if final.embeddings is not None and fmt == "parquet":
                 model = steps["embed"].info().get("model", "") if "embed" in steps else ""
                 emb = embeddings_table(final.contacts["contact_id"], final.embeddings, model)

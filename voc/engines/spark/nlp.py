@@ -158,15 +158,16 @@ class StageSpec:
     batch_size: int
     extras: dict[str, Any] = field(default_factory=dict)
     fitted: Any = None            # a Spark Broadcast of pickle.dumps({name: fitted component})
+    fitted_key: str = ""          # identifies that broadcast in a worker's cache (Broadcast objects carry no public id)
 
 
-_FITTED: dict[int, dict[str, Component]] = {}
+_FITTED: dict[str, dict[str, Component]] = {}
 
 
 def _stage_steps(spec: StageSpec) -> dict[str, Component]:
     steps = dict(cached_steps(spec.config_json, spec.names))
     if spec.fitted is not None:
-        key = spec.fitted.id
+        key = spec.fitted_key
         if key not in _FITTED:
             _FITTED.clear()   # one fitted set alive per worker
             _FITTED[key] = pickle.loads(spec.fitted.value)

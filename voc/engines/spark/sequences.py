@@ -171,6 +171,13 @@ def mine(tl: SparkTimeline, spec: OutcomeSpec | None) -> pd.DataFrame:
     df = pd.DataFrame({"pattern": [SEP.join(p) for p in patterns], "length": [len(p) for p in patterns],
                        "count": counts})
     df["support"] = df["count"] / n
+    # the local engine's order (count desc, then shorter, then pattern) and its cap: journey.max_patterns
+    # per cut, so both engines keep the same patterns when the cap is reached
+    df = df.sort_values(["count", "length", "pattern"], ascending=[False, True, True], kind="stable")
+    if config.max_patterns is not None:
+        df = df.iloc[:config.max_patterns]
+    df = df.reset_index(drop=True)
+    patterns = [p.split(SEP) for p in df["pattern"]]
     if spec is None:
         df["outcome"] = None
         df["confidence"] = float("nan")
@@ -184,9 +191,7 @@ def mine(tl: SparkTimeline, spec: OutcomeSpec | None) -> pd.DataFrame:
         df["confidence"] = df["count_with_outcome"] / df["count"]
         df["lift"] = df["confidence"] / base if base > 0 else float("nan")
     grouped.unpersist()
-    # the local engine's order: by count desc, then pattern (PrefixSpan's own order is unspecified)
-    df = df.sort_values(["count", "length", "pattern"], ascending=[False, True, True], kind="stable")
-    return typed(df.reset_index(drop=True), "patterns")
+    return typed(df, "patterns")
 
 
 def _count_with_outcome(spark: Any, grouped: Any, patterns: list[list[str]]) -> list[int]:
