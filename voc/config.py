@@ -139,6 +139,10 @@ class TopicsConfig(Section):
         "Extra words never used as topic keywords, e.g. your brand and product names (English and support "
         "small-talk stop words and redaction placeholders are always excluded)."))
     time_bins: int = Field(10, ge=1)
+    fit_max: Optional[int] = Field(10_000, ge=100, description=(
+        "Fit the topic model on at most this many contacts (a seeded random sample) and assign the rest to the "
+        "nearest topic centroid: seeded UMAP is single-threaded, so this bounds its cost on large batches. "
+        "null fits on every contact."))
     save_to: Optional[str] = Field(None, description="Where to save the fitted model; default <out>/topic_model.")
 
 

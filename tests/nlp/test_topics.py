@@ -277,3 +277,22 @@ def test_component_on_a_tiny_batch_marks_unassigned(sample, tmp_path):
     assert comp.info()["source"] == "unassigned" and comp.info()["notes"]
     out = comp.write_outputs(Batch(contacts=res, messages=None), tmp_path, "csv")
     assert Path(out["topics"]).suffix == ".csv"
+
+
+def test_component_fits_on_a_seeded_sample_and_assigns_the_rest(sample):
+    df, emb = sample
+    b = _batch(df, emb)
+    cfg = TopicsConfig(fit_max=100)
+    comp = TopicsComponent(cfg).fit(b)
+    assert comp.n_fit_docs_ == 100 and len(comp.assignments_) == 100
+    out = comp(b)
+    ids = out.contacts["topic_id"].to_numpy()
+    assert len(ids) == len(df) and (ids != OUTLIER_ID).mean() > 0.8
+    # the 50 contacts outside the sample still land on their theme's topic most of the time
+    outside = ~out.contacts["contact_id"].astype(str).isin(comp.assignments_).to_numpy()
+    assert outside.sum() == len(df) - 100
+    major = _majority(df, ids)
+    agree = np.mean([ids[i] == major[df["theme"].iloc[i]] for i in np.flatnonzero(outside)])
+    assert agree >= 0.7
+    again = TopicsComponent(cfg).fit(b)  # same corpus, same sample, same topics
+    assert again.assignments_ == comp.assignments_

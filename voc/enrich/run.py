@@ -17,7 +17,6 @@ Semantics (what a data team can rely on):
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import pandas as pd
 
@@ -21,7 +21,7 @@ from voc.journey.identity import IdentityResult, read_identity_map, resolve
 from voc.journey.merge import customer_table, journey_table, merge_features
 from voc.journey.repeat import compute_repeats
 from voc.journey.timeline import build_timeline, timeline_frame
-from voc.sequences import compute_all, journey_features
+from voc.sequences import compute_all, journey_features, prepare
 
 CONTACT_REQUIRED = ("contact_id", "created_at")
 IDENTITY_COLUMNS = ["contact_id", "customer_id", "matched_by"]
@@ -45,9 +45,19 @@ def check_contacts(contacts: pd.DataFrame, source: str = "contacts") -> None:
         raise VocError(Errors.E308, file=source, missing=", ".join(missing), present=", ".join(map(str, contacts.columns)))
 
 
+SequenceStats = Callable[[pd.DataFrame, JourneyConfig], tuple[dict[str, pd.DataFrame], pd.DataFrame]]
+
+
+def local_sequences(timeline: pd.DataFrame, config: JourneyConfig) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Sequence tables and per-journey sequence features on DuckDB, from one prepared timeline."""
+    with prepare(timeline, config) as tl:
+        return compute_all(tl, config), journey_features(tl, config)
+
+
 def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConfig,
-            embeddings: pd.DataFrame | None = None) -> JourneyResult:
-    """Every journey table from an event log and (optionally) contacts; nothing is written."""
+            embeddings: pd.DataFrame | None = None, *, sequences: SequenceStats = local_sequences) -> JourneyResult:
+    """Every journey table from an event log and (optionally) contacts; nothing is written.
+    ``sequences`` computes the sequence statistics (the Spark engine passes its own)."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
 
@@ -81,9 +91,7 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         lap("merge_s")
     finally:
         con.close()
-    seq_input = timeline
-    seq_tables = compute_all(seq_input, config)
-    features = journey_features(seq_input, config)
+    seq_tables, features = sequences(timeline, config)
     lap("sequences_s")
     journeys = merge_features(jn, features)
     lap("features_merge_s")
@@ -108,10 +116,12 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
 
 
 def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, config: JourneyConfig, out_dir: Path,
-                 fmt: str = "parquet", embeddings: pd.DataFrame | None = None) -> JourneyResult:
+                 fmt: str = "parquet", embeddings: pd.DataFrame | None = None, *,
+                 sequences: SequenceStats = local_sequences, run_info: dict[str, Any] | None = None) -> JourneyResult:
     """Read the event logs, join the contacts, compute and write every journey table into ``out_dir``
     (timeline, identity, repeat_contacts, repeat_summary, friction, journeys, customers, the sequence
-    tables, journey_rejects.jsonl and journey_run.json)."""
+    tables, journey_rejects.jsonl and journey_run.json). ``sequences`` and ``run_info`` let another
+    engine compute the sequence statistics and say so in journey_run.json."""
     datasets.table_path(out_dir, "timeline", fmt)          # E403 before any work
     t0 = time.perf_counter()
     log = read_events(list(events_paths), config)
@@ -119,7 +129,7 @@ def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, co
     if not len(log.events) and (contacts is None or not len(contacts)):
         raise VocError(Errors.E307, files=", ".join(str(p) for p in events_paths) or "(no event files)",
                        n_rejects=len(log.rejects))
-    result = compute(log, contacts, config, embeddings)
+    result = compute(log, contacts, config, embeddings, sequences=sequences)
     result.timings = {"read_events_s": read_s, **result.timings}
     out_dir = Path(out_dir)
     t = time.perf_counter()
@@ -129,7 +139,7 @@ def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, co
                                                            dataset="journey_rejects")
     result.timings["write_s"] = round(time.perf_counter() - t, 3)
     result.timings["total_s"] = round(time.perf_counter() - t0, 3)
-    run_info = {"counts": result.counts, "timings": result.timings, "config": config.model_dump(mode="json"),
-                "outputs": {k: str(v) for k, v in result.paths.items()}}
-    result.paths["journey_run"] = datasets.write_json(run_info, out_dir / "journey_run.json", dataset="journey_run")
+    info = {**(run_info or {}), "counts": result.counts, "timings": result.timings,
+            "config": config.model_dump(mode="json"), "outputs": {k: str(v) for k, v in result.paths.items()}}
+    result.paths["journey_run"] = datasets.write_json(info, out_dir / "journey_run.json", dataset="journey_run")
     return result

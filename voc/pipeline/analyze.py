@@ -146,6 +146,38 @@ def embeddings_table(contact_ids: pd.Series, emb: np.ndarray, model: str) -> pa.
                      "model": pa.array([model] * len(contact_ids))})
 
 
+def write_tables(final: Batch, steps: dict[str, Component], out_dir: Path, fmt: str) -> dict[str, str]:
+    """contacts, messages (typed as declared) and, for Parquet, the contact embeddings."""
+    outputs = {
+        "contacts": str(datasets.write_table(conform(final.contacts, CONTACTS, CONTACT_NLP_COLUMNS),
+                                             datasets.table_path(out_dir, "contacts", fmt), dataset="contacts")),
+        "messages": str(datasets.write_table(conform(final.messages, MESSAGES, MESSAGE_NLP_COLUMNS),
+                                             datasets.table_path(out_dir, "messages", fmt), dataset="messages")),
+    }
+    if final.embeddings is not None and fmt == "parquet":
+        model = steps["embed"].info().get("model", "") if "embed" in steps else ""
+        emb = embeddings_table(final.contacts["contact_id"], final.embeddings, model)
+        outputs["embeddings"] = str(datasets.write_arrow(emb, out_dir / "embeddings.parquet", dataset="embeddings"))
+    return outputs
+
+
+def write_step_outputs(final: Batch, steps: dict[str, Component], rejects: list[dict[str, Any]], out_dir: Path,
+                       fmt: str) -> dict[str, str]:
+    """What the steps write themselves (e.g. the topic tables and model), then rejects.jsonl."""
+    outputs: dict[str, str] = {}
+    for step in steps.values():
+        writer = getattr(step, "write_outputs", None)
+        if writer is not None:
+            outputs.update(writer(final, out_dir, fmt))
+    outputs["rejects"] = str(datasets.write_jsonl(rejects, out_dir / "rejects.jsonl", dataset="rejects"))
+    return outputs
+
+
+def write_outputs(final: Batch, steps: dict[str, Component], rejects: list[dict[str, Any]], out_dir: Path,
+                  fmt: str) -> dict[str, str]:
+    return {**write_tables(final, steps, out_dir, fmt), **write_step_outputs(final, steps, rejects, out_dir, fmt)}
+
+
 def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, fmt: str = "parquet",
             progress: Progress = _no_progress, batch_size: int = DEFAULT_BATCH) -> AnalyzeResult:
     """Run the text pipeline on every supported file under ``input_path`` and write the outputs."""
@@ -179,19 +211,8 @@ def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
     batches = run_components(split_batches(contacts, messages, batch_size), steps, timer, progress)
     final = concat_batches(batches)
 
-    outputs: dict[str, str] = {}
     with timer("write"):
-        outputs["contacts"] = str(datasets.write_table(conform(final.contacts, CONTACTS, CONTACT_NLP_COLUMNS), datasets.table_path(out_dir, "contacts", fmt), dataset="contacts"))
-        outputs["messages"] = str(datasets.write_table(conform(final.messages, MESSAGES, MESSAGE_NLP_COLUMNS), datasets.table_path(out_dir, "messages", fmt), dataset="messages"))
-        if final.embeddings is not None and fmt == "parquet":
-            model = steps["embed"].info().get("model", "") if "embed" in steps else ""
-            emb = embeddings_table(final.contacts["contact_id"], final.embeddings, model)
-            outputs["embeddings"] = str(datasets.write_arrow(emb, out_dir / "embeddings.parquet", dataset="embeddings"))
-        for name, step in steps.items():
-            writer = getattr(step, "write_outputs", None)
-            if writer is not None:
-                outputs.update(writer(final, out_dir, fmt))
-        outputs["rejects"] = str(datasets.write_jsonl(rejects, out_dir / "rejects.jsonl", dataset="rejects"))
+        outputs = write_outputs(final, steps, rejects, out_dir, fmt)
 
     run.update(accounting(stats, len(final.contacts), len(final.messages), rejects))
     run["components"] = {name: step.info() for name, step in steps.items()}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from voc import datasets
 from voc.config import VocConfig
@@ -29,16 +29,23 @@ def run_all(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
         return run_spark(input_path, out_dir, config, fmt=fmt, events=events or [])
 
     result = analyze(input_path, out_dir, config, fmt=fmt, progress=progress)
-    res = RunResult(out_dir=out_dir, analyze=result)
+    return finish_run(RunResult(out_dir=out_dir, analyze=result), config, fmt=fmt, events=events or [])
 
+
+def finish_run(res: RunResult, config: VocConfig, *, fmt: str, events: list[Path],
+               run_journeys: Optional[Callable[..., Any]] = None) -> RunResult:
+    """After the text pipeline (either engine): journeys when events are given, CDP enrichment when
+    asked, the report, and the summary."""
+    out_dir = res.out_dir
     if events:
-        from voc.journey.run import run_journeys
+        if run_journeys is None:
+            from voc.journey.run import run_journeys
 
         emb = None
         emb_path = out_dir / "embeddings.parquet"
         if emb_path.exists():
             emb = datasets.read_table(emb_path, dataset="embeddings")
-        res.journeys = run_journeys(list(events), result.contacts, config.journey, out_dir, fmt=fmt, embeddings=emb)
+        res.journeys = run_journeys(list(events), res.analyze.contacts, config.journey, out_dir, fmt=fmt, embeddings=emb)
 
     if config.enrich.enabled and config.enrich.out:
         from voc.enrich import enrich

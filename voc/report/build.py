@@ -3,7 +3,7 @@ A section whose inputs are missing says what is missing and which command produc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go

@@ -17,18 +17,17 @@ keeps the driver's memory bounded and the other contacts get their nearest topic
 """
 from __future__ import annotations
 
+import functools
 import pickle
 import uuid
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 
 from voc import datasets
-from voc.schema import CONTACT_NLP_COLUMNS, CONTACTS, MESSAGE_NLP_COLUMNS, MESSAGES, conform
+from voc.schema import CONTACTS
 from voc.component import Batch
 from voc.config import VocConfig
 from voc.errors import Errors, VocError
@@ -48,14 +47,13 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
               events: list[Path] | None = None) -> Any:
     """Run voc on Spark and write the same outputs as the local engine into ``out_dir``;
     returns ``voc.pipeline.run.RunResult`` (run.json says engine: spark)."""
-    from pyspark.sql import functions as F
 
     from voc.engines.spark import ingest, nlp
     from voc.engines.spark.session import get_session
     from voc.engines.spark.types import struct_type, to_pandas
     from voc.pipeline import components as comp_registry
-    from voc.pipeline.analyze import AnalyzeResult, accounting, Timer, embeddings_table, versions
-    from voc.pipeline.run import RunResult
+    from voc.pipeline.analyze import AnalyzeResult, Timer, accounting, versions, write_step_outputs, write_tables
+    from voc.pipeline.run import RunResult, finish_run
 
     out_dir = Path(out_dir)
     if fmt not in datasets.FORMATS:
@@ -130,18 +128,9 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
             _, final = nlp.to_batch(table)
             final.contacts = to_pandas(pa.Table.from_pandas(final.contacts, preserve_index=False), CONTACTS)
             final.extras.update(extras)
-            outputs["contacts"] = str(datasets.write_table(conform(final.contacts, CONTACTS, CONTACT_NLP_COLUMNS), datasets.table_path(out_dir, "contacts", fmt), dataset="contacts"))
-            outputs["messages"] = str(datasets.write_table(conform(final.messages, MESSAGES, MESSAGE_NLP_COLUMNS), datasets.table_path(out_dir, "messages", fmt), dataset="messages"))
-            if final.embeddings is not None and fmt == "parquet":
-                model = steps["embed"].info().get("model", "") if "embed" in steps else ""
-                emb = embeddings_table(final.contacts["contact_id"], final.embeddings, model)
-                outputs["embeddings"] = str(datasets.write_arrow(emb, out_dir / "embeddings.parquet", dataset="embeddings"))
+            outputs.update(write_tables(final, steps, out_dir, fmt))
             n_contacts, n_messages = len(final.contacts), len(final.messages)
-        for name, step in steps.items():
-            writer = getattr(step, "write_outputs", None)
-            if writer is not None:
-                outputs.update(writer(final, out_dir, fmt))
-        outputs["rejects"] = str(datasets.write_jsonl(rejects, out_dir / "rejects.jsonl", dataset="rejects"))
+        outputs.update(write_step_outputs(final, steps, rejects, out_dir, fmt))
     if post:
         enriched.unpersist()
     if fitted_bc is not None:
@@ -156,29 +145,10 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
     datasets.write_json(run, out_dir / "run.json", dataset="run")
     analyzed = AnalyzeResult(out_dir=out_dir, contacts=final.contacts, messages=final.messages, rejects=rejects,
                              stats=stats, run=run, embeddings=final.embeddings, outputs=outputs, steps=steps)
-    res = RunResult(out_dir=out_dir, analyze=analyzed)
+    from voc.engines.spark.journeys import run_journeys_spark
 
-    if events:
-        from voc.engines.spark.journeys import run_journeys_spark
-
-        emb = None
-        emb_path = out_dir / "embeddings.parquet"
-        if emb_path.exists():
-            emb = datasets.read_table(emb_path, dataset="embeddings")
-        res.journeys = run_journeys_spark(spark, list(events), final.contacts, config.journey, out_dir, fmt=fmt,
-                                          embeddings=emb)
-    if config.enrich.enabled and config.enrich.out:
-        from voc.enrich import enrich
-
-        res.enrich = enrich(out_dir, Path(config.enrich.out), config.enrich)
-    if config.report.html:
-        from voc.report import write_report
-
-        res.report = write_report(out_dir, config.report)
-    from voc.report import summary_dict
-
-    res.summary = summary_dict(out_dir)
-    return res
+    return finish_run(RunResult(out_dir=out_dir, analyze=analyzed), config, fmt=fmt, events=events,
+                      run_journeys=functools.partial(run_journeys_spark, spark))
 
 
 def _write_with_spark(final_df: Any, out_dir: Path, fmt: str, contact_cols: list[str], outputs: dict[str, str],

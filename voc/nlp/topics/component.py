@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,7 @@ from voc.component import Batch, Component
 from voc.config import TopicsConfig
 from voc.errors import Errors, VocError
 from voc.nlp.topics.analytics import flatten_lists, topic_table, topics_over_time
-from voc.nlp.topics.labels import OUTLIER_ID, OUTLIER_LABEL
+from voc.nlp.topics.labels import OUTLIER_ID
 from voc.nlp.topics.model import TopicModel
 from voc.schema import customer_text
 
@@ -57,6 +57,12 @@ class TopicsComponent(Component):
     def fit(self, corpus: Batch) -> "TopicsComponent":
         texts = _texts(corpus)
         emb = _embeddings(corpus)
+        cids = corpus.contacts["contact_id"].astype(str).tolist()
+        cap = self.config.fit_max
+        if cap is not None and len(texts) > cap and not self.config.model:
+            # a seeded sample (same corpus, same sample); the others get the nearest centroid in __call__
+            keep = np.sort(np.random.default_rng(self.config.seed).choice(len(texts), cap, replace=False))
+            texts, emb, cids = [texts[i] for i in keep], emb[keep], [cids[i] for i in keep]
         embedding_model = corpus.extras.get("embedding_model")
         if self.config.model:
             model = TopicModel.load(self.config.model, self.config)
@@ -83,7 +89,7 @@ class TopicsComponent(Component):
             self.source_ = model.status_
         self.model_ = model
         ids = np.asarray(ids, dtype=np.int32)
-        self.assignments_ = dict(zip(corpus.contacts["contact_id"].astype(str).tolist(), ids.tolist()))
+        self.assignments_ = dict(zip(cids, ids.tolist()))
         self.info_table_ = model.describe(texts, emb, ids)
         self.n_fit_docs_ = len(texts)
         self.corpus_outlier_share_ = float(np.mean(ids == OUTLIER_ID)) if len(ids) else 0.0
