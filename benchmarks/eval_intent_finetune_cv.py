@@ -24,6 +24,7 @@ DATA = Path(os.environ.get("VOC_SHARED_DATA", ROOT.parent / "shared" / "data")) 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--start", type=int, default=0, help="skip the folds before this one (resume a run)")
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--out", type=Path, default=None)
     a = ap.parse_args()
@@ -48,9 +49,9 @@ def main() -> None:
         print(f"fold {i}: accuracy {rep['accuracy']:.4f} macro-F1 {rep['macro_f1']:.4f} ({rep['seconds']:.0f} s)", flush=True)
 
     t = time.perf_counter()
-    res = cross_validate(fit_predict, labels, k=5, seed=42, folds=a.folds, on_fold=on_fold)
+    res = cross_validate(fit_predict, labels, k=5, seed=42, folds=a.folds, start=a.start, on_fold=on_fold)
     summary = {k: v for k, v in res.items() if isinstance(v, (int, float, str))}
-    summary.update(epochs=a.epochs, folds_run=len(res.get("folds", [])) or a.folds, seconds=round(time.perf_counter() - t, 1))
+    summary.update(epochs=a.epochs, start=a.start, per_fold=res["folds"], seconds=round(time.perf_counter() - t, 1))
     print(json.dumps(summary, indent=2))
     if a.out:
         a.out.write_text(json.dumps(summary, indent=2, default=str))

@@ -103,3 +103,20 @@ def test_cross_validate_means_and_partial_runs():
     # macro-F1 per fold: p has P .5 R 1 F1 2/3, q has F1 0 -> 1/3
     assert res["macro_f1_mean"] == pytest.approx(1 / 3)
     assert res["pooled"]["confusion_pairs"] == [("q", "p", 4)]
+
+
+def test_cross_validate_can_resume_from_a_later_fold():
+    from voc.nlp.evaluation import cross_validate
+
+    y = ["a", "b"] * 10
+    seen = []
+
+    def fit_predict(tr, te):
+        seen.append(tuple(te))
+        return [y[i] for i in te]
+
+    res = cross_validate(fit_predict, y, k=5, seed=1, start=2, folds=2)
+    assert [f["fold"] for f in res["folds"]] == [2, 3] and len(seen) == 2
+    full = []
+    cross_validate(lambda tr, te: full.append(tuple(te)) or [y[i] for i in te], y, k=5, seed=1)
+    assert seen == full[2:4]  # the same folds as an uninterrupted run

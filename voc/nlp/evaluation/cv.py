@@ -13,13 +13,14 @@ FitPredict = Callable[[np.ndarray, np.ndarray], Sequence[Hashable]]
 
 
 def cross_validate(fit_predict: FitPredict, y: Sequence[Hashable], *, k: int = 5, seed: int = 42,
-                   labels: Optional[Sequence[Hashable]] = None, folds: Optional[int] = None,
+                   labels: Optional[Sequence[Hashable]] = None, folds: Optional[int] = None, start: int = 0,
                    on_fold: Optional[Callable[[int, dict[str, Any]], None]] = None) -> dict[str, Any]:
     """Run ``fit_predict(train_idx, test_idx) -> predictions for test_idx`` on k stratified folds.
 
     Returns per-fold reports, the mean and standard deviation of accuracy and macro-F1 over folds,
     the pooled out-of-fold report with its top confusion pairs, and the out-of-fold predictions.
-    ``folds`` stops after that many folds (for a timed partial run); ``on_fold`` is called after each.
+    ``folds`` stops after that many folds (for a timed partial run) and ``start`` skips the folds
+    before it (to resume a long run); ``on_fold`` is called after each.
     """
     y_arr = np.asarray([v.item() if hasattr(v, "item") else v for v in y], dtype=object)
     if k < 2:
@@ -29,8 +30,10 @@ def cross_validate(fit_predict: FitPredict, y: Sequence[Hashable], *, k: int = 5
     done = np.zeros(len(y_arr), dtype=bool)
     reports: list[dict[str, Any]] = []
     for i, (tr, te) in enumerate(skf.split(np.zeros(len(y_arr)), y_arr.astype(str))):
-        if folds is not None and i >= folds:
+        if folds is not None and i >= start + folds:
             break
+        if i < start:
+            continue
         t0 = time.perf_counter()
         pred = list(fit_predict(tr, te))
         if len(pred) != len(te):
