@@ -15,18 +15,14 @@ Prints texts/s, contacts/s, their ratio (aim: >= 0.8) and peak RSS of each, with
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("VOC_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 CHILD_ENCODER = r"""
 import json, resource, sys, time
@@ -67,25 +63,10 @@ print(json.dumps({"n": len(res.contacts), "seconds": dt, "timings": res.run["tim
 
 
 def make_input(n: int, folder: Path) -> str:
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(0)
-    b77 = SHARED / "banking77" / "train.csv"
-    if b77.exists():
-        with open(b77, newline="", encoding="utf-8") as f:
-            rows = list(csv.DictReader(f))
-        source = "Banking77 train.csv"
-        texts = [r["text"] for r in rows]
-    else:
-        texts = ["I was charged twice for my order, please refund me.", "My parcel never arrived.",
-                 "I cannot log in to my account since yesterday.", "Please cancel my subscription."]
-        source = "built-in sentences"
-    with open(folder / "tickets.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["id", "subject", "description", "requester_email", "status", "created_at"])
-        for i in range(n):
-            t = texts[rng.randrange(len(texts))]
-            w.writerow([i + 1, "", t, f"user{i % 997}@example.com", "open", f"2026-0{1 + i % 9}-1{i % 9}T10:00:00Z"])
-    return source
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from inputs import make_tickets
+
+    return make_tickets(n, folder)
 
 
 def child(code: str, *args: str) -> dict:

@@ -1,19 +1,17 @@
 """Spark engine (local mode) vs the single-machine engine, wall time side by side.
 
-1. analyze: fixtures/transcripts replicated --copies times (each copy in its own folder, so
-   files without ticket ids get new derived ids; ticket exports keep theirs and their copies are
-   rejected as duplicates (E015) by both engines alike), with the cheap pipeline (redact) or
-   --pipeline default.
+1. analyze: --contacts tickets with unique ids (Banking77 queries, benchmarks/inputs.py) over one
+   file per 250 tickets, with the cheap pipeline (redact) or --pipeline default.
 2. sequences: transitions, step_times and patterns of the BPI Challenge 2012 event log
    (../shared/data/bpic2012_eventlog) on DuckDB (voc.sequences) vs Spark SQL + MLlib PrefixSpan.
 
-    .venv/bin/python benchmarks/bench_spark.py --copies 30 --master 'local[2]'
+    .venv/bin/python benchmarks/bench_spark.py --contacts 5000 --master 'local[2]'
 """
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,19 +21,17 @@ SHARED = Path(os.environ.get("VOC_SHARED_DATA", ROOT.parent / "shared" / "data")
 BPIC = SHARED / "bpic2012_eventlog" / "bpic2012_events.csv.gz"
 
 
-def replicate(src: Path, dst: Path, copies: int) -> Path:
-    for i in range(copies):
-        shutil.copytree(src, dst / f"copy{i:04d}", ignore=shutil.ignore_patterns("*.py", "*.md"))
-    return dst
-
-
 def bench_analyze(args, work: Path) -> None:  # noqa: ANN001
     from voc.config import load
     from voc.engines.spark.job import run_spark
     from voc.engines.spark.session import get_session
     from voc.pipeline.run import run_all
 
-    data = replicate(ROOT / "fixtures" / "transcripts", work / "in", args.copies)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from inputs import make_tickets
+
+    data = work / "in"
+    make_tickets(args.contacts, data, files=max(1, args.contacts // 250))
     over = {"report.html": False, "spark.master": args.master}
     if args.pipeline == "cheap":
         over["pipeline"] = ["redact"]
@@ -51,7 +47,7 @@ def bench_analyze(args, work: Path) -> None:  # noqa: ANN001
     spark_s = time.perf_counter() - t
     n = lo.analyze.run["counts"]["contacts_out"]
     assert n == sp.analyze.run["counts"]["contacts_out"]
-    print(f"analyze ({args.pipeline}, {n} contacts, {args.copies} copies): local {local_s:.1f} s | "
+    print(f"analyze ({args.pipeline}, {n} contacts in {max(1, args.contacts // 250)} files): local {local_s:.1f} s | "
           f"spark {args.master} {spark_s:.1f} s (+ session start {session_s:.1f} s)")
     print("  spark timings:", sp.analyze.run["timings_s"])
 
@@ -92,7 +88,7 @@ def bench_sequences(args, work: Path) -> None:  # noqa: ANN001
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--copies", type=int, default=30)
+    ap.add_argument("--contacts", type=int, default=5000, help="tickets (unique ids) in the analyze input")
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--pipeline", choices=["cheap", "default"], default="cheap")
     ap.add_argument("--min-support", type=float, default=0.05)

