@@ -1,7 +1,7 @@
 """Time between consecutive steps per transition, and time from journey start to each outcome."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import duckdb
 import pandas as pd
@@ -24,16 +24,22 @@ def step_times(timeline: TimelineLike, config: JourneyConfig | None = None,
     """
     config = config or JourneyConfig()
     with use(timeline, config, con) as tl:
-        df = tl.query("step_times")
-        df["kind"] = "transition"
-        specs: list[OutcomeSpec] = ([resolve(o, config) for o in outcomes] if outcomes is not None
-                                    else outcomes_for(tl, config, intents=False))
-        parts = [df]
-        for spec in specs:
-            t = tl.query("time_to_outcome", outcome=spec.params())
-            if len(t):
-                parts.append(pd.DataFrame({"from_step": "(start)", "to_step": "outcome:" + t["outcome"].astype(str),
-                                           "n": t["n"], "median_s": t["median_s"], "p90_s": t["p90_s"],
-                                           "mean_s": t["mean_s"], "kind": "time_to_outcome"}))
-        parts = [p for p in parts if len(p)]
-        return typed(pd.concat(parts, ignore_index=True) if parts else None, "step_times")
+        return from_queries(tl, config, outcomes)
+
+
+def from_queries(tl: Any, config: JourneyConfig, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
+    """The step_times table from an engine's ``tl.query(name, **params)`` (DuckDB here, Spark SQL in
+    voc.engines.spark): the same SQL, the same assembly."""
+    df = tl.query("step_times")
+    df["kind"] = "transition"
+    specs: list[OutcomeSpec] = ([resolve(o, config) for o in outcomes] if outcomes is not None
+                                else outcomes_for(tl, config, intents=False))
+    parts = [df]
+    for spec in specs:
+        t = tl.query("time_to_outcome", outcome=spec.params())
+        if len(t):
+            parts.append(pd.DataFrame({"from_step": "(start)", "to_step": "outcome:" + t["outcome"].astype(str),
+                                       "n": t["n"], "median_s": t["median_s"], "p90_s": t["p90_s"],
+                                       "mean_s": t["mean_s"], "kind": "time_to_outcome"}))
+    parts = [p for p in parts if len(p)]
+    return typed(pd.concat(parts, ignore_index=True) if parts else None, "step_times")

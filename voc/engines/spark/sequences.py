@@ -120,20 +120,9 @@ def transitions(tl: SparkTimeline) -> pd.DataFrame:
 
 def step_times(tl: SparkTimeline, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
     """As ``voc.sequences.step_times`` (transition times + time to each outcome), on Spark SQL."""
-    config = tl.config
-    df = tl.query("step_times")
-    df["kind"] = "transition"
-    specs = ([resolve(o, config) for o in outcomes] if outcomes is not None
-             else outcomes_for(tl, config, intents=False))
-    parts = [df]
-    for spec in specs:
-        t = tl.query("time_to_outcome", outcome=spec.params())
-        if len(t):
-            parts.append(pd.DataFrame({"from_step": "(start)", "to_step": "outcome:" + t["outcome"].astype(str),
-                                       "n": t["n"], "median_s": t["median_s"], "p90_s": t["p90_s"],
-                                       "mean_s": t["mean_s"], "kind": "time_to_outcome"}))
-    parts = [p for p in parts if len(p)]
-    return typed(pd.concat(parts, ignore_index=True) if parts else None, "step_times")
+    from voc.sequences.step_times import from_queries
+
+    return from_queries(tl, tl.config, outcomes)
 
 
 def _contains(seq: list[str], pattern: list[str]) -> bool:
