@@ -214,7 +214,16 @@ def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
     with timer("write"):
         outputs = write_outputs(final, steps, rejects, out_dir, fmt)
 
-    run.update(accounting(stats, len(final.contacts), len(final.messages), rejects))
+    return finish_analyze(run, final, steps, rejects, stats, outputs, timer, out_dir)
+
+
+def finish_analyze(run: dict[str, Any], final: Batch, steps: dict[str, Component], rejects: list[dict[str, Any]],
+                   stats: IngestStats, outputs: dict[str, str], timer: Timer, out_dir: Path,
+                   n_contacts: Optional[int] = None, n_messages: Optional[int] = None) -> AnalyzeResult:
+    """Complete run.json (accounting, what each step used, outputs, timings), write it, and return the result."""
+    n_contacts = len(final.contacts) if n_contacts is None else n_contacts
+    n_messages = len(final.messages) if n_messages is None else n_messages
+    run.update(accounting(stats, n_contacts, n_messages, rejects))
     run["components"] = {name: step.info() for name, step in steps.items()}
     run["steps"] = list(steps)
     run["outputs"] = outputs

@@ -52,7 +52,7 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
     from voc.engines.spark.session import get_session
     from voc.engines.spark.types import struct_type, to_pandas
     from voc.pipeline import components as comp_registry
-    from voc.pipeline.analyze import AnalyzeResult, Timer, accounting, versions, write_step_outputs, write_tables
+    from voc.pipeline.analyze import Timer, accounting, finish_analyze, versions, write_step_outputs, write_tables
     from voc.pipeline.run import RunResult, finish_run
 
     out_dir = Path(out_dir)
@@ -136,15 +136,7 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
     if fitted_bc is not None:
         fitted_bc.unpersist()
 
-    run.update(accounting(stats, n_contacts, n_messages, rejects))
-    run["components"] = {name: step.info() for name, step in steps.items()}
-    run["steps"] = list(steps)
-    run["outputs"] = outputs
-    run["timings_s"] = timer.timings
-    run["finished_at"] = datetime.now(timezone.utc).isoformat()
-    datasets.write_json(run, out_dir / "run.json", dataset="run")
-    analyzed = AnalyzeResult(out_dir=out_dir, contacts=final.contacts, messages=final.messages, rejects=rejects,
-                             stats=stats, run=run, embeddings=final.embeddings, outputs=outputs, steps=steps)
+    analyzed = finish_analyze(run, final, steps, rejects, stats, outputs, timer, out_dir, n_contacts, n_messages)
     from voc.engines.spark.journeys import run_journeys_spark
 
     return finish_run(RunResult(out_dir=out_dir, analyze=analyzed), config, fmt=fmt, events=events,
