@@ -46,10 +46,6 @@ class Component:
         for b in batches:
             yield self(b)
 
-    def warm_up(self) -> None:
-        """Load models ahead of use. The pipeline calls it in a background thread while the input is
-        read and earlier steps run, so loading overlaps work; loaders must be thread-safe."""
-
     def info(self) -> dict[str, Any]:
         """What this step used (model name, version, thresholds) for run.json."""
         return {}

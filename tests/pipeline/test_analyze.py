@@ -122,32 +122,3 @@ def test_split_batches_keeps_messages_with_their_contact() -> None:
     back = concat_batches(batches)
     assert back.contacts["contact_id"].tolist() == contacts["contact_id"].tolist()
     assert len(back.messages) == len(messages)
-
-
-def test_models_are_warmed_up_in_the_background(small_input: Path, tmp_path: Path) -> None:
-    import threading
-
-    from voc import registry
-    from voc.component import Component
-
-    seen: dict[str, str] = {}
-
-    class Probe(Component):
-        name = "probe_warm_up"
-
-        def __init__(self, config=None) -> None:
-            self.config = config
-
-        def warm_up(self) -> None:
-            seen["warm_up"] = threading.current_thread().name
-
-        def __call__(self, batch):
-            seen["call"] = threading.current_thread().name
-            return batch
-
-    if "probe_warm_up" not in registry.components:
-        registry.components.register("probe_warm_up")(lambda _section=None: Probe())
-    conf = cfg.load(None, {"pipeline": ["probe_warm_up"], "redact.enabled": False})
-    res = analyze(small_input, tmp_path / "out", conf)
-    assert res.run["steps"] == ["probe_warm_up"]
-    assert seen["warm_up"] == "voc-warm-up" and seen["call"] == threading.main_thread().name

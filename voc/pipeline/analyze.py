@@ -3,9 +3,7 @@
 this module only wires them, counts, times and writes."""
 from __future__ import annotations
 
-import logging
 import platform
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,8 +25,6 @@ from voc.errors import Errors, VocError
 from voc.ingest import IngestStats, iter_records, scan, to_frames
 from voc.ingest.base import Record, Reject
 from voc.pipeline import components as comp_registry
-
-log = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 512
 VERSIONED_PACKAGES = ("torch", "transformers", "sentence-transformers", "bertopic", "spacy", "pandas",
@@ -150,22 +146,6 @@ def embeddings_table(contact_ids: pd.Series, emb: np.ndarray, model: str) -> pa.
                      "model": pa.array([model] * len(contact_ids))})
 
 
-def start_warm_up(steps: dict[str, Component]) -> threading.Thread:
-    """Load every step's models in one background thread, in pipeline order, while the input is read
-    and the first steps run. A failure there is left for the step itself to raise, with its own error."""
-
-    def run() -> None:
-        for step in steps.values():
-            try:
-                step.warm_up()
-            except Exception:  # noqa: BLE001 - the step raises its own clear error when it runs
-                log.debug("warm-up of %s failed", step.name, exc_info=True)
-
-    t = threading.Thread(target=run, name="voc-warm-up", daemon=True)
-    t.start()
-    return t
-
-
 def write_tables(final: Batch, steps: dict[str, Component], out_dir: Path, fmt: str) -> dict[str, str]:
     """contacts, messages (typed as declared) and, for Parquet, the contact embeddings."""
     outputs = {
@@ -207,10 +187,6 @@ def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
     started = datetime.now(timezone.utc)
     timer = Timer()
 
-    step_names = comp_registry.resolve_steps(config)
-    steps = {name: comp_registry.build(name, config) for name in step_names}
-    start_warm_up(steps)
-
     with timer("read"):
         records, rejects, stats = read_inputs(input_path, config, progress)
 
@@ -230,6 +206,8 @@ def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
         contacts, messages = to_frames(records)
         del records
 
+    step_names = comp_registry.resolve_steps(config)
+    steps = {name: comp_registry.build(name, config) for name in step_names}
     batches = run_components(split_batches(contacts, messages, batch_size), steps, timer, progress)
     final = concat_batches(batches)
 

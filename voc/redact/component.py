@@ -22,7 +22,7 @@ from voc import registry
 from voc.component import Batch, Component
 from voc.config import RedactConfig
 from voc.redact.identifiers import hash_email, hash_phone
-from voc.redact.names import answered_name, asks_for_name, is_role_label, load_ner, name_parts
+from voc.redact.names import answered_name, asks_for_name, is_role_label, name_parts
 from voc.redact.redactor import Redactor
 
 
@@ -32,10 +32,6 @@ class RedactComponent(Component):
 
     def __init__(self, config: Optional[RedactConfig] = None) -> None:
         self.config = config if config is not None else RedactConfig()
-
-    def warm_up(self) -> None:
-        if self.config.enabled and "PERSON" in self.config.entities:
-            load_ner(self.config.spacy_model)  # once per process, under names' lock
 
     # ---- state (set on first call) ---------------------------------------------------------
     def _state(self) -> Redactor:

@@ -27,8 +27,5 @@ class EmbedComponent(Component):
         batch.extras["embedding_model"] = emb.model_id
         return batch
 
-    def warm_up(self) -> None:
-        get_embedder(self.config).model_  # loads under the embedder's lock
-
     def info(self) -> dict[str, Any]:
         return {"name": self.name, **get_embedder(self.config).info()}
