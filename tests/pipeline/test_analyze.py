@@ -122,3 +122,24 @@ def test_split_batches_keeps_messages_with_their_contact() -> None:
     back = concat_batches(batches)
     assert back.contacts["contact_id"].tolist() == contacts["contact_id"].tolist()
     assert len(back.messages) == len(messages)
+
+
+def test_a_user_registered_step_runs_without_a_config_section(small_input: Path, tmp_path: Path) -> None:
+    from voc import registry
+    from voc.component import Component
+
+    class Shout(Component):
+        name = "shout_subjects"
+
+        def __init__(self, config=None) -> None:
+            self.config = config
+
+        def __call__(self, batch):
+            batch.contacts["subject"] = batch.contacts["subject"].str.upper()
+            return batch
+
+    if "shout_subjects" not in registry.components:
+        registry.components.register("shout_subjects")(Shout)
+    res = analyze(small_input, tmp_path / "out", cfg.load(None, {"pipeline": ["shout_subjects"]}))
+    assert res.run["steps"] == ["redact", "shout_subjects"]
+    assert "CHARGED TWICE" in set(res.contacts["subject"].dropna())

@@ -35,7 +35,7 @@ def build(name: str, config: VocConfig) -> Component:
         importlib.import_module(module)
     factory = registry.components.get(name)
     extra = {section: getattr(config, section) for section in SHARED_SECTIONS.get(name, ())}
-    return factory(getattr(config, name), **extra)
+    return factory(getattr(config, name, None), **extra)  # a user-registered step may have no section
 
 
 def resolve_steps(config: VocConfig) -> list[str]:
