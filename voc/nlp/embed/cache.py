@@ -4,7 +4,7 @@ Stored in one SQLite database per model (``<cache_dir>/<model-slug>/vectors.sqli
 - a crash mid-write loses at most the transaction in flight, never the file (SQLite journals);
 - any number of readers run concurrently with one writer, across processes;
 - writers wait (busy timeout) instead of failing.
-Measured against .npy shards + an index and DuckDB (see /work/notes/figures_intent.md): SQLite
+Measured against .npy shards + an index and DuckDB (benchmarks/bench_intent_embed.py): SQLite
 with BLOB rows is as fast for look-ups of this size, and DuckDB allows one process at a time.
 
 A cache that cannot be opened (read-only disk, damaged file) is never fatal: voc warns once and
