@@ -32,6 +32,14 @@ def _material(c: pd.DataFrame, rate: str, overall: float) -> pd.Series:
     return (c["excess"] >= 2) & (c[rate] >= overall + 0.05) & (c[rate] >= overall * 1.2)
 
 
+def _worst_above(card: pd.DataFrame, rate: str, overall: float, top: int = 3) -> pd.DataFrame:
+    """The ``top`` intents whose ``rate`` is materially above ``overall``, by excess contacts
+    (contacts x (rate - overall)), with that ``excess`` column."""
+    c = card.dropna(subset=[rate])
+    c = c.assign(excess=c["contacts"] * (c[rate] - overall))
+    return c[_material(c, rate, overall)].sort_values("excess", ascending=False).head(top)
+
+
 def what_to_act_on(inp: ReportInputs, *, max_items: int = 8, min_contacts: int = 10,
                    contact_paths: Optional[pd.DataFrame] = None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
@@ -43,9 +51,7 @@ def what_to_act_on(inp: ReportInputs, *, max_items: int = 8, min_contacts: int =
 
     overall_rep = h.get("repeat_contact_rate")
     if overall_rep is not None and "repeat_rate" in card.columns:
-        c = card.dropna(subset=["repeat_rate"])
-        c = c.assign(excess=c["contacts"] * (c["repeat_rate"] - overall_rep))
-        for _, r in c[_material(c, "repeat_rate", overall_rep)].sort_values("excess", ascending=False).head(3).iterrows():
+        for _, r in _worst_above(card, "repeat_rate", overall_rep).iterrows():
             out.append(_finding(
                 "repeat", f"Repeat contacts on '{r['intent']}'",
                 f"{100 * r['repeat_rate']:.0f}% of {int(r['contacts'])} contacts come back within {window:g} days "
@@ -54,9 +60,7 @@ def what_to_act_on(inp: ReportInputs, *, max_items: int = 8, min_contacts: int =
 
     overall_neg = h.get("share_negative")
     if overall_neg is not None and "share_negative" in card.columns:
-        c = card.dropna(subset=["share_negative"])
-        c = c.assign(excess=c["contacts"] * (c["share_negative"] - overall_neg))
-        for _, r in c[_material(c, "share_negative", overall_neg)].sort_values("excess", ascending=False).head(3).iterrows():
+        for _, r in _worst_above(card, "share_negative", overall_neg).iterrows():
             out.append(_finding(
                 "sentiment", f"Negative sentiment on '{r['intent']}'",
                 f"{100 * r['share_negative']:.0f}% of {int(r['contacts'])} contacts are negative "
