@@ -144,3 +144,12 @@ def test_person_noise_from_the_model_is_dropped(redactor):
 def test_model_loads_only_ner(redactor):
     redactor.redact("Hello Maria")
     assert redactor.nlp_.pipe_names == ["ner"]
+
+
+def test_known_name_non_ascii_any_case():
+    # the ASCII fast path is skipped for non-ASCII text: re.I still matches the full name in any case
+    text = "JOSÉ NÚÑEZ called; then José wrote again. Nothing here for jose."
+    got = sorted(text[s.start:s.end] for s in known_name_spans(text, ["José Núñez"]))
+    # the full name in any case, and each part in its written, capitalised or upper-case form
+    assert got == ["JOSÉ", "JOSÉ NÚÑEZ", "José", "NÚÑEZ"]
+    assert known_name_spans("no names in this text at all", ["José Núñez", "Crystal Minh"]) == []

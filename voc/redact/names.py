@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from voc.errors import Errors, VocError
@@ -206,22 +207,31 @@ def name_parts(speaker: str) -> str:
     return " ".join(w for w in words if w.lower().strip(".") not in _ROLE_WORDS)
 
 
+@lru_cache(maxsize=4096)
+def _known_name_matchers(name: str) -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
+    """For one known name: its words in lower case (a text holding none of them cannot match) and
+    the patterns to search, compiled once per name instead of once per text."""
+    words = tuple(w.lower() for w in name.split())
+    patterns = [re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, name.split())) + r"(?![\w])", re.I)]
+    parts = [p for p in re.findall(r"[^\W\d_][\w'\u2019-]*", name) if len(p) >= 2 and p.lower() not in _NOT_NAMES]
+    if len(parts) >= 2 or len(name.split()) >= 2:   # a one-word name is the full pattern already
+        for p in parts:
+            for form in sorted({p, p[:1].upper() + p[1:].lower(), p.upper()}):
+                patterns.append(re.compile(r"(?<![\w])" + re.escape(form) + r"(?![\w])"))
+    return words, tuple(patterns)
+
+
 def known_name_spans(text: str, names: Sequence[str]) -> list[Span]:
     out: list[Span] = []
+    lowered = text.lower() if text.isascii() else None
     for name in names:
         if not name or not name.strip():
             continue
-        name = " ".join(name.split())
-        full = re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, name.split())) + r"(?![\w])", re.I)
-        out.extend(Span(m.start(), m.end(), "PERSON", "known") for m in full.finditer(text))
-        parts = [p for p in re.findall(r"[^\W\d_][\w'\u2019-]*", name) if len(p) >= 2 and p.lower() not in _NOT_NAMES]
-        if len(parts) < 2 and len(name.split()) < 2:
-            continue      # a one-word name was matched above already
-        for p in parts:
-            forms = {p, p[:1].upper() + p[1:].lower(), p.upper()}
-            for form in forms:
-                for m in re.finditer(r"(?<![\w])" + re.escape(form) + r"(?![\w])", text):
-                    out.append(Span(m.start(), m.end(), "PERSON", "known"))
+        words, patterns = _known_name_matchers(" ".join(name.split()))
+        if lowered is not None and name.isascii() and not any(w in lowered for w in words):
+            continue      # ASCII fast path: no word of the name occurs in the text at all
+        for pat in patterns:
+            out.extend(Span(m.start(), m.end(), "PERSON", "known") for m in pat.finditer(text))
     return out
 
 
