@@ -120,3 +120,19 @@ def test_cross_validate_can_resume_from_a_later_fold():
     full = []
     cross_validate(lambda tr, te: full.append(tuple(te)) or [y[i] for i in te], y, k=5, seed=1)
     assert seen == full[2:4]  # the same folds as an uninterrupted run
+
+
+def test_fuse_and_choose_weight():
+    from scipy.special import log_softmax
+
+    from voc.nlp.intent.features import choose_weight, fuse
+
+    emb = np.array([[2.0, 0.0], [0.0, 1.0], [1.0, 0.9]])
+    ngram = np.array([[0.0, 0.5], [0.0, 3.0], [0.0, 3.0]])
+    np.testing.assert_allclose(fuse(emb, None, 1.0), emb)
+    np.testing.assert_allclose(fuse(emb, ngram, 0.0), log_softmax(emb, axis=1))
+    y = np.array([0, 1, 1])
+    # row 1 is right for weights below 4 (margin 2 - 0.5 w), row 3 for weights above 1/30 (3 w - 0.1):
+    assert choose_weight(emb, ngram, y, grid=(0.02, 2.0, 5.0)) == 2.0          # the only weight with all right
+    assert choose_weight(emb, ngram, y, grid=(0.01, 5.0, 10.0)) == 0.01        # all 2/3 right: closest to 1 wins
+    assert choose_weight(emb, ngram, y) == 1.0                                  # the default grid: 1.0 and others tie

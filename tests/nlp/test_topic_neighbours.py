@@ -41,3 +41,15 @@ def test_k_equal_to_n_and_bad_k():
         cosine_knn(x, 6)
     with pytest.raises(ValueError):
         cosine_knn(x, 0)
+
+
+def test_umap_functions_get_numba_disk_cache():
+    from numba.core.caching import NullCache
+    import umap.layouts
+
+    from voc.nlp.topics.numba_cache import enable_umap_cache
+
+    names = enable_umap_cache()
+    assert "umap.layouts._optimize_layout_euclidean_single_epoch" in names
+    assert not isinstance(umap.layouts._optimize_layout_euclidean_single_epoch._cache, NullCache)
+    assert enable_umap_cache() is names            # once per process

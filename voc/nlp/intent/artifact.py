@@ -2,11 +2,13 @@
 
     meta.json     format, format_version, voc_version, embedding model id, labels, threshold,
                   temperature, training size and class counts, held-out and CV figures, parameters
-    weights.npz   coef, intercept (+ tfidf_vocab, tfidf_idf): plain arrays, no pickle
+    weights.npz   coef, intercept (+ tfidf_vocab, tfidf_idf, tfidf_coef, tfidf_intercept): plain arrays,
+                  no pickle
     encoder/      the fine-tuned sentence encoder (only with --finetune)
 
 Loading checks format_version (E205 when this voc cannot read it) and that the embedding model
-is the one the classifier was trained on (E202 otherwise).
+is the one the classifier was trained on (E202 otherwise). Format 1 (voc 0.1.0 before the late-fused
+n-gram head) is still read when it holds the embedding head alone.
 """
 from __future__ import annotations
 
@@ -29,7 +31,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from voc.nlp.intent.classifier import IntentClassifier
 
 FORMAT = "voc-intent-classifier"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 ENCODER_DIR = "encoder"
 
 
@@ -49,7 +52,7 @@ def save(clf: "IntentClassifier", path: Path) -> Path:
         "threshold": clf.threshold_,
         "temperature": clf.temperature_,
         "feature_set": clf.feature_set,
-        "tfidf_weight": clf.tfidf_weight,
+        "tfidf_weight": clf.tfidf_weight_,
         "n_train": clf.n_train_,
         "n_oos_train": clf.n_oos_train_,
         "class_counts": clf.class_counts_,
@@ -61,6 +64,7 @@ def save(clf: "IntentClassifier", path: Path) -> Path:
     arrays = {"coef": clf.coef_, "intercept": clf.intercept_}
     if clf.tfidf_ is not None:
         arrays["tfidf_vocab"], arrays["tfidf_idf"] = features.tfidf_to_arrays(clf.tfidf_)
+        arrays["tfidf_coef"], arrays["tfidf_intercept"] = clf.tfidf_coef_, clf.tfidf_intercept_
     with atomic_dir(path, dataset="intent model") as tmp:
         np.savez_compressed(tmp / "weights.npz", **arrays)
         if finetuned:
@@ -80,7 +84,8 @@ def read_meta(path: Path) -> dict[str, Any]:
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
         raise VocError(Errors.E205, path=str(path), found=f"format {found!r}", expected=f"format {FORMAT!r}")
-    if meta.get("format_version") != FORMAT_VERSION:
+    old_tfidf = meta.get("format_version") == 1 and meta.get("feature_set", "embedding") != "embedding"
+    if meta.get("format_version") not in READABLE_VERSIONS or old_tfidf:
         raise VocError(Errors.E205, path=str(path), expected=f"format_version {FORMAT_VERSION}",
                        found=f"format_version {meta.get('format_version')!r}, voc {meta.get('voc_version', '?')}")
     return meta
@@ -114,7 +119,14 @@ def load(cls: type, path: Path, *, embed: Optional[EmbedConfig] = None) -> "Inte
     clf.intercept_ = arrays["intercept"]
     if clf.coef_.shape[0] != len(clf.classes_):
         raise VocError(Errors.E202, name=str(path), detail=f"weights have {clf.coef_.shape[0]} classes, meta.json {len(clf.classes_)}")
-    clf.tfidf_ = features.tfidf_from_arrays(arrays["tfidf_vocab"], arrays["tfidf_idf"]) if "tfidf_vocab" in arrays else None
+    clf.tfidf_ = clf.tfidf_coef_ = clf.tfidf_intercept_ = None
+    clf.tfidf_weight_ = float(meta.get("tfidf_weight") or 1.0)
+    if "tfidf_vocab" in arrays:
+        clf.tfidf_ = features.tfidf_from_arrays(arrays["tfidf_vocab"], arrays["tfidf_idf"])
+        clf.tfidf_coef_, clf.tfidf_intercept_ = arrays["tfidf_coef"], arrays["tfidf_intercept"]
+        if clf.tfidf_coef_.shape != (len(clf.classes_), len(clf.tfidf_.vocabulary_)):
+            raise VocError(Errors.E202, name=str(path), detail=f"n-gram weights have shape {clf.tfidf_coef_.shape}, expected "
+                                                               f"{(len(clf.classes_), len(clf.tfidf_.vocabulary_))}")
     clf.n_train_ = int(meta.get("n_train", 0))
     clf.n_oos_train_ = int(meta.get("n_oos_train", 0))
     clf.class_counts_ = meta.get("class_counts") or {}

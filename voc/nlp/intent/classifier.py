@@ -4,9 +4,11 @@
     labels, confidences = clf.predict(["where is my card?"])
     clf.save("models/intents");  IntentClassifier.load("models/intents")
 
-Model: multinomial logistic regression on L2-normalised embeddings (optionally joined with TF-IDF
-character n-grams), probabilities calibrated by temperature scaling on a held-out split, and a
-threshold below which the answer is ``unknown`` (fitted on the same held-out split, or given).
+Model: multinomial logistic regression on L2-normalised embeddings, with (default) a second one on
+TF-IDF character n-grams whose log-probabilities are added, weighted (voc.nlp.intent.features);
+probabilities calibrated by temperature scaling on a held-out split, and a threshold below which the
+answer is ``unknown`` (fitted on the same held-out split, or given). The n-gram head's weight is
+0.5 (best of a grid in Banking77 5-fold CV) or chosen on the held-out split (``tfidf_weight="auto"``).
 Training items labelled with one of ``oos_labels`` ('oos', 'out_of_scope', the unknown label) are
 not a class: they are used to choose the threshold (CLINC150's oos_train).
 With ``finetune=True`` the encoder itself is fine-tuned first (see voc.nlp.intent.finetune).
@@ -18,10 +20,12 @@ import shutil
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
 import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
@@ -36,9 +40,25 @@ log = logging.getLogger(__name__)
 OOS_LABELS = ("oos", "out_of_scope", "out-of-scope")
 
 
+@dataclass
+class _Heads:
+    """The fitted linear heads: on embeddings, and optionally on TF-IDF n-grams."""
+    coef: np.ndarray
+    intercept: np.ndarray
+    tfidf: Optional[TfidfVectorizer] = None
+    tfidf_coef: Optional[np.ndarray] = None
+    tfidf_intercept: Optional[np.ndarray] = None
+
+    def scores(self, emb: np.ndarray, texts: Sequence[str]) -> tuple[np.ndarray, Optional[np.ndarray]]:
+        e = features.linear_scores(np.asarray(emb, dtype=np.float32), self.coef, self.intercept)
+        if self.tfidf is None:
+            return e, None
+        return e, features.linear_scores(self.tfidf.transform(list(texts)), self.tfidf_coef, self.tfidf_intercept)
+
+
 class IntentClassifier:
-    def __init__(self, *, embed: Optional[EmbedConfig] = None, C: float = 20.0, feature_set: str = "embedding",
-                 tfidf_weight: float = 1.0, threshold: Union[str, float] = "auto", holdout: float = 0.15,
+    def __init__(self, *, embed: Optional[EmbedConfig] = None, C: float = 20.0, feature_set: str = "embedding+tfidf",
+                 tfidf_weight: Union[str, float] = 0.5, tfidf_C: float = 10.0, threshold: Union[str, float] = "auto", holdout: float = 0.15,
                  unknown_label: str = "unknown", oos_labels: Sequence[str] = OOS_LABELS, min_per_class: int = 2,
                  max_iter: int = 1000, finetune: bool = False, finetune_epochs: int = 3, finetune_lr: float = 5e-5,
                  finetune_batch_size: int = 32, seed: int = 42) -> None:
@@ -46,6 +66,7 @@ class IntentClassifier:
         self.C = C
         self.feature_set = feature_set
         self.tfidf_weight = tfidf_weight
+        self.tfidf_C = tfidf_C
         self.threshold = threshold
         self.holdout = holdout
         self.unknown_label = unknown_label
@@ -60,7 +81,7 @@ class IntentClassifier:
 
     # -- helpers ----------------------------------------------------------------------------------
     def _params(self) -> dict[str, Any]:
-        p = {k: getattr(self, k) for k in ("C", "feature_set", "tfidf_weight", "threshold", "holdout", "unknown_label",
+        p = {k: getattr(self, k) for k in ("C", "feature_set", "tfidf_weight", "tfidf_C", "threshold", "holdout", "unknown_label",
                                             "min_per_class", "max_iter", "finetune", "finetune_epochs", "finetune_lr",
                                             "finetune_batch_size", "seed")}
         p["oos_labels"] = list(self.oos_labels)
@@ -71,22 +92,22 @@ class IntentClassifier:
             raise ValueError(f"feature_set must be one of {features.FEATURE_SETS}, got {self.feature_set!r}")
         if not (isinstance(self.threshold, (int, float)) or self.threshold == "auto"):
             raise ValueError(f"threshold must be 'auto' or a number, got {self.threshold!r}")
+        if not (isinstance(self.tfidf_weight, (int, float)) and self.tfidf_weight >= 0 or self.tfidf_weight == "auto"):
+            raise ValueError(f"tfidf_weight must be 'auto' or a number >= 0, got {self.tfidf_weight!r}")
+        for name in ("C", "tfidf_C"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be > 0, got {getattr(self, name)!r}")
 
-    def _new_lr(self) -> LogisticRegression:
-        return LogisticRegression(C=self.C, max_iter=self.max_iter, random_state=self.seed)
+    def _new_lr(self, C: float) -> LogisticRegression:
+        return LogisticRegression(C=C, max_iter=self.max_iter, random_state=self.seed)
 
-    def _fit_head(self, emb: np.ndarray, texts: list[str], y: np.ndarray):
-        tfidf = None
+    def _fit_heads(self, emb: np.ndarray, texts: list[str], y: np.ndarray) -> "_Heads":
+        heads = _Heads(*features.softmax_weights(self._new_lr(self.C).fit(emb, y)))
         if self.feature_set == "embedding+tfidf":
-            tfidf = features.new_tfidf().fit(texts)
-        X = features.build(emb, texts, tfidf, self.tfidf_weight)
-        lr = self._new_lr().fit(X, y)
-        return tfidf, lr
-
-    @staticmethod
-    def _logits(lr_coef: np.ndarray, lr_intercept: np.ndarray, X) -> np.ndarray:
-        z = X @ lr_coef.T
-        return np.asarray(z, dtype=np.float64) + lr_intercept
+            heads.tfidf = features.new_tfidf().fit(texts)
+            tlr = self._new_lr(self.tfidf_C).fit(heads.tfidf.transform(texts), y)
+            heads.tfidf_coef, heads.tfidf_intercept = features.softmax_weights(tlr)
+        return heads
 
     # -- fit ----------------------------------------------------------------------------------------
     def fit(self, texts: Sequence[str], labels: Sequence[Any], *, source: str = "training data") -> "IntentClassifier":
@@ -140,17 +161,20 @@ class IntentClassifier:
 
         self.temperature_ = 1.0
         self.holdout_ = {}
+        self.tfidf_weight_ = 1.0 if self.tfidf_weight == "auto" else float(self.tfidf_weight)
         if len(ho):
-            tfidf, lr = self._fit_head(emb_all[ins_idx[tr]], list(txt[ins_idx[tr]]), y_idx[tr])
-            Xh = features.build(emb_all[ins_idx[ho]], list(txt[ins_idx[ho]]), tfidf, self.tfidf_weight)
-            lh = self._logits(lr.coef_, lr.intercept_, Xh)
+            heads = self._fit_heads(emb_all[ins_idx[tr]], list(txt[ins_idx[tr]]), y_idx[tr])
+            eh, th = heads.scores(emb_all[ins_idx[ho]], list(txt[ins_idx[ho]]))
+            if th is not None and self.tfidf_weight == "auto":
+                self.tfidf_weight_ = features.choose_weight(eh, th, y_idx[ho])
+            lh = features.fuse(eh, th, self.tfidf_weight_)
             self.temperature_ = fit_temperature(lh, y_idx[ho])
             ph = probabilities(lh, self.temperature_)
             conf_h, pred_h = ph.max(axis=1), ph.argmax(axis=1)
             conf_oos = None
             if is_oos.any():
-                Xo = features.build(emb_all[is_oos], list(txt[is_oos]), tfidf, self.tfidf_weight)
-                conf_oos = probabilities(self._logits(lr.coef_, lr.intercept_, Xo), self.temperature_).max(axis=1)
+                lo = features.fuse(*heads.scores(emb_all[is_oos], list(txt[is_oos])), self.tfidf_weight_)
+                conf_oos = probabilities(lo, self.temperature_).max(axis=1)
             auto_thr = choose_threshold(conf_h, pred_h == y_idx[ho], conf_oos)
             thr = auto_thr if self.threshold == "auto" else float(self.threshold)
             kept = conf_h >= thr
@@ -164,14 +188,10 @@ class IntentClassifier:
             thr = 0.0 if self.threshold == "auto" else float(self.threshold)
         self.threshold_ = float(thr)
 
-        # Final head on every in-scope item.
-        tfidf, lr = self._fit_head(emb_all[ins_idx], list(txt[ins_idx]), y_idx)
-        self.tfidf_ = tfidf
-        self.coef_ = np.asarray(lr.coef_, dtype=np.float32)
-        self.intercept_ = np.asarray(lr.intercept_, dtype=np.float32)
-        if self.coef_.shape[0] == 1:  # binary LR keeps one row: expand to two for a softmax
-            self.coef_ = np.vstack([-self.coef_ / 2, self.coef_ / 2])
-            self.intercept_ = np.array([-self.intercept_[0] / 2, self.intercept_[0] / 2], dtype=np.float32)
+        # Final heads on every in-scope item.
+        heads = self._fit_heads(emb_all[ins_idx], list(txt[ins_idx]), y_idx)
+        self.coef_, self.intercept_ = heads.coef, heads.intercept
+        self.tfidf_, self.tfidf_coef_, self.tfidf_intercept_ = heads.tfidf, heads.tfidf_coef, heads.tfidf_intercept
         self.n_train_ = int(len(ins_idx))
         self.n_oos_train_ = int(is_oos.sum())
         self.class_counts_ = {str(k): int(v) for k, v in sorted(counts.items())}
@@ -198,8 +218,8 @@ class IntentClassifier:
             raise ValueError(f"{len(texts)} texts but {len(embeddings)} embeddings")
         if len(texts) == 0:
             return np.zeros((0, len(self.classes_)))
-        X = features.build(embeddings, texts, self.tfidf_, self.tfidf_weight)
-        return probabilities(self._logits(self.coef_, self.intercept_, X), self.temperature_)
+        heads = _Heads(self.coef_, self.intercept_, self.tfidf_, self.tfidf_coef_, self.tfidf_intercept_)
+        return probabilities(features.fuse(*heads.scores(embeddings, texts), self.tfidf_weight_), self.temperature_)
 
     def predict(self, texts: Sequence[str], *, embeddings: Optional[np.ndarray] = None,
                 threshold: Optional[float] = None) -> tuple[np.ndarray, np.ndarray]:
@@ -216,7 +236,8 @@ class IntentClassifier:
         self._require_fitted()
         return {"kind": "supervised", "n_classes": len(self.classes_), "threshold": self.threshold_,
                 "temperature": self.temperature_, "embedding_model": self.model_id_, "n_train": self.n_train_,
-                "feature_set": self.feature_set, "finetuned": self.encoder_dir_ is not None}
+                "feature_set": self.feature_set, "tfidf_weight": self.tfidf_weight_ if self.tfidf_ is not None else None,
+                "finetuned": self.encoder_dir_ is not None}
 
     # -- persistence ----------------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:

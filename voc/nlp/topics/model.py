@@ -28,6 +28,7 @@ from voc.config import TopicsConfig
 from voc.datasets import atomic_dir
 from voc.errors import Errors, VocError
 from voc.nlp.topics.neighbours import cosine_knn
+from voc.nlp.topics.numba_cache import enable_umap_cache
 from voc.nlp.topics.labels import OUTLIER_ID, OUTLIER_LABEL, clean_keywords, unique_labels
 from voc.nlp.topics.sizing import MIN_DOCS, EffectiveParams, effective_params
 from voc.nlp.topics.vocabulary import keyword_docs, make_vectorizer
@@ -163,12 +164,13 @@ class TopicModel:
         from hdbscan import HDBSCAN
         from umap import UMAP
 
+        enable_umap_cache()
         cfg = self.config
         # exact neighbours by BLAS (voc.nlp.topics.neighbours): UMAP's own small-data path calls its
         # distance function per pair from Python, its large-data path is approximate
         knn = cosine_knn(x, p.n_neighbors)
         umap_model = UMAP(n_neighbors=p.n_neighbors, n_components=p.n_components, min_dist=0.0,
-                          metric="cosine", random_state=cfg.seed, precomputed_knn=knn)
+                          metric="cosine", random_state=cfg.seed, precomputed_knn=knn, n_epochs=cfg.umap_epochs)
         hdbscan_model = HDBSCAN(min_cluster_size=p.min_topic_size, metric="euclidean",
                                 cluster_selection_method="eom", prediction_data=True)
         model = BERTopic(
