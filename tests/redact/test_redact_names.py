@@ -153,3 +153,15 @@ def test_known_name_non_ascii_any_case():
     # the full name in any case, and each part in its written, capitalised or upper-case form
     assert got == ["JOSÉ", "JOSÉ NÚÑEZ", "José", "NÚÑEZ"]
     assert known_name_spans("no names in this text at all", ["José Núñez", "Crystal Minh"]) == []
+
+
+def test_ner_prefilter_skips_common_words_contractions_and_acronyms():
+    from voc.redact.redactor import _may_name
+
+    for text in ["I'm unable to use my PIN at the ATM", "Why was my SEPA transfer in EUR declined?",
+                 "I\u2019ve been charged twice", "Hello, I'd like a refund", "no capitals at all"]:
+        assert not _may_name(text), text
+    for text in ["Sarah told me to call back", "my card was stolen, Peter Smith here",
+                 "HI THIS IS JOHN, MY CARD IS BLOCKED",       # all capitals: acronyms cannot be told from names
+                 "Thanks, O'Brien"]:
+        assert _may_name(text), text

@@ -143,14 +143,27 @@ _COMMON: frozenset[str] | None = None
 
 def _may_name(text: str) -> bool:
     """Whether the statistical NER can find a PERSON here: English names are written capitalised, so a
-    text whose only capitalised words are common words ('I', 'Why', 'Hello') is not sent to the model.
+    text whose only capitalised words are common words ('I', 'Why', 'Hello'), contractions ("I'm") or,
+    in a text that is not all capitals, acronyms ('ATM', 'PIN', 'SEPA') is not sent to the model.
     Lower-case names ('my name is john') are caught by the cue rules, which always run. Measured on
-    Banking77 and the shipped samples: identical PERSON spans, NER run on about half as many texts."""
+    Banking77, the ABCD sample and the shipped fixtures: the texts skipped hold no PERSON entity the
+    model finds (checked by running it on them), and NER runs on 9% of Banking77 queries instead of 21%."""
     global _COMMON
     if _COMMON is None:
         _COMMON = _common_words()
-    return any(m.group().lower().rstrip("'\u2019s") not in _COMMON and m.group().lower() not in _COMMON
-               for m in _CAPITALISED.finditer(text))
+    shouting = not any(c.islower() for c in text)
+    for m in _CAPITALISED.finditer(text):
+        word = m.group().replace("\u2019", "'")
+        low = word.lower()
+        if low in _COMMON or low.rstrip("'s") in _COMMON or _CONTRACTION.match(low):
+            continue
+        if not shouting and word.rstrip("'s").isupper():
+            continue
+        return True
+    return False
+
+
+_CONTRACTION = re.compile(r"^(?:i|you|we|they|he|she|it|that|there|here|what|who|let)(?:'(?:m|ve|d|ll|re|s)|m|ve)$")
 
 
 def _chunks(text: str, size: int = _CHUNK) -> Iterator[tuple[int, str]]:
