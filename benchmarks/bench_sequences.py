@@ -167,7 +167,7 @@ def run(args) -> None:
           f"load average at start {os.getloadavg()[0]:.1f} (figures are wall times: other load inflates them)")
     if not pm:
         print("pm4py is not installed: comparison skipped (pip install pm4py, or see this file's docstring).")
-    sets = [("BPIC 2012", small)] + ([] if args.skip_large else [(f"BPIC 2012 scaled", large)])
+    sets = [("BPIC 2012", small)] + ([] if args.skip_large else [("BPIC 2012 scaled", large)])
     for label, path in sets:
         n = duckdb.sql(f"SELECT COUNT(*), COUNT(DISTINCT journey_id) FROM '{path}'").fetchall()[0]
         print(f"\n== {label}: {n[0]:,} events, {n[1]:,} journeys ({path.name})")

@@ -84,7 +84,7 @@ def show(
                                detail="--by needs the contacts table of `voc analyze`")
         contacts = datasets.read_table(path, dataset="contacts")
         if by not in contacts.columns:
-            raise VocError(Errors.E104, option="--by", value=by, detail=f"contacts have no such column; try intent or channel",
+            raise VocError(Errors.E104, option="--by", value=by, detail="contacts have no such column; try intent or channel",
                            command="topics show")
         wide = topic_crosstab(contacts, by)
         x = Table(title=f"Topic share per {by} (each column sums to 100%)")

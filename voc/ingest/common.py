@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from voc.errors import Errors
 from voc.ingest.base import Reject
@@ -91,6 +91,21 @@ class Warnings:
     def drain(self) -> Iterator[Reject]:
         items, self.items = self.items, []
         yield from items
+
+
+def dict_records(path: Path | str, items: Iterable[tuple[str, Any]],
+                 build: Callable[[dict[str, Any], str, Warnings], Any]) -> Iterator[Any]:
+    """The per-record loop of the JSON conversation readers: each (location, item) that is an object
+    becomes ``build(item, location, warnings)`` followed by its field warnings; anything else is an
+    E009 contact-level reject naming the location."""
+    warn = Warnings(path)
+    for loc, item in items:
+        if not isinstance(item, dict):
+            yield Reject.of(Errors.E009, file=str(path), location=loc, level="contact", detail=f"found {type(item).__name__}")
+            continue
+        rec = build(item, loc, warn)
+        yield from warn.drain()
+        yield rec
 
 
 def message(role: str, text: str, *, speaker: Any = None, timestamp=None, start_s: float | None = None,

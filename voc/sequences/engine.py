@@ -249,7 +249,7 @@ def _materialise(tl: Prepared) -> None:
     tl._drop.insert(0, f"DROP TYPE IF EXISTS {step_type}")
     steps = con.sql(f"SELECT enum_range(NULL::{step_type})").fetchall()[0][0] or []
     w = "(PARTITION BY journey_id ORDER BY ts, seq)"
-    prev_contact = (f"MAX(CASE WHEN event LIKE 'contact:%' THEN ts END) OVER (PARTITION BY journey_id ORDER BY ts, seq "
+    prev_contact = ("MAX(CASE WHEN event LIKE 'contact:%' THEN ts END) OVER (PARTITION BY journey_id ORDER BY ts, seq "
                     "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
                     if any(s.startswith("contact:") for s in steps) else "CASE WHEN FALSE THEN ts END")
     con.execute(

@@ -12,9 +12,8 @@ from typing import Any, Iterator
 
 from voc import registry
 from voc.config import IngestConfig
-from voc.errors import Errors
-from voc.ingest.base import Item, Record, Reject
-from voc.ingest.common import Warnings, clean_str, load_json, message
+from voc.ingest.base import Item, Record
+from voc.ingest.common import Warnings, clean_str, dict_records, load_json, message
 
 SPEAKER_ROLES = {"agent": "agent", "customer": "customer", "action": "system", "system": "system"}
 
@@ -45,14 +44,7 @@ class AbcdJsonReader:
             convs = [("record 1", doc)]
         else:
             convs = []
-        warn = Warnings(path)
-        for loc, c in convs:
-            if not isinstance(c, dict):
-                yield Reject.of(Errors.E009, file=path, location=loc, level="contact", detail=f"found {type(c).__name__}")
-                continue
-            rec = _dialogue(c, loc, warn)
-            yield from warn.drain()
-            yield rec
+        yield from dict_records(path, convs, _dialogue)
         if damage is not None:
             yield damage
 

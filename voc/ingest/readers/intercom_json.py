@@ -13,7 +13,7 @@ from voc import registry
 from voc.config import IngestConfig
 from voc.errors import Errors
 from voc.ingest.base import Item, Record, Reject
-from voc.ingest.common import Warnings, as_list, clean_str, load_json, message
+from voc.ingest.common import Warnings, as_list, clean_str, dict_records, load_json, message
 from voc.ingest.html_text import html_to_text
 
 AUTHOR_ROLES = {"user": "customer", "lead": "customer", "contact": "customer", "visitor": "customer",
@@ -60,15 +60,7 @@ class IntercomJsonReader:
         if not convs and damage is None:
             yield Reject.of(Errors.E018, file=path, location="file", level="file", detail="no conversations")
             return
-        warn = Warnings(path)
-        for i, conv in enumerate(convs, 1):
-            loc = f"record {i}"
-            if not isinstance(conv, dict):
-                yield Reject.of(Errors.E009, file=path, location=loc, level="contact", detail=f"found {type(conv).__name__}")
-                continue
-            rec = _conversation(conv, loc, warn)
-            yield from warn.drain()
-            yield rec
+        yield from dict_records(path, ((f"record {i}", conv) for i, conv in enumerate(convs, 1)), _conversation)
         if damage is not None:
             yield damage
 
