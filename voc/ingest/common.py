@@ -93,6 +93,29 @@ class Warnings:
         yield from items
 
 
+def mapped_contact(get: Callable[[str], Any], loc: str, warn: Warnings, *, source: str,
+                   source_format: str | None = None) -> dict[str, Any]:
+    """The contact fields of a ticket whose columns were mapped to canonical names (CSV exports and
+    generic JSON tickets): ``get(field)`` returns the raw value or None."""
+    contact = {
+        "contact_id": clean_str(get("contact_id")),
+        "channel": channel_of(get("channel"), "ticket"),
+        "customer_id": get("customer_id"),
+        "email": clean_email(get("email")),
+        "phone": get("phone"),
+        "created_at": warn.ts(get("created_at"), loc),
+        "closed_at": warn.ts(get("closed_at"), loc),
+        "status": get("status"),
+        "subject": get("subject"),
+        "language": get("language"),
+        "source_record": loc,
+        "_source": source,
+    }
+    if source_format is not None:
+        contact["source_format"] = source_format
+    return contact
+
+
 def dict_records(path: Path | str, items: Iterable[tuple[str, Any]],
                  build: Callable[[dict[str, Any], str, Warnings], Any]) -> Iterator[Any]:
     """The per-record loop of the JSON conversation readers: each (location, item) that is an object

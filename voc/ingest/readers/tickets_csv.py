@@ -16,7 +16,7 @@ from voc.config import IngestConfig
 from voc.errors import Errors
 from voc.ingest.base import Item, Record, Reject
 from voc.ingest.columns import ALIASES, norm, resolve
-from voc.ingest.common import Warnings, channel_of, clean_email, clean_str, message
+from voc.ingest.common import Warnings, clean_email, clean_str, mapped_contact, message
 from voc.ingest.roles import role_of
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -157,18 +157,4 @@ def _getter(row: list[str], idx: dict[str, int]):  # noqa: ANN202
 
 
 def _contact(get, loc: str, warn: Warnings) -> dict[str, Any]:  # noqa: ANN001
-    email = clean_email(get("email"))
-    return {
-        "contact_id": get("contact_id"),
-        "channel": channel_of(get("channel"), "ticket"),
-        "customer_id": get("customer_id"),
-        "email": email,
-        "phone": get("phone"),
-        "created_at": warn.ts(get("created_at"), loc),
-        "closed_at": warn.ts(get("closed_at"), loc),
-        "status": get("status"),
-        "subject": get("subject"),
-        "language": get("language"),
-        "source_record": loc,
-        "_source": "csv",
-    }
+    return mapped_contact(get, loc, warn, source="csv")

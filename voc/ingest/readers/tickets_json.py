@@ -21,7 +21,7 @@ from voc.config import IngestConfig
 from voc.errors import Errors
 from voc.ingest.base import Item, Record, Reject
 from voc.ingest.columns import ALIASES, resolve
-from voc.ingest.common import (FRESHDESK_STATUS, Warnings, as_list, channel_of, clean_email, clean_str,
+from voc.ingest.common import (FRESHDESK_STATUS, Warnings, as_list, channel_of, clean_str, mapped_contact,
                                load_json, message)
 from voc.ingest.html_text import html_to_text
 
@@ -233,21 +233,7 @@ def _generic(t: dict[str, Any], loc: str, warn: Warnings, config: IngestConfig) 
     if "text" not in cols and not isinstance(t.get("messages") or t.get("comments"), list):
         return None
     get = lambda f: flat.get(cols[f]) if f in cols else None  # noqa: E731
-    contact = {
-        "contact_id": clean_str(get("contact_id")),
-        "channel": channel_of(get("channel"), "ticket"),
-        "customer_id": get("customer_id"),
-        "email": clean_email(get("email")),
-        "phone": get("phone"),
-        "created_at": warn.ts(get("created_at"), loc),
-        "closed_at": warn.ts(get("closed_at"), loc),
-        "status": get("status"),
-        "subject": get("subject"),
-        "language": get("language"),
-        "source_record": loc,
-        "source_format": "tickets_json",
-        "_source": "tickets",
-    }
+    contact = mapped_contact(get, loc, warn, source="tickets", source_format="tickets_json")
     msgs = []
     body = _text(get("text"))
     if body or not isinstance(t.get("messages") or t.get("comments"), list):
