@@ -129,12 +129,15 @@ def test_format_1_artifacts(tmp_path):
     assert ei.value.code == "E205"
 
 
-def test_tfidf_head_weight_fixed_or_chosen():
+def test_tfidf_head_weight_fixed_or_chosen(tmp_path):
     fixed = IntentClassifier(embed=EMB, tfidf_weight=0.0, holdout=0.25).fit(TEXTS, LABELS)
     plain = IntentClassifier(embed=EMB, feature_set="embedding", holdout=0.25).fit(TEXTS, LABELS)
     # weight 0: the n-gram head is fitted but adds nothing, so the ranking is the embedding head's
     assert fixed.tfidf_weight_ == 0.0 and fixed.tfidf_ is not None
     np.testing.assert_array_equal(fixed.predict_proba(UNSEEN).argmax(1), plain.predict_proba(UNSEEN).argmax(1))
+    back = IntentClassifier.load(fixed.save(tmp_path / "w0"), embed=EMB)       # weight 0 survives a round trip
+    assert back.tfidf_weight_ == 0.0
+    np.testing.assert_allclose(back.predict_proba(UNSEEN), fixed.predict_proba(UNSEEN), atol=1e-6)
     auto = IntentClassifier(embed=EMB, holdout=0.25).fit(TEXTS, LABELS)
     from voc.nlp.intent.features import WEIGHT_GRID
     assert auto.tfidf_weight_ in WEIGHT_GRID

@@ -8,7 +8,7 @@ from typing import Any, Callable
 import typer
 from rich.console import Console
 
-from voc.errors import VocError
+from voc.errors import Errors, VocError
 
 console = Console(stderr=True)
 
@@ -34,8 +34,6 @@ def is_interactive() -> bool:
 
 def parse_weight(value: str, *, command: str) -> float | str:
     """``--tfidf-weight``: 'auto' or a number >= 0."""
-    from voc.errors import Errors
-
     if value.strip().lower() == "auto":
         return "auto"
     try:

@@ -120,7 +120,8 @@ def load(cls: type, path: Path, *, embed: Optional[EmbedConfig] = None) -> "Inte
     if clf.coef_.shape[0] != len(clf.classes_):
         raise VocError(Errors.E202, name=str(path), detail=f"weights have {clf.coef_.shape[0]} classes, meta.json {len(clf.classes_)}")
     clf.tfidf_ = clf.tfidf_coef_ = clf.tfidf_intercept_ = None
-    clf.tfidf_weight_ = float(meta.get("tfidf_weight") or 1.0)
+    weight = meta.get("tfidf_weight")
+    clf.tfidf_weight_ = 1.0 if weight is None else float(weight)   # 0 is a valid weight
     if "tfidf_vocab" in arrays:
         clf.tfidf_ = features.tfidf_from_arrays(arrays["tfidf_vocab"], arrays["tfidf_idf"])
         clf.tfidf_coef_, clf.tfidf_intercept_ = arrays["tfidf_coef"], arrays["tfidf_intercept"]

@@ -38,6 +38,5 @@ def cosine_knn(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         order = np.lexsort((part, pd_), axis=1)  # by distance, then by document index
         idx[start:stop] = np.take_along_axis(part, order, axis=1)
         dist[start:stop] = np.take_along_axis(pd_, order, axis=1)
-    dist[:, 0] = 0.0
-    np.maximum(dist, 0.0, out=dist)
+    dist[:, 0] = 0.0                            # the -1 marker of each point itself
     return idx, dist
