@@ -1,19 +1,22 @@
 # Two commands set up everything on a fresh machine:
 #   make demo   -> install, then run `voc analyze` on the shipped samples (writes voc-out/)
 #   make test   -> install, then run the test suite (what .ci/run calls)
+# Installs use requirements.lock (exact versions CI proved); `make lock` refreshes it.
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test test-all bench clean
+.PHONY: setup demo test test-all bench lock clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip wheel
 	# torch first: 2.13.0 is the CPU build; a bare requirement would pull a multi-GB CUDA build
-	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements.lock torch==2.13.0
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/pip check
+	$(BIN)/python scripts/check_lock.py
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -28,7 +31,10 @@ test-all: $(STAMP)
 	$(BIN)/python -m pytest -q -m "slow or not slow"
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run_all.py
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lock:
+	PY=$(PY) bash scripts/lock.sh
 
 clean:
 	rm -rf voc-out .pytest_cache

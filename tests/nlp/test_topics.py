@@ -74,7 +74,10 @@ def test_fit_is_reproducible(sample, fitted):
 def test_nr_topics_merges_whole_themes(sample, fitted):
     df, emb = sample
     m = TopicModel(TopicsConfig(nr_topics=5)).fit(df["text"].tolist(), emb)
-    assert m.n_topics_ == 5 and len(set(m.labels_.values())) == 6  # 5 topics + 'unassigned'
+    # nr_topics is a ceiling: BERTopic merges the most similar topics until at most 5 are left (how many
+    # exactly depends on the UMAP/HDBSCAN versions), and the fitted model fewer than it had before merging
+    assert 2 <= m.n_topics_ <= 5 and m.n_topics_ < fitted.n_topics_
+    assert len(set(m.labels_.values())) == m.n_topics_ + 1  # the topics + 'unassigned'
     themed = (df["theme"] != "noise").to_numpy()
     # merging joins whole topics: two messages of the same theme are never split apart by it
     per_theme = pd.Series(m.topics_[themed]).groupby(df.loc[themed, "theme"].to_numpy()).nunique()
