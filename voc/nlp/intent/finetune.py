@@ -8,7 +8,7 @@ contrastive pairs because with ~100 examples per class a classification loss nee
 
 CPU cost (MiniLM-L6, max 64 tokens, batch 32): about 1.5-2 s per step on 2 CPU cores, i.e. ~6 minutes
 per epoch on Banking77's ~6,800 training texts of a CV fold (a whole 2-epoch fold took 14.5 min with the
-embedding and the heads); Banking77 CV figures are in the README (Evaluation).
+embedding and the heads); Banking77 CV figures are in docs/evaluation.md.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Training and cross-validated evaluation of the trained backend (the recipe behind the shipped
-``models/tweeteval_lr.json``; regenerate it with ``voc sentiment train``, see the README).
+``models/tweeteval_lr.json``; regenerate it with ``voc sentiment train``, see docs/evaluation.md).
 
 Recipe: features = MiniLM sentence embedding + 4 VADER scores, standardised; multinomial logistic
 regression with balanced class weights (the TweetEval metric is macro-averaged recall); the
