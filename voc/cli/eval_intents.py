@@ -30,6 +30,7 @@ def eval_intents(
                                      help="Weight of the n-gram head's log-probabilities: a number >= 0, or 'auto' (chosen on the held-out split)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Override the 'unknown' threshold."),
     seed: int = typer.Option(42, "--seed"),
+    precision: str = typer.Option("fp32", "--precision", help="Encoder precision for the classifier trained here: fp32, int8 (ONNX, CPU), fp16 (GPU) or auto."),
     top: int = typer.Option(30, "--top", min=0, help="Per-class rows shown (worst F1 first); --json has all."),
     as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
 ) -> None:
@@ -50,7 +51,9 @@ def eval_intents(
         raise VocError(Errors.E104, option="--features", value=features, detail="use embedding or embedding+tfidf", command="eval intents")
     weight = parse_weight(tfidf_weight, command="eval intents")
     say = (lambda m: console.print(m, highlight=False))
-    params = dict(embed=EmbedConfig(), C=c, feature_set=features, tfidf_weight=weight, seed=seed,
+    if precision not in ("auto", "fp32", "int8", "fp16"):
+        raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8, fp16 or auto", command="eval intents")
+    params = dict(embed=EmbedConfig(precision=precision), C=c, feature_set=features, tfidf_weight=weight, seed=seed,
                   threshold=threshold if threshold is not None else "auto")
     clf = None
     if model is not None:

