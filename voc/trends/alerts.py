@@ -1,12 +1,12 @@
 """Alerts: what changed in the tested periods, and is it real? Pure functions of the trends table.
 
 Tests (one-sided, in the direction that is bad news):
-- volume of a value (intent, topic, channel, ...): its count in the period against its baseline count,
-  conditional on the dimension's other traffic in both (the exact conditional test of two Poisson
-  rates: x | x + B ~ Binomial(x + B, O / (O + O_B))), so a busy week for every intent is not a spike of
-  each; the 'all' dimension uses the covered days instead. Extra-Poisson variation is measured from
+- volume of a value (intent, topic, channel, ...): its share of the dimension's traffic in the period
+  against its baseline share (Fisher's exact test of [[x, others], [baseline x, baseline others]]), so
+  a busy week for every intent is not a spike of each; the 'all' dimension: the count against the
+  baseline count per covered day (x | x + B ~ Binomial(x + B, e / (e + e_B)), e = covered days). Extra-Poisson variation is measured from
   the baseline periods (a pooled Pearson dispersion per dimension, at least 1) and the counts are
-  deflated by it (quasi-Poisson). The p-value is the mid-p value (the exact test is conservative on
+  deflated by it (quasi-Poisson). Volume p-values are mid-p values (the exact test is conservative on
   small counts; mid-p keeps the false-alarm rate near the nominal level with more power).
 - negative share and repeat-contact rate (up), FCR (down): Fisher's exact test of the period against
   the pooled baseline.
@@ -106,14 +106,21 @@ def volume_tests(rows: pd.DataFrame, phi: dict[str, float]) -> pd.DataFrame:
     is_all = (rows["dimension"] == ALL).to_numpy()
     others = (rows["dimension_contacts"] - rows["contacts"]).to_numpy(float)
     base_others = (rows["base_dimension_contacts"] - rows["base_contacts"]).to_numpy(float)
-    w_now = np.where(is_all, rows["coverage"].to_numpy(float), others)
-    w_base = np.where(is_all, rows["base_coverage"].to_numpy(float), base_others)
+    f = rows["dimension"].map(phi).fillna(1.0).to_numpy(float)
+    p = np.full(len(rows), np.nan)
+    # a value of a dimension: Fisher's exact test of [[x, others], [baseline x, baseline others]] (mid-p),
+    # on counts deflated by the dispersion
+    xs, bs, os_, obs_ = (np.rint(a / f).astype(np.int64) for a in (x, b, others, base_others))
+    ok = ~is_all & (others > 0) & (base_others > 0)
+    M, n, N = xs + bs + os_ + obs_, xs + bs, xs + os_
+    p[ok] = 0.5 * (stats.hypergeom.sf(xs[ok] - 1, M[ok], n[ok], N[ok]) + stats.hypergeom.sf(xs[ok], M[ok], n[ok], N[ok]))
+    # all contacts: the count against the baseline count per covered day (conditional Poisson rate test)
+    w_now, w_base = rows["coverage"].to_numpy(float), rows["base_coverage"].to_numpy(float)
+    ok_all = is_all & (w_now > 0) & (w_base > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         pi = w_now / (w_now + w_base)
-        f = rows["dimension"].map(phi).fillna(1.0).to_numpy(float)
-        # mid-p: P(X > x) + P(X = x) / 2; the plain exact test is conservative for small counts
-        p = 0.5 * (binom_sf_continuous(x / f, (x + b) / f, pi) + binom_sf_continuous(x / f + 1, (x + b) / f, pi))
-    p[~((w_now > 0) & (w_base > 0))] = np.nan
+        pa = 0.5 * (binom_sf_continuous(x / f, (x + b) / f, pi) + binom_sf_continuous(x / f + 1, (x + b) / f, pi))
+    p[ok_all] = pa[ok_all]
     expected = rows["expected_contacts"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(expected > 0, x / expected, np.inf)
@@ -199,10 +206,12 @@ def detect_alerts(tr: pd.DataFrame, settings: Optional[AlertSettings] = None) ->
     al = allt[keep].copy()
     if al.empty:
         return pd.DataFrame(columns=ALERT_COLUMNS), info
-    prev_ratio = al["prev_contacts"] / al["baseline_contacts"]
+    # growing: the period before was already clearly up (its own Poisson tail against the baseline < fdr)
+    prev = al["prev_contacts"].fillna(0).to_numpy(float)
+    base = al["baseline_contacts"].fillna(0).to_numpy(float)
+    prev_up = (prev >= s.min_volume) & (prev >= s.min_ratio * base) & (stats.poisson.sf(prev - 1, np.maximum(base, 1e-9)) < s.fdr)
     al["kind"] = np.where(~(al["metric"] == "volume"), "rate",
-                          np.where(al["base_contacts"] == 0, "new",
-                                   np.where(prev_ratio >= s.min_ratio, "growing", "spike")))
+                          np.where(al["base_contacts"] == 0, "new", np.where(prev_up, "growing", "spike")))
     al["period"] = s.period
     al["baseline_periods"] = al["base_periods"]
     al = al.sort_values(["q_value", "effect"], ascending=[True, False]).reset_index(drop=True)
