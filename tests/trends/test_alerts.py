@@ -115,3 +115,19 @@ def test_too_little_history_tests_nothing():
     tr, _ = trends(c, "week", 8)
     al, info = detect_alerts(tr, AlertSettings(min_baseline_periods=3))
     assert al.empty and info["tests"] == 0 and info["tested_periods"] == []
+
+
+def test_day_periods_with_a_strong_weekday_pattern_do_not_alert_on_mondays():
+    # Mondays carry 5x the traffic of other days; a per-day test against the days before would flag every Monday
+    mondays, alerts = 0, 0
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        rows = []
+        for d in range(7 * 10):
+            for _ in range(rng.poisson(100 if d % 7 == 0 else 20)):
+                rows.append((T0 + pd.Timedelta(days=d, seconds=float(rng.uniform(0, 86400))), "a", "chat", "neutral"))
+        tr, _ = trends(pd.DataFrame(rows, columns=["created_at", "intent", "channel", "sentiment"]), "day", 4)
+        al, info = detect_alerts(tr, AlertSettings(period="day", test_periods=14))
+        mondays += sum(pd.Timestamp(t).weekday() == 0 for t in info["tested_periods"])
+        alerts += int(((al["dimension"] == "all") & (al["metric"] == "volume")).sum())
+    assert mondays == 10 and alerts == 0
