@@ -1,4 +1,4 @@
-"""Layers import only downward: cli > pipeline/engines > nlp/redact/journey/sequences/report/enrich > ingest > core.
+"""Layers import only downward: cli > pipeline/engines > nlp/redact/journey/sequences/report/enrich/trends > ingest > core.
 Checked on the source (every import statement, also those inside functions)."""
 from __future__ import annotations
 

@@ -88,9 +88,11 @@ def test_repeat_and_fcr_counts_from_flags():
 
 def test_configured_dimensions_and_warnings():
     c = _contacts([(T0, "a", "chat", "neutral")]).assign(status=["open"], empty=[None], topic_id=[-1], topic_label=["-1_x"])
-    dims, warn = resolve_dimensions(c, ["status", "product", "empty"])
+    c["email"] = ["a@b.example"]
+    dims, warn = resolve_dimensions(c, ["status", "product", "empty", "email"])
     assert dims == {"intent": "intent", "topic": "topic_label", "channel": "channel", "status": "status"}
-    assert len(warn) == 2 and "'product' is not in the contacts table" in warn[0] and "'empty' is empty" in warn[1]
+    assert len(warn) == 3 and "'product' is not in the contacts table" in warn[0] and "'empty' is empty" in warn[1]
+    assert "'email' identifies a person" in warn[2]
     tr, _ = trends(c, "week", 4, ["status"])
     assert tr.loc[tr["dimension"] == "topic", "value"].tolist() == ["unassigned"]   # BERTopic outliers are no topic
 

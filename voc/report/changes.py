@@ -47,11 +47,37 @@ def _trends_table(out_dir: Path) -> Optional[pd.DataFrame]:
     p = datasets.find_table(out_dir, "trends")
     if p is None:
         return None
-    tr = read_narrow(p, "trends", ("dimension", "value", "period_start", "contacts", "expected_contacts", "negative_share",
+    tr = read_narrow(p, "trends", ("dimension", "value", "period_start", "partial", "contacts", "prev_contacts",
+                                   "baseline_contacts", "expected_contacts", "negative_share", "prev_negative_share",
                                    "baseline_negative_share", "repeat_rate", "baseline_repeat_rate", "fcr", "baseline_fcr"))
     tr["period_start"] = pd.to_datetime(tr["period_start"], utc=True)
     tr["value"] = tr["value"].astype(str)
     return tr
+
+
+def comparison(tr: pd.DataFrame, period: str, rows: int) -> tuple[list[str], list[list[Any]], str]:
+    """The latest period against the previous one and the baseline, per value of the first dimension
+    present of intent, topic, channel: the biggest movers against expected first."""
+    from voc.report.metrics import fmt_pct
+
+    dim = next((d for d in ("intent", "topic", "channel") if (tr["dimension"] == d).any()), None)
+    if dim is None:
+        return [], [], ""
+    last = tr["period_start"].max()
+    d = tr[(tr["dimension"] == dim) & (tr["period_start"] == last)].copy()
+    d = d[(d["contacts"] > 0) | (d["prev_contacts"].fillna(0) > 0)]
+    d["change"] = d["contacts"] - d["expected_contacts"].fillna(0)
+    d = d.reindex(d["change"].abs().sort_values(ascending=False).index).head(rows)
+    cols = [dim, f"this {period}", f"previous {period}", f"baseline per {period}", "expected", "negative share",
+            "negative share, baseline"]
+    num = lambda v: "" if v is None or v != v else f"{v:,.1f}".removesuffix(".0")  # noqa: E731
+    out = [[r["value"], int(r["contacts"]), num(r["prev_contacts"]), num(r["baseline_contacts"]), num(r["expected_contacts"]),
+            fmt_pct(r["negative_share"]), fmt_pct(r["baseline_negative_share"])] for _, r in d.iterrows()]
+    partial = bool(d["partial"].any()) if "partial" in d.columns and len(d) else False
+    note = (f"{dim.capitalize()}s with the largest change against expected in the {period} of {last:%Y-%m-%d}"
+            + (" (a partial period: the data ends inside it; expected volumes are scaled to the days covered)" if partial else "")
+            + ". Expected: the baseline share of this period's traffic. Full series in trends.parquet.")
+    return cols, out, note
 
 
 def what_changed(out_dir: str | Path, run: dict[str, Any], cfg: ReportConfig) -> dict[str, Any]:
@@ -59,7 +85,7 @@ def what_changed(out_dir: str | Path, run: dict[str, Any], cfg: ReportConfig) ->
     out_dir = Path(out_dir)
     block = run.get("trends") if isinstance(run.get("trends"), dict) else {}
     out: dict[str, Any] = {"alerts": [], "drift": block.get("drift", []) or [], "warnings": block.get("warnings", []) or [],
-                           "summary": "", "missing": "", "more": 0}
+                           "summary": "", "missing": "", "more": 0, "table": None}
     p = out_dir / "alerts.jsonl"
     if not p.exists():
         out["missing"] = "No alerts.jsonl in this folder. " + HOW
@@ -74,6 +100,10 @@ def what_changed(out_dir: str | Path, run: dict[str, Any], cfg: ReportConfig) ->
     if not tested and not alerts:
         out["summary"] = (f"Nothing was tested: alerts need {per}s of history before the latest "
                           "(trends.min_baseline_periods).")
+    if tr is not None and not tr.empty:
+        cols, rows, note = comparison(tr, per, cfg.max_rows)
+        if rows:
+            out["table"] = {"columns": cols, "rows": rows, "note": note}
     shown = alerts[: cfg.max_actions]
     out["more"] = len(alerts) - len(shown)
     for a in shown:

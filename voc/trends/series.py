@@ -29,6 +29,9 @@ ALL = "all"
 BUILTIN_DIMENSIONS: dict[str, tuple[str, ...]] = {"intent": ("intent",), "topic": ("topic_label", "topic_id"),
                                                   "channel": ("channel",)}
 MISSING_VALUE = {"intent": "unknown", "topic": "unassigned", "channel": "unknown"}
+# never a dimension: one value per person or contact (and personal data in trends.parquet / the report)
+IDENTIFIER_COLUMNS = {"contact_id", "customer_id", "email", "phone", "source_record", "subject"}
+DERIVED_COLUMNS = {"is_repeat", "resolved_first_contact"}
 
 
 def dimension_values(contacts: pd.DataFrame, dimension: str, column: str) -> pd.Series:
@@ -56,9 +59,13 @@ def resolve_dimensions(contacts: pd.DataFrame, extra: Iterable[str] = ()) -> tup
     for col in extra:
         if col in dims or col in dims.values():
             continue
-        if col not in contacts.columns:
+        if col in IDENTIFIER_COLUMNS:
+            warnings.append(f"trends.dimensions: column '{col}' identifies a person or a contact (one value each, "
+                            "and personal data); it is not trended.")
+        elif col not in contacts.columns:
+            known = [str(c) for c in contacts.columns if c not in DERIVED_COLUMNS and c not in IDENTIFIER_COLUMNS]
             warnings.append(f"trends.dimensions: column '{col}' is not in the contacts table "
-                            f"(columns: {', '.join(map(str, contacts.columns))}); it is not trended.")
+                            f"(columns: {', '.join(known)}); it is not trended.")
         elif contacts[col].isna().all():
             warnings.append(f"trends.dimensions: column '{col}' is empty in every contact; it is not trended.")
         else:
