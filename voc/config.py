@@ -228,6 +228,9 @@ class TrendsConfig(Section):
         "Earlier periods the baseline is pooled from (for period=day: this many earlier same weekdays)."))
     min_baseline_periods: int = Field(3, ge=1, description="A period is tested only when at least this many baseline periods hold data.")
     test_periods: int = Field(1, ge=1, description="Alerts are tested on this many most recent periods (1: the latest period).")
+    min_coverage: float = Field(0.5, gt=0, le=1, description=(
+        "A last period the data covers less than this share of (e.g. a week whose data ends on its Tuesday: 2/7) is "
+        "not tested; the periods before it are (it is still in trends.parquet, marked partial)."))
     min_volume: int = Field(5, ge=1, description="A volume alert needs at least this many contacts in the cell in the tested period.")
     min_rate_contacts: int = Field(20, ge=1, description=(
         "A rate alert (negative share, repeat rate, FCR) needs at least this many contacts behind the rate in the "

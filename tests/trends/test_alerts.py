@@ -131,3 +131,15 @@ def test_day_periods_with_a_strong_weekday_pattern_do_not_alert_on_mondays():
         mondays += sum(pd.Timestamp(t).weekday() == 0 for t in info["tested_periods"])
         alerts += int(((al["dimension"] == "all") & (al["metric"] == "volume")).sum())
     assert mondays == 10 and alerts == 0
+
+
+def test_a_barely_begun_last_week_is_not_tested_the_week_before_is():
+    c = synth(5, weeks=15, spike=("intent_03", 13, 6.0))
+    c = c[c["created_at"] < T0 + pd.Timedelta(days=7 * 14 + 1)]          # week 14 holds only its Monday
+    tr, _ = trends(c, "week", 8)
+    al, info = detect_alerts(tr, AlertSettings())
+    assert info["tested_periods"] == [(T0 + pd.Timedelta(weeks=13)).isoformat()]
+    assert info["skipped_partial"]["coverage"] == pytest.approx(1 / 7, abs=1e-3)
+    assert ((al["value"] == "intent_03") & (al["metric"] == "volume")).any()
+    al, info = detect_alerts(tr, AlertSettings(min_coverage=0.1))             # tested when asked
+    assert info["tested_periods"] == [(T0 + pd.Timedelta(weeks=14)).isoformat()] and "skipped_partial" not in info

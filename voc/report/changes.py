@@ -55,15 +55,15 @@ def _trends_table(out_dir: Path) -> Optional[pd.DataFrame]:
     return tr
 
 
-def comparison(tr: pd.DataFrame, period: str, rows: int) -> tuple[list[str], list[list[Any]], str]:
-    """The latest period against the previous one and the baseline, per value of the first dimension
-    present of intent, topic, channel: the biggest movers against expected first."""
+def comparison(tr: pd.DataFrame, period: str, rows: int, at: Optional[pd.Timestamp] = None) -> tuple[list[str], list[list[Any]], str]:
+    """A period (default the latest) against the previous one and the baseline, per value of the first
+    dimension present of intent, topic, channel: the biggest movers against expected first."""
     from voc.report.metrics import fmt_pct
 
     dim = next((d for d in ("intent", "topic", "channel") if (tr["dimension"] == d).any()), None)
     if dim is None:
         return [], [], ""
-    last = tr["period_start"].max()
+    last = at if at is not None else tr["period_start"].max()
     d = tr[(tr["dimension"] == dim) & (tr["period_start"] == last)].copy()
     d = d[(d["contacts"] > 0) | (d["prev_contacts"].fillna(0) > 0)]
     d["change"] = d["contacts"] - d["expected_contacts"].fillna(0)
@@ -94,14 +94,15 @@ def what_changed(out_dir: str | Path, run: dict[str, Any], cfg: ReportConfig) ->
     tr = _trends_table(out_dir)
     per = block.get("period", "week")
     tested = block.get("tested_periods") or []
-    when = f"the latest {per}" if len(tested) <= 1 else f"the last {len(tested)} {per}s"
+    when = f"the {per} of {tested[-1][:10]}" if len(tested) == 1 else f"the last {len(tested)} {per}s"
     out["summary"] = (f"{len(alerts)} change(s) stand out in {when} ({block.get('tests', '?')} cells tested; at most "
                       f"{100 * float(block.get('fdr', 0.05)):g}% of the alerts are expected to be chance, Benjamini-Hochberg).")
     if not tested and not alerts:
         out["summary"] = (f"Nothing was tested: alerts need {per}s of history before the latest "
                           "(trends.min_baseline_periods).")
     if tr is not None and not tr.empty:
-        cols, rows, note = comparison(tr, per, cfg.max_rows)
+        at = pd.Timestamp(tested[-1]) if tested else None
+        cols, rows, note = comparison(tr, per, cfg.max_rows, at)
         if rows:
             out["table"] = {"columns": cols, "rows": rows, "note": note}
     shown = alerts[: cfg.max_actions]

@@ -47,6 +47,7 @@ class AlertSettings:
     min_baseline_periods: int = 3
     test_periods: int = 1
     period: str = "week"
+    min_coverage: float = 0.5
 
 
 def bh_qvalues(p: np.ndarray) -> np.ndarray:
@@ -74,8 +75,12 @@ def binom_sf_continuous(x: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarr
     return np.clip(out, 0.0, 1.0)
 
 
-def tested_periods(tr: pd.DataFrame, n: int) -> list[pd.Timestamp]:
-    starts = sorted(pd.to_datetime(tr["period_start"], utc=True).unique())
+def tested_periods(tr: pd.DataFrame, n: int, min_coverage: float = 0.0) -> list[pd.Timestamp]:
+    """The ``n`` most recent periods, leaving out a last period the data covers less than ``min_coverage`` of."""
+    cov = tr.groupby(pd.to_datetime(tr["period_start"], utc=True))["coverage"].max().sort_index()
+    starts = list(cov.index)
+    if starts and cov.iloc[-1] < min_coverage:
+        starts = starts[:-1]
     return [pd.Timestamp(s) for s in starts[-n:]]
 
 
@@ -184,7 +189,11 @@ def detect_alerts(tr: pd.DataFrame, settings: Optional[AlertSettings] = None) ->
         return pd.DataFrame(columns=ALERT_COLUMNS), info
     tr = tr.copy()
     tr["period_start"] = pd.to_datetime(tr["period_start"], utc=True)
-    tested = tested_periods(tr, s.test_periods)
+    tested = tested_periods(tr, s.test_periods, s.min_coverage)
+    last = tr["period_start"].max()
+    if tested and last not in tested:
+        cov = float(tr.loc[tr["period_start"] == last, "coverage"].max())
+        info["skipped_partial"] = {"period_start": last.isoformat(), "coverage": round(cov, 3)}
     rows = tr[tr["period_start"].isin(tested) & (tr["base_periods"] >= s.min_baseline_periods)]
     info["tested_periods"] = [t.isoformat() for t in sorted(set(rows["period_start"]))]
     phi = dispersion(tr, tested)

@@ -23,7 +23,8 @@ MAX_CONTACT_IDS = 200
 def settings_of(cfg: TrendsConfig) -> AlertSettings:
     return AlertSettings(fdr=cfg.fdr, min_volume=cfg.min_volume, min_rate_contacts=cfg.min_rate_contacts,
                          min_ratio=cfg.min_ratio, min_rate_change=cfg.min_rate_change,
-                         min_baseline_periods=cfg.min_baseline_periods, test_periods=cfg.test_periods, period=cfg.period)
+                         min_baseline_periods=cfg.min_baseline_periods, test_periods=cfg.test_periods, period=cfg.period,
+                         min_coverage=cfg.min_coverage)
 
 
 def with_repeat_flags(inp) -> pd.DataFrame:
@@ -104,6 +105,11 @@ def run_trends(out_dir: str | Path, cfg: TrendsConfig, *, fmt: str = "parquet") 
     drift, prof = detect_drift(contacts, cfg.period, cfg.baseline_periods, previous=prev, alpha=cfg.drift_alpha,
                                min_unknown_change=cfg.drift_min_unknown_change, min_distance=cfg.drift_min_distance)
     n_periods = int(tr["period_start"].nunique()) if not tr.empty else 0
+    if info.get("skipped_partial"):
+        sp = info["skipped_partial"]
+        warnings.append(f"trends: the {cfg.period} starting {sp['period_start'][:10]} is partial (the data covers "
+                        f"{sp['coverage']:.0%} of it), so alerts test the {cfg.period}(s) before it "
+                        "(trends.min_coverage).")
     if n_periods and n_periods <= cfg.min_baseline_periods:
         warnings.append(f"trends: the contacts span {n_periods} {cfg.period}(s); alerts need {cfg.min_baseline_periods} "
                         f"earlier {cfg.period}s of baseline (trends.min_baseline_periods), so none was tested.")
