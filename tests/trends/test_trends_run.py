@@ -172,3 +172,31 @@ def test_explorer_filters_drill_down_and_csv_in_headless_chromium(analyzed, tmp_
     assert got["csv"] == f"files,{json.loads((out / 'run.json').read_text())['counts']['files']}"   # first row of the inputs table
     assert got["bar_intent"] == "unknown" and got["bar_selected"] == n      # a bar of a chart -> its contacts (no intent step ran)
     assert got["csv_selected_lines"] == exp
+
+
+def test_csv_folder_without_nlp_steps(tmp_path):
+    """run_trends on a CSV output folder (as `voc analyze --format csv` writes it), then the report."""
+    from test_alerts import synth
+
+    from voc import datasets
+    from voc.config import ReportConfig, TrendsConfig
+    from voc.report import write_report
+    from voc.trends.run import run_trends
+
+    c = synth(11, spike=("intent_06", 13, 5.0)).reset_index(drop=True)
+    c = c.assign(contact_id=[f"K{i}" for i in range(len(c))], customer_id=[f"U{i % 300}" for i in range(len(c))])
+    datasets.write_table(c, tmp_path / "contacts.csv", dataset="contacts")
+    m = pd.DataFrame({"contact_id": c["contact_id"], "seq": 0, "role": "customer",
+                      "text": "About " + c["intent"].astype(str) + ": my order is late, mail me at a.b@example.com"})
+    m["text"] = m["text"].str.replace("a.b@example.com", "[EMAIL]", regex=False)   # as the redact step leaves it
+    datasets.write_table(m, tmp_path / "messages.csv", dataset="messages")
+    block = run_trends(tmp_path, TrendsConfig(), fmt="csv")
+    assert (tmp_path / "trends.csv").exists() and not (tmp_path / "trends.parquet").exists()
+    alerts = datasets.read_jsonl(tmp_path / "alerts.jsonl", dataset="alerts")
+    hit = [a for a in alerts if a["value"] == "intent_06" and a["metric"] == "volume"]
+    assert block["alerts"] == len(alerts) and len(hit) == 1 and hit[0]["quotes"][0]["text"].startswith("About intent_06")
+    tr = pd.read_csv(tmp_path / "trends.csv")
+    rr = tr[(tr["dimension"] == "all") & tr["repeat_rate"].notna()]
+    assert len(rr) > 0                                   # repeat rate estimated from customer ids
+    html = write_report(tmp_path, ReportConfig()).read_text(encoding="utf-8")
+    assert "Intent &#39;intent_06&#39;" in html and "Period comparison" in html and "a partial period" not in html

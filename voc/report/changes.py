@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from voc import datasets
 from voc.config import ReportConfig
 from voc.report.figures import _layout
-from voc.report.inputs import read_narrow
+from voc.report.inputs import read_narrow, to_bool
 
 METRIC_COLUMNS = {"volume": ("contacts", "expected_contacts"), "negative_share": ("negative_share", "baseline_negative_share"),
                   "repeat_rate": ("repeat_rate", "baseline_repeat_rate"), "fcr": ("fcr", "baseline_fcr")}
@@ -52,6 +52,8 @@ def _trends_table(out_dir: Path) -> Optional[pd.DataFrame]:
                                    "baseline_negative_share", "repeat_rate", "baseline_repeat_rate", "fcr", "baseline_fcr"))
     tr["period_start"] = pd.to_datetime(tr["period_start"], utc=True)
     tr["value"] = tr["value"].astype(str)
+    if "partial" in tr.columns:
+        tr["partial"] = to_bool(tr["partial"]).fillna(False).astype(bool)   # 'True'/'False' text in a CSV folder
     return tr
 
 
