@@ -200,3 +200,43 @@ def test_csv_folder_without_nlp_steps(tmp_path):
     assert len(rr) > 0                                   # repeat rate estimated from customer ids
     html = write_report(tmp_path, ReportConfig()).read_text(encoding="utf-8")
     assert "Intent &#39;intent_06&#39;" in html and "Period comparison" in html and "a partial period" not in html
+
+
+def test_drift_against_a_previous_run_reaches_run_json_report_and_terminal(tmp_path):
+    from test_drift import contacts as drift_contacts
+
+    from voc import datasets
+    from voc.config import ReportConfig, TrendsConfig
+    from voc.errors import DatasetError
+    from voc.pipeline.run import RunResult
+    from voc.pipeline.trends_step import run_trends_step
+    from voc.config import VocConfig
+    from voc.report import write_report
+    from voc.cli.summary import print_summary
+    from voc.trends.drift import profile
+
+    prev = tmp_path / "prev_run.json"
+    prev.write_text(json.dumps({"trends": {"profile": profile(drift_contacts(1, weeks=4))}}), encoding="utf-8")
+    c = drift_contacts(2, weeks=6, p_unknown={w: 0.3 for w in range(6)})
+    c = c.assign(contact_id=[f"K{i}" for i in range(len(c))])
+    out = tmp_path / "out"
+    out.mkdir()
+    datasets.write_table(c, out / "contacts.parquet", dataset="contacts")
+    datasets.write_json({"counts": {"contacts_out": len(c)}}, out / "run.json", dataset="run")
+    cfg = VocConfig(trends=TrendsConfig(previous_run=str(prev)))
+    block = run_trends_step(out, cfg, fmt="parquet")
+    assert [d["signal"] for d in block["drift"]] == ["unknown_share"] and block["drift"][0]["against"] == "the previous run"
+    run = json.loads((out / "run.json").read_text())
+    assert run["trends"]["drift"] == block["drift"] and run["counts"]["contacts_out"] == len(c)   # run.json kept, extended
+    html = write_report(out, ReportConfig()).read_text(encoding="utf-8")
+    assert 'class="drift"' in html and "Retraining signal" in html
+    import io
+    from contextlib import redirect_stdout
+
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        print_summary(RunResult(out_dir=out, analyze=None, trends=block))
+    assert "Retraining signal" in buf.getvalue()
+    with pytest.raises(DatasetError) as e:
+        run_trends_step(out, VocConfig(trends=TrendsConfig(previous_run=str(tmp_path / "nope.json"))), fmt="parquet")
+    assert e.value.code == "E402"
