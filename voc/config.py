@@ -233,6 +233,38 @@ class ReportConfig(Section):
     max_rows: int = Field(25, ge=1, description="Rows shown per table (long tables are cut to keep the file small).")
 
 
+class TrendsConfig(Section):
+    enabled: bool = Field(True, description="Compute trends, alerts and drift after the NLP steps (trends.parquet, alerts.jsonl).")
+    period: Literal["day", "week", "month"] = Field("week", description=(
+        "Period of the trend series. Weeks start on Monday (UTC). With 'day', each day is compared with the same "
+        "weekday of earlier weeks (weekday effects)."))
+    baseline_periods: int = Field(8, ge=1, description=(
+        "Earlier periods the baseline is pooled from (for period=day: this many earlier same weekdays)."))
+    min_baseline_periods: int = Field(3, ge=1, description="A period is tested only when at least this many baseline periods hold data.")
+    test_periods: int = Field(1, ge=1, description="Alerts are tested on this many most recent periods (1: the latest period).")
+    min_coverage: float = Field(0.5, gt=0, le=1, description=(
+        "A last period the data covers less than this share of (e.g. a week whose data ends on its Tuesday: 2/7) is "
+        "not tested; the periods before it are (it is still in trends.parquet, marked partial)."))
+    min_volume: int = Field(5, ge=1, description="A volume alert needs at least this many contacts in the cell in the tested period.")
+    min_rate_contacts: int = Field(20, ge=1, description=(
+        "A rate alert (negative share, repeat rate, FCR) needs at least this many contacts behind the rate in the "
+        "tested period and in the baseline."))
+    min_ratio: float = Field(1.5, ge=1, description="A volume alert needs observed / expected of at least this.")
+    min_rate_change: float = Field(0.10, ge=0, le=1, description="A rate alert needs a change of at least this (0.10 = 10 percentage points).")
+    fdr: float = Field(0.05, gt=0, lt=1, description="Benjamini-Hochberg false discovery rate over every cell tested in a run.")
+    dimensions: list[str] = Field(default_factory=list, description=(
+        "Extra contact columns to trend besides intent, topic and channel, e.g. [status, language] or a product/queue "
+        "column your exports carry. A name the contacts table lacks is a warning."))
+    max_quotes: int = Field(3, ge=0, le=10, description="Example customer quotes per alert (redacted text).")
+    drift_alpha: float = Field(0.01, gt=0, lt=1, description="Significance level of the drift tests (unknown share, confidence distribution).")
+    drift_min_unknown_change: float = Field(0.05, ge=0, le=1, description="A drift warning on the unknown-intent share needs a change of at least this.")
+    drift_min_distance: float = Field(0.10, ge=0, le=1, description=(
+        "A drift warning on the intent-confidence distribution needs at least this distance (Kolmogorov-Smirnov "
+        "statistic against earlier periods; total variation of the 20-bin histogram against a previous run)."))
+    previous_run: Optional[str] = Field(None, description=(
+        "run.json of an earlier run: this run's unknown-intent share and confidence distribution are compared with it (drift)."))
+
+
 class EnrichConfig(Section):
     enabled: bool = False
     out: Optional[str] = None
@@ -273,6 +305,7 @@ class VocConfig(Section):
     topics: TopicsConfig = Field(default_factory=TopicsConfig)
     journey: JourneyConfig = Field(default_factory=JourneyConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    trends: TrendsConfig = Field(default_factory=TrendsConfig)
     enrich: EnrichConfig = Field(default_factory=EnrichConfig)
     spark: SparkConfig = Field(default_factory=SparkConfig)
 

@@ -11,5 +11,17 @@ def print_summary(result: RunResult) -> None:
 
     out = Console()
     out.print(summary_table(result.out_dir))
+    if result.trends is not None:
+        from rich.markup import escape
+
+        t = result.trends
+        out.print(f"what changed: {t['alerts']} alert(s) over {t.get('tests', 0)} tests at FDR {t.get('fdr')}"
+                  f" ({t['period']}ly; see alerts.jsonl)")
+        for a in t.get("top_alerts", [])[:5]:
+            out.print(f"  [bold]{a['alert_id']}[/] {escape(a['sentence'])}")
+        for d in t.get("drift", []):
+            out.print(f"[yellow]warning[/]: {escape(d['message'])}")
+        for w in t.get("warnings", []):
+            out.print(f"[yellow]warning[/]: {escape(w)}")
     if result.report is not None:
         out.print(f"report: {result.report}")

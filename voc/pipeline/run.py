@@ -17,6 +17,7 @@ class RunResult:
     journeys: Any = None
     enrich: Any = None
     report: Optional[Path] = None
+    trends: Optional[dict[str, Any]] = None
     summary: dict[str, Any] = field(default_factory=dict)
 
 
@@ -47,6 +48,11 @@ def finish_run(res: RunResult, config: VocConfig, *, fmt: str, events: list[Path
             emb = datasets.read_table(emb_path, dataset="embeddings")
         res.journeys = run_journeys(list(events), res.analyze.contacts, config.journey, out_dir, fmt=fmt, embeddings=emb)
 
+    if config.trends.enabled:
+        from voc.pipeline.trends_step import run_trends_step
+
+        res.trends = run_trends_step(out_dir, config, fmt=fmt)
+
     if config.enrich.enabled and config.enrich.out:
         from voc.enrich import enrich
 
@@ -60,4 +66,8 @@ def finish_run(res: RunResult, config: VocConfig, *, fmt: str, events: list[Path
     from voc.report import summary_dict
 
     res.summary = summary_dict(out_dir)
+    if res.trends is not None:
+        from voc.pipeline.trends_step import summary_block
+
+        res.summary.update(summary_block(out_dir, res.trends))
     return res

@@ -16,6 +16,8 @@ from markupsafe import Markup
 from voc import datasets
 from voc.config import ReportConfig
 from voc.report import build, metrics
+from voc.report.changes import what_changed
+from voc.report.explore import explorer_data, to_script_json
 from voc.report.inputs import load_inputs
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
@@ -35,6 +37,7 @@ def _env() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = metrics.fmt_pct
     env.filters["num"] = lambda v: "n/a" if v is None else f"{v:,}"
+    env.filters["metric"] = lambda v, m: "n/a" if v is None else (f"{v:,.1f}" if m == "volume" else metrics.fmt_pct(v))
     return env
 
 
@@ -75,6 +78,9 @@ def render(out_dir: str | Path, config: ReportConfig) -> str:
     content = build.build(inp, config)
     for sec in content["sections"]:
         sec.figures = [(cap, figure_html(fig, f"fig-{sec.id}-{i}")) for i, (cap, fig) in enumerate(sec.figures)]
+    changes = what_changed(out_dir, inp.run, config)
+    for i, a in enumerate(changes["alerts"]):
+        a["figure"] = figure_html(a["figure"], f"fig-changed-{i}") if a["figure"] is not None else None
     q = content["quality"]
     q["config_yaml"] = yaml.safe_dump(q["config"], sort_keys=False) if q["config"] else ""
     h = content["headline"]
@@ -85,8 +91,9 @@ def render(out_dir: str | Path, config: ReportConfig) -> str:
         title=config.title, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         period=period, out_dir=str(out_dir), cards=_cards(h),
         actions=content["actions"], sections=content["sections"], quality=q,
-        plotly_js=Markup(_plotly_js()), plotly_version=plotly.__version__,
-        any_figures=any(s.figures for s in content["sections"]))
+        plotly_js=Markup(_plotly_js()), plotly_version=plotly.__version__, changes=changes,
+        explore=(ex := explorer_data(inp)), explore_json=Markup(to_script_json(ex)),
+        any_figures=any(s.figures for s in content["sections"]) or any(a["figure"] for a in changes["alerts"]))
 
 
 def write_report(out_dir: Path, config: ReportConfig, *, path: Optional[Path] = None) -> Path:
