@@ -10,6 +10,7 @@ import pytest
 PKG = Path(__file__).resolve().parents[1] / "voc"
 
 LAYER = {
+    "__main__": 5,  # voc/__main__.py: `python -m voc`, the CLI's entry
     "cli": 4,
     "pipeline": 3, "engines": 3,
     "nlp": 2, "redact": 2, "journey": 2, "sequences": 2, "report": 2, "enrich": 2, "trends": 2,
