@@ -12,7 +12,7 @@ PKG = Path(__file__).resolve().parents[1] / "voc"
 LAYER = {
     "cli": 4,
     "pipeline": 3, "engines": 3,
-    "nlp": 2, "redact": 2, "journey": 2, "sequences": 2, "report": 2, "enrich": 2,
+    "nlp": 2, "redact": 2, "journey": 2, "sequences": 2, "report": 2, "enrich": 2, "metrics": 2,
     "ingest": 1,
 }
 CORE = 0  # voc/errors.py, config.py, schema.py, registry.py, datasets.py, component.py
