@@ -102,9 +102,9 @@ def _summary(result, out: Path, figures: dict, report: Optional[Path] = None) ->
     if n["contacts"]:
         by = n["identity"].get("matched_by", {})
         t.add_row("contacts", f"{n['contacts']:,}")
-        t.add_row("linked to a customer", f"{n['contacts_matched']:,} ({(n['match_rate'] or 0):.0%}); "
+        t.add_row("matched to a customer", f"{n['contacts_matched']:,} ({(n['match_rate'] or 0):.0%}); "
                   + ", ".join(f"{k} {v}" for k, v in by.items() if v))
-        t.add_row("linked to no customer (own journey)", f"{n['contacts_unmatched']:,}")
+        t.add_row("unmatched (own journey)", f"{n['contacts_unmatched']:,}")
         for key in ("customers", "repeat_contact_rate", "same_issue_repeat_rate", "first_contact_resolution"):
             rec = figures[key]
             basis = metric_basis(rec) if rec["unit"] != "count" and rec["value"] is not None else ""
