@@ -89,7 +89,7 @@ def journeys(
 
 def _summary(result, out: Path, figures: dict, report: Optional[Path] = None) -> None:
     from voc.report.labels import label
-    from voc.report.values import metric_basis, metric_value
+    from voc.report.values import metric_card_note, metric_value
 
     n = result.counts
     t = Table(title="voc journeys", show_header=True, header_style="bold")
@@ -107,13 +107,13 @@ def _summary(result, out: Path, figures: dict, report: Optional[Path] = None) ->
         t.add_row("unmatched (own journey)", f"{n['contacts_unmatched']:,}")
         for key in ("customers", "repeat_contact_rate", "same_issue_repeat_rate", "first_contact_resolution"):
             rec = figures[key]
-            basis = metric_basis(rec) if rec["unit"] != "count" and rec["value"] is not None else ""
+            basis = metric_card_note(rec) if rec["unit"] != "count" and rec["value"] is not None else ""
             name = "customers who contacted support" if key == "customers" else rec["label"].lower()
             t.add_row(name, metric_value(rec) + (f" ({basis})" if basis else ""))
     for key in ("friction_rate", "friction_score"):
         rec = figures[key]
         if rec["value"] is not None:
-            t.add_row(rec["label"].lower(), metric_value(rec) + f" ({metric_basis(rec)})")
+            t.add_row(rec["label"].lower(), metric_value(rec) + f" ({metric_card_note(rec)})")
     fr = n.get("frictions", {})
     t.add_row("friction found", ", ".join(f"{label(k)} {v}" for k, v in sorted(fr.items(), key=lambda kv: -kv[1])) or "none")
     t.add_row("time", f"{result.timings.get('total_s', 0):.1f} s")

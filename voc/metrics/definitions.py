@@ -19,12 +19,13 @@ class Metric:
     numerator: str
     denominator: str     # "" for counts
     needs: str           # what a run needs for the figure (shown when it is n/a)
+    short: str = ""      # the denominator in a few words, for a card ("with a known customer")
 
     def render(self, params: dict[str, Any]) -> dict[str, str]:
         """definition / numerator / denominator with the run's parameters filled in."""
         fill = {k: (f"{v:g}" if isinstance(v, float) else str(v)) for k, v in params.items()}
         return {"definition": self.definition.format(**fill), "numerator": self.numerator.format(**fill),
-                "denominator": self.denominator.format(**fill)}
+                "denominator": self.denominator.format(**fill), "short": self.short.format(**fill)}
 
 
 FRICTION_KINDS_TEXT = ("escalation, loop, error before contact, long wait, negative end or abandonment after contact")
@@ -42,29 +43,32 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
            "Share of contacts whose customer had already contacted support, on any channel, in the {window} days "
            "before.",
            "contacts with an earlier contact of the same customer in the {window} days before",
-           "contacts linked to a customer, with a time", "customer ids (or emails/phones) and times on the contacts"),
+           "contacts linked to a customer, with a time", "customer ids (or emails/phones) and times on the contacts",
+           "contacts with a known customer"),
     Metric("same_issue_repeat_rate", "Same-issue repeat rate", "share",
            "Share of contacts that come back, within {window} days, about the same issue as an earlier contact of "
            "the same customer (same intent, or customer text with embedding cosine of at least {similarity}).",
            "contacts repeating an earlier same-issue contact within {window} days",
-           "contacts linked to a customer, with a time", "customer ids and times, and intents or embeddings"),
+           "contacts linked to a customer, with a time", "customer ids and times, and intents or embeddings",
+           "contacts with a known customer"),
     Metric("first_contact_resolution", "First-contact resolution", "share",
            "Share of contacts that are not followed, within {window} days, by another contact of the same customer "
            "about the same issue.",
            "contacts with no same-issue contact of the customer in the {window} days after",
            "contacts linked to a customer whose {window}-day follow-up window ends before the data does",
-           "customer ids and times, and intents or embeddings"),
+           "customer ids and times, and intents or embeddings", "contacts with {window} days observed after"),
     Metric("negative_share", "Negative", "share",
            "Share of contacts whose customer-side sentiment is negative.",
-           "contacts with negative customer sentiment", "contacts with a sentiment", "the sentiment step"),
+           "contacts with negative customer sentiment", "contacts with a sentiment", "the sentiment step",
+           "contacts with a sentiment"),
     Metric("friction_rate", "Friction rate", "share",
            "Share of contacts that have at least one friction instance (" + FRICTION_KINDS_TEXT + ") recorded "
            "against them.",
-           "contacts with a friction instance", "contacts", "event logs (--events or voc journeys)"),
+           "contacts with a friction instance", "contacts", "event logs (--events or voc journeys)", "contacts"),
     Metric("friction_score", "Friction score", "score",
            "Mean journey friction score on a 0-100 scale: per journey, a noisy-OR of each friction kind's weight "
            "times its worst severity (0: no friction; a contact, a customer and a journey share this scale).",
-           "sum of the journeys' friction scores", "journeys", "event logs (--events or voc journeys)"),
+           "sum of the journeys' friction scores", "journeys", "event logs (--events or voc journeys)", "journeys"),
 )}
 
 KEYS = tuple(METRICS)

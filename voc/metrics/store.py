@@ -5,6 +5,7 @@ writes journey tables into the folder) and stores them; ``load`` reads them back
 the tables they rest on changed since (their sizes and modification times are recorded)."""
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,6 +16,7 @@ import pandas as pd
 from voc import datasets
 from voc.config import JourneyConfig
 from voc.metrics.compute import compute_metrics
+from voc.metrics.definitions import METRICS
 from voc.metrics.flags import contact_flags
 
 INPUT_TABLES = ("contacts", "repeat_contacts", "friction", "journeys", "identity", "embeddings")
@@ -59,8 +61,15 @@ def journey_config_of(out_dir: str | Path, config: Optional[JourneyConfig] = Non
     return JourneyConfig()
 
 
-def fingerprint(out_dir: Path) -> dict[str, list[int]]:
-    fp = {}
+def _definitions_digest() -> str:
+    """Changes when a definition does (stored figures from an older voc are then recomputed)."""
+    text = "|".join(f"{m.key}:{m.definition}:{m.numerator}:{m.denominator}:{m.short}" for m in METRICS.values())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def fingerprint(out_dir: Path) -> dict[str, Any]:
+    """What the stored figures rest on: the tables' sizes and modification times, and the definitions."""
+    fp: dict[str, Any] = {"definitions": _definitions_digest()}
     for name in INPUT_TABLES:
         p = datasets.find_table(out_dir, name)
         if p is not None:

@@ -100,6 +100,8 @@ def repeat_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
     rs = inp.get("repeat_summary")
     if rs is not None and not rs.empty:
         rs = rs[rs["dimension"].astype(str) != "topic"] if "dimension" in rs.columns else rs
+        if "value" in rs.columns:
+            rs = rs.assign(value=rs["value"].map(label))
         s.tables.append(df_table(rs, cfg.max_rows, "Repeat-contact rate, same-issue repeat rate and first-contact "
                                  "resolution by intent and channel ('all': the headline figures)."))
     return s
@@ -134,7 +136,7 @@ def friction_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
         kinds = paths.friction_kinds(fr)
         hover = [f"mean severity {v:.2f}" for v in kinds["severity"]] if "severity" in kinds.columns else None
         s.figures.append(("Friction by kind (occurrences)",
-                          figures.bars(kinds["kind"].astype(str).tolist(), kinds["n"].astype(float).tolist(),
+                          figures.bars(kinds["kind"].map(label).tolist(), kinds["n"].astype(float).tolist(),
                                        color="#d6453d", xaxis_title="occurrences", hover=hover)))
     top = paths.top_friction_journeys(jn, fr, top=min(cfg.max_rows, 6))
     contacts_of: dict[str, list[str]] = {}

@@ -18,7 +18,7 @@ from voc.config import ReportConfig
 from voc.report import build, metrics
 from voc.report.inputs import load_inputs
 from voc.report.labels import label
-from voc.report.values import metric_basis, metric_value
+from voc.report.values import metric_basis, metric_card_note, metric_value
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud"]}
@@ -55,7 +55,7 @@ def _cards(h: dict[str, Any]) -> list[dict[str, Any]]:
     cards = []
     for i, key in enumerate(CARD_KEYS, start=1):
         rec = m[key]
-        note = metric_basis(rec)
+        note = metric_card_note(rec)
         if key == "contacts" and h["channels"]:
             note = ", ".join(f"{k} {v:,}" for k, v in list(h["channels"].items())[:4])
         if key in ("friction_rate", "friction_score") and rec.get("value") is None and m["contacts"]["value"]:

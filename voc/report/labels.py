@@ -26,6 +26,11 @@ SHARE_COLUMNS = {"share", "share_negative", "repeat_rate", "fcr", "same_issue_re
                  "removal_effect", "attributed_share", "match_rate", "observed_share", "observed_reach"}
 
 
+def is_duration(col: str) -> bool:
+    """Columns holding seconds: median_s, p90_s, median_s_from_previous, time_to_first_contact_s, ..."""
+    return col.endswith("_s") or "_s_" in col
+
+
 def label(value: Any) -> str:
     """An identifier as words: underscores to spaces (None/NaN -> '')."""
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
@@ -63,6 +68,8 @@ def cell(col: str, v: Any) -> Any:
     """A table cell, formatted by what its column holds."""
     if v is None or v is pd.NA or (isinstance(v, float) and v != v):
         return ""
+    if isinstance(v, str) and v.strip() in ("None", "nan", "NaN", "<NA>", "NaT"):
+        return ""
     if isinstance(v, (bool, np.bool_)):
         return "yes" if v else "no"
     if isinstance(v, (list, tuple, np.ndarray)):
@@ -72,7 +79,7 @@ def cell(col: str, v: Any) -> Any:
     if isinstance(v, (float, np.floating, int, np.integer)) and not isinstance(v, bool):
         if col in SHARE_COLUMNS:
             return pct(v)
-        if col.endswith("_s"):
+        if is_duration(col):
             return duration(v)
         if isinstance(v, (int, np.integer)) or float(v).is_integer():
             return f"{int(v):,}"

@@ -74,12 +74,15 @@ def removal_section(inp: ReportInputs, cfg: ReportConfig) -> "Section":
     from voc.report.build import df_table
 
     s = _section("removal", "Steps that matter for each outcome",
-                 "Removal effect: the share of an outcome's journeys a first-order Markov model loses when the step "
-                 "is taken out. Compare with the observed share of journeys through the step that reach the outcome.")
+                 "Removal effect: the share of an outcome's conversions a first-order Markov model of the journeys "
+                 "loses when the step is taken out; reach probability: the model's chance of reaching the outcome "
+                 "from the step. Both are modelled, not counted.")
     op = inp.get("outcome_paths")
     if op is None or op.empty or "removal_effect" not in op.columns:
         s.missing = "No outcome paths here. " + HOW.format(key="outcomes")
         return s
+    if any(c.startswith("observed") for c in op.columns):
+        s.intro += " The observed columns count what the journeys through the step actually did."
     d = op[op["step"].astype(str) != "(start)"].dropna(subset=["removal_effect"])
     for outcome in list(dict.fromkeys(d["outcome"].astype(str)))[:3]:
         o = d[d["outcome"].astype(str) == outcome].sort_values("removal_effect", ascending=False).head(min(cfg.top_n, 10))
@@ -104,9 +107,18 @@ def variants_section(inp: ReportInputs, cfg: ReportConfig) -> "Section":
     if v is None or v.empty:
         s.missing = "No variants here. Join event logs (`--events` or `voc journeys`)."
         return s
-    d = v.sort_values("rank").head(cfg.max_rows) if "rank" in v.columns else v.head(cfg.max_rows)
-    keep = [c for c in ("rank", "variant", "journeys", "share", "length") if c in d.columns]
-    s.tables.append(df_table(d[keep], cfg.max_rows, "Variants longer than journey.max_path_steps are cut with '… (+k more)'."))
+    d = v.sort_values("rank") if "rank" in v.columns else v
+    shared = d[d["journeys"] >= 2] if "journeys" in d.columns else d
+    unique = int((d["journeys"] == 1).sum()) if "journeys" in d.columns else 0
+    note = "Variants longer than journey.max_path_steps are cut with '… (+k more)'."
+    if unique:
+        note = (f"{unique:,} journeys follow a path no other journey does; they are left out here "
+                "(variants.parquet lists them). ") + note
+    if shared.empty:
+        s.missing = f"No two journeys follow the same path ({unique:,} distinct journeys)."
+        return s
+    keep = [c for c in ("rank", "variant", "journeys", "share", "length") if c in shared.columns]
+    s.tables.append(df_table(shared[keep], min(cfg.max_rows, 15), note))
     return s
 
 

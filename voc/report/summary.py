@@ -9,7 +9,7 @@ from rich.table import Table
 from voc.report import actions, metrics
 from voc.report.inputs import load_inputs
 from voc.report.labels import label
-from voc.report.values import metric_basis, metric_value
+from voc.report.values import metric_card_note, metric_value
 
 _SUMMARY_TABLES = ("contacts", "messages", "repeat_contacts", "identity", "friction", "journeys", "topics")
 
@@ -58,7 +58,7 @@ def summary_table(out_dir: str | Path) -> Table:
         rec = d["metrics"][key]
         if rec["value"] is None and key in ("friction_rate", "friction_score", "same_issue_repeat_rate"):
             continue
-        basis = metric_basis(rec) if rec["unit"] != "count" else ""
+        basis = metric_card_note(rec) if rec["unit"] != "count" else ""
         t.add_row(rec["label"].lower(), metric_value(rec) + (f"  [dim]({basis})[/]" if basis and rec["value"] is not None else ""))
     if d["top_intents"]:
         t.add_row("top intents", ", ".join(f"{label(i['intent'])} {pct(i['share'])}" for i in d["top_intents"][:3]))

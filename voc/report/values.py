@@ -29,3 +29,15 @@ def metric_basis(rec: dict[str, Any]) -> str:
     if rec["unit"] == "score":
         return f"mean over {rec['denominator']:,} {rec['denominator_definition']}"
     return ""
+
+
+def metric_card_note(rec: dict[str, Any]) -> str:
+    """The short form of metric_basis for a headline card: '48 of 119 contacts with a known customer'."""
+    if rec.get("value") is None:
+        return "needs " + rec["needs"]
+    short = rec.get("denominator_short") or rec["denominator_definition"]
+    if rec["unit"] == "share":
+        return f"{rec['numerator']:,} of {rec['denominator']:,} {short}"
+    if rec["unit"] == "score":
+        return f"0-100, mean over {rec['denominator']:,} {short}"
+    return ""
