@@ -287,3 +287,55 @@ def test_report_fits_a_390px_phone(demo, tmp_path):
     assert m, "the probe did not run"
     assert int(m.group(2)) == 390
     assert int(m.group(1)) <= 390, f"the page is {m.group(1)} px wide on a 390 px screen"
+
+
+def test_missing_text_in_report_tables_stays_missing(tmp_path):
+    """An all-null text column (friction.stage on a case log) was read as the text '<NA>' and the
+    findings said "mostly at stage '<NA>'"."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from voc.config import ReportConfig
+    from voc.report import write_report
+    from voc.report.inputs import load_inputs
+
+    n = 6
+    pq.write_table(pa.table({"journey_id": [f"c{i}" for i in range(n)], "customer_id": pa.nulls(n, pa.string()),
+                             "kind": ["long_wait"] * n, "stage": pa.nulls(n), "contact_id": pa.nulls(n, pa.string()),
+                             "severity": [0.5] * n, "evidence": ["waited 3 d"] * n}), tmp_path / "friction.parquet")
+    f = load_inputs(tmp_path, tables=("friction",)).get("friction")
+    assert f["stage"].isna().all()
+    html = write_report(tmp_path, ReportConfig()).read_text()
+    assert "&lt;NA&gt;" not in html and "<NA>" not in html
+    assert 'id="card-repeat_contact_rate"' not in html            # no contacts: no empty contact cards
+
+
+@pytest.mark.slow
+def test_shipped_demo_shows_one_value_per_figure(tmp_path, root, fixtures_dir):
+    """`make demo` with --enrich: FCR was 80.0% on the card, 0.817 in repeat_summary and 82% in
+    `voc journeys`; customers 33 on the card and 40 in data quality; friction 44.7 vs 0.5 in the CDP."""
+    import pyarrow.dataset as ds
+
+    from voc.enrich import store
+
+    out, cdp = tmp_path / "out", tmp_path / "cdp"
+    r = runner.invoke(app, ["analyze", str(fixtures_dir), "--events", str(root / "fixtures" / "events" / "web_events.csv"),
+                            "--config", str(root / "pipelines" / "journeys.yaml"), "--out", str(out), "--enrich", str(cdp),
+                            "--no-topics", "--json"])
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout[r.stdout.index("{"):])
+    items = _stored(out)
+    assert summary["metrics"] == items
+    rs = pd.read_parquet(out / "repeat_summary.parquet").set_index("dimension").loc["all"]
+    assert float(rs["fcr"]) == pytest.approx(items["first_contact_resolution"]["value"])
+    html = (out / "report.html").read_text()
+    for key, rec in items.items():
+        assert re.search(rf'id="card-{key}"[^>]*>.*?<div class="value[^"]*">{re.escape(metric_value(rec))}</div>', html, re.S), key
+    assert "customers in the event logs" in html                   # the other customer count, named as such
+    c = ds.dataset(cdp / "contacts", format="parquet", partitioning=store.partitioning()).to_table().to_pandas()
+    t = ds.dataset(cdp / "customer_traits", format="parquet", partitioning=store.partitioning()).to_table().to_pandas()
+    cust = pd.read_parquet(out / "customers.parquet").set_index("customer_id")
+    one = t.set_index("customer_id").join(cust[["n_journeys", "friction_score"]], rsuffix="_c", how="inner")
+    one = one[one["n_journeys"] == 1]
+    assert len(one) and np.allclose(one["friction_score"], one["friction_score_c"].astype(float).round(6))
+    assert c["is_repeat"].dropna().astype(bool).sum() == items["repeat_contact_rate"]["numerator"]

@@ -84,7 +84,8 @@ def contact_flags(contacts: Optional[pd.DataFrame], repeat_contacts: Optional[pd
                   embeddings: Optional[pd.DataFrame] = None) -> tuple[Optional[pd.DataFrame], str]:
     """(flags per contact, source): 'journeys' from repeat_contacts, 'contacts' computed from the
     contacts alone, '' when neither is possible."""
-    if repeat_contacts is not None and "is_repeat" in repeat_contacts.columns and "contact_id" in repeat_contacts.columns:
+    if (repeat_contacts is not None and len(repeat_contacts) and "is_repeat" in repeat_contacts.columns
+            and "contact_id" in repeat_contacts.columns):
         return from_repeat_table(repeat_contacts, contacts), SOURCE_JOURNEYS
     flags = from_contacts(contacts, config, embeddings) if contacts is not None else None
     if flags is None or flags["customer_id"].notna().sum() == 0:

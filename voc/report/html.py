@@ -60,8 +60,12 @@ def _cards(h: dict[str, Any]) -> list[dict[str, Any]]:
             note = ", ".join(f"{k} {v:,}" for k, v in list(h["channels"].items())[:4])
         if key in ("friction_rate", "friction_score") and rec.get("value") is None and m["contacts"]["value"]:
             continue   # no journeys joined: the journey section says so; no empty cards
+        if m["contacts"]["value"] is None and key not in ("contacts", "friction_score"):
+            continue   # event logs only: no contact figure to show, one card says what is missing
         cards.append({"key": key, "label": rec["label"], "value": metric_value(rec), "note": note,
                       "definition": rec["definition"], "ref": i})
+    if m["contacts"]["value"] is None:
+        return [dict(c, warn=False, small=False) for c in cards]
     cards.append({"key": "top_intent", "label": "Top intent", "value": label(h["top_intent"]) if h["top_intent"] else "n/a",
                   "small": True, "note": f"{metrics.fmt_pct(h['top_intent_share'])} of contacts" if h["top_intent"] else "no intent column",
                   "definition": "The most frequent known intent and its share of all contacts.", "ref": None})

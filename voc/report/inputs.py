@@ -107,8 +107,9 @@ def normalise(df: pd.DataFrame) -> pd.DataFrame:
                 df[c] = df[c].astype("float64") if kind == "f" else df[c].astype("Int64")
             elif kind == "b":
                 df[c] = df[c].astype("boolean")
-            elif kind in "OSU":
-                df[c] = df[c].astype("str")
+            elif kind in "OSU":   # text (or an all-null column): missing stays missing, not the text '<NA>'
+                na = df[c].isna()
+                df[c] = df[c].astype("str").where(~na, None)
     return df
 
 
