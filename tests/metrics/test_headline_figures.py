@@ -87,9 +87,13 @@ def demo(tmp_path_factory, root):
     datasets.write_table(messages, datasets.table_path(out, "messages", "parquet"), dataset="messages")
     cfg = base / "j.yaml"
     cfg.write_text(CONFIG.format(imap=root / "fixtures" / "events" / "identity_map.csv"))
+    before = runner.invoke(app, ["report", str(out)])             # the report of the contacts alone
+    assert before.exit_code == 0, before.output
+    html_before = (out / "report.html").read_text(encoding="utf-8")
     j = runner.invoke(app, ["journeys", str(root / "fixtures" / "events" / "web_events.csv"), "--contacts", str(out),
                             "--out", str(out), "--config", str(cfg)])
     assert j.exit_code == 0, j.output
+    html_after_journeys = (out / "report.html").read_text(encoding="utf-8")
     js = runner.invoke(app, ["report", str(out), "--json", "--config", str(cfg)])
     assert js.exit_code == 0, js.output
     term = runner.invoke(app, ["report", str(out), "--no-html", "--config", str(cfg)], terminal_width=200)
@@ -97,7 +101,8 @@ def demo(tmp_path_factory, root):
     e = runner.invoke(app, ["enrich", str(out), "--cdp", str(cdp)])
     assert e.exit_code == 0, e.output
     return {"out": out, "cdp": cdp, "journeys_output": j.output, "json": json.loads(js.stdout), "terminal": term.output,
-            "html": (out / "report.html").read_text(encoding="utf-8"), "cfg": cfg}
+            "html": (out / "report.html").read_text(encoding="utf-8"), "cfg": cfg,
+            "html_before": html_before, "html_after_journeys": html_after_journeys}
 
 
 def _stored(out: Path) -> dict:
@@ -251,8 +256,12 @@ def test_identity_treats_missing_string_ids_as_missing():
 
 
 def test_voc_journeys_refreshes_the_report_of_its_folder(demo):
-    html = demo["html"]
-    assert '<section id="friction">' in html and "Friction journeys" in html and "Join behavioural events" not in html
+    """`voc journeys` used to leave the folder's report as `voc analyze` wrote it (no journeys)."""
+    before, after = demo["html_before"], demo["html_after_journeys"]
+    assert "Most negative contacts" in before and '<section id="funnel">' not in before
+    assert "Friction journeys" in after and '<section id="funnel">' in after and "Join behavioural events" not in after
+    items = _stored(demo["out"])
+    assert f'<div class="value">{metric_value(items["friction_score"])}</div>' in after
 
 
 def _chromium() -> str:
