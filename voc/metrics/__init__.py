@@ -9,6 +9,6 @@ tables all read them from here.
 from __future__ import annotations
 
 from voc.metrics.definitions import KEYS, METRICS, Metric
-from voc.metrics.store import compute, flags_of, journey_config_of, load, refresh
+from voc.metrics.store import compute_block, flags_of, journey_config_of, load, refresh
 
-__all__ = ["KEYS", "METRICS", "Metric", "compute", "flags_of", "journey_config_of", "load", "refresh"]
+__all__ = ["KEYS", "METRICS", "Metric", "compute_block", "flags_of", "journey_config_of", "load", "refresh"]

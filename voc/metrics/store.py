@@ -107,7 +107,7 @@ def flags_of(out_dir: str | Path, config: Optional[JourneyConfig] = None,
     return contact_flags(tables.get("contacts"), rc, journey_config_of(out_dir, config), emb)
 
 
-def compute(out_dir: str | Path, config: Optional[JourneyConfig] = None) -> dict[str, Any]:
+def compute_block(out_dir: str | Path, config: Optional[JourneyConfig] = None) -> dict[str, Any]:
     """The metrics block for ``out_dir`` (not written)."""
     out_dir = Path(out_dir)
     conf = journey_config_of(out_dir, config)
@@ -120,7 +120,7 @@ def compute(out_dir: str | Path, config: Optional[JourneyConfig] = None) -> dict
 def refresh(out_dir: str | Path, config: Optional[JourneyConfig] = None) -> dict[str, Any]:
     """Compute the figures of ``out_dir`` and store them in its run.json (created when absent)."""
     out_dir = Path(out_dir)
-    block = compute(out_dir, config)
+    block = compute_block(out_dir, config)
     run = _read_run(out_dir)
     run["metrics"] = block
     datasets.write_json(run, out_dir / "run.json", dataset="run")
@@ -134,5 +134,5 @@ def load(out_dir: str | Path, *, write: bool = False) -> dict[str, dict[str, Any
     block = _read_run(out_dir).get("metrics")
     if isinstance(block, dict) and isinstance(block.get("items"), dict) and block.get("inputs") == fingerprint(out_dir):
         return block["items"]
-    block = refresh(out_dir) if write else compute(out_dir)
+    block = refresh(out_dir) if write else compute_block(out_dir)
     return block["items"]

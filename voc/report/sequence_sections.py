@@ -3,31 +3,17 @@ the time between steps, the steps whose removal costs an outcome most (removal e
 most common whole-journey variants. Each shows what was computed, in readable units."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import pandas as pd
-
 from voc.config import ReportConfig
 from voc.report import figures
+from voc.report.content import Section, df_table
 from voc.report.inputs import ReportInputs
 from voc.report.labels import duration, label, pct
-
-if TYPE_CHECKING:
-    from voc.report.build import Section
 
 HOW = "Join event logs (`--events` or `voc journeys`) with `journey.{key}` set in the config."
 
 
-def _section(id_: str, title: str, intro: str) -> "Section":
-    from voc.report.build import Section
-
-    return Section(id_, title, intro)
-
-
-def funnel_section(inp: ReportInputs, cfg: ReportConfig) -> "Section":
-    from voc.report.build import df_table
-
-    s = _section("funnel", "Funnel", "Journeys reaching each step of the configured funnel, in order.")
+def funnel_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
+    s = Section("funnel", "Funnel", "Journeys reaching each step of the configured funnel, in order.")
     f = inp.get("funnel")
     if f is None or f.empty:
         s.missing = "No funnel here. " + HOW.format(key="funnel")
@@ -47,10 +33,8 @@ def funnel_section(inp: ReportInputs, cfg: ReportConfig) -> "Section":
     return s
 
 
-def step_times_section(inp: ReportInputs, cfg: ReportConfig, *, min_n: int = 5) -> "Section":
-    from voc.report.build import df_table
-
-    s = _section("step-times", "Time between steps",
+def step_times_section(inp: ReportInputs, cfg: ReportConfig, *, min_n: int = 5) -> Section:
+    s = Section("step-times", "Time between steps",
                  f"The slowest step-to-step transitions (median time, at least {min_n} occurrences).")
     st = inp.get("step_times")
     if st is None or st.empty:
@@ -70,10 +54,8 @@ def step_times_section(inp: ReportInputs, cfg: ReportConfig, *, min_n: int = 5) 
     return s
 
 
-def removal_section(inp: ReportInputs, cfg: ReportConfig) -> "Section":
-    from voc.report.build import df_table
-
-    s = _section("removal", "Steps that matter for each outcome",
+def removal_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
+    s = Section("removal", "Steps that matter for each outcome",
                  "Removal effect: the share of an outcome's conversions a first-order Markov model of the journeys "
                  "loses when the step is taken out; reach probability: the model's chance of reaching the outcome "
                  "from the step. Both are modelled, not counted.")
@@ -99,10 +81,8 @@ def removal_section(inp: ReportInputs, cfg: ReportConfig) -> "Section":
     return s
 
 
-def variants_section(inp: ReportInputs, cfg: ReportConfig) -> "Section":
-    from voc.report.build import df_table
-
-    s = _section("variants", "Most common journeys", "Whole journeys (variants), most frequent first.")
+def variants_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
+    s = Section("variants", "Most common journeys", "Whole journeys (variants), most frequent first.")
     v = inp.get("variants")
     if v is None or v.empty:
         s.missing = "No variants here. Join event logs (`--events` or `voc journeys`)."
@@ -122,7 +102,7 @@ def variants_section(inp: ReportInputs, cfg: ReportConfig) -> "Section":
     return s
 
 
-def sequence_sections(inp: ReportInputs, cfg: ReportConfig) -> list["Section"]:
+def sequence_sections(inp: ReportInputs, cfg: ReportConfig) -> list[Section]:
     """The sequence sections that have data (none when no journey tables are here)."""
     if not any(inp.get(n) is not None for n in ("funnel", "step_times", "outcome_paths", "variants")):
         return []
