@@ -115,7 +115,7 @@ def _summary(result, out: Path, figures: dict, report: Optional[Path] = None) ->
         if rec["value"] is not None:
             t.add_row(rec["label"].lower(), metric_value(rec) + f" ({metric_card_note(rec)})")
     fr = n.get("frictions", {})
-    t.add_row("friction found", ", ".join(f"{label(k)} {v}" for k, v in sorted(fr.items(), key=lambda kv: -kv[1])) or "none")
+    t.add_row("friction found", ", ".join(f"{label(k)} {v:,}" for k, v in sorted(fr.items(), key=lambda kv: -kv[1])) or "none")
     t.add_row("time", f"{result.timings.get('total_s', 0):.1f} s")
     t.add_row("written to", str(out))
     if report is not None:

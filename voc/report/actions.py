@@ -78,7 +78,7 @@ def what_to_act_on(inp: ReportInputs, *, max_items: int = 8, min_contacts: int =
             stage = f" (mostly at stage '{r['top_stage']}')" if isinstance(r.get("top_stage"), str) else ""
             out.append(_finding(
                 "friction", f"Friction: {str(r['kind']).replace('_', ' ')}",
-                f"{int(r['n'])} occurrences in {n} journeys{stage}.",
+                f"{int(r['n']):,} occurrences in {n:,} journeys{stage}.",
                 n, FRICTION_ADVICE.get(str(r["kind"]), "Inspect the journeys listed below.").capitalize() + "."))
 
     if contact_paths is not None and not contact_paths.empty:
