@@ -13,7 +13,7 @@ LAYER = {
     "__main__": 5,  # voc/__main__.py: `python -m voc`, the CLI's entry
     "cli": 4,
     "pipeline": 3, "engines": 3,
-    "nlp": 2, "redact": 2, "journey": 2, "sequences": 2, "report": 2, "enrich": 2, "trends": 2,
+    "nlp": 2, "redact": 2, "journey": 2, "sequences": 2, "report": 2, "enrich": 2, "trends": 2, "metrics": 2,
     "ingest": 1,
 }
 CORE = 0  # voc/errors.py, config.py, schema.py, registry.py, datasets.py, component.py

@@ -52,10 +52,14 @@ def write_out(out: Path, rows: list[dict], *, repeat: dict[str, bool] | None = N
     if repeat is not None:
         rc = pd.DataFrame({"contact_id": list(repeat), "customer_id": [None] * len(repeat), "is_repeat": list(repeat.values())})
         datasets.write_table(rc, datasets.table_path(out, "repeat_contacts", fmt), dataset="repeat_contacts")
-    if friction is not None:
-        fr = pd.DataFrame({"journey_id": ["j"] * len(friction), "kind": ["loop"] * len(friction),
-                           "contact_id": list(friction), "severity": list(friction.values())})
-        datasets.write_table(fr, datasets.table_path(out, "friction", fmt), dataset="friction")
+    if friction is not None:   # contact -> friction score (0..100) of its journey (one journey per contact here)
+        ids = [r["contact_id"] for r in rows]
+        tl = pd.DataFrame({"journey_id": [f"j{c}" for c in ids], "contact_id": ids, "kind": "contact"})
+        fr = pd.DataFrame({"journey_id": [f"j{c}" for c in friction], "kind": ["loop"] * len(friction),
+                           "contact_id": list(friction), "severity": [0.5] * len(friction)})
+        jn = pd.DataFrame({"journey_id": [f"j{c}" for c in ids], "friction_score": [float(friction.get(c, 0.0)) for c in ids]})
+        for name, t in (("timeline", tl), ("friction", fr), ("journeys", jn)):
+            datasets.write_table(t, datasets.table_path(out, name, fmt), dataset=name)
     return out
 
 
@@ -80,7 +84,7 @@ def read_jsonl_dir(cdp: Path, name: str) -> list[dict]:
 def first(tmp_path) -> tuple[Path, Path, list[dict]]:
     rows = make_rows()
     out = write_out(tmp_path / "out", rows, repeat={r["contact_id"]: r["contact_id"].endswith(("1", "4")) for r in rows},
-                    friction={"C001": 0.7, "C002": 0.2})
+                    friction={"C001": 70.0, "C002": 20.0})
     cdp = tmp_path / "cdp"
     res = enrich(out, cdp, EnrichConfig(), now=RUN1)
     assert res.written and res.version == 1
@@ -94,8 +98,8 @@ def test_first_run_writes_every_contact_once_in_its_date_partition(first):
     for _, r in c.iterrows():  # hive partition = UTC day of created_at
         assert r["date"] == r["created_at"].strftime("%Y-%m-%d")
     assert (c["updated_at"] == pd.Timestamp(RUN1)).all()
-    assert c.set_index("contact_id").loc["C001", "friction_score"] == 0.7
-    assert c.set_index("contact_id").loc["C005", "friction_score"] == 0.0      # friction table present, none recorded
+    assert c.set_index("contact_id").loc["C001", "friction_score"] == 70.0     # its journey's score, 0..100
+    assert c.set_index("contact_id").loc["C005", "friction_score"] == 0.0      # its journey has no friction
     assert c.set_index("contact_id").loc["C001", "is_repeat"] == True          # noqa: E712
     assert {"email", "phone", "email_sha256"}.isdisjoint(c.columns)
     js = read_jsonl_dir(cdp, "contacts")

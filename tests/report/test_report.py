@@ -179,9 +179,9 @@ def _chromium() -> str:
 
 def _headline_by_hand(tables: dict[str, pd.DataFrame]) -> dict:
     rc, c = tables["repeat_contacts"], tables["contacts"]
-    first = rc[~rc["is_repeat"]]
+    # FCR (voc.metrics): every contact whose follow-up is observable, repeat or not (as repeat_summary states it)
     return {"contacts": len(c), "customers": c["customer_id"].nunique(),
-            "repeat_contact_rate": rc["is_repeat"].mean(), "first_contact_resolution": first["resolved_first_contact"].mean(),
+            "repeat_contact_rate": rc["is_repeat"].mean(), "first_contact_resolution": rc["resolved_first_contact"].mean(),
             "share_negative": (c["sentiment"] == "negative").mean()}
 
 
@@ -230,7 +230,7 @@ def test_findings_point_at_the_planted_problems(full):
 
     found = what_to_act_on(load_inputs(out), min_contacts=5)
     titles = [f["title"] for f in found]
-    assert "Negative sentiment on 'payment_issue'" in titles             # 80% negative by construction
+    assert "Negative sentiment on 'payment issue'" in titles             # 80% negative by construction
     assert any(t.startswith("Friction: error before contact") for t in titles)
     assert titles[-1].startswith("2 input records")                      # rejects are always listed, last
     impacts = [f["impact"] for f in found[:-1]]
@@ -246,9 +246,13 @@ def test_contacts_only_without_nlp_says_what_is_missing(tmp_path):
     html = write_report(tmp_path, ReportConfig()).read_text()
     assert "no intent or sentiment columns" in html and "voc journeys" in html and "No rejects.jsonl" in html
     h = metrics.headline(load_inputs(tmp_path))
-    # A: day 0 first, day 1 repeat (within 7 days), day 10 first again; B: first; no customer: unknown
-    assert h["repeat_source"] == "estimated" and h["repeat_contact_rate"] == pytest.approx(1 / 4)
-    assert h["first_contact_resolution"] == pytest.approx(2 / 3)   # A day 0 was followed by a repeat
+    # A: day 0 first, day 1 repeat (within 7 days), day 10 first again; B: first; no customer: unknown.
+    # Computed from the contacts alone with the journey step's definitions (voc.metrics.flags).
+    assert h["repeat_source"] == "contacts" and h["repeat_contact_rate"] == pytest.approx(1 / 4)
+    # FCR: no intents, so no contact repeats the same issue; A day 10's 7-day window runs past the
+    # end of the data (day 10) and is left out: 3 of 3 observable contacts resolved
+    assert h["first_contact_resolution"] == pytest.approx(1.0)
+    assert h["metrics"]["first_contact_resolution"]["denominator"] == 3
     assert h["customers"] == 2 and h["share_negative"] is None and h["top_intent"] is None
     assert html.count("Plotly.newPlot(") == 1                        # repeat by channel only
 

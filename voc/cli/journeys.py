@@ -76,10 +76,21 @@ def journeys(
                 break
     contacts_df, embeddings = read_contacts(contacts) if contacts is not None else (None, None)
     result = run_journeys(events, contacts_df, jc, out, fmt=fmt, embeddings=embeddings)
-    _summary(result, out)
+    from voc import metrics
+
+    figures = metrics.refresh(out, jc)["items"]     # the folder's headline figures, now with the journeys
+    report = None
+    if c.report.html:
+        from voc.report import write_report
+
+        report = write_report(out, c.report)       # the folder's report shows the journeys it now holds
+    _summary(result, out, figures, report)
 
 
-def _summary(result, out: Path) -> None:
+def _summary(result, out: Path, figures: dict, report: Optional[Path] = None) -> None:
+    from voc.report.labels import label
+    from voc.report.values import metric_card_note, metric_value
+
     n = result.counts
     t = Table(title="voc journeys", show_header=True, header_style="bold")
     t.add_column("what")
@@ -87,22 +98,26 @@ def _summary(result, out: Path) -> None:
     t.add_row("events read", f"{n['events_in']:,}")
     t.add_row("events rejected", f"{n['events_rejected']:,}" + (" (see journey_rejects.jsonl)" if n["events_rejected"] else ""))
     t.add_row("journeys" + (" (cases)" if n["case_based"] else ""), f"{n['journeys']:,}")
-    t.add_row("customers", f"{n['customers']:,}")
+    t.add_row("customers in the event logs", f"{n['customers']:,}")
     if n["contacts"]:
         by = n["identity"].get("matched_by", {})
         t.add_row("contacts", f"{n['contacts']:,}")
         t.add_row("matched to a customer", f"{n['contacts_matched']:,} ({(n['match_rate'] or 0):.0%}); "
                   + ", ".join(f"{k} {v}" for k, v in by.items() if v))
         t.add_row("unmatched (own journey)", f"{n['contacts_unmatched']:,}")
-        summ = result.tables["repeat_summary"]
-        overall = summ[summ["dimension"] == "all"]
-        if len(overall):
-            row = overall.iloc[0]
-            rr, fcr = row["repeat_rate"], row["fcr"]
-            t.add_row("repeat-contact rate", "n/a" if rr is None or rr != rr else f"{rr:.0%}")
-            t.add_row("first-contact resolution", "n/a" if fcr is None or fcr != fcr else f"{fcr:.0%}")
+        for key in ("customers", "repeat_contact_rate", "same_issue_repeat_rate", "first_contact_resolution"):
+            rec = figures[key]
+            basis = metric_card_note(rec) if rec["unit"] != "count" and rec["value"] is not None else ""
+            name = "customers who contacted support" if key == "customers" else rec["label"].lower()
+            t.add_row(name, metric_value(rec) + (f" ({basis})" if basis else ""))
+    for key in ("friction_rate", "friction_score"):
+        rec = figures[key]
+        if rec["value"] is not None:
+            t.add_row(rec["label"].lower(), metric_value(rec) + f" ({metric_card_note(rec)})")
     fr = n.get("frictions", {})
-    t.add_row("friction found", ", ".join(f"{k} {v}" for k, v in sorted(fr.items(), key=lambda kv: -kv[1])) or "none")
+    t.add_row("friction found", ", ".join(f"{label(k)} {v:,}" for k, v in sorted(fr.items(), key=lambda kv: -kv[1])) or "none")
     t.add_row("time", f"{result.timings.get('total_s', 0):.1f} s")
     t.add_row("written to", str(out))
+    if report is not None:
+        t.add_row("report", str(report))
     out_console.print(t)

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from voc import datasets
+from voc import datasets, metrics
 from voc.errors import Errors, VocError
+from voc.metrics.flags import contact_friction_scores
 
 TS = pa.timestamp("us", tz="UTC")
 FLOAT_DECIMALS = 6
@@ -112,17 +113,22 @@ def contact_rows(out_dir: str | Path, identifiers: str = "drop") -> pd.DataFrame
         if t is not None and "customer_id" in t.columns:
             m = t.dropna(subset=["customer_id"]).drop_duplicates("contact_id").set_index("contact_id")["customer_id"]
             df["customer_id"] = df["customer_id"].where(df["customer_id"].notna(), df["contact_id"].map(m))
-    if rep is not None and "is_repeat" in rep.columns:
-        df["is_repeat"] = df["contact_id"].map(rep.drop_duplicates("contact_id").set_index("contact_id")["is_repeat"])
+    # is_repeat: the per-contact flag behind the run's repeat-contact rate (voc.metrics): the journey
+    # step's, or computed from the contacts alone with the same definition when no journeys were joined
+    flags, _ = metrics.flags_of(out_dir)
+    if flags is not None:
+        f = flags.drop_duplicates("contact_id").set_index("contact_id")
+        if rep is None:   # contacts-only: the customer the flags were computed for
+            df["customer_id"] = df["customer_id"].where(df["customer_id"].notna(), df["contact_id"].map(f["customer_id"]))
+        df["is_repeat"] = df["contact_id"].astype(str).map(f["is_repeat"])
     else:
         df["is_repeat"] = None
-    fr = _read(out_dir, "friction", ["contact_id", "severity"])
-    if fr is not None and "contact_id" in fr.columns:
-        sev = pd.to_numeric(fr.get("severity", pd.Series(1.0, index=fr.index)), errors="coerce").fillna(1.0)
-        by_contact = sev.groupby(fr["contact_id"].astype(str)).max()
-        df["friction_score"] = df["contact_id"].astype(str).map(by_contact).fillna(0.0)
-    else:
-        df["friction_score"] = np.nan
+    # friction_score: the 0..100 friction score of the journey holding the contact (the scale of
+    # journeys.parquet and customers.parquet); null without journey tables
+    scores = contact_friction_scores(_read(out_dir, "timeline", ["journey_id", "contact_id"]),
+                                     _read(out_dir, "friction", ["journey_id", "contact_id"]),
+                                     _read(out_dir, "journeys", ["journey_id", "friction_score"]))
+    df["friction_score"] = df["contact_id"].astype(str).map(scores) if scores is not None else np.nan
     if identifiers == "hash":
         df["email_sha256"] = sha256_identifier(c.loc[df.index, "email"], "email") if "email" in c.columns else None
         df["phone_sha256"] = sha256_identifier(c.loc[df.index, "phone"], "phone") if "phone" in c.columns else None

@@ -7,11 +7,14 @@ gives the same traits, and a customer's traits change only when their contacts d
 - last_intent: intent of the latest contact that has one ('unknown' counts as none).
 - last_contact_at: time of the latest contact.
 - contacts_<N>d: contacts in the window.
-- repeat_contact_flag: a contact in the window was a repeat (journey step's is_repeat); when no
-  contact carries is_repeat (no journey data), two or more contacts in the window.
+- repeat_contact_flag: a contact in the window was a repeat (is_repeat: the journey step's, or the
+  same definition computed from the contacts alone, voc.metrics); when no contact carries is_repeat
+  (no customer ids or times), two or more contacts in the window.
 - sentiment_trend: sentiment_score of the latest minus that of the earliest scored contact in the
   window (-2..2; > 0 improving, < 0 worsening); null with fewer than two scored contacts.
-- friction_score: highest friction severity of a contact in the window (null without friction data).
+- friction_score: highest friction score (0..100, the scale of journeys.parquet) of the journeys of the
+  customer's contacts in the window (null without journey data); with one journey per customer it is
+  that journey's score, as in customers.parquet.
 - top_topic: most frequent topic_label over all the customer's contacts (outliers, topic -1,
   left out; ties go to the most recent).
 - n_contacts: all the customer's contacts.

@@ -110,9 +110,9 @@ def read_identity_map(path: str | Path) -> pd.DataFrame:
 
 
 def _text(s: pd.Series) -> pd.Series:
-    t = s.astype("str").str.strip()
-    t = t.where(t != "")
-    return t.astype(object).where(t.notna(), None)
+    """Trimmed text, None for missing or blank (a pandas 'string' column's <NA> is missing, not '<NA>')."""
+    t = s.astype(object).where(s.notna(), None).map(lambda v: None if v is None else str(v).strip())
+    return t.where(t.notna() & (t != ""), None).astype(object)
 
 
 class _Links:

@@ -48,6 +48,10 @@ def finish_run(res: RunResult, config: VocConfig, *, fmt: str, events: list[Path
             emb = datasets.read_table(emb_path, dataset="embeddings")
         res.journeys = run_journeys(list(events), res.analyze.contacts, config.journey, out_dir, fmt=fmt, embeddings=emb)
 
+    from voc import metrics
+
+    metrics.refresh(out_dir, config.journey)   # the run's headline figures, once, into run.json
+
     if config.trends.enabled:
         from voc.pipeline.trends_step import run_trends_step
 

@@ -11,6 +11,7 @@ from typing import Any, Optional
 import pandas as pd
 
 from voc.report import metrics, paths
+from voc.report.labels import label
 from voc.report.inputs import ReportInputs
 
 FRICTION_ADVICE = {
@@ -32,11 +33,11 @@ def _material(c: pd.DataFrame, rate: str, overall: float) -> pd.Series:
     return (c["excess"] >= 2) & (c[rate] >= overall + 0.05) & (c[rate] >= overall * 1.2)
 
 
-def _worst_above(card: pd.DataFrame, rate: str, overall: float, top: int = 3) -> pd.DataFrame:
+def _worst_above(card: pd.DataFrame, rate: str, overall: float, top: int = 3, base: str = "contacts") -> pd.DataFrame:
     """The ``top`` intents whose ``rate`` is materially above ``overall``, by excess contacts
-    (contacts x (rate - overall)), with that ``excess`` column."""
+    (``base`` x (rate - overall), ``base`` being the number the rate is a share of), with that ``excess`` column."""
     c = card.dropna(subset=[rate])
-    c = c.assign(excess=c["contacts"] * (c[rate] - overall))
+    c = c.assign(excess=c[base] * (c[rate] - overall))
     return c[_material(c, rate, overall)].sort_values("excess", ascending=False).head(top)
 
 
@@ -51,18 +52,20 @@ def what_to_act_on(inp: ReportInputs, *, max_items: int = 8, min_contacts: int =
 
     overall_rep = h.get("repeat_contact_rate")
     if overall_rep is not None and "repeat_rate" in card.columns:
-        for _, r in _worst_above(card, "repeat_rate", overall_rep).iterrows():
+        base = "repeat_base" if "repeat_base" in card.columns else "contacts"
+        for _, r in _worst_above(card, "repeat_rate", overall_rep, base=base).iterrows():
             out.append(_finding(
-                "repeat", f"Repeat contacts on '{r['intent']}'",
-                f"{100 * r['repeat_rate']:.0f}% of {int(r['contacts'])} contacts come back within {window:g} days "
-                f"(overall {100 * overall_rep:.0f}%): about {r['excess']:.0f} avoidable contacts.",
+                "repeat", f"Repeat contacts on '{label(r['intent'])}'",
+                f"{100 * r['repeat_rate']:.0f}% of {int(r[base])} contacts are repeats, their customer having contacted "
+                f"support in the {window:g} days before (overall {100 * overall_rep:.0f}%): "
+                f"about {r['excess']:.0f} avoidable contacts.",
                 r["excess"], "Review the answer, macro or help article used for this intent on first contact."))
 
     overall_neg = h.get("share_negative")
     if overall_neg is not None and "share_negative" in card.columns:
         for _, r in _worst_above(card, "share_negative", overall_neg).iterrows():
             out.append(_finding(
-                "sentiment", f"Negative sentiment on '{r['intent']}'",
+                "sentiment", f"Negative sentiment on '{label(r['intent'])}'",
                 f"{100 * r['share_negative']:.0f}% of {int(r['contacts'])} contacts are negative "
                 f"(overall {100 * overall_neg:.0f}%).",
                 r["excess"], "Read the example quotes below; fix the policy or process customers complain about."))
@@ -75,7 +78,7 @@ def what_to_act_on(inp: ReportInputs, *, max_items: int = 8, min_contacts: int =
             stage = f" (mostly at stage '{r['top_stage']}')" if isinstance(r.get("top_stage"), str) else ""
             out.append(_finding(
                 "friction", f"Friction: {str(r['kind']).replace('_', ' ')}",
-                f"{int(r['n'])} occurrences in {n} journeys{stage}.",
+                f"{int(r['n']):,} occurrences in {n:,} journeys{stage}.",
                 n, FRICTION_ADVICE.get(str(r["kind"]), "Inspect the journeys listed below.").capitalize() + "."))
 
     if contact_paths is not None and not contact_paths.empty:
@@ -98,7 +101,7 @@ def what_to_act_on(inp: ReportInputs, *, max_items: int = 8, min_contacts: int =
         if len(ch) and len(rt["channel"].dropna().unique()) > 1:
             r = ch.sort_values("excess", ascending=False).iloc[0]
             out.append(_finding(
-                "channel", f"Channel '{r['channel']}' resolves less on first contact",
+                "channel", f"Channel '{label(r['channel'])}' has more repeat contacts",
                 f"{100 * r['repeat_rate']:.0f}% repeat contacts on {int(r['contacts'])} contacts (overall {100 * overall_rep:.0f}%).",
                 r["excess"], "Compare the resolutions given on this channel with the others."))
 

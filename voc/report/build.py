@@ -2,59 +2,22 @@
 A section whose inputs are missing says what is missing and which command produces it."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from voc.config import ReportConfig
 from voc.report import actions, figures, metrics, paths, quotes
+from voc.report.content import Section, Table, df_table  # noqa: F401  (Table: part of this module's API)
 from voc.report.inputs import ReportInputs
+from voc.report.labels import cell, label
+from voc.report.sequence_sections import sequence_sections
 
 HOW_NLP = ("Run `voc analyze` with the intent and sentiment steps (on by default; see `pipeline` in "
            "`voc config show`).")
 HOW_TOPICS = "Run `voc analyze` with topics on (default; needs at least a few hundred contacts)."
 HOW_JOURNEYS = ("Join behavioural events: `voc analyze TICKETS --events EVENTS.csv` or `voc journeys` with this "
                 "folder as contacts; it writes timeline, friction, journeys and transitions tables here.")
-
-
-@dataclass
-class Table:
-    columns: list[str]
-    rows: list[list[Any]]
-    note: str = ""
-
-
-@dataclass
-class Section:
-    id: str
-    title: str
-    intro: str = ""
-    figures: list[tuple[str, go.Figure]] = field(default_factory=list)   # (caption, figure)
-    tables: list[Table] = field(default_factory=list)
-    cards: list[dict[str, Any]] = field(default_factory=list)             # journeys / contacts with quotes
-    missing: str = ""
-
-
-def _fmt(v: Any) -> Any:
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    if isinstance(v, float):
-        return f"{v:,.3g}" if abs(v) < 1000 else f"{v:,.0f}"
-    if isinstance(v, pd.Timestamp):
-        return v.strftime("%Y-%m-%d %H:%M")
-    if isinstance(v, (list, tuple)):
-        return ", ".join(map(str, v))
-    return v
-
-
-def df_table(df: pd.DataFrame, max_rows: int, note: str = "") -> Table:
-    shown = df.head(max_rows)
-    if len(df) > max_rows:
-        note = (note + " " if note else "") + f"Showing {max_rows} of {len(df):,} rows; the full table is in the output folder."
-    return Table(columns=[str(c) for c in shown.columns],
-                 rows=[[_fmt(v) for v in r] for r in shown.itertuples(index=False, name=None)], note=note)
 
 
 def intent_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
@@ -64,6 +27,8 @@ def intent_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
     if c is None:
         s.missing = "No contacts table in this folder. Run `voc analyze` on your help-desk exports."
         return s
+    if "intent" in c.columns:
+        c = c.assign(intent=c["intent"].map(label).where(c["intent"].notna()))
     has_int, has_sent = inp.has("contacts", "intent"), inp.has("contacts", "sentiment")
     if not has_int and not has_sent:
         s.missing = "The contacts table has no intent or sentiment columns. " + HOW_NLP
@@ -75,12 +40,11 @@ def intent_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
     card = metrics.intent_scorecard(inp, min_contacts=1)
     if not card.empty:
         card = card.copy()
-        for col in ("share_negative", "repeat_rate", "friction_rate"):
-            if col in card.columns:
-                card[col] = card[col].map(metrics.fmt_pct)
         if "mean_sentiment" in card.columns:
             card["mean_sentiment"] = card["mean_sentiment"].map(lambda v: f"{v:+.2f}" if v == v else "")
-        s.tables.append(df_table(card, cfg.max_rows, "Per intent: volume, sentiment, repeat and friction rates."))
+        s.tables.append(df_table(card, cfg.max_rows, "Per intent: volume, sentiment (-1..+1), repeat-contact rate and "
+                                 "first-contact resolution (of the contacts with a known customer), friction rate. "
+                                 "Definitions: see 'What each figure means'."))
     return s
 
 
@@ -93,17 +57,24 @@ def repeat_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
         s.missing = ("Repeat contacts need customer ids and timestamps on the contacts, or the journey tables. "
                      + HOW_JOURNEYS)
         return s
-    if source == "estimated":
-        s.intro += (f" Estimated from the contacts alone (same customer within {metrics.repeat_window_days(inp):g} "
-                    "days); join journeys for same-issue detection.")
+    if source == "contacts":
+        s.intro += (" Computed from the contacts alone (no event logs joined), with the same definitions: customers "
+                    "that only the event logs would link are not matched.")
     overall = metrics.headline(inp)["repeat_contact_rate"]
     for by, color in (("intent", "#2f6db5"), ("channel", "#7c5cb8")):
         if by in rt.columns and rt[by].notna().any():
             df = metrics.repeat_by(rt, by, top=cfg.top_n)
             if not df.empty:
-                s.figures.append((f"Repeat-contact rate by {by}", figures.rate_bars(df, by, color=color, overall=overall)))
-    if inp.get("repeat_summary") is not None:
-        s.tables.append(df_table(inp.get("repeat_summary"), cfg.max_rows, "repeat_summary table."))
+                df = df.assign(**{by: df[by].map(label)})
+                s.figures.append((f"Repeat-contact rate by {by} (of the contacts with a known customer)",
+                                  figures.rate_bars(df, by, color=color, overall=overall)))
+    rs = inp.get("repeat_summary")
+    if rs is not None and not rs.empty:
+        rs = rs[rs["dimension"].astype(str) != "topic"] if "dimension" in rs.columns else rs
+        if "value" in rs.columns:
+            rs = rs.assign(value=rs["value"].map(label))
+        s.tables.append(df_table(rs, cfg.max_rows, "Repeat-contact rate, same-issue repeat rate and first-contact "
+                                 "resolution by intent and channel ('all': the headline figures)."))
     return s
 
 
@@ -136,7 +107,7 @@ def friction_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
         kinds = paths.friction_kinds(fr)
         hover = [f"mean severity {v:.2f}" for v in kinds["severity"]] if "severity" in kinds.columns else None
         s.figures.append(("Friction by kind (occurrences)",
-                          figures.bars(kinds["kind"].astype(str).tolist(), kinds["n"].astype(float).tolist(),
+                          figures.bars(kinds["kind"].map(label).tolist(), kinds["n"].astype(float).tolist(),
                                        color="#d6453d", xaxis_title="occurrences", hover=hover)))
     top = paths.top_friction_journeys(jn, fr, top=min(cfg.max_rows, 6))
     contacts_of: dict[str, list[str]] = {}
@@ -145,12 +116,14 @@ def friction_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
         contacts_of = sub.groupby("journey_id")["contact_id"].agg(lambda x: [str(v) for v in x.unique()]).to_dict()
     for _, r in top.iterrows():
         cids = list(dict.fromkeys(list(r["contact_ids"]) + contacts_of.get(r["journey_id"], [])))
+        around = paths.steps_around_contact(tl, r["journey_id"], cids[0] if cids else None) if tl is not None else []
         s.cards.append({
             "title": f"Journey {quotes.safe_id(r['journey_id'])}",
-            "meta": [f"friction score {r['friction_score']:.2f}", ", ".join(r["kinds"])]
+            "meta": [f"friction score {r['friction_score']:.0f} of 100", ", ".join(label(k) for k in r["kinds"])]
                     + ([f"{int(r['n_contacts'])} contacts"] if pd.notna(r.get("n_contacts")) else [])
-                    + ([f"last intent: {r['last_intent']}"] if isinstance(r.get("last_intent"), str) else []),
-            "path": r.get("path") if isinstance(r.get("path"), str) else "",
+                    + ([f"last intent: {label(r['last_intent'])}"] if isinstance(r.get("last_intent"), str) else []),
+            "steps": around,
+            "path": "" if around else (r.get("path") if isinstance(r.get("path"), str) else ""),
             "evidence": r["evidence"],
             "quotes": quotes.quotes_for(msgs, cids, cfg.max_quotes),
         })
@@ -176,8 +149,8 @@ def negative_contacts_section(inp: ReportInputs, cfg: ReportConfig, s: Section) 
         meta = [f"sentiment {r['sentiment_score']:+.2f}"]
         for col in ("channel", "intent", "topic_label"):
             if isinstance(r.get(col), str):
-                meta.append(f"{col.replace('_label', '')}: {r[col]}")
-        s.cards.append({"title": f"Contact {quotes.safe_id(cid)}", "meta": meta, "path": "", "evidence": [],
+                meta.append(f"{col.replace('_label', '')}: {label(r[col]) if col == 'intent' else r[col]}")
+        s.cards.append({"title": f"Contact {quotes.safe_id(cid)}", "meta": meta, "path": "", "steps": [], "evidence": [],
                         "quotes": [{"contact_id": cid, "text": q[cid]}] if cid in q.index and cfg.max_quotes else []})
     return s
 
@@ -229,17 +202,40 @@ def transitions_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
     return s
 
 
+JOURNEY_COUNT_LABELS = {
+    "customers": "customers in the event logs (with or without a contact)", "journeys": "journeys",
+    "contacts": "contacts joined", "contacts_matched": "contacts linked to a customer",
+    "contacts_unmatched": "contacts linked to no customer (a journey of their own)",
+    "match_rate": "share of contacts linked to a customer", "repeat_contacts": "repeat contacts",
+    "case_based": "case-based log (one journey per case)", "timeline_rows": "timeline rows",
+}
+
+
+def journey_counts(counts: Any) -> list[tuple[str, Any]]:
+    """journey_run.json counts as readable rows (lists and nested dicts summarised, not printed raw)."""
+    if not isinstance(counts, dict):
+        return []
+    rows: list[tuple[str, Any]] = []
+    for k, v in counts.items():
+        if k == "frictions" and isinstance(v, dict):
+            rows.append(("friction found", ", ".join(f"{label(a)} {b:,}" for a, b in v.items()) or "none"))
+        elif k == "event_files" and isinstance(v, list):
+            rows.append(("event files", ", ".join(str(f.get("path", "")) if isinstance(f, dict) else str(f) for f in v)))
+        elif not isinstance(v, (dict, list)):
+            rows.append((JOURNEY_COUNT_LABELS.get(k, label(k)), cell(k, v)))
+    return rows
+
+
 def quality(inp: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
     run = inp.run or {}
     counts = run.get("counts", {}) if isinstance(run.get("counts"), dict) else {}
     return {
-        "inputs": [(k, v) for k, v in counts.items() if not isinstance(v, dict)],
+        "inputs": [(label(k), cell(k, v)) for k, v in counts.items() if not isinstance(v, (dict, list))],
         "files_by_format": counts.get("files_by_format", {}),
         "rejects": df_table(metrics.rejects_by_reason(inp), cfg.max_rows) if inp.rejects is not None else None,
         "rejects_path": str(inp.paths["rejects"]) if "rejects" in inp.paths else "",
         "versions": sorted((run.get("versions") or {}).items()) if isinstance(run.get("versions"), dict) else [],
-        "journey_counts": [(k, v) for k, v in (inp.journey_run.get("counts") or {}).items() if not isinstance(v, dict)]
-        if isinstance(inp.journey_run.get("counts"), dict) else [],
+        "journey_counts": journey_counts(inp.journey_run.get("counts")),
         "tables": [(name, str(p.name), len(inp.tables[name]) if name in inp.tables else None) for name, p in inp.paths.items()],
         "config": run.get("config"),
         "input": run.get("input", ""),
@@ -251,7 +247,8 @@ def quality(inp: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
 def build(inp: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
     cpaths = contact_paths(inp, cfg)
     sections = [intent_section(inp, cfg), repeat_section(inp, cfg), friction_section(inp, cfg),
-                paths_section(inp, cfg, cpaths), transitions_section(inp, cfg), topics_section(inp, cfg)]
+                paths_section(inp, cfg, cpaths), transitions_section(inp, cfg), *sequence_sections(inp, cfg),
+                topics_section(inp, cfg)]
     return {
         "headline": metrics.headline(inp),
         "actions": actions.what_to_act_on(inp, max_items=cfg.max_actions, min_contacts=cfg.min_contacts,

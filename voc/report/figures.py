@@ -72,12 +72,13 @@ def topics_over_time(tot: pd.DataFrame, top: int = 8) -> go.Figure:
 
 
 def bars(labels: list[str], values: list[float], *, color: str = "#2f6db5", xaxis_title: str = "",
-         hover: Optional[list[str]] = None) -> go.Figure:
+         hover: Optional[list[str]] = None, text: Optional[list[str]] = None, percent: bool = False) -> go.Figure:
     fig = go.Figure(go.Bar(y=[_truncate(v) for v in labels], x=values, orientation="h", marker_color=color,
-                           text=[f"{v:,.0f}" for v in values], textposition="auto",
+                           text=text if text is not None else [f"{v:,.0f}" for v in values], textposition="auto",
                            hovertext=hover, hovertemplate="%{y}: %{x}<extra>%{hovertext}</extra>" if hover else None))
     fig.update_yaxes(autorange="reversed")  # first label on top
-    return _layout(fig, height=max(200, 28 * len(labels) + 70), xaxis_title=xaxis_title)
+    kw = {"xaxis": dict(tickformat=".0%", gridcolor="#eceef1", title=xaxis_title)} if percent else {"xaxis_title": xaxis_title}
+    return _layout(fig, height=max(200, 28 * len(labels) + 70), **kw)
 
 
 def sankey(paths: pd.DataFrame, *, top_per_level: int = 8) -> go.Figure:

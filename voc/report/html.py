@@ -19,6 +19,8 @@ from voc.report import build, metrics
 from voc.report.changes import what_changed
 from voc.report.explore import explorer_data, to_script_json
 from voc.report.inputs import load_inputs
+from voc.report.labels import label
+from voc.report.values import metric_basis, metric_card_note, metric_value
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud"]}
@@ -47,30 +49,47 @@ def figure_html(fig, div_id: str) -> Markup:
     return Markup(html)
 
 
+CARD_KEYS = ("contacts", "customers", "repeat_contact_rate", "same_issue_repeat_rate", "first_contact_resolution",
+             "negative_share", "friction_rate", "friction_score")
+
+
 def _cards(h: dict[str, Any]) -> list[dict[str, Any]]:
-    pct = metrics.fmt_pct
-    rep_note = {"journeys": "came back after an earlier contact (journeys)",
-                "estimated": "same customer again within the repeat window (estimated)"}.get(h["repeat_source"], "needs customer ids or journeys")
-    cards = [
-        {"label": "Contacts", "value": "n/a" if h["contacts"] is None else f"{h['contacts']:,}",
-         "note": ", ".join(f"{k} {v:,}" for k, v in list(h["channels"].items())[:4])},
-        {"label": "Customers", "value": "n/a" if h["customers"] is None else f"{h['customers']:,}",
-         "note": "distinct customer ids" if h["customers"] is not None else "no customer ids in the exports"},
-        {"label": "Repeat-contact rate", "value": pct(h["repeat_contact_rate"]), "note": rep_note},
-        {"label": "First-contact resolution", "value": pct(h["first_contact_resolution"]),
-         "note": "first contacts not followed by another" if h["first_contact_resolution"] is not None else "needs customer ids or journeys"},
-        {"label": "Negative", "value": pct(h["share_negative"]),
-         "note": "share of contacts, customer side" if h["share_negative"] is not None else "no sentiment column"},
-        {"label": "Top intent", "value": h["top_intent"] or "n/a", "small": True,
-         "note": f"{pct(h['top_intent_share'])} of contacts" if h["top_intent"] else "no intent column"},
-        {"label": "Rejects", "value": "n/a" if h["rejects"] is None else f"{h['rejects']:,}",
-         "note": "see rejects.jsonl for file, record and fix" if h["rejects"] else ("none" if h["rejects"] == 0 else "no rejects.jsonl"),
-         "warn": bool(h["rejects"])},
-    ]
+    m = h["metrics"]
+    cards = []
+    for i, key in enumerate(CARD_KEYS, start=1):
+        rec = m[key]
+        note = metric_card_note(rec)
+        if key == "contacts" and h["channels"]:
+            note = ", ".join(f"{k} {v:,}" for k, v in list(h["channels"].items())[:4])
+        if key in ("friction_rate", "friction_score") and rec.get("value") is None and m["contacts"]["value"]:
+            continue   # no journeys joined: the journey section says so; no empty cards
+        if m["contacts"]["value"] is None and key not in ("contacts", "friction_score"):
+            continue   # event logs only: no contact figure to show, one card says what is missing
+        cards.append({"key": key, "label": rec["label"], "value": metric_value(rec), "note": note,
+                      "definition": rec["definition"], "ref": i})
+    if m["contacts"]["value"] is None:
+        return [dict(c, warn=False, small=False) for c in cards]
+    cards.append({"key": "top_intent", "label": "Top intent", "value": label(h["top_intent"]) if h["top_intent"] else "n/a",
+                  "small": True, "note": f"{metrics.fmt_pct(h['top_intent_share'])} of contacts" if h["top_intent"] else "no intent column",
+                  "definition": "The most frequent known intent and its share of all contacts.", "ref": None})
+    cards.append({"key": "rejects", "label": "Rejects", "value": "n/a" if h["rejects"] is None else f"{h['rejects']:,}",
+                  "note": "see rejects.jsonl for file, record and fix" if h["rejects"] else ("none" if h["rejects"] == 0 else "no rejects.jsonl"),
+                  "warn": bool(h["rejects"]), "definition": "Input records or files that could not be read; none of them is in any figure.",
+                  "ref": None})
     for c in cards:
         c.setdefault("warn", False)
         c.setdefault("small", False)
     return cards
+
+
+def metric_notes(h: dict[str, Any]) -> list[dict[str, Any]]:
+    """'What each figure means': every metric's definition, value and what it is a share of."""
+    out = []
+    for i, key in enumerate(CARD_KEYS, start=1):
+        rec = h["metrics"][key]
+        out.append({"ref": i, "key": key, "label": rec["label"], "value": metric_value(rec), "definition": rec["definition"],
+                    "basis": metric_basis(rec), "source": rec.get("source_text", "")})
+    return out
 
 
 def render(out_dir: str | Path, config: ReportConfig) -> str:
@@ -89,7 +108,7 @@ def render(out_dir: str | Path, config: ReportConfig) -> str:
         period = f"{h['period_start'][:10]} to {h['period_end'][:10]}"
     return _env().get_template("report.html.j2").render(
         title=config.title, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        period=period, out_dir=str(out_dir), cards=_cards(h),
+        period=period, out_dir=str(out_dir), cards=_cards(h), metric_notes=metric_notes(h),
         actions=content["actions"], sections=content["sections"], quality=q,
         plotly_js=Markup(_plotly_js()), plotly_version=plotly.__version__, changes=changes,
         explore=(ex := explorer_data(inp)), explore_json=Markup(to_script_json(ex)),

@@ -32,6 +32,10 @@ WANTED: dict[str, Optional[tuple[str, ...]]] = {
     "timeline": ("journey_id", "ts", "seq", "kind", "event", "contact_id"),
     "transitions": ("from_step", "to_step", "count", "probability"),
     "patterns": None,
+    "funnel": None,
+    "step_times": ("from_step", "to_step", "n", "median_s", "p90_s", "mean_s", "kind"),
+    "outcome_paths": None,
+    "variants": None,
 }
 
 TIME_COLUMNS = {"created_at", "closed_at", "ts", "start", "end", "bin_start"}
@@ -46,6 +50,7 @@ class ReportInputs:
     run: dict[str, Any] = field(default_factory=dict)
     journey_run: dict[str, Any] = field(default_factory=dict)
     rejects: Optional[pd.DataFrame] = None
+    cache: dict[str, Any] = field(default_factory=dict)      # figures read once per report (voc.report.metrics)
 
     def get(self, name: str) -> Optional[pd.DataFrame]:
         return self.tables.get(name)
@@ -102,8 +107,9 @@ def normalise(df: pd.DataFrame) -> pd.DataFrame:
                 df[c] = df[c].astype("float64") if kind == "f" else df[c].astype("Int64")
             elif kind == "b":
                 df[c] = df[c].astype("boolean")
-            elif kind in "OSU":
-                df[c] = df[c].astype("str")
+            elif kind in "OSU":   # text (or an all-null column): missing stays missing, not the text '<NA>'
+                na = df[c].isna()
+                df[c] = df[c].astype("str").where(~na, None)
     return df
 
 

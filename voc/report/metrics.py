@@ -1,11 +1,9 @@
-"""Headline figures and the aggregated tables behind the charts: pure functions of the inputs.
+"""The report's view of the run's figures and the aggregated tables behind the charts.
 
-Definitions (shown in the report next to each figure):
-- repeat-contact rate: share of contacts that the journey step flagged ``is_repeat`` (another
-  contact by the same customer shortly before); without journey tables, estimated from the
-  contacts alone: same customer_id within the repeat window (journey.repeat_window_days, 7 d).
-- first-contact resolution: share of first contacts (not repeats) with ``resolved_first_contact``.
-- share negative: share of contacts whose customer-side sentiment is 'negative'.
+The headline figures themselves (contacts, customers, repeat-contact rate, same-issue repeat rate,
+first-contact resolution, negative share, friction rate, friction score) are defined and computed
+once in voc.metrics and stored in run.json["metrics"]; ``headline`` reads them from there, and the
+per-intent / per-channel breakdowns use the same per-contact flags (voc.metrics.flags_of).
 """
 from __future__ import annotations
 
@@ -14,10 +12,10 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
+from voc import metrics as run_metrics
 from voc.report.inputs import ReportInputs
 
 UNKNOWN = {"unknown", "", "nan", "none", "<na>"}
-DEFAULT_REPEAT_DAYS = 7.0
 
 
 def _known(s: pd.Series) -> pd.Series:
@@ -25,99 +23,52 @@ def _known(s: pd.Series) -> pd.Series:
     return s.notna() & ~s.astype(str).str.strip().str.lower().isin(UNKNOWN)
 
 
+def figures(inp: ReportInputs) -> dict[str, dict[str, Any]]:
+    """The run's metric records (voc.metrics), read once per report."""
+    if "metrics" not in inp.cache:
+        inp.cache["metrics"] = run_metrics.load(inp.out_dir)
+    return inp.cache["metrics"]
+
+
 def repeat_window_days(inp: ReportInputs) -> float:
-    try:
-        return float(inp.run.get("config", {}).get("journey", {}).get("repeat_window_days", DEFAULT_REPEAT_DAYS))
-    except (TypeError, ValueError, AttributeError):
-        return DEFAULT_REPEAT_DAYS
-
-
-def customer_ids(inp: ReportInputs) -> Optional[pd.Series]:
-    """customer_id per contact (contacts row order), filled from identity resolution when present."""
-    c = inp.get("contacts")
-    if c is None:
-        return None
-    cust = c["customer_id"] if "customer_id" in c.columns else pd.Series([None] * len(c), index=c.index, dtype="str")
-    ident = inp.get("identity")
-    if ident is not None and {"contact_id", "customer_id"} <= set(ident.columns):
-        m = ident.dropna(subset=["customer_id"]).drop_duplicates("contact_id").set_index("contact_id")["customer_id"]
-        cust = cust.where(cust.notna(), c["contact_id"].map(m))
-    return cust
+    return float(run_metrics.journey_config_of(inp.out_dir).repeat_window_days)
 
 
 def repeat_table(inp: ReportInputs) -> tuple[Optional[pd.DataFrame], str]:
-    """Per contact: contact_id, channel, intent, is_repeat, resolved_first_contact; and where it came from.
-
-    'journeys' when repeat_contacts exists, 'estimated' when derived from contacts, '' when impossible."""
-    rc = inp.get("repeat_contacts")
-    c = inp.get("contacts")
-    if rc is not None and "is_repeat" in rc.columns:
-        df = rc.copy()
-        if c is not None:
-            for col in ("channel", "intent"):
-                if col not in df.columns and col in c.columns:
-                    df[col] = df["contact_id"].map(c.drop_duplicates("contact_id").set_index("contact_id")[col])
-        return df, "journeys"
-    if c is None or "created_at" not in c.columns:
-        return None, ""
-    cust = customer_ids(inp)
-    if cust is None or cust.notna().sum() == 0 or c["created_at"].notna().sum() == 0:
-        return None, ""
-    df = pd.DataFrame({"contact_id": c["contact_id"], "customer_id": cust, "created_at": c["created_at"],
-                       "channel": c.get("channel"), "intent": c.get("intent")})
-    df = df.sort_values(["customer_id", "created_at"], kind="stable")
-    prev = df.groupby("customer_id", sort=False)["created_at"].shift(1)
-    gap_h = (df["created_at"] - prev).dt.total_seconds() / 3600.0
-    window_h = repeat_window_days(inp) * 24.0
-    df["is_repeat"] = (gap_h <= window_h).fillna(False).astype("boolean")
-    df.loc[df["customer_id"].isna() | df["created_at"].isna(), "is_repeat"] = pd.NA
-    nxt = df.groupby("customer_id", sort=False)["created_at"].shift(-1)
-    gap_next_h = (nxt - df["created_at"]).dt.total_seconds() / 3600.0
-    resolved = ~(gap_next_h <= window_h).fillna(False)
-    df["resolved_first_contact"] = resolved.astype("boolean").where(df["is_repeat"] == False)  # noqa: E712
-    return df.sort_index(), "estimated"
-
-
-def _rate(s: pd.Series) -> Optional[float]:
-    s = s.dropna()
-    if len(s) == 0:
-        return None
-    return float(s.astype(bool).mean())
+    """Per contact: contact_id, customer_id, channel, intent, is_repeat, same_issue,
+    resolved_first_contact; and where they came from ('journeys', 'contacts' or '')."""
+    if "flags" not in inp.cache:
+        inp.cache["flags"] = run_metrics.flags_of(inp.out_dir)
+    return inp.cache["flags"]
 
 
 def headline(inp: ReportInputs) -> dict[str, Any]:
-    """The figures at the top of the report and in the terminal summary (None: not available)."""
+    """The figures at the top of the report and in the terminal summary (None: not available).
+    The metric values are voc.metrics' records; ``metrics`` holds the full records."""
+    m = figures(inp)
     c = inp.get("contacts")
-    h: dict[str, Any] = {"contacts": None, "customers": None, "repeat_contact_rate": None, "repeat_source": "",
-                         "first_contact_resolution": None, "share_negative": None, "top_intent": None,
-                         "top_intent_share": None, "rejects": None, "messages": None, "period_start": None,
-                         "period_end": None, "channels": {}}
+    h: dict[str, Any] = {"contacts": m["contacts"]["value"], "customers": m["customers"]["value"],
+                         "repeat_contact_rate": m["repeat_contact_rate"]["value"],
+                         "repeat_source": m["repeat_contact_rate"]["source"],
+                         "same_issue_repeat_rate": m["same_issue_repeat_rate"]["value"],
+                         "first_contact_resolution": m["first_contact_resolution"]["value"],
+                         "share_negative": m["negative_share"]["value"],
+                         "friction_rate": m["friction_rate"]["value"], "friction_score": m["friction_score"]["value"],
+                         "top_intent": None, "top_intent_share": None, "rejects": None, "messages": None,
+                         "period_start": None, "period_end": None, "channels": {}, "metrics": m}
     if c is not None:
-        h["contacts"] = int(len(c))
-        cust = customer_ids(inp)
-        if cust is not None and cust.notna().any():
-            h["customers"] = int(cust.dropna().nunique())
         if "created_at" in c.columns and c["created_at"].notna().any():
             h["period_start"] = c["created_at"].min().isoformat()
             h["period_end"] = c["created_at"].max().isoformat()
         if "channel" in c.columns:
             h["channels"] = {str(k): int(v) for k, v in c["channel"].dropna().astype(str).value_counts().items()}
-        if "sentiment" in c.columns and c["sentiment"].notna().any():
-            h["share_negative"] = float((c["sentiment"].dropna().astype(str) == "negative").mean())
         if "intent" in c.columns and _known(c["intent"]).any():
             vc = c.loc[_known(c["intent"]), "intent"].astype(str).value_counts()
             h["top_intent"] = str(vc.index[0])
             h["top_intent_share"] = float(vc.iloc[0] / len(c))
-    m = inp.get("messages")
-    if m is not None:
-        h["messages"] = int(len(m))
-    rt, source = repeat_table(inp)
-    if rt is not None:
-        h["repeat_contact_rate"] = _rate(rt["is_repeat"])
-        h["repeat_source"] = source
-        if "resolved_first_contact" in rt.columns:
-            first = rt[rt["is_repeat"] == False] if "is_repeat" in rt.columns else rt  # noqa: E712
-            h["first_contact_resolution"] = _rate(first["resolved_first_contact"])
+    msgs = inp.get("messages")
+    if msgs is not None:
+        h["messages"] = int(len(msgs))
     if inp.rejects is not None:
         h["rejects"] = int(len(inp.rejects))
     elif isinstance(inp.run.get("rejects"), dict):
@@ -169,7 +120,14 @@ def intent_scorecard(inp: ReportInputs, *, min_contacts: int = 5) -> pd.DataFram
         intents = rr["contact_id"].map(df.drop_duplicates("contact_id").set_index("contact_id")["intent"])
         rr = rr.assign(intent=intents).dropna(subset=["intent"])
         if not rr.empty:
-            g["repeat_rate"] = rr.assign(r=rr["is_repeat"].astype(bool)).groupby("intent")["r"].mean()
+            # the rate and the number it is a share of (contacts with a known repeat status), so that
+            # "65% of 17" reads the same in the findings and on the chart
+            rep = rr.assign(r=rr["is_repeat"].astype(bool)).groupby("intent")["r"]
+            g["repeat_rate"] = rep.mean()
+            g["repeat_base"] = rep.size()
+            fcr = rr.dropna(subset=["resolved_first_contact"]) if "resolved_first_contact" in rr.columns else rr.iloc[:0]
+            if not fcr.empty:
+                g["fcr"] = fcr.assign(f=fcr["resolved_first_contact"].astype(bool)).groupby("intent")["f"].mean()
     fr = inp.get("friction")
     if fr is not None and "contact_id" in fr.columns:
         hit = set(fr["contact_id"].dropna().astype(str))

@@ -2,11 +2,12 @@
 matrices and friction summaries (pure table -> table)."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import pandas as pd
 
 from voc.report.figures import START
+from voc.report.labels import duration
 
 
 def paths_to_contact(timeline: pd.DataFrame, steps_before: int = 3) -> pd.DataFrame:
@@ -129,3 +130,41 @@ def _as_list(v) -> list[str]:
         return [str(x) for x in v]
     except TypeError:
         return [str(v)]
+
+
+def steps_around_contact(timeline: Optional[pd.DataFrame], journey_id: Any, contact_id: Optional[str], *,
+                         before: int = 4, after: int = 2) -> list[dict[str, Any]]:
+    """The steps of ``journey_id`` around the contact ``contact_id`` (its first contact when None):
+    up to ``before`` steps before it, the contact, and ``after`` steps after, each
+    {step, when, contact: bool}; '…' rows stand for the steps left out."""
+    if timeline is None or not {"journey_id", "event"} <= set(timeline.columns):
+        return []
+    tl = timeline[timeline["journey_id"].astype(str) == str(journey_id)]
+    if tl.empty:
+        return []
+    order = [c for c in ("ts", "seq") if c in tl.columns]
+    tl = tl.sort_values(order, kind="stable").reset_index(drop=True) if order else tl.reset_index(drop=True)
+    is_contact = tl["kind"].astype(str).eq("contact") if "kind" in tl.columns else tl["event"].astype(str).str.startswith("contact:")
+    pos = None
+    if contact_id is not None and "contact_id" in tl.columns:
+        hit = tl.index[tl["contact_id"].astype(str) == str(contact_id)]
+        pos = int(hit[0]) if len(hit) else None
+    if pos is None:
+        hit = tl.index[is_contact]
+        pos = int(hit[0]) if len(hit) else None
+    if pos is None:
+        return []
+    lo, hi = max(0, pos - before), min(len(tl), pos + after + 1)
+    t0 = tl["ts"].iloc[pos] if "ts" in tl.columns else None
+    out: list[dict[str, Any]] = []
+    if lo > 0:
+        out.append({"step": f"… {lo} earlier steps", "when": "", "contact": False, "gap": True})
+    for i in range(lo, hi):
+        when = ""
+        if t0 is not None and pd.notna(tl["ts"].iloc[i]) and pd.notna(t0) and i != pos:
+            d = (tl["ts"].iloc[i] - t0).total_seconds()
+            when = ("+" if d >= 0 else "−") + duration(abs(d))
+        out.append({"step": str(tl["event"].iloc[i]), "when": when, "contact": bool(is_contact.iloc[i]), "gap": False})
+    if hi < len(tl):
+        out.append({"step": f"… {len(tl) - hi} later steps", "when": "", "contact": False, "gap": True})
+    return out

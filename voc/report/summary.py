@@ -8,6 +8,8 @@ from rich.table import Table
 
 from voc.report import actions, metrics
 from voc.report.inputs import load_inputs
+from voc.report.labels import label
+from voc.report.values import metric_card_note, metric_value
 
 _SUMMARY_TABLES = ("contacts", "messages", "repeat_contacts", "identity", "friction", "journeys", "topics")
 
@@ -17,6 +19,7 @@ def summary_dict(out_dir: str | Path) -> dict[str, Any]:
     out_dir = Path(out_dir)
     inp = load_inputs(out_dir, tables=_SUMMARY_TABLES)
     h = metrics.headline(inp)
+    figures = h.pop("metrics")
     top_intents: list[dict[str, Any]] = []
     c = inp.get("contacts")
     if c is not None and "intent" in c.columns:
@@ -27,6 +30,7 @@ def summary_dict(out_dir: str | Path) -> dict[str, Any]:
     return {
         "out_dir": str(out_dir),
         "headline": h,
+        "metrics": figures,          # every headline figure: value, numerator, denominator, definition (voc.metrics)
         "top_intents": top_intents,
         "friction": {str(k): int(v) for k, v in fr["kind"].astype(str).value_counts().items()}
         if fr is not None and "kind" in fr.columns else {},
@@ -49,15 +53,17 @@ def summary_table(out_dir: str | Path) -> Table:
         return "n/a" if v is None else f"{v:,}"
 
     t.add_row("contacts", num(h["contacts"]) + (f"  ({', '.join(f'{k} {v:,}' for k, v in h['channels'].items())})" if h["channels"] else ""))
-    t.add_row("customers", num(h["customers"]))
-    rep = pct(h["repeat_contact_rate"]) + ("  (estimated)" if h["repeat_source"] == "estimated" else "")
-    t.add_row("repeat-contact rate", rep)
-    t.add_row("first-contact resolution", pct(h["first_contact_resolution"]))
-    t.add_row("negative", pct(h["share_negative"]))
+    for key in ("customers", "repeat_contact_rate", "same_issue_repeat_rate", "first_contact_resolution",
+                "negative_share", "friction_rate", "friction_score"):
+        rec = d["metrics"][key]
+        if rec["value"] is None and key in ("friction_rate", "friction_score", "same_issue_repeat_rate"):
+            continue
+        basis = metric_card_note(rec) if rec["unit"] != "count" else ""
+        t.add_row(rec["label"].lower(), metric_value(rec) + (f"  [dim]({basis})[/]" if basis and rec["value"] is not None else ""))
     if d["top_intents"]:
-        t.add_row("top intents", ", ".join(f"{i['intent']} {pct(i['share'])}" for i in d["top_intents"][:3]))
+        t.add_row("top intents", ", ".join(f"{label(i['intent'])} {pct(i['share'])}" for i in d["top_intents"][:3]))
     if d["friction"]:
-        t.add_row("friction", ", ".join(f"{k} {v:,}" for k, v in list(d["friction"].items())[:3]))
+        t.add_row("friction found", ", ".join(f"{label(k)} {v:,}" for k, v in list(d["friction"].items())[:3]))
     rej = num(h["rejects"])
     if h["rejects"]:
         rej = f"[red]{rej}[/]  see {Path(d['out_dir']) / 'rejects.jsonl'}"
