@@ -11,5 +11,9 @@ def print_summary(result: RunResult) -> None:
 
     out = Console()
     out.print(summary_table(result.out_dir))
+    if result.journeys is not None:
+        from voc.cli.journeys import print_warnings
+
+        print_warnings(getattr(result.journeys, "warnings", None), out)
     if result.report is not None:
         out.print(f"report: {result.report}")

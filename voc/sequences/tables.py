@@ -13,13 +13,15 @@ COLUMNS: dict[str, dict[str, str]] = {
     "step_times": {"from_step": STR, "to_step": STR, "n": "int64", "median_s": "float64", "p90_s": "float64",
                    "mean_s": "float64", "kind": STR},
     "patterns": {"pattern": STR, "length": "int64", "count": "int64", "support": "float64", "outcome": STR,
-                 "confidence": "float64", "lift": "float64", "count_with_outcome": "Int64"},
+                 "confidence": "float64", "lift": "float64", "count_with_outcome": "Int64",
+                 "confidence_low": "float64", "confidence_high": "float64", "p_value": "float64"},
     "funnel": {"step_index": "int64", "step": STR, "journeys": "int64", "conversion_from_start": "float64",
                "drop_off_from_previous": "float64", "journeys_with_step": "int64", "total_journeys": "int64",
                "median_s_from_previous": "float64", "warning": STR},
     "variants": {"variant": STR, "journeys": "int64", "share": "float64", "length": "Int64", "rank": "int64"},
     "outcome_paths": {"step": STR, "outcome": STR, "p_reach": "float64", "removal_effect": "float64",
-                      "visits": "int64", "attributed_share": "float64"},
+                      "visits": "int64", "attributed_share": "float64", "journeys": "int64",
+                      "observed_share": "float64", "observed_removal": "float64", "markov_gap": "bool"},
 }
 
 
