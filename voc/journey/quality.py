@@ -67,7 +67,19 @@ def pattern_warnings(names: Sequence[str], config: JourneyConfig) -> list[dict[s
     return out
 
 
+def event_match(con: Any) -> dict[str, Any]:
+    """contacts, matched (contacts whose journey holds at least one event of the log: the customer
+    or case was found in the events) and match_rate, from the timeline ``tl`` on ``con``."""
+    n, m = con.sql(
+        "WITH j AS (SELECT journey_id, MAX(CASE WHEN kind = 'event' THEN 1 ELSE 0 END) AS has_event FROM tl GROUP BY journey_id) "
+        "SELECT COUNT(*), COALESCE(SUM(j.has_event), 0) FROM tl JOIN j ON j.journey_id = tl.journey_id "
+        "WHERE tl.kind = 'contact'").fetchall()[0]
+    return {"contacts": int(n), "matched": int(m), "match_rate": round(m / n, 4) if n else None}
+
+
 def match_rate_warning(stats: dict[str, Any], config: JourneyConfig) -> list[dict[str, Any]]:
+    """E310 when the share of contacts that found their customer/case in the event log
+    (``event_match``) is below journey.min_match_rate."""
     n, rate = int(stats.get("contacts") or 0), stats.get("match_rate")
     if n and rate is not None and rate < config.min_match_rate:
         return [warning(Errors.E310, matched=int(stats.get("matched") or 0), contacts=n, rate=float(rate),
@@ -108,6 +120,8 @@ def basis(journeys: pd.DataFrame, counts: dict[str, Any]) -> dict[str, Any]:
         "contacts": int(counts.get("contacts", 0) or 0),
         "contacts_matched": int(counts.get("contacts_matched", 0) or 0),
         "match_rate": counts.get("match_rate"),
+        "contacts_with_events": int(counts.get("contacts_with_events", 0) or 0),
+        "event_match_rate": counts.get("event_match_rate"),
         "journeys_with_contact": int((n_contacts.fillna(0).astype(float) > 0).sum()),
         "case_based": bool(counts.get("case_based", False)),
     }

@@ -78,11 +78,13 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         ident = IdentityResult(pd.DataFrame({c: pd.Series([], dtype=object) for c in IDENTITY_COLUMNS}),
                                {"contacts": 0, "matched": 0, "unmatched": 0, "match_rate": None})
     lap("identity_s")
-    found: list[dict] = quality.match_rate_warning(ident.stats, config) + quality.actor_warning(events.events, config)
+    found: list[dict] = quality.actor_warning(events.events, config)
     con = sqlrun.connect()
     try:
         build_timeline(con, events.events, contacts, ident.identity, config, case_based=events.case_based)
         timeline = timeline_frame(con)
+        joined = quality.event_match(con)
+        found = quality.match_rate_warning(joined, config) + found
         found += quality.pattern_warnings([r[0] for r in con.sql("SELECT event FROM cat").fetchall()], config)
         data_end_s = con.sql("SELECT MAX(ts_s) FROM tl").fetchall()[0][0] or 0.0
         lap("timeline_s")
@@ -113,6 +115,8 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         "contacts_matched": ident.stats.get("matched", 0),
         "contacts_unmatched": ident.stats.get("unmatched", 0),
         "match_rate": ident.stats.get("match_rate"),
+        "contacts_with_events": joined["matched"],
+        "event_match_rate": joined["match_rate"],
         "identity": ident.stats,
         "repeat_contacts": int(rc["is_repeat"].fillna(False).astype(bool).sum()) if len(rc) else 0,
         "frictions": {k: int(v) for k, v in fr["kind"].value_counts().items()} if len(fr) else {},
