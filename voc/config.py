@@ -153,7 +153,7 @@ class TopicsConfig(Section):
     save_to: Optional[str] = Field(None, description="Where to save the fitted model; default <out>/topic_model.")
 
 
-COLUMN_ROLES = ("customer_id", "case_id", "timestamp", "event", "channel", "actor")
+COLUMN_ROLES = ("customer_id", "case_id", "timestamp", "event", "channel", "actor", "lifecycle")
 FRICTION_KINDS = ("escalation", "loop", "error_before_contact", "long_wait", "negative_end",
                   "abandonment_after_contact", "handoff_pingpong")
 
@@ -162,7 +162,8 @@ class JourneyConfig(Section):
     columns: dict[str, str] = Field(default_factory=dict, description=(
         "Column role -> column name in event files: customer_id, case_id, timestamp, event, channel, and actor "
         "(the team, queue or agent group handling the step: hand-offs between actors A -> B -> A are the friction "
-        "kind handoff_pingpong). Any other role is a config error."))
+        "kind handoff_pingpong), lifecycle (XES lifecycle:transition, found by itself: a work item's schedule/start/"
+        "complete are one step for loops, which count its completions). Any other role is a config error."))
     repeat_window_days: float = Field(7, gt=0)
     same_issue_similarity: float = Field(0.75, ge=0, le=1)
     long_wait_hours: float = Field(48, gt=0, description=(

@@ -215,3 +215,14 @@ def test_helpdesk_friction_is_well_under_every_case(shared_data):
     assert d["by_kind"]["handoff_pingpong"]["journeys"] > 0
     q = d["score_quantiles_flagged"]
     assert q["p90"] > q["p10"]                          # the score spreads
+
+
+def test_a_work_items_lifecycle_is_no_loop():
+    """BPIC 2012: 73% of cases had a 'loop' that was one work item's schedule -> start -> complete."""
+    rows = [("c1", at(minutes=0), "W_call", "SCHEDULE"), ("c1", at(minutes=1), "W_call", "START"),
+            ("c1", at(minutes=2), "W_call", "COMPLETE"), ("c1", at(minutes=3), "A_next", "COMPLETE")]
+    rows += [("c2", at(minutes=m), "W_call", lc) for m, lc in enumerate(["START", "COMPLETE"] * 3)]
+    r = run(rows, JourneyConfig(), columns=("case_id", "timestamp", "concept:name", "lifecycle:transition"))
+    loops = r["friction"][r["friction"].kind == "loop"]
+    assert loops.journey_id.tolist() == ["c2"] and "'W_call' repeated 3 times" in loops.evidence.iloc[0]
+    assert r["timeline"].set_index("journey_id").loc["c1", "lifecycle"].tolist() == ["SCHEDULE", "START", "COMPLETE", "COMPLETE"]

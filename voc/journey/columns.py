@@ -1,7 +1,9 @@
 """Column roles of an event log (customer_id, case_id, timestamp, event, channel, actor) and their
 auto-detection from common header names (CSV exports, pm4py/XES flattening, product analytics).
 The actor (team, queue, agent group) is never guessed: it is read only when journey.columns.actor
-names it, since logs carry several such columns (org:resource, workgroup, support_section...)."""
+names it, since logs carry several such columns (org:resource, workgroup, support_section...).
+The lifecycle (XES lifecycle:transition: schedule / start / complete of a work item) is found by its
+standard names."""
 from __future__ import annotations
 
 import re
@@ -21,6 +23,7 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
     "event": ("event", "activity", "concept:name", "event_name", "event_type", "activity_name", "action", "step"),
     "channel": ("channel", "event_channel", "platform", "source_channel"),
     "actor": (),
+    "lifecycle": ("lifecycle:transition", "lifecycle", "lifecycle_transition"),
 }
 REQUIRED = ("timestamp", "event")
 

@@ -29,6 +29,7 @@ EVENTS = pa.schema([
     ("event", pa.string()),
     ("channel", pa.string()),
     ("actor", pa.string()),             # journey.columns.actor: team / queue / agent group (None when not configured)
+    ("lifecycle", pa.string()),         # XES lifecycle:transition (start / complete ...), None when the log has none
     ("properties", pa.string()),
     ("source_file", pa.string()),
     ("source_record", pa.string()),
@@ -119,6 +120,7 @@ def normalise(raw: RawEvents, path: Path, config: JourneyConfig, *, start_order:
     n = len(df)
     col = lambda role: _clean_text(df[roles[role]]) if role in roles else pd.Series([None] * n, dtype=object)  # noqa: E731
     customer, case, event, channel, actor = col("customer_id"), col("case_id"), col("event"), col("channel"), col("actor")
+    lifecycle = col("lifecycle")
     ts_raw = df[roles["timestamp"]] if n else pd.Series([], dtype=object)
     ts = parse_timestamps(ts_raw, config.timezone) if n else pd.Series([], dtype="datetime64[us, UTC]")
 
@@ -153,6 +155,7 @@ def normalise(raw: RawEvents, path: Path, config: JourneyConfig, *, start_order:
         "event": event[keep].to_numpy(dtype=object),
         "channel": channel[keep].to_numpy(dtype=object),
         "actor": actor[keep].to_numpy(dtype=object),
+        "lifecycle": lifecycle[keep].to_numpy(dtype=object),
         "properties": pd.Series(props, dtype=object).to_numpy(dtype=object) if len(props) else [None] * int(keep.sum()),
         "source_file": str(path),
         "source_record": locs[keep].to_numpy(dtype=object),
