@@ -11,8 +11,6 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
-
 from voc.config import JourneyConfig
 from voc.journey.events import read_events
 from voc.journey.run import compute
@@ -25,23 +23,17 @@ def measure(path: Path, config: JourneyConfig) -> dict:
     t = time.perf_counter()
     log = read_events([path], config)
     res = compute(log, None, config)
-    j, fr = res["journeys"], res["friction"]
-    n = len(j)
-    score = j["friction_score"].astype(float).fillna(0.0).to_numpy()
-    kinds = fr.groupby("kind")["journey_id"].nunique().to_dict() if len(fr) else {}
+    d = res.summary["friction_distribution"]
     out = {
-        "log": path.name, "journeys": n, "events": int(len(log.events)),
-        "share_with_friction": round(float((score > 0).mean()), 4) if n else None,
-        "score_quantiles": {f"p{int(q * 100)}": round(float(np.quantile(score, q)), 1) for q in (0.1, 0.25, 0.5, 0.75, 0.9, 0.99)},
-        "share_by_kind": {k: round(v / n, 4) for k, v in sorted(kinds.items())},
+        "log": path.name, "journeys": d["journeys"], "events": int(len(log.events)),
+        "share_with_friction": d["share_with_friction"],
+        "score_quantiles_all": {k: d["score_quantiles"][k] for k in ("p50", "p75", "p90", "p99")},
+        "score_quantiles_flagged": {k: d["score_quantiles_flagged"][k] for k in ("p10", "p25", "p50", "p75", "p90")},
+        "share_by_kind": {k: v["share"] for k, v in d["by_kind"].items() if v["journeys"]},
+        "parked_hours": d.get("parked_hours"),
+        "warnings": [w["code"] for w in res.warnings],
         "seconds": round(time.perf_counter() - t, 1),
     }
-    if "parked_s" in j.columns:
-        p = j["parked_s"].astype(float).fillna(0.0)
-        out["parked_h_quantiles"] = {f"p{int(q * 100)}": round(float(np.quantile(p, q)) / 3600, 1) for q in (0.5, 0.9)}
-    w = res.counts.get("warnings")
-    if w:
-        out["warnings"] = [x["code"] for x in w]
     return out
 
 

@@ -89,9 +89,11 @@ UNKNOWN_INTENTS = {"unknown", "none", "(none)", ""}
 leading to 'contact:intent=unknown' only describe what the model could not name."""
 
 
-def step_names(tl: Any) -> list[str]:
-    """The step names of a prepared timeline (DuckDB ``Prepared`` or ``SparkTimeline``)."""
-    return list(getattr(tl, "steps", ()) or ())
+def step_names(tl: Any) -> list[str] | None:
+    """The step names of a prepared timeline (DuckDB ``Prepared`` or ``SparkTimeline``); None for a
+    timeline that does not know them (configured outcome names are then taken literally)."""
+    steps = getattr(tl, "steps", None)
+    return None if steps is None else list(steps)
 
 
 def outcomes_for(tl: Any, config: JourneyConfig, *, intents: bool) -> list[OutcomeSpec]:
