@@ -96,8 +96,10 @@ def parse_timestamps(values: pd.Series, timezone: str = "UTC") -> pd.Series:
 
 def _clean_text(s: pd.Series) -> pd.Series:
     """Text values stripped; empty and missing values become None."""
-    t = s.astype("str").str.strip()
-    t = t.where(t != "")
+    # the nullable "string" dtype keeps missing values missing on pandas 2 and 3 alike ("str" turns
+    # None into the text 'None' on pandas 2)
+    t = s.astype("string").str.strip()
+    t = t.mask((t == "").fillna(False).astype(bool))
     return t.astype(object).where(t.notna(), None)
 
 

@@ -110,8 +110,10 @@ def read_identity_map(path: str | Path) -> pd.DataFrame:
 
 
 def _text(s: pd.Series) -> pd.Series:
-    t = s.astype("str").str.strip()
-    t = t.where(t != "")
+    # the nullable "string" dtype keeps missing values missing on pandas 2 and 3 alike ("str" turns
+    # None into the text 'None' on pandas 2)
+    t = s.astype("string").str.strip()
+    t = t.mask((t == "").fillna(False).astype(bool))
     return t.astype(object).where(t.notna(), None)
 
 

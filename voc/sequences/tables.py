@@ -25,6 +25,19 @@ COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
+# pandas 3 (or 2 with future.infer_string): "str" is a string dtype whose missing values stay
+# missing; plain pandas 2 turns None into the text 'None' with astype("str"): keep objects there.
+_STR_KEEPS_NA = int(pd.__version__.split(".")[0]) >= 3 or bool(getattr(pd.options.future, "infer_string", False))
+
+
+def text(s: pd.Series) -> pd.Series:
+    """A text column: values as str, missing values missing (None / NaN), on pandas 2 and 3."""
+    o = s.astype("object").where(s.notna(), None)
+    if _STR_KEEPS_NA:
+        return o.astype(STR)
+    return o.map(lambda v: v if v is None else str(v)).astype(object)
+
+
 def empty(name: str) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in COLUMNS[name].items()})
 
@@ -42,7 +55,7 @@ def typed(df: pd.DataFrame, name: str) -> pd.DataFrame:
     for c, t in cols.items():
         s = df[c].reset_index(drop=True) if c in df.columns else pd.Series([None] * len(df))
         if t == STR:
-            out[c] = s.astype("object").where(s.notna(), None).astype(STR)
+            out[c] = text(s)
         else:
             out[c] = s.astype(t)
     for c in df.columns:
