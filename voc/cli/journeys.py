@@ -95,6 +95,8 @@ def _summary(result, out: Path) -> None:
         t.add_row("matched to a customer", f"{n['contacts_matched']:,} ({(n['match_rate'] or 0):.0%}); "
                   + ", ".join(f"{k} {v}" for k, v in by.items() if v))
         t.add_row("unmatched (own journey)", f"{n['contacts_unmatched']:,}")
+        if n.get("event_match_rate") is not None:
+            t.add_row("found in the event log", f"{n.get('contacts_with_events', 0):,} ({n['event_match_rate']:.0%})")
         summ = result.tables["repeat_summary"]
         overall = summ[summ["dimension"] == "all"]
         if len(overall):
