@@ -167,11 +167,43 @@ class TopicsConfig(Section):
     save_to: Optional[str] = Field(None, description="Where to save the fitted model; default <out>/topic_model.")
 
 
+COLUMN_ROLES = ("customer_id", "case_id", "timestamp", "event", "channel", "actor", "lifecycle")
+FRICTION_KINDS = ("escalation", "loop", "error_before_contact", "long_wait", "negative_end",
+                  "abandonment_after_contact", "handoff_pingpong")
+
+
 class JourneyConfig(Section):
-    columns: dict[str, str] = Field(default_factory=dict, description="Column role -> column name in event files: customer_id, timestamp, event, channel, case_id.")
+    columns: dict[str, str] = Field(default_factory=dict, description=(
+        "Column role -> column name in event files: customer_id, case_id, timestamp, event, channel, and actor "
+        "(the team, queue or agent group handling the step: hand-offs between actors A -> B -> A are the friction "
+        "kind handoff_pingpong), lifecycle (XES lifecycle:transition, found by itself: a work item's schedule/start/"
+        "complete are one step for loops, which count its completions). Any other role is a config error."))
     repeat_window_days: float = Field(7, gt=0)
     same_issue_similarity: float = Field(0.75, ge=0, le=1)
-    long_wait_hours: float = Field(48, gt=0)
+    long_wait_hours: float = Field(48, gt=0, description=(
+        "Fallback long-wait threshold: used for a transition (and for a contact channel's open time) with fewer "
+        "than long_wait_min_count observations, and for every step when long_wait_quantile is null."))
+    long_wait_quantile: Optional[float] = Field(0.95, gt=0, lt=1, description=(
+        "A wait is long when it goes beyond this quantile of the same transition's own durations in the log "
+        "(from_step -> to_step; contacts: open time of the same channel). null: one absolute threshold "
+        "(long_wait_hours) for every step."))
+    long_wait_min_count: int = Field(20, ge=2, description=(
+        "Observations a transition needs for its own quantile; with fewer, the quantile of every gap after the "
+        "same step is used, and with fewer still long_wait_hours."))
+    long_wait_min_hours: float = Field(1, ge=0, description="A wait is never long below this many hours, whatever the quantile.")
+    waiting_states: list[str] = Field(default_factory=lambda: ["*wait*", "*pending*", "*on hold*", "*on_hold*", "*awaiting*", "*parked*"],
+                                      description=(
+        "Steps (names or globs) that put the journey in a waiting state: the time from such a step to the next "
+        "step is time parked (journeys.parked_s; quantiles in journey_run.json)."))
+    min_match_rate: float = Field(0.2, ge=0, le=1, description=(
+        "Below this share of contacts matched to a customer of the event log, the run warns (W301): the journey "
+        "figures then rest on few contacts."))
+    min_journeys: int = Field(20, ge=1, description=(
+        "Journeys needed behind a pattern's confidence and lift (and an outcome's own count): with fewer, both are "
+        "left empty; every kept figure carries a 95% Wilson interval and a p-value."))
+    markov_tolerance: float = Field(0.1, ge=0, le=1, description=(
+        "outcome_paths: a step whose modelled reach probability (or removal effect) differs from the observed "
+        "share by more than this (absolute) is flagged (markov_gap) and warned about (W305)."))
     escalation_order: list[str] = Field(default_factory=lambda: ["self_service", "chat", "email", "ticket", "call"])
     stages: dict[str, list[str]] = Field(default_factory=dict, description="Stage -> event names or glob patterns, e.g. {purchase: ['checkout*', 'order_*']}.")
     error_events: list[str] = Field(default_factory=lambda: ["*error*", "*fail*", "*declin*", "*timeout*"])
@@ -210,16 +242,32 @@ class JourneyConfig(Section):
     loop_ignore: list[str] = Field(default_factory=lambda: ["page_view*", "*scroll*", "*impression*", "screen_view*"],
                                    description="Steps never reported as loops (browsing repeats by nature).")
     wait_after: Optional[list[str]] = Field(None, description=(
-        "Steps after which a gap > long_wait_hours is a long wait. None: every step for case-based logs, "
+        "Steps after which a long gap (see long_wait_quantile) is a long wait. None: every step for case-based logs, "
         "and ['order_placed', 'order_shipped', '*_started', '*request*', '*submitted*', '*pending*'] for customer journeys (contacts are judged by how long they stay open)."))
     negative_outcomes: list[str] = Field(default_factory=lambda: ["churn*", "cancel*", "lost*", "refund*"],
                                          description="Outcomes (names or globs) that are bad ends: reaching one after a contact is abandonment.")
     abandonment_days: Optional[float] = Field(None, gt=0, description="Days of observation needed after the last contact before judging abandonment; default repeat_window_days.")
     friction_weights: dict[str, float] = Field(default_factory=lambda: {
         "escalation": 0.6, "loop": 0.4, "error_before_contact": 0.7, "long_wait": 0.5,
-        "negative_end": 0.7, "abandonment_after_contact": 0.8,
+        "negative_end": 0.7, "abandonment_after_contact": 0.8, "handoff_pingpong": 0.6,
     }, description="Weight of each friction kind in the journey friction score (noisy-OR of weight x max severity, 0..100).")
     gmail_normalisation: bool = Field(True, description="Match gmail.com/googlemail.com addresses ignoring dots and +tags (the same mailbox for Gmail).")
+
+    @field_validator("columns")
+    @classmethod
+    def _known_roles(cls, v: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(v) - set(COLUMN_ROLES))
+        if unknown:
+            raise ValueError(f"unknown column role(s) {', '.join(map(repr, unknown))}; the roles are {', '.join(COLUMN_ROLES)}")
+        return v
+
+    @field_validator("friction_weights")
+    @classmethod
+    def _known_kinds(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(v) - set(FRICTION_KINDS))
+        if unknown:
+            raise ValueError(f"unknown friction kind(s) {', '.join(map(repr, unknown))}; the kinds are {', '.join(FRICTION_KINDS)}")
+        return v
 
 
 class ReportConfig(Section):

@@ -122,6 +122,13 @@ class Errors:
                      "Pass the output folder of `voc analyze` (its contacts table has contact_id, channel, created_at).")
     E309 = ErrorSpec("E309", "{file} {location}: record could not be read: {detail}.",
                      "Fix or remove this record in the source; the rest of the file was read.")
+    # E31x journey data-quality warnings (the run goes on; each lands in journey_run.json and run.json "warnings")
+    E310 = ErrorSpec("E310", "Only {matched} of {contacts} contacts ({rate:.0%}) matched a customer or case of the event log (journey.min_match_rate {minimum:.0%}): journey figures about contacts rest on {matched} contact(s), and the journeys are mostly event-only.",
+                     "Check that the event log and the contacts share an identifier (customer id, email, phone; journey.columns.customer_id), or give an identity map (journey.identity_map).")
+    E311 = ErrorSpec("E311", "journey.{key}: '{pattern}' matches no event of the log.",
+                     "Nearest event names: {nearest}. Names and globs (*, ?) match without regard to case; contacts only by 'contact:*'.")
+    E312 = ErrorSpec("E312", "journey.columns.actor '{column}' holds one value or none in the event log ({n_values} distinct): hand-off ping-pong cannot be found.",
+                     "Name the column that holds the team, queue or agent group of each step.")
     # E32x sequence statistics (voc.sequences)
     E320 = ErrorSpec("E320", "The timeline given to sequence statistics lacks column(s) {missing}; columns present: {present}.",
                      "Pass the timeline table of `voc journeys` or an event log with journey_id, ts and event (seq is optional: file order is used).")
@@ -129,6 +136,10 @@ class Errors:
                      "Fix those rows in the event source; the other {kept} rows were used.")
     E322 = ErrorSpec("E322", "Unknown sequence outcome '{outcome}'.",
                      "Use 'contact', 'repeat_contact', 'contact:intent=<intent>' or an outcome defined under journey.outcomes ({available}).")
+    E323 = ErrorSpec("E323", "Outcome '{outcome}' is reached by {n} of {total} journeys, fewer than journey.min_journeys ({minimum}): its pattern confidence and lift are left empty.",
+                     "Lower journey.min_journeys only if {n} journeys are enough for you to act on; otherwise collect more data.")
+    E324 = ErrorSpec("E324", "Outcome '{outcome}': for {n} step(s) the Markov model's reach probability or removal effect differs from what the journeys show by more than {tol} (e.g. '{step}': modelled reach {p_reach:.2f}, observed {observed:.2f} over {journeys} journeys; removal effect {removal:.2f}, observed {observed_removal:.2f}).",
+                     "Read observed_share and observed_removal beside p_reach and removal_effect in outcome_paths (markov_gap = true): a first-order chain mixes the paths through hub steps.")
     # ---- E4xx outputs, reports, CDP --------------------------------------------------------
     E401 = ErrorSpec("E401", "Could not write dataset '{dataset}' to '{path}': {detail}.",
                      "Check the output folder is writable and the disk has space; the previous output was left intact.")

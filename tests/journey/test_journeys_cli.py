@@ -99,3 +99,28 @@ def test_wrong_column_name_is_e301(tmp_path, root):
     res = runner.invoke(app, ["journeys", str(root / "fixtures" / "events" / "web_events.csv"),
                               "--event-col", "activity_name_typo", "--out", str(tmp_path / "o")])
     assert res.exit_code == 2 and "E301" in res.output and "activity_name_typo" in res.output
+
+
+def test_data_quality_warnings_reach_the_terminal_and_journey_run(tmp_path, root):
+    cfg = tmp_path / "j.yaml"
+    cfg.write_text("journey: {min_support: 0.5, max_pattern_length: 2, stages: {purchase: ['chekout*']},\n"
+                   "          outcomes: {won: ['Order_Placed']}}\n")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["journeys", str(root / "fixtures" / "events" / "web_events.csv"), "--out", str(out),
+                              "--config", str(cfg)])
+    assert res.exit_code == 0, res.output
+    assert "[E311]" in res.output and "'chekout*'" in res.output and "checkout_started" in res.output
+    info = json.loads((out / "journey_run.json").read_text())
+    e311 = [w for w in info["warnings"] if w["code"] == "E311"]
+    assert [w["pattern"] for w in e311] == ["chekout*"] and e311[0]["fix"]     # 'Order_Placed' matches (any case)
+    assert info["basis"]["journeys"] == 40 and info["friction_distribution"]["journeys"] == 40
+    jn = pd.read_parquet(out / "journeys.parquet")
+    assert jn["reached_won"].any()
+
+
+def test_unknown_column_role_in_the_config_is_e102(tmp_path, root):
+    cfg = tmp_path / "j.yaml"
+    cfg.write_text("journey: {columns: {team: channel}}\n")
+    res = runner.invoke(app, ["journeys", str(root / "fixtures" / "events" / "web_events.csv"), "--out",
+                              str(tmp_path / "o"), "--config", str(cfg)])
+    assert res.exit_code == 2 and "E102" in res.output and "'team'" in res.output

@@ -79,7 +79,8 @@ JOURNEYS = {"j1": ["a", "b", "X"], "j2": ["a", "c"], "j3": ["b", "X"], "j4": ["a
 
 
 def test_confidence_and_lift_by_hand_counted_before_the_outcome():
-    cfg = JourneyConfig(outcomes={"conv": ["X"]}, min_support=0.5, max_pattern_length=3, pattern_outcomes=["conv"])
+    cfg = JourneyConfig(outcomes={"conv": ["X"]}, min_support=0.5, max_pattern_length=3, pattern_outcomes=["conv"],
+                        min_journeys=1)
     df = patterns(timeline(JOURNEYS), cfg)
     plain = df[df["outcome"].isna()].set_index("pattern")
     conv = df[df["outcome"] == "conv"].set_index("pattern")
@@ -105,7 +106,7 @@ def test_contact_intent_and_repeat_contact_outcomes():
     minutes = {("j1", 3): 24 * 60 + 2, ("j2", 3): 30 * 24 * 60}
     intents = {("j1", 2): "billing", ("j1", 3): "billing", ("j2", 1): "delivery", ("j2", 3): "billing"}
     tl = timeline(journeys, intents, minutes)
-    cfg = JourneyConfig(min_support=0.3, max_pattern_length=2, repeat_window_days=7)
+    cfg = JourneyConfig(min_support=0.3, max_pattern_length=2, repeat_window_days=7, min_journeys=1)
     df = patterns(tl, cfg)
     assert set(df["outcome"].dropna()) == {"contact", "repeat_contact", "contact:intent=billing",
                                            "contact:intent=delivery"}

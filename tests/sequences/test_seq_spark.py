@@ -105,7 +105,7 @@ def queries() -> list:
          ("pattern_sequences", {"outcome": None})]
     for o in OUTCOMES:
         p = {"outcome": resolve(o, CFG).params()}
-        q += [("time_to_outcome", p), ("outcome_transitions", p), ("pattern_sequences", p)]
+        q += [("time_to_outcome", p), ("outcome_transitions", p), ("outcome_step_reach", p), ("pattern_sequences", p)]
     out = []
     for name, params in q:
         key = name + ("-" + params["outcome"]["name"] if params.get("outcome") else "")

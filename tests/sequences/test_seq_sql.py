@@ -17,7 +17,7 @@ OUTCOMES = [
 def cases() -> list[tuple[str, dict]]:
     out = []
     for name in names():
-        if name in ("time_to_outcome", "outcome_transitions", "pattern_sequences"):
+        if name in ("time_to_outcome", "outcome_transitions", "outcome_step_reach", "pattern_sequences"):
             out += [(name, {"outcome": o}) for o in OUTCOMES]
             if name == "pattern_sequences":
                 out.append((name, {"outcome": None}))

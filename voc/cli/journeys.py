@@ -48,6 +48,7 @@ def journeys(
     timestamp_col: Optional[str] = typer.Option(None, "--timestamp-col", help="Column holding the event time."),
     event_col: Optional[str] = typer.Option(None, "--event-col", help="Column holding the event (activity) name."),
     channel_col: Optional[str] = typer.Option(None, "--channel-col", help="Column holding the channel."),
+    actor_col: Optional[str] = typer.Option(None, "--actor-col", help="Column holding the team/queue/agent group of each step (hand-off ping-pong)."),
     identity_map: Optional[Path] = typer.Option(None, "--identity-map", help="CSV: customer_id + email/phone/other id columns."),
 ) -> None:
     """Join behavioural event logs and support contacts into journeys; find repeat contacts and friction."""
@@ -64,7 +65,7 @@ def journeys(
     jc = c.journey
     cols = dict(jc.columns)
     for role, name in (("customer_id", customer_col), ("case_id", case_col), ("timestamp", timestamp_col),
-                       ("event", event_col), ("channel", channel_col)):
+                       ("event", event_col), ("channel", channel_col), ("actor", actor_col)):
         if name:
             cols[role] = name
     jc = jc.model_copy(update={"columns": cols})
@@ -105,6 +106,8 @@ def _summary(result, out: Path, figures: dict, report: Optional[Path] = None) ->
         t.add_row("matched to a customer", f"{n['contacts_matched']:,} ({(n['match_rate'] or 0):.0%}); "
                   + ", ".join(f"{k} {v}" for k, v in by.items() if v))
         t.add_row("unmatched (own journey)", f"{n['contacts_unmatched']:,}")
+        if n.get("event_match_rate") is not None:
+            t.add_row("found in the event log", f"{n.get('contacts_with_events', 0):,} ({n['event_match_rate']:.0%})")
         for key in ("customers", "repeat_contact_rate", "same_issue_repeat_rate", "first_contact_resolution"):
             rec = figures[key]
             basis = metric_card_note(rec) if rec["unit"] != "count" and rec["value"] is not None else ""
@@ -116,8 +119,23 @@ def _summary(result, out: Path, figures: dict, report: Optional[Path] = None) ->
             t.add_row(rec["label"].lower(), metric_value(rec) + f" ({metric_card_note(rec)})")
     fr = n.get("frictions", {})
     t.add_row("friction found", ", ".join(f"{label(k)} {v:,}" for k, v in sorted(fr.items(), key=lambda kv: -kv[1])) or "none")
+    dist = (result.summary or {}).get("friction_distribution") or {}
+    if dist.get("journeys"):
+        q = dist.get("score_quantiles_flagged") or {}
+        t.add_row("journeys with friction", f"{dist['journeys_with_friction']:,} ({dist['share_with_friction']:.0%})"
+                  + (f"; score median {q.get('p50')}, p90 {q.get('p90')} (of those)" if dist["journeys_with_friction"] else ""))
     t.add_row("time", f"{result.timings.get('total_s', 0):.1f} s")
     t.add_row("written to", str(out))
     if report is not None:
         t.add_row("report", str(report))
     out_console.print(t)
+    print_warnings(result.warnings, out_console)
+
+
+def print_warnings(found, console: Console) -> None:
+    """Each data-quality warning of the journeys run, with its code and fix (also in journey_run.json)."""
+    from rich.markup import escape
+
+    for w in found or []:
+        console.print(f"[yellow]warning[/] \\[{w['code']}] {escape(str(w['message']))} [dim]Fix: {escape(str(w['fix']))}[/]",
+                      highlight=False)

@@ -23,5 +23,9 @@ def print_summary(result: RunResult) -> None:
             out.print(f"[yellow]warning[/]: {escape(d['message'])}")
         for w in t.get("warnings", []):
             out.print(f"[yellow]warning[/]: {escape(w)}")
+    if result.journeys is not None:
+        from voc.cli.journeys import print_warnings
+
+        print_warnings(getattr(result.journeys, "warnings", None), out)
     if result.report is not None:
         out.print(f"report: {result.report}")

@@ -1,23 +1,21 @@
 """What each distinct step name means, from the config's glob patterns: its stage, whether it is an
-error, its escalation level, the outcomes it marks, whether a long gap after it is a wait and
-whether it can loop. Computed once per distinct name (a few hundred at most), then joined in SQL,
+error, its escalation level, the outcomes it marks, whether a long gap after it is a wait,
+whether it parks the journey in a waiting state and whether it can loop. Names match the config's
+patterns as ``voc.globs`` says (the same semantics for every list; contacts only by 'contact:*'). Computed once per distinct name (a few hundred at most), then joined in SQL,
 so the metric SQL never needs glob matching and runs unchanged on Spark."""
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import pandas as pd
 
 from voc.config import JourneyConfig
+from voc.globs import matches
 
 DEFAULT_WAIT_AFTER = ["order_placed", "order_shipped", "*_started", "*request*", "*submitted*", "*pending*"]
 
 
-def matches(name: str, patterns: Iterable[str]) -> bool:
-    """Case-insensitive glob match (``*``, ``?``, ``[abc]``) of a step name against any pattern."""
-    n = name.lower()
-    return any(fnmatchcase(n, p.lower()) for p in patterns)
+__all__ = ["build_catalog", "build_outcome_map", "matches", "stage_of", "level_of"]
 
 
 def stage_of(name: str, config: JourneyConfig) -> str | None:
@@ -55,8 +53,8 @@ def outcome_column(name: str) -> str:
 
 
 def build_catalog(names: Sequence[str], config: JourneyConfig, *, case_based: bool) -> pd.DataFrame:
-    """One row per step name: event, stage, is_error, level, is_wait_step, loopable, is_positive_outcome,
-    is_negative_outcome."""
+    """One row per step name: event, stage, is_error, level, is_wait_step, loopable, is_waiting_state,
+    is_positive_outcome, is_negative_outcome."""
     wait_after = config.wait_after if config.wait_after is not None else (["*"] if case_based else DEFAULT_WAIT_AFTER)
     pos, neg = positive_outcomes(config), negative_outcomes(config)
     rows = []
@@ -71,6 +69,7 @@ def build_catalog(names: Sequence[str], config: JourneyConfig, *, case_based: bo
             "level": level_of(name, config),
             "is_wait_step": matches(name, wait_after),
             "loopable": (not is_contact) and not matches(name, config.loop_ignore),
+            "is_waiting_state": matches(name, config.waiting_states),
         }
         marks = {o: matches(name, pats) for o, pats in config.outcomes.items()}
         row["is_positive_outcome"] = any(marks[o] for o in pos)
@@ -90,4 +89,5 @@ def build_outcome_map(names: Sequence[str], config: JourneyConfig) -> pd.DataFra
     return pd.DataFrame(rows, columns=["event", "outcome", "is_negative"]).astype({"event": object, "outcome": object, "is_negative": bool})
 
 
-CATALOG_COLUMNS = ["event", "stage", "is_error", "level", "is_wait_step", "loopable", "is_positive_outcome", "is_negative_outcome"]
+CATALOG_COLUMNS = ["event", "stage", "is_error", "level", "is_wait_step", "loopable", "is_waiting_state",
+                   "is_positive_outcome", "is_negative_outcome"]

@@ -1,11 +1,17 @@
-"""Column roles of an event log (customer_id, case_id, timestamp, event, channel) and their
-auto-detection from common header names (CSV exports, pm4py/XES flattening, product analytics)."""
+"""Column roles of an event log (customer_id, case_id, timestamp, event, channel, actor) and their
+auto-detection from common header names (CSV exports, pm4py/XES flattening, product analytics).
+The actor (team, queue, agent group) is never guessed: it is read only when journey.columns.actor
+names it, since logs carry several such columns (org:resource, workgroup, support_section...).
+The lifecycle (XES lifecycle:transition: schedule / start / complete of a work item) is found by its
+standard names."""
 from __future__ import annotations
 
 import re
 from typing import Iterable
 
-ROLES = ("customer_id", "case_id", "timestamp", "event", "channel")
+from voc.config import COLUMN_ROLES
+
+ROLES = COLUMN_ROLES
 
 # Checked in this order, after journey.columns from the config; matching ignores case, spaces, '-' and '_'.
 CANDIDATES: dict[str, tuple[str, ...]] = {
@@ -16,6 +22,8 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
                   "occurred_at", "created_at", "date"),
     "event": ("event", "activity", "concept:name", "event_name", "event_type", "activity_name", "action", "step"),
     "channel": ("channel", "event_channel", "platform", "source_channel"),
+    "actor": (),
+    "lifecycle": ("lifecycle:transition", "lifecycle", "lifecycle_transition"),
 }
 REQUIRED = ("timestamp", "event")
 

@@ -28,6 +28,8 @@ EVENTS = pa.schema([
     ("ts", pa.timestamp("us", tz="UTC")),
     ("event", pa.string()),
     ("channel", pa.string()),
+    ("actor", pa.string()),             # journey.columns.actor: team / queue / agent group (None when not configured)
+    ("lifecycle", pa.string()),         # XES lifecycle:transition (start / complete ...), None when the log has none
     ("properties", pa.string()),
     ("source_file", pa.string()),
     ("source_record", pa.string()),
@@ -94,8 +96,10 @@ def parse_timestamps(values: pd.Series, timezone: str = "UTC") -> pd.Series:
 
 def _clean_text(s: pd.Series) -> pd.Series:
     """Text values stripped; empty and missing values become None."""
-    t = s.astype("str").str.strip()
-    t = t.where(t != "")
+    # the nullable "string" dtype keeps missing values missing on pandas 2 and 3 alike ("str" turns
+    # None into the text 'None' on pandas 2)
+    t = s.astype("string").str.strip()
+    t = t.mask((t == "").fillna(False).astype(bool))
     return t.astype(object).where(t.notna(), None)
 
 
@@ -117,7 +121,8 @@ def normalise(raw: RawEvents, path: Path, config: JourneyConfig, *, start_order:
                        + candidates_text("case_id") + ")", present=", ".join(present) or "(none)")
     n = len(df)
     col = lambda role: _clean_text(df[roles[role]]) if role in roles else pd.Series([None] * n, dtype=object)  # noqa: E731
-    customer, case, event, channel = col("customer_id"), col("case_id"), col("event"), col("channel")
+    customer, case, event, channel, actor = col("customer_id"), col("case_id"), col("event"), col("channel"), col("actor")
+    lifecycle = col("lifecycle")
     ts_raw = df[roles["timestamp"]] if n else pd.Series([], dtype=object)
     ts = parse_timestamps(ts_raw, config.timezone) if n else pd.Series([], dtype="datetime64[us, UTC]")
 
@@ -151,6 +156,8 @@ def normalise(raw: RawEvents, path: Path, config: JourneyConfig, *, start_order:
         "ts": ts[keep].reset_index(drop=True),
         "event": event[keep].to_numpy(dtype=object),
         "channel": channel[keep].to_numpy(dtype=object),
+        "actor": actor[keep].to_numpy(dtype=object),
+        "lifecycle": lifecycle[keep].to_numpy(dtype=object),
         "properties": pd.Series(props, dtype=object).to_numpy(dtype=object) if len(props) else [None] * int(keep.sum()),
         "source_file": str(path),
         "source_record": locs[keep].to_numpy(dtype=object),

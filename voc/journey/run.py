@@ -14,7 +14,7 @@ import pandas as pd
 from voc import datasets
 from voc.config import JourneyConfig
 from voc.errors import Errors, VocError
-from voc.journey import sqlrun
+from voc.journey import quality, sqlrun
 from voc.journey.events import EventLog, read_events
 from voc.journey.friction import compute_friction
 from voc.journey.identity import IdentityResult, read_identity_map, resolve
@@ -34,6 +34,8 @@ class JourneyResult:
     timings: dict[str, float]
     paths: dict[str, Path] = field(default_factory=dict)
     rejects: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)    # {code, level, message, fix, source, ...} (voc.journey.quality)
+    summary: dict[str, Any] = field(default_factory=dict)  # basis and friction_distribution (journey_run.json)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -76,10 +78,14 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         ident = IdentityResult(pd.DataFrame({c: pd.Series([], dtype=object) for c in IDENTITY_COLUMNS}),
                                {"contacts": 0, "matched": 0, "unmatched": 0, "match_rate": None})
     lap("identity_s")
+    found: list[dict] = quality.actor_warning(events.events, config)
     con = sqlrun.connect()
     try:
         build_timeline(con, events.events, contacts, ident.identity, config, case_based=events.case_based)
         timeline = timeline_frame(con)
+        joined = quality.event_match(con)
+        found = quality.match_rate_warning(joined, config) + found
+        found += quality.pattern_warnings([r[0] for r in con.sql("SELECT event FROM cat").fetchall()], config)
         data_end_s = con.sql("SELECT MAX(ts_s) FROM tl").fetchall()[0][0] or 0.0
         lap("timeline_s")
         rc, summary = compute_repeats(con, config, embeddings, data_end_s=data_end_s)
@@ -91,7 +97,8 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         lap("merge_s")
     finally:
         con.close()
-    seq_tables, features = sequences(timeline, config)
+    with quality.collect_sequence_warnings(found):
+        seq_tables, features = sequences(timeline, config)
     lap("sequences_s")
     journeys = merge_features(jn, features)
     lap("features_merge_s")
@@ -108,11 +115,15 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         "contacts_matched": ident.stats.get("matched", 0),
         "contacts_unmatched": ident.stats.get("unmatched", 0),
         "match_rate": ident.stats.get("match_rate"),
+        "contacts_with_events": joined["matched"],
+        "event_match_rate": joined["match_rate"],
         "identity": ident.stats,
         "repeat_contacts": int(rc["is_repeat"].fillna(False).astype(bool).sum()) if len(rc) else 0,
         "frictions": {k: int(v) for k, v in fr["kind"].value_counts().items()} if len(fr) else {},
     }
-    return JourneyResult(tables, counts, timings, rejects=[r.as_dict() for r in events.rejects])
+    summary = {"basis": quality.basis(journeys, counts), "friction_distribution": quality.friction_distribution(journeys, fr)}
+    return JourneyResult(tables, counts, timings, rejects=[r.as_dict() for r in events.rejects], warnings=found,
+                         summary=summary)
 
 
 def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, config: JourneyConfig, out_dir: Path,
@@ -139,7 +150,8 @@ def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, co
                                                            dataset="journey_rejects")
     result.timings["write_s"] = round(time.perf_counter() - t, 3)
     result.timings["total_s"] = round(time.perf_counter() - t0, 3)
-    info = {**(run_info or {}), "counts": result.counts, "timings": result.timings,
+    info = {**(run_info or {}), "counts": result.counts, **result.summary, "warnings": result.warnings,
+            "timings": result.timings,
             "config": config.model_dump(mode="json"), "outputs": {k: str(v) for k, v in result.paths.items()}}
     result.paths["journey_run"] = datasets.write_json(info, out_dir / "journey_run.json", dataset="journey_run")
     return result

@@ -19,10 +19,11 @@ from voc.journey.identity import journey_key
 
 TIMELINE_COLUMNS = ["journey_id", "customer_id", "ts", "seq", "kind", "event", "channel", "contact_id",
                     "intent", "sentiment", "topic_label", "stage"]
-EXTRA_COLUMNS = ["sentiment_score", "properties"]
+EXTRA_COLUMNS = ["sentiment_score", "properties", "actor", "lifecycle"]
 
 _EV = pa.schema([("journey_id", pa.string()), ("customer_id", pa.string()), ("ts", pa.timestamp("us", tz="UTC")),
-                 ("ts_s", pa.float64()), ("event", pa.string()), ("channel", pa.string()),
+                 ("ts_s", pa.float64()), ("event", pa.string()), ("channel", pa.string()), ("actor", pa.string()),
+                 ("lifecycle", pa.string()),
                  ("properties", pa.string()), ("src_order", pa.int64())])
 _CT = pa.schema([("journey_id", pa.string()), ("customer_id", pa.string()), ("contact_id", pa.string()),
                  ("ts", pa.timestamp("us", tz="UTC")), ("ts_s", pa.float64()), ("closed_s", pa.float64()),
@@ -61,6 +62,9 @@ def _arrow(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
 def events_table(events: pd.DataFrame) -> pa.Table:
     df = events.reset_index(drop=True).copy()
     df["ts_s"] = epoch_seconds(df["ts"])
+    for c in ("actor", "lifecycle"):
+        if c not in df.columns:
+            df[c] = None
     return _arrow(df, _EV)
 
 

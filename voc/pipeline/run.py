@@ -47,6 +47,7 @@ def finish_run(res: RunResult, config: VocConfig, *, fmt: str, events: list[Path
         if emb_path.exists():
             emb = datasets.read_table(emb_path, dataset="embeddings")
         res.journeys = run_journeys(list(events), res.analyze.contacts, config.journey, out_dir, fmt=fmt, embeddings=emb)
+        add_warnings(out_dir, getattr(res.journeys, "warnings", None) or [])
 
     from voc import metrics
 
@@ -75,3 +76,16 @@ def finish_run(res: RunResult, config: VocConfig, *, fmt: str, events: list[Path
 
         res.summary.update(summary_block(out_dir, res.trends))
     return res
+
+
+def add_warnings(out_dir: Path, found: list[dict[str, Any]]) -> None:
+    """Append a later stage's warnings (e.g. the journeys' data-quality gates) to run.json's
+    "warnings" list, so the run's own record shows them."""
+    path = Path(out_dir) / "run.json"
+    if not found or not path.exists():
+        return
+    import json
+
+    run = json.loads(path.read_text(encoding="utf-8"))
+    run["warnings"] = [w for w in run.get("warnings") or [] if w.get("source") != "journeys" and w.get("source") != "sequences"] + list(found)
+    datasets.write_json(run, path, dataset="run")

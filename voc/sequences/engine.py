@@ -43,13 +43,18 @@ TimelineLike = Union[pd.DataFrame, "duckdb.DuckDBPyRelation", "Prepared"]
 
 
 class SequenceWarning(UserWarning):
-    """A data problem the sequence statistics worked around (the message carries its E3xx code)."""
+    """A data problem the sequence statistics worked around (the message carries its E3xx code;
+    ``code``, ``cause`` and ``fix`` are attributes too)."""
+
+    def __init__(self, message: str, code: str = "", cause: str = "", fix: str = "") -> None:
+        super().__init__(message)
+        self.code, self.cause, self.fix = code, cause, fix
 
 
 def warn(spec, **details: Any) -> str:
     cause, fix = spec.render(**details)
     msg = f"[{spec.code}] {cause} Fix: {fix}"
-    warnings.warn(msg, SequenceWarning, stacklevel=3)
+    warnings.warn(SequenceWarning(msg, spec.code, cause, fix), stacklevel=3)
     return msg
 
 

@@ -5,6 +5,7 @@ import duckdb
 import pandas as pd
 
 from voc.config import JourneyConfig
+from voc.globs import expand
 from voc.sequences.engine import TimelineLike, use
 from voc.sequences.outcomes import column_name
 
@@ -17,11 +18,12 @@ def journey_features(timeline: TimelineLike, config: JourneyConfig | None = None
     """One row per journey: journey_id, n_steps, n_distinct_steps, start, end, duration_s,
     path ('a > b > c', cut after journey.max_path_steps steps), first_step, last_step,
     n_loops (consecutive repeats of the same step), n_contacts, time_to_first_contact_s
-    (NULL without contact), and reached_<outcome> (bool) per configured outcome."""
+    (NULL without contact), and reached_<outcome> (bool) per configured outcome (its names or
+    globs, voc.globs)."""
     config = config or JourneyConfig()
-    outcomes = [{"name": name, "column": column_name(name), "events": list(events)}
-                for name, events in config.outcomes.items()]
     with use(timeline, config, con) as tl:
+        outcomes = [{"name": name, "column": column_name(name), "events": expand(pats, tl.steps)}
+                    for name, pats in config.outcomes.items()]
         df = tl.query("journey_features", outcomes=outcomes, max_path_steps=config.max_path_steps)
     for c in ("n_steps", "n_distinct_steps", "n_loops", "n_contacts"):
         df[c] = df[c].astype("int64")

@@ -1,6 +1,7 @@
 """Ordered funnel over the configured steps (journey.funnel).
 
 A journey reaches step k when it did steps 1..k in this order (other steps may come between).
+A step may be a glob (e.g. ``checkout_*``): any event name it matches reaches the step.
 A funnel step that never occurs in the timeline is reported, not fatal: its row carries the
 E304 message in ``warning`` (and a SequenceWarning is emitted), because one misspelt step must
 not sink a whole journeys run; ``strict=True`` raises the VocError E304 instead.
@@ -15,6 +16,7 @@ import pandas as pd
 
 from voc.config import JourneyConfig
 from voc.errors import Errors, VocError
+from voc.globs import expand
 from voc.sequences.engine import TimelineLike, use, warn
 from voc.sequences.tables import empty, typed
 
@@ -24,6 +26,12 @@ def _examples(step: str, events: list[str]) -> str:
     frequent = [e for e in events[:5] if e not in close]
     hint = (f"did you mean {', '.join(repr(c) for c in close)}? " if close else "")
     return hint + "most frequent: " + ", ".join(repr(e) for e in frequent)
+
+
+def step_specs(steps: Sequence[str], names: Sequence[str]) -> list[dict]:
+    """Each funnel step as {name, events}: the names of the log its pattern reaches (voc.globs: the
+    same glob semantics as every config list; a plain name reaches itself)."""
+    return [{"name": s, "events": expand([s], names) or [s]} for s in steps]
 
 
 def funnel(timeline: TimelineLike, config: JourneyConfig | None = None,
@@ -41,7 +49,7 @@ def funnel(timeline: TimelineLike, config: JourneyConfig | None = None,
     if not steps:
         return empty("funnel")
     with use(timeline, config, con) as tl:
-        df = tl.query("funnel", steps=steps)
+        df = tl.query("funnel", steps=step_specs(steps, tl.steps))
         df["warning"] = None
         missing = df["journeys_with_step"] == 0
         if missing.any():

@@ -1,6 +1,8 @@
 """Outcomes that patterns and outcome paths are measured against, resolved from their names.
 
-    <name of journey.outcomes>   any of the configured event names (e.g. conversion: [order_placed])
+    <name of journey.outcomes>   any event the configured names or globs reach (e.g. conversion:
+                                 [order_placed], resolved: ['Completed-Resolved-*']; voc.globs:
+                                 the same semantics as stages, errors and waits)
     contact                      a contact step ('contact:<channel>')
     contact:intent=<intent>      a contact whose intent is <intent>
     repeat_contact               a contact at most journey.repeat_window_days after an earlier
@@ -13,10 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Sequence
 
 from voc.config import JourneyConfig
 from voc.errors import Errors, VocError
+from voc.globs import expand
 
 Kind = Literal["events", "contact", "contact_intent", "repeat_contact"]
 _INTENT_PREFIX = "contact:intent="
@@ -35,9 +38,14 @@ class OutcomeSpec:
                 "intent": self.intent, "window_s": float(self.window_s)}
 
 
-def resolve(name: str, config: JourneyConfig) -> OutcomeSpec:
+def resolve(name: str, config: JourneyConfig, steps: Sequence[str] | None = None) -> OutcomeSpec:
+    """The outcome called ``name``. ``steps``: the step names of the timeline, against which the
+    patterns of a configured outcome are expanded (globs, any case); without them the configured
+    names are taken literally."""
     if name in config.outcomes:
-        return OutcomeSpec(name=name, kind="events", events=tuple(config.outcomes[name]))
+        pats = config.outcomes[name]
+        events = expand(pats, steps) if steps is not None else list(pats)
+        return OutcomeSpec(name=name, kind="events", events=tuple(events))
     if name == "contact":
         return OutcomeSpec(name=name, kind="contact")
     if name == "repeat_contact":
@@ -72,7 +80,20 @@ def frequent_intents(tl: Any, config: JourneyConfig) -> list[str]:
     if intents.empty:
         return []
     need = max(min_count(config.min_support, tl.n_journeys()), 1)
-    return [str(i) for i in intents.loc[intents["journeys"] >= need, "intent"]]
+    keep = intents.loc[intents["journeys"] >= need, "intent"]
+    return [str(i) for i in keep if str(i).strip().lower() not in UNKNOWN_INTENTS]
+
+
+UNKNOWN_INTENTS = {"unknown", "none", "(none)", ""}
+"""Intents that say nothing (the classifier abstained): never an outcome by default -- patterns
+leading to 'contact:intent=unknown' only describe what the model could not name."""
+
+
+def step_names(tl: Any) -> list[str] | None:
+    """The step names of a prepared timeline (DuckDB ``Prepared`` or ``SparkTimeline``); None for a
+    timeline that does not know them (configured outcome names are then taken literally)."""
+    steps = getattr(tl, "steps", None)
+    return None if steps is None else list(steps)
 
 
 def outcomes_for(tl: Any, config: JourneyConfig, *, intents: bool) -> list[OutcomeSpec]:
@@ -80,4 +101,5 @@ def outcomes_for(tl: Any, config: JourneyConfig, *, intents: bool) -> list[Outco
     has_contacts = tl.has_contacts()
     names = default_outcomes(config, has_contacts=has_contacts,
                              intents=frequent_intents(tl, config) if (intents and has_contacts) else [])
-    return [resolve(n, config) for n in names]
+    steps = step_names(tl)
+    return [resolve(n, config, steps) for n in names]

@@ -8,6 +8,10 @@ describe the path BEFORE the outcome, and for each one
     confidence  = P(outcome | pattern before the outcome) = count_with_outcome / count
     lift        = confidence / P(outcome)   (P(outcome): share of all journeys that reach it)
 
+confidence and lift are left empty when the pattern or the outcome rests on fewer than
+journey.min_journeys journeys; kept ones carry a 95% Wilson interval (confidence_low/high) and a
+Fisher exact p-value (voc.sequences.significance).
+
 The identical sequences are grouped in DuckDB first and mined once with a weight, then fed to
 ``voc.sequences.prefixspan`` as integer codes (Arrow buffers, no Python list per event). Spark's
 ``pyspark.ml.fpm.PrefixSpan`` on the same sequences gives the same (pattern, count).
@@ -24,8 +28,9 @@ import pyarrow.compute as pc
 
 from voc.config import JourneyConfig
 from voc.sequences.engine import Prepared, TimelineLike, use
-from voc.sequences.outcomes import OutcomeSpec, outcomes_for, resolve
+from voc.sequences.outcomes import OutcomeSpec, outcomes_for, resolve, step_names
 from voc.sequences.prefixspan import Found, Sequences, mine_patterns
+from voc.sequences.significance import check_support, pattern_scores
 from voc.sequences.tables import typed
 
 SEP = " > "
@@ -84,16 +89,19 @@ def mine(tl: Prepared, config: JourneyConfig, spec: OutcomeSpec | None) -> pd.Da
     count = df["count"].to_numpy()
     if spec is None:
         df["outcome"] = None
-        df["confidence"] = np.nan
-        df["lift"] = np.nan
+        for c in SCORE_COLUMNS:
+            df[c] = np.nan
         df["count_with_outcome"] = pd.array([pd.NA] * len(df), dtype="Int64")
     else:
-        base = data.extra.sum() / n
         df["outcome"] = spec.name
-        df["confidence"] = with_outcome / count
-        df["lift"] = df["confidence"] / base if base > 0 else np.nan
         df["count_with_outcome"] = with_outcome
+        check_support(spec.name, int(data.extra.sum()), n, config.min_journeys)
+        for c, v in pattern_scores(count, with_outcome, n, int(data.extra.sum()), config.min_journeys).items():
+            df[c] = v
     return typed(df, "patterns")
+
+
+SCORE_COLUMNS = ("confidence", "lift", "confidence_low", "confidence_high", "p_value")
 
 
 def patterns(timeline: TimelineLike, config: JourneyConfig | None = None,
@@ -109,7 +117,7 @@ def patterns(timeline: TimelineLike, config: JourneyConfig | None = None,
     """
     config = config or JourneyConfig()
     with use(timeline, config, con) as tl:
-        specs = ([resolve(o, config) for o in outcomes] if outcomes is not None
+        specs = ([resolve(o, config, step_names(tl)) for o in outcomes] if outcomes is not None
                  else outcomes_for(tl, config, intents=True))
         frames = [mine(tl, config, None)] + [mine(tl, config, s) for s in specs]
     frames = [f for f in frames if len(f)]

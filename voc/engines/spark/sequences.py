@@ -15,8 +15,9 @@ from typing import Any, Sequence
 import pandas as pd
 
 from voc.config import JourneyConfig
-from voc.sequences.outcomes import OutcomeSpec, outcomes_for, resolve
-from voc.sequences.patterns import SEP
+from voc.sequences.outcomes import OutcomeSpec, outcomes_for, resolve, step_names
+from voc.sequences.patterns import SCORE_COLUMNS, SEP
+from voc.sequences.significance import check_support, pattern_scores
 from voc.sequences.sql import render
 from voc.sequences.tables import typed
 
@@ -85,6 +86,14 @@ class SparkTimeline:
                 f"SELECT intent, COUNT(DISTINCT journey_id) AS journeys FROM {self.view} "
                 "WHERE event LIKE 'contact:%' AND intent IS NOT NULL GROUP BY intent ORDER BY journeys DESC, intent"))
         return self._cache["intents"]
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """Distinct step names (configured outcome and funnel globs are expanded against them)."""
+        if "steps" not in self._cache:
+            rows = self.spark.sql(f"SELECT DISTINCT event FROM {self.view}").collect()
+            self._cache["steps"] = tuple(sorted(str(r["event"]) for r in rows))
+        return self._cache["steps"]
 
     def has_contacts(self) -> bool:
         if "has_contacts" not in self._cache:
@@ -169,16 +178,18 @@ def mine(tl: SparkTimeline, spec: OutcomeSpec | None) -> pd.DataFrame:
     patterns = [p.split(SEP) for p in df["pattern"]]
     if spec is None:
         df["outcome"] = None
-        df["confidence"] = float("nan")
-        df["lift"] = float("nan")
+        for c in SCORE_COLUMNS:
+            df[c] = float("nan")
         df["count_with_outcome"] = pd.array([pd.NA] * len(df), dtype="Int64")
     else:
         with_outcome = _count_with_outcome(tl.spark, grouped, patterns)
-        base = int(totals["no"] or 0) / n
         df["outcome"] = spec.name
         df["count_with_outcome"] = with_outcome
-        df["confidence"] = df["count_with_outcome"] / df["count"]
-        df["lift"] = df["confidence"] / base if base > 0 else float("nan")
+        check_support(spec.name, int(totals["no"] or 0), n, config.min_journeys)
+        scores = pattern_scores(df["count"].to_numpy(), df["count_with_outcome"].to_numpy(), n,
+                                int(totals["no"] or 0), config.min_journeys)
+        for c, v in scores.items():
+            df[c] = v
     grouped.unpersist()
     return typed(df, "patterns")
 
@@ -215,7 +226,7 @@ def _count_with_outcome(spark: Any, grouped: Any, patterns: list[list[str]]) -> 
 def patterns(tl: SparkTimeline, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
     """As ``voc.sequences.patterns``: whole-journey patterns, then per outcome the patterns before it."""
     config = tl.config
-    specs = ([resolve(o, config) for o in outcomes] if outcomes is not None
+    specs = ([resolve(o, config, step_names(tl)) for o in outcomes] if outcomes is not None
              else outcomes_for(tl, config, intents=True))
     frames = [mine(tl, None)] + [mine(tl, s) for s in specs]
     frames = [f for f in frames if len(f)]

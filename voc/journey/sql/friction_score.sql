@@ -16,7 +16,8 @@ SELECT k.journey_id,
            MAX(CASE WHEN k.kind = 'error_before_contact' THEN 'error_before_contact' END),
            MAX(CASE WHEN k.kind = 'long_wait' THEN 'long_wait' END),
            MAX(CASE WHEN k.kind = 'negative_end' THEN 'negative_end' END),
-           MAX(CASE WHEN k.kind = 'abandonment_after_contact' THEN 'abandonment_after_contact' END)) AS friction_kinds
+           MAX(CASE WHEN k.kind = 'abandonment_after_contact' THEN 'abandonment_after_contact' END),
+           MAX(CASE WHEN k.kind = 'handoff_pingpong' THEN 'handoff_pingpong' END)) AS friction_kinds
 FROM k
 JOIN weights w ON w.kind = k.kind
 GROUP BY k.journey_id

@@ -1,4 +1,5 @@
--- One row per journey: size, time span, contact (text) features, repeat contacts and friction.
+-- One row per journey: size, time span, contact (text) features, repeat contacts, friction and the
+-- time parked in waiting states (parked_s).
 -- Path, step and outcome features come from voc.sequences.journey_features (merged in Python).
 -- DuckDB-specific: string_agg(DISTINCT ...) for channels; on Spark:
 --   concat_ws(',', array_sort(collect_set(channel))).
@@ -34,6 +35,14 @@ topics AS (
     WHERE kind = 'contact' AND topic_label IS NOT NULL
     GROUP BY journey_id, topic_label
 ),
+parked AS (  -- time parked: from a step in a waiting state (journey.waiting_states) to the next step
+    SELECT journey_id,
+           SUM(CASE WHEN is_waiting_state AND next_s IS NOT NULL THEN next_s - ts_s ELSE 0 END) AS parked_s
+    FROM (SELECT journey_id, ts_s, is_waiting_state,
+                 LEAD(ts_s) OVER (PARTITION BY journey_id ORDER BY seq) AS next_s
+          FROM tl WHERE ts_s IS NOT NULL) p
+    GROUP BY journey_id
+),
 repeats AS (
     SELECT t.journey_id,
            SUM(CASE WHEN rc.is_repeat THEN 1 ELSE 0 END) AS n_repeat_contacts,
@@ -51,7 +60,8 @@ SELECT b.journey_id, cu.customer_id, b.start_ts AS "start", b.end_ts AS "end",
        b.mean_sentiment, b.min_sentiment, tp.topic_label AS top_topic, b.channels, b.first_contact_at,
        COALESCE(fs.friction_score, 0.0) AS friction_score,
        COALESCE(fs.friction_kinds, '') AS friction_kinds,
-       COALESCE(fs.n_frictions, 0) AS n_frictions
+       COALESCE(fs.n_frictions, 0) AS n_frictions,
+       COALESCE(pk.parked_s, 0.0) AS parked_s
 FROM base b
 LEFT JOIN cust cu ON cu.journey_id = b.journey_id AND cu.rn = 1
 LEFT JOIN intents fi ON fi.journey_id = b.journey_id AND fi.rn_first = 1
@@ -59,4 +69,5 @@ LEFT JOIN intents li ON li.journey_id = b.journey_id AND li.rn_last = 1
 LEFT JOIN topics tp ON tp.journey_id = b.journey_id AND tp.rn = 1
 LEFT JOIN repeats r ON r.journey_id = b.journey_id
 LEFT JOIN fs ON fs.journey_id = b.journey_id
+LEFT JOIN parked pk ON pk.journey_id = b.journey_id
 ORDER BY b.journey_id
