@@ -75,12 +75,16 @@ class Errors:
     # ---- E1xx configuration ----------------------------------------------------------------
     E101 = ErrorSpec("E101", "Config file '{path}' could not be read: {detail}.",
                      "Check the path and that it is valid YAML.")
-    E102 = ErrorSpec("E102", "Config error at '{key}': {detail}.",
-                     "Fix the value in your pipeline config; `voc config show` prints every setting with its default.")
+    E102 = ErrorSpec("E102", "Config error: {detail}.",
+                     "Fix the value in your pipeline config; `voc config show` prints every setting with its description and default.")
     E103 = ErrorSpec("E103", "Unknown {kind} '{name}'. Available: {available}.",
                      "Use one of the available names, or register your own with voc.registry.")
     E104 = ErrorSpec("E104", "Option '{option}' has an invalid value {value!r}: {detail}.",
                      "See `voc {command} --help` for the accepted values.")
+    E105 = ErrorSpec("E105", "The config has {n} mistakes:{problems}",
+                     "Fix each one in your pipeline config; `voc config show` prints every setting with its description and default.")
+    E106 = ErrorSpec("E106", "--intents was given, but the pipeline has no intent step (steps: {steps}).",
+                     "Add 'intent' to the pipeline list of your config, or leave out --intents.")
     # ---- E2xx models and NLP ---------------------------------------------------------------
     E201 = ErrorSpec("E201", "Model path '{path}' does not exist or is not a model folder.",
                      "Point to a local folder with the model files; voc never downloads models at run time.")
