@@ -50,8 +50,10 @@ def analyze_cmd(
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON on stdout."),
 ) -> None:
-    """Read every supported file under INPUT_PATH, redact personal data, classify intent, sentiment and
-    topics, and write contacts/messages tables, rejects.jsonl, run.json and report.html to --out."""
+    """Analyze help-desk exports: redact, classify intent, sentiment and topics, write tables and a report.
+
+    Reads every supported file under INPUT_PATH, redacts personal data, classifies intent, sentiment and
+    topics, and writes contacts/messages tables, rejects.jsonl, run.json and report.html to --out."""
     overrides: dict = {}
     if no_redact:
         overrides["redact.enabled"] = False

@@ -12,6 +12,7 @@ from rich.table import Table
 from voc import config as cfg
 from voc import datasets
 from voc.cli import app
+from voc.cli.analyze import Fmt
 from voc.cli.common import handle_errors
 from voc.errors import Errors, VocError
 
@@ -40,21 +41,23 @@ def journeys(
     events: list[Path] = typer.Argument(..., help="Event logs: .csv/.tsv/.parquet/.jsonl/.xes (optionally .gz), or folders of them."),
     contacts: Optional[Path] = typer.Option(None, "--contacts", help="Output folder of `voc analyze` (its contacts table), or a contacts file."),
     out: Path = typer.Option(Path("voc-out"), "--out", "-o", help="Output folder."),
-    fmt: str = typer.Option("parquet", "--format", help="parquet | csv"),
+    fmt: Fmt = typer.Option(Fmt.parquet, "--format", "-f", help="Table format of the outputs."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML (section `journey`)."),
     window_days: Optional[float] = typer.Option(None, "--window-days", help="Repeat-contact window in days (default 7)."),
-    customer_col: Optional[str] = typer.Option(None, "--customer-col", "--customer_id-col", help="Column holding the customer id."),
-    case_col: Optional[str] = typer.Option(None, "--case-col", "--case_id-col", help="Column holding the case id (case-based logs)."),
+    customer_col: Optional[str] = typer.Option(None, "--customer-col", help="Column holding the customer id."),
+    case_col: Optional[str] = typer.Option(None, "--case-col", help="Column holding the case id (case-based logs)."),
     timestamp_col: Optional[str] = typer.Option(None, "--timestamp-col", help="Column holding the event time."),
     event_col: Optional[str] = typer.Option(None, "--event-col", help="Column holding the event (activity) name."),
     channel_col: Optional[str] = typer.Option(None, "--channel-col", help="Column holding the channel."),
     identity_map: Optional[Path] = typer.Option(None, "--identity-map", help="CSV: customer_id + email/phone/other id columns."),
+    customer_id_col: Optional[str] = typer.Option(None, "--customer_id-col", hidden=True),   # the role's own name, as E301 says
+    case_id_col: Optional[str] = typer.Option(None, "--case_id-col", hidden=True),
 ) -> None:
     """Join behavioural event logs and support contacts into journeys; find repeat contacts and friction."""
     from voc.journey.run import run_journeys   # heavy imports only when the command runs
 
-    if fmt not in datasets.FORMATS:
-        raise VocError(Errors.E104, option="--format", value=fmt, detail="use parquet or csv", command="journeys")
+    fmt = fmt.value
+    customer_col, case_col = customer_col or customer_id_col, case_col or case_id_col
     overrides: dict = {}
     if window_days is not None:
         overrides["journey.repeat_window_days"] = window_days
