@@ -126,6 +126,12 @@ class Errors:
                      "Pass the output folder of `voc analyze` (its contacts table has contact_id, channel, created_at).")
     E309 = ErrorSpec("E309", "{file} {location}: record could not be read: {detail}.",
                      "Fix or remove this record in the source; the rest of the file was read.")
+    E310 = ErrorSpec("E310", "Event log '{path}' does not exist.",
+                     "Check the events path: an event log file (.csv, .tsv, .parquet, .jsonl/.ndjson, .xes, optionally .gz) or a folder of them.")
+    E311 = ErrorSpec("E311", "Identity map '{path}' does not exist.",
+                     "Check journey.identity_map / --identity-map: a CSV of customer_id plus email, phone or other id columns (a relative path is read from the current folder).")
+    E312 = ErrorSpec("E312", "Contacts path '{path}' does not exist.",
+                     "Pass the --out folder of `voc analyze` (or its contacts table) to --contacts.")
     # E32x sequence statistics (voc.sequences)
     E320 = ErrorSpec("E320", "The timeline given to sequence statistics lacks column(s) {missing}; columns present: {present}.",
                      "Pass the timeline table of `voc journeys` or an event log with journey_id, ts and event (seq is optional: file order is used).")
@@ -148,6 +154,8 @@ class Errors:
                      "Restore it from a backup, or move it aside and run `voc enrich` again into a new folder (a full first run).")
     E407 = ErrorSpec("E407", "Another `voc enrich` is writing to '{path}' right now (lock file {lock}).",
                      "Wait for it to finish; runs into one CDP folder must not overlap. Delete the lock file only if no such run is alive.")
+    E408 = ErrorSpec("E408", "Folder '{path}' {what}, so there is nothing to report.",
+                     "Pass the --out folder of `voc analyze` or `voc journeys`; run one of them first if there is none.")
     # ---- E5xx engines ----------------------------------------------------------------------
     E501 = ErrorSpec("E501", "The Spark engine needs pyspark and Java: {detail}.",
                      "pip install 'voc[spark]' and make `java -version` work, or use --engine local.")

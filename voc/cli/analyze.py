@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from voc import config as cfg
 from voc.cli import app
 from voc.cli.common import console, handle_errors, is_interactive
+from voc.errors import Errors, VocError
 
 
 class Fmt(str, Enum):
@@ -32,6 +33,15 @@ def _progress_factory(progress: Progress | None) -> Callable:
         return lambda n: progress.advance(task, n)
 
     return factory
+
+
+def check_options(conf: cfg.VocConfig, *, intents: Optional[Path], events: list[Path]) -> None:
+    """Options that would be ignored or fail only after the long text pipeline are errors up front."""
+    if intents is not None and "intent" not in conf.pipeline:
+        raise VocError(Errors.E106, steps=", ".join(conf.pipeline) or "none")
+    for path in events:
+        if not path.exists():
+            raise VocError(Errors.E310, path=str(path))
 
 
 @app.command("analyze")
@@ -67,6 +77,7 @@ def analyze_cmd(
         overrides["enrich.enabled"] = True
         overrides["enrich.out"] = str(enrich)
     conf = cfg.load(config_path, overrides)
+    check_options(conf, intents=intents, events=list(events or []))
     if no_redact:
         console.print("[yellow]warning[/]: --no-redact: personal data is stored and embedded as found.")
 

@@ -22,7 +22,7 @@ out_console = Console()
 def read_contacts(path: Path) -> tuple["object", "object"]:
     """(contacts, embeddings or None) from a `voc analyze` output folder, or a contacts file (E303)."""
     if not path.exists():
-        raise VocError(Errors.E001, path=str(path))
+        raise VocError(Errors.E312, path=str(path))
     if path.is_file():
         table, folder = path, path.parent
     else:
