@@ -4,14 +4,13 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import List, Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from voc import config as cfg
 from voc.cli import app
-from voc.cli.common import console, handle_errors, is_interactive
+from voc.cli.common import console, handle_errors, progress_for
 from voc.errors import Errors, VocError
 
 
@@ -23,16 +22,6 @@ class Fmt(str, Enum):
 class Engine(str, Enum):
     local = "local"
     spark = "spark"
-
-
-def _progress_factory(progress: Progress | None) -> Callable:
-    def factory(label: str, total: int | None) -> Callable[[int], None]:
-        if progress is None:
-            return lambda n: None
-        task = progress.add_task(label, total=total)
-        return lambda n: progress.advance(task, n)
-
-    return factory
 
 
 def check_options(conf: cfg.VocConfig, *, intents: Optional[Path], events: list[Path]) -> None:
@@ -83,17 +72,9 @@ def analyze_cmd(
 
     from voc.pipeline.run import run_all
 
-    show = is_interactive() and not as_json
-    progress = Progress(TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=console, transient=True) if show else None
-    if progress is not None:
-        progress.start()
-    try:
+    with progress_for(console) as progress:
         result = run_all(input_path, out, conf, fmt=fmt.value, events=list(events or []), engine=engine.value,
-                         progress=_progress_factory(progress))
-    finally:
-        if progress is not None:
-            progress.stop()
+                         progress=progress)
     if as_json:
         typer.echo(json.dumps(result.summary, indent=2, default=str))
     else:

@@ -13,7 +13,7 @@ from voc import config as cfg
 from voc import datasets
 from voc.cli import app
 from voc.cli.analyze import Fmt
-from voc.cli.common import handle_errors
+from voc.cli.common import console, handle_errors, progress_for
 from voc.errors import Errors, VocError
 
 out_console = Console()
@@ -78,7 +78,10 @@ def journeys(
                 jc = jc.model_copy(update={"identity_map": str(base / jc.identity_map)})
                 break
     contacts_df, embeddings = read_contacts(contacts) if contacts is not None else (None, None)
-    result = run_journeys(events, contacts_df, jc, out, fmt=fmt, embeddings=embeddings)
+    from voc.pipeline.analyze import uncounted
+
+    with progress_for(console) as progress, uncounted(progress, "journeys"):
+        result = run_journeys(events, contacts_df, jc, out, fmt=fmt, embeddings=embeddings)
     _summary(result, out)
 
 

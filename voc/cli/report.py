@@ -9,7 +9,8 @@ import typer
 
 from voc import config as cfg
 from voc.cli import app
-from voc.cli.common import handle_errors
+from voc.cli.common import console as err_console
+from voc.cli.common import handle_errors, progress_for
 from voc.errors import Errors, VocError
 
 
@@ -44,7 +45,12 @@ def report_cmd(
 
     conf = cfg.load(config_path)
     _require_outputs(out_dir)
-    path = None if no_html else write_report(out_dir, conf.report, path=out)
+    from voc.pipeline.analyze import uncounted
+
+    path = None
+    if not no_html:
+        with progress_for(err_console) as progress, uncounted(progress, "report"):
+            path = write_report(out_dir, conf.report, path=out)
     if as_json:
         d = summary_dict(out_dir)
         d["report"] = str(path) if path else None

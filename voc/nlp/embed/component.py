@@ -17,8 +17,13 @@ from voc.nlp.embed.embedder import get_embedder
 class EmbedComponent(Component):
     name = "embed"
 
+    reports_progress = True
+
     def __init__(self, config: EmbedConfig) -> None:
         self.config = config
+
+    def load(self) -> None:
+        get_embedder(self.config).model_
 
     def __call__(self, batch: Batch) -> Batch:
         return next(self._encode_group([batch]))
@@ -39,7 +44,17 @@ class EmbedComponent(Component):
         emb = get_embedder(self.config)
         texts = [customer_text(b.messages, b.contacts, max_chars=self.config.max_chars).tolist() if len(b.contacts) else []
                  for b in group]
-        vectors = emb.encode([t for ts in texts for t in ts])
+        flat = [t for ts in texts for t in ts]
+        tick = self.progress_ or (lambda n: None)
+        done = 0
+
+        def on_progress(n: int) -> None:
+            nonlocal done
+            done += n
+            tick(n)
+
+        vectors = emb.encode(flat, on_progress=on_progress)
+        tick(len(flat) - done)                           # texts found in the cache or repeated
         start = 0
         for b, ts in zip(group, texts):
             b.embeddings = vectors[start:start + len(ts)]
