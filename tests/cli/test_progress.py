@@ -162,7 +162,10 @@ def test_terminal_bars_show_counts_spinner_and_time_left() -> None:
         spin(1)
         assert tasks["embed: loading model"].finished
     names = {type(c).__name__ for c in p.bars.columns}
-    assert {"SpinnerColumn", "MofNCompleteColumn", "TimeElapsedColumn", "TimeRemainingColumn"} <= names
+    assert {"SpinnerColumn", "TimeElapsedColumn", "CountsColumn"} <= names
+    counts = next(c for c in p.bars.columns if type(c).__name__ == "CountsColumn")
+    assert "4/10" in counts.render(tasks["redact"]).plain and "left" in counts.render(tasks["redact"]).plain
+    assert counts.render(tasks["embed: loading model"]).plain == ""
 
 
 def test_piped_analyze_logs_progress_on_stderr(tickets: Path, tmp_path: Path) -> None:

@@ -16,8 +16,9 @@ import time
 from typing import Callable, Optional, TextIO
 
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn,
-                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, Task,
+                           TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+from rich.text import Text
 
 Tick = Callable[[int], None]
 
@@ -27,13 +28,31 @@ def _clock(seconds: float) -> str:
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
+class CountsColumn(ProgressColumn):
+    """'42/134  31%  left 0:00:12' for a counted step; nothing for one without counts (a spinner)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts, self.share, self.left = MofNCompleteColumn(), TaskProgressColumn(), TimeRemainingColumn()
+
+    def render(self, task: Task) -> Text:
+        if task.fields.get("uncounted"):
+            return Text("")
+        out = Text()
+        out.append_text(self.counts.render(task))
+        out.append(" ")
+        out.append_text(self.share.render(task))
+        out.append(" left ")
+        out.append_text(self.left.render(task))
+        return out
+
+
 class TerminalProgress:
     """Rich progress bars; use as a context manager around the run."""
 
     def __init__(self, console: Console) -> None:
         self.bars = Progress(SpinnerColumn(finished_text="[green]✓[/]"), TextColumn("{task.description:<24}"),
-                             BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-                             TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+                             BarColumn(), TextColumn("elapsed"), TimeElapsedColumn(), CountsColumn(),
                              console=console, transient=True)
 
     def __enter__(self) -> "TerminalProgress":
@@ -44,7 +63,7 @@ class TerminalProgress:
         self.bars.stop()
 
     def __call__(self, label: str, total: Optional[int]) -> Tick:
-        task = self.bars.add_task(label, total=total)
+        task = self.bars.add_task(label, total=total, uncounted=total is None)
         if total is None:
             def end(n: int) -> None:
                 self.bars.update(task, total=1, completed=1)
