@@ -12,6 +12,7 @@ spinner with the elapsed time and ends with its first tick.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import Callable, Optional, TextIO
 
@@ -71,52 +72,86 @@ class TerminalProgress:
         return lambda n: self.bars.advance(task, n)
 
 
+class _Step:
+    def __init__(self, label: str, total: Optional[int], start: float) -> None:
+        self.label, self.total, self.start, self.last, self.done, self.ended = label, total, start, start, 0, False
+
+
 class LogProgress:
-    """Log lines for a non-terminal stderr: start, every ``every_s`` seconds, and end of each step."""
+    """Log lines for a non-terminal stderr: when each step starts and ends, and every ``every_s`` seconds
+    in between, also while a step reports nothing (a model loading, topics fitting, a long batch)."""
 
     def __init__(self, stream: Optional[TextIO] = None, every_s: float = 5.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, heartbeat: bool = True) -> None:
         self.stream = stream
         self.every_s = every_s
         self.clock = clock
+        self.heartbeat = heartbeat
+        self._open: list[_Step] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: Optional[threading.Thread] = None
 
     def __enter__(self) -> "LogProgress":
+        if self.heartbeat:
+            self._thread = threading.Thread(target=self._beat_loop, name="voc-progress", daemon=True)
+            self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        return None
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+
+    def _beat_loop(self) -> None:
+        while not self._stop.wait(min(1.0, self.every_s)):
+            self.beat()
 
     def _say(self, text: str) -> None:
         stream = self.stream if self.stream is not None else sys.stderr
         print(f"voc: {text}", file=stream, flush=True)
 
+    def _status(self, step: _Step, now: float) -> str:
+        elapsed = now - step.start
+        if step.total is None:
+            return f"{step.label} ... {_clock(elapsed)} elapsed"
+        done, total = step.done, step.total
+        left = elapsed / done * (total - done) if done else None
+        rate = f", {done / elapsed:,.1f}/s" if elapsed > 0 and done else ""
+        eta = f", about {_clock(left)} left" if left is not None else ""
+        return f"{step.label}: {done:,}/{total:,} ({done / max(total, 1):.0%}){rate}, {_clock(elapsed)} elapsed{eta}"
+
+    def beat(self) -> None:
+        """A line for each open step that has been quiet for ``every_s`` seconds."""
+        now = self.clock()
+        with self._lock:
+            for step in self._open:
+                if not step.ended and now - step.last >= self.every_s:
+                    step.last = now
+                    self._say(self._status(step, now))
+
     def __call__(self, label: str, total: Optional[int]) -> Tick:
-        start = self.clock()
-        state = {"done": 0, "last": start, "ended": False}
-        if total is None:
-            self._say(f"{label} ...")
-        else:
-            self._say(f"{label}: 0/{total:,}")
+        step = _Step(label, total, self.clock())
+        with self._lock:
+            self._open = [s for s in self._open if not s.ended] + [step]
+            self._say(f"{label} ..." if total is None else f"{label}: 0/{total:,}")
 
         def tick(n: int) -> None:
-            if state["ended"]:
-                return
-            now = self.clock()
-            elapsed = now - start
-            if total is None:
-                state["ended"] = True
-                self._say(f"{label}: done in {_clock(elapsed)}")
-                return
-            state["done"] += n
-            done = state["done"]
-            if done >= total:
-                state["ended"] = True
-                self._say(f"{label}: {done:,}/{total:,} done in {_clock(elapsed)}")
-            elif now - state["last"] >= self.every_s:
-                state["last"] = now
-                left = elapsed / done * (total - done) if done else None
-                rate = f", {done / elapsed:,.1f}/s" if elapsed > 0 else ""
-                eta = f", about {_clock(left)} left" if left is not None else ""
-                self._say(f"{label}: {done:,}/{total:,} ({done / total:.0%}){rate}, {_clock(elapsed)} elapsed{eta}")
+            with self._lock:
+                if step.ended:
+                    return
+                now = self.clock()
+                elapsed = _clock(now - step.start)
+                if step.total is None:
+                    step.ended = True
+                    self._say(f"{label}: done in {elapsed}")
+                    return
+                step.done += n
+                if step.done >= step.total:
+                    step.ended = True
+                    self._say(f"{label}: {step.done:,}/{step.total:,} done in {elapsed}")
+                elif now - step.last >= self.every_s:
+                    step.last = now
+                    self._say(self._status(step, now))
 
         return tick
