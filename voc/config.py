@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 from typing import Any, Literal, Optional, get_args
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from voc.config_source import raise_errors, read_yaml
