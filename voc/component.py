@@ -13,7 +13,7 @@ and set ``needs_fit = True``: the pipeline then fits them on the whole corpus be
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Iterable, Iterator, Optional
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Optional
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,14 @@ class Batch:
 class Component:
     name: ClassVar[str] = ""
     needs_fit: ClassVar[bool] = False
+    # A step that counts its own progress (e.g. texts inside one large embedding call) sets this and
+    # calls ``self.progress_(n)`` with the number of contacts done; the pipeline then does not count it.
+    reports_progress: ClassVar[bool] = False
+    progress_: Optional[Callable[[int], None]] = None
+
+    def load(self) -> None:
+        """Load models now rather than on the first batch, so the pipeline can show '<step>: loading
+        model' with a spinner. Steps without a model keep this no-op."""
 
     def fit(self, corpus: Batch) -> "Component":
         return self

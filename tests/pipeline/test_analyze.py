@@ -124,8 +124,25 @@ def test_split_batches_keeps_messages_with_their_contact() -> None:
     assert len(back.messages) == len(messages)
 
 
-def test_a_user_registered_step_runs_without_a_config_section(small_input: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def register_step():
+    """Register pipeline components for one test; they are removed afterwards, so no other test sees them."""
     from voc import registry
+
+    names: list[str] = []
+
+    def register(name: str, cls):
+        registry.components.register(name)(cls)
+        names.append(name)
+        return cls
+
+    yield register
+    for name in names:
+        registry.components.unregister(name)
+        assert name not in registry.components, f"{name} leaked into the global component registry"
+
+
+def test_a_user_registered_step_runs_without_a_config_section(small_input: Path, tmp_path: Path, register_step) -> None:
     from voc.component import Component
 
     class Shout(Component):
@@ -138,8 +155,22 @@ def test_a_user_registered_step_runs_without_a_config_section(small_input: Path,
             batch.contacts["subject"] = batch.contacts["subject"].str.upper()
             return batch
 
-    if "shout_subjects" not in registry.components:
-        registry.components.register("shout_subjects")(Shout)
+    register_step("shout_subjects", Shout)
     res = analyze(small_input, tmp_path / "out", cfg.load(None, {"pipeline": ["shout_subjects"]}))
     assert res.run["steps"] == ["redact", "shout_subjects"]
     assert "CHARGED TWICE" in set(res.contacts["subject"].dropna())
+
+
+def test_registry_unregister_removes_only_that_name() -> None:
+    from voc.errors import ConfigError
+    from voc.registry import Registry
+
+    r: Registry = Registry("thing")
+    r.register("a")(int)
+    r.register("b")(str)
+    r.unregister("a")
+    assert r.names() == ["b"]
+    with pytest.raises(ConfigError):
+        r.unregister("a")
+    r.register("a")(float)                          # the name is free again
+    assert r.get("a") is float

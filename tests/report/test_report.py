@@ -2,6 +2,7 @@
 or only some), plus a headless-Chromium check that the file renders offline without errors."""
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import datetime, timedelta, timezone
@@ -273,9 +274,23 @@ def test_summary_dict_and_table(full):
     json.dumps(d)                                                    # JSON-ready
     assert d["headline"]["contacts"] == len(tables["contacts"])
     assert d["friction"] == tables["friction"]["kind"].value_counts().to_dict()
-    assert "report.html" in d["files"] or "contacts.parquet" in d["files"]
-    t = summary_table(out)
-    assert t.row_count >= 7
+    # every file the folder holds is listed (the fixture wrote each table, rejects.jsonl and run.json)
+    written = {f"{name}.parquet" for name in tables} | {"rejects.jsonl", "run.json"}
+    assert written <= set(d["files"]), written - set(d["files"])
+    assert d["rejects_by_code"] == {"E006": 1, "E003": 1}
+    from rich.console import Console
+
+    con = Console(width=200, record=True, file=io.StringIO())
+    con.print(summary_table(out))
+    text = con.export_text()
+    rows = {line.split("  ")[0].strip(): line for line in text.splitlines()[1:] if line.strip()}
+    assert f"{len(tables['contacts']):,}" in rows["contacts"]
+    assert f"{tables['contacts']['customer_id'].dropna().nunique():,}" in rows["customers"]
+    top = tables["contacts"]["intent"].value_counts().index[0]
+    assert top in rows["top intents"]
+    assert "2" in rows["rejects"] and "rejects.jsonl" in rows["rejects"]
+    for label in ("repeat-contact rate", "first-contact resolution", "negative", "friction"):
+        assert label in rows and "n/a" not in rows[label], label
 
 
 def test_cli_report_json_and_errors(full, tmp_path):

@@ -15,8 +15,9 @@ from voc.sequences.prefixspan import prefixspan
 from voc.sequences.outcomes import resolve
 from voc.sequences.sql import render
 
-# Spark jobs take seconds each (minutes on a loaded 2-core machine): run with `pytest -m spark`.
-pytestmark = [pytest.mark.spark, pytest.mark.slow]
+# Spark jobs take seconds each (minutes on a loaded 2-core machine): the QUICK comparisons run by default,
+# every query with `pytest -m spark` / `-m slow`. (A module-wide slow mark would turn QUICK off.)
+pytestmark = [pytest.mark.spark]
 pyspark = pytest.importorskip("pyspark")
 
 T0 = pd.Timestamp("2024-03-01T09:00:00Z")
@@ -113,6 +114,20 @@ def queries() -> list:
     return out
 
 
+def test_quick_comparisons_run_by_default(request) -> None:
+    """Exactly the QUICK queries run without -m slow (each QUICK name must match a query: a typo would
+    silently drop it), and nothing at module level marks them slow."""
+    marks = {m.name for m in (pytestmark if isinstance(pytestmark, list) else [pytestmark])}
+    assert "slow" not in marks
+    params = queries()
+    ids = {p.id for p in params}
+    assert QUICK <= ids, QUICK - ids
+    quick = {p.id for p in params if not any(m.name == "slow" for m in p.marks)}
+    assert quick == QUICK
+    assert len(ids) > len(QUICK)                         # and the rest are slow
+
+
+@pytest.mark.slow
 def test_every_spark_rendering_parses(spark):
     parser = spark._jsparkSession.sessionState().sqlParser()
     for p in queries():

@@ -5,6 +5,10 @@ import os
 
 import typer
 
+from voc.cli import helpfmt
+
+helpfmt.install()                                      # option types a person reads: no <bool>, no <list[Path]>
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")          # never reach a model hub at run time
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import List, Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from voc import config as cfg
 from voc.cli import app
-from voc.cli.common import console, handle_errors, is_interactive
+from voc.cli.common import console, handle_errors, progress_for
+from voc.errors import Errors, VocError
 
 
 class Fmt(str, Enum):
@@ -24,14 +24,13 @@ class Engine(str, Enum):
     spark = "spark"
 
 
-def _progress_factory(progress: Progress | None) -> Callable:
-    def factory(label: str, total: int | None) -> Callable[[int], None]:
-        if progress is None:
-            return lambda n: None
-        task = progress.add_task(label, total=total)
-        return lambda n: progress.advance(task, n)
-
-    return factory
+def check_options(conf: cfg.VocConfig, *, intents: Optional[Path], events: list[Path]) -> None:
+    """Options that would be ignored or fail only after the long text pipeline are errors up front."""
+    if intents is not None and "intent" not in conf.pipeline:
+        raise VocError(Errors.E106, steps=", ".join(conf.pipeline) or "none")
+    for path in events:
+        if not path.exists():
+            raise VocError(Errors.E315, path=str(path))
 
 
 @app.command("analyze")
@@ -50,8 +49,10 @@ def analyze_cmd(
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON on stdout."),
 ) -> None:
-    """Read every supported file under INPUT_PATH, redact personal data, classify intent, sentiment and
-    topics, and write contacts/messages tables, rejects.jsonl, run.json and report.html to --out."""
+    """Analyze help-desk exports: redact, classify intent, sentiment and topics, write tables and a report.
+
+    Reads every supported file under INPUT_PATH, redacts personal data, classifies intent, sentiment and
+    topics, and writes contacts/messages tables, rejects.jsonl, run.json and report.html to --out."""
     overrides: dict = {}
     if no_redact:
         overrides["redact.enabled"] = False
@@ -65,22 +66,15 @@ def analyze_cmd(
         overrides["enrich.enabled"] = True
         overrides["enrich.out"] = str(enrich)
     conf = cfg.load(config_path, overrides)
+    check_options(conf, intents=intents, events=list(events or []))
     if no_redact:
         console.print("[yellow]warning[/]: --no-redact: personal data is stored and embedded as found.")
 
     from voc.pipeline.run import run_all
 
-    show = is_interactive() and not as_json
-    progress = Progress(TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=console, transient=True) if show else None
-    if progress is not None:
-        progress.start()
-    try:
+    with progress_for(console) as progress:
         result = run_all(input_path, out, conf, fmt=fmt.value, events=list(events or []), engine=engine.value,
-                         progress=_progress_factory(progress))
-    finally:
-        if progress is not None:
-            progress.stop()
+                         progress=progress)
     if as_json:
         typer.echo(json.dumps(result.summary, indent=2, default=str))
     else:

@@ -32,6 +32,13 @@ def is_interactive() -> bool:
     return sys.stderr.isatty()
 
 
+def progress_for(console: Console):
+    """Progress bars on a terminal, log lines on stderr otherwise (see voc/cli/progress.py)."""
+    from voc.cli.progress import LogProgress, TerminalProgress
+
+    return TerminalProgress(console) if is_interactive() else LogProgress()
+
+
 def parse_weight(value: str, *, command: str) -> float | str:
     """``--tfidf-weight``: 'auto' or a number >= 0."""
     if value.strip().lower() == "auto":

@@ -22,8 +22,10 @@ def enrich_cmd(
     hash_identifiers: bool = typer.Option(False, "--hash-identifiers", help="Add email_sha256/phone_sha256 for matching in the CDP (clear values never leave)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
 ) -> None:
-    """Upsert contacts into CDP_DIR and refresh the traits of the customers touched. Only new or changed
-    contacts are rewritten; a re-run on the same input writes nothing; a crash leaves the previous output intact."""
+    """Upsert contacts into a CDP folder and refresh the traits of the customers touched.
+
+    Only new or changed contacts are rewritten; a re-run on the same input writes nothing; a crash leaves
+    the previous output intact."""
     from voc.enrich import enrich
 
     overrides: dict = {}

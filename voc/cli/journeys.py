@@ -12,7 +12,8 @@ from rich.table import Table
 from voc import config as cfg
 from voc import datasets
 from voc.cli import app
-from voc.cli.common import handle_errors
+from voc.cli.analyze import Fmt
+from voc.cli.common import console, handle_errors, progress_for
 from voc.errors import Errors, VocError
 
 out_console = Console()
@@ -21,7 +22,7 @@ out_console = Console()
 def read_contacts(path: Path) -> tuple["object", "object"]:
     """(contacts, embeddings or None) from a `voc analyze` output folder, or a contacts file (E303)."""
     if not path.exists():
-        raise VocError(Errors.E001, path=str(path))
+        raise VocError(Errors.E317, path=str(path))
     if path.is_file():
         table, folder = path, path.parent
     else:
@@ -40,22 +41,24 @@ def journeys(
     events: list[Path] = typer.Argument(..., help="Event logs: .csv/.tsv/.parquet/.jsonl/.xes (optionally .gz), or folders of them."),
     contacts: Optional[Path] = typer.Option(None, "--contacts", help="Output folder of `voc analyze` (its contacts table), or a contacts file."),
     out: Path = typer.Option(Path("voc-out"), "--out", "-o", help="Output folder."),
-    fmt: str = typer.Option("parquet", "--format", help="parquet | csv"),
+    fmt: Fmt = typer.Option(Fmt.parquet, "--format", "-f", help="Table format of the outputs."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML (section `journey`)."),
     window_days: Optional[float] = typer.Option(None, "--window-days", help="Repeat-contact window in days (default 7)."),
-    customer_col: Optional[str] = typer.Option(None, "--customer-col", "--customer_id-col", help="Column holding the customer id."),
-    case_col: Optional[str] = typer.Option(None, "--case-col", "--case_id-col", help="Column holding the case id (case-based logs)."),
+    customer_col: Optional[str] = typer.Option(None, "--customer-col", help="Column holding the customer id."),
+    case_col: Optional[str] = typer.Option(None, "--case-col", help="Column holding the case id (case-based logs)."),
     timestamp_col: Optional[str] = typer.Option(None, "--timestamp-col", help="Column holding the event time."),
     event_col: Optional[str] = typer.Option(None, "--event-col", help="Column holding the event (activity) name."),
     channel_col: Optional[str] = typer.Option(None, "--channel-col", help="Column holding the channel."),
     actor_col: Optional[str] = typer.Option(None, "--actor-col", help="Column holding the team/queue/agent group of each step (hand-off ping-pong)."),
     identity_map: Optional[Path] = typer.Option(None, "--identity-map", help="CSV: customer_id + email/phone/other id columns."),
+    customer_id_col: Optional[str] = typer.Option(None, "--customer_id-col", hidden=True),   # the role's own name, as E301 says
+    case_id_col: Optional[str] = typer.Option(None, "--case_id-col", hidden=True),
 ) -> None:
     """Join behavioural event logs and support contacts into journeys; find repeat contacts and friction."""
     from voc.journey.run import run_journeys   # heavy imports only when the command runs
 
-    if fmt not in datasets.FORMATS:
-        raise VocError(Errors.E104, option="--format", value=fmt, detail="use parquet or csv", command="journeys")
+    fmt = fmt.value
+    customer_col, case_col = customer_col or customer_id_col, case_col or case_id_col
     overrides: dict = {}
     if window_days is not None:
         overrides["journey.repeat_window_days"] = window_days
@@ -76,7 +79,10 @@ def journeys(
                 jc = jc.model_copy(update={"identity_map": str(base / jc.identity_map)})
                 break
     contacts_df, embeddings = read_contacts(contacts) if contacts is not None else (None, None)
-    result = run_journeys(events, contacts_df, jc, out, fmt=fmt, embeddings=embeddings)
+    from voc.pipeline.analyze import uncounted
+
+    with progress_for(console) as progress, uncounted(progress, "journeys"):
+        result = run_journeys(events, contacts_df, jc, out, fmt=fmt, embeddings=embeddings)
     from voc import metrics
 
     figures = metrics.refresh(out, jc)["items"]     # the folder's headline figures, now with the journeys
@@ -84,7 +90,8 @@ def journeys(
     if c.report.html:
         from voc.report import write_report
 
-        report = write_report(out, c.report)       # the folder's report shows the journeys it now holds
+        with progress_for(console) as progress, uncounted(progress, "report"):
+            report = write_report(out, c.report)       # the folder's report shows the journeys it now holds
     _summary(result, out, figures, report)
 
 

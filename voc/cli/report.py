@@ -9,7 +9,24 @@ import typer
 
 from voc import config as cfg
 from voc.cli import app
-from voc.cli.common import handle_errors
+from voc.cli.common import console as err_console
+from voc.cli.common import handle_errors, progress_for
+from voc.errors import Errors, VocError
+
+
+def _require_outputs(out_dir: Path) -> None:
+    """E408 for a missing folder or one without any table or run file of voc."""
+    from voc import datasets
+    from voc.report.inputs import WANTED
+
+    if not out_dir.is_dir():
+        raise VocError(Errors.E408, path=str(out_dir), what="does not exist")
+    if any(datasets.find_table(out_dir, name) is not None for name in WANTED):
+        return
+    if (out_dir / "run.json").is_file() or (out_dir / "journey_run.json").is_file():
+        return
+    raise VocError(Errors.E408, path=str(out_dir),
+                   what="holds no voc outputs (no contacts, journeys or timeline table, no run.json)")
 
 
 @app.command("report")
@@ -27,7 +44,13 @@ def report_cmd(
     from voc.report import summary_dict, summary_table, write_report
 
     conf = cfg.load(config_path)
-    path = None if no_html else write_report(out_dir, conf.report, path=out)
+    _require_outputs(out_dir)
+    from voc.pipeline.analyze import uncounted
+
+    path = None
+    if not no_html:
+        with progress_for(err_console) as progress, uncounted(progress, "report"):
+            path = write_report(out_dir, conf.report, path=out)
     if as_json:
         d = summary_dict(out_dir)
         d["report"] = str(path) if path else None

@@ -183,7 +183,7 @@ def read_events(paths: Iterable[str | Path], config: JourneyConfig) -> EventLog:
     for p in paths:
         path = Path(p)
         if not path.exists():
-            raise VocError(Errors.E001, path=str(path))
+            raise VocError(Errors.E315, path=str(path))
         if path.is_dir():
             inner = sorted(q for q in path.rglob("*") if q.is_file() and not q.name.startswith("."))
             sub = read_events(inner, config)

@@ -96,7 +96,7 @@ def read_identity_map(path: str | Path) -> pd.DataFrame:
     """An identity-map CSV: customer_id plus any of email, phone and other id columns (E305)."""
     path = Path(path)
     if not path.exists():
-        raise VocError(Errors.E001, path=str(path))
+        raise VocError(Errors.E316, path=str(path))
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:

@@ -30,11 +30,23 @@ DEFAULT_BATCH = 512
 VERSIONED_PACKAGES = ("torch", "transformers", "sentence-transformers", "bertopic", "spacy", "pandas",
                       "pyarrow", "duckdb", "scikit-learn", "vadersentiment")
 
+# progress(label, total) starts a step and returns tick(n). With a total the step counts (files, contacts);
+# with None it cannot (model loading, topic fitting): the caller shows a spinner and one tick ends it.
 Progress = Callable[[str, Optional[int]], Callable[[int], None]]
 
 
 def _no_progress(label: str, total: Optional[int]) -> Callable[[int], None]:
     return lambda n: None
+
+
+@contextmanager
+def uncounted(progress: Progress, label: str) -> Iterator[None]:
+    """A step that reports no counts (a spinner with the elapsed time), ended when the block ends."""
+    tick = progress(label, None)
+    try:
+        yield
+    finally:
+        tick(1)
 
 
 @dataclass
@@ -88,6 +100,7 @@ def read_inputs(path: Path, config: VocConfig, progress: Progress = _no_progress
         if stats.files != seen_files:
             tick(stats.files - seen_files)
             seen_files = stats.files
+    tick(max(len(files), stats.files) - seen_files)      # the last file (and any the reader skipped)
     return records, rejects, stats
 
 
@@ -123,15 +136,27 @@ def run_components(batches: list[Batch], steps: dict[str, Component], timer: Tim
                    progress: Progress = _no_progress) -> list[Batch]:
     for name, step in steps.items():
         with timer(name):
+            if type(step).load is not Component.load:
+                with uncounted(progress, f"{name}: loading model"):
+                    step.load()
             if step.needs_fit:
                 corpus = concat_batches(batches)
-                step.fit(corpus)
+                with uncounted(progress, f"{name}: fitting"):
+                    step.fit(corpus)
                 batches = [corpus]
             tick = progress(name, sum(len(b) for b in batches))
+            own = step.reports_progress
+            if own:
+                step.progress_ = tick
             out = []
-            for b in step.pipe(batches):
-                out.append(b)
-                tick(len(b))
+            try:
+                for b in step.pipe(batches):
+                    out.append(b)
+                    if not own:
+                        tick(len(b))
+            finally:
+                if own:
+                    step.progress_ = None
             batches = out
     return batches
 

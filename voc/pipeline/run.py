@@ -7,7 +7,7 @@ from typing import Any, Callable, Optional
 
 from voc import datasets
 from voc.config import VocConfig
-from voc.pipeline.analyze import AnalyzeResult, Progress, _no_progress, analyze
+from voc.pipeline.analyze import AnalyzeResult, Progress, _no_progress, analyze, uncounted
 
 
 @dataclass
@@ -30,11 +30,12 @@ def run_all(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
         return run_spark(input_path, out_dir, config, fmt=fmt, events=events or [])
 
     result = analyze(input_path, out_dir, config, fmt=fmt, progress=progress)
-    return finish_run(RunResult(out_dir=out_dir, analyze=result), config, fmt=fmt, events=events or [])
+    return finish_run(RunResult(out_dir=out_dir, analyze=result), config, fmt=fmt, events=events or [],
+                      progress=progress)
 
 
 def finish_run(res: RunResult, config: VocConfig, *, fmt: str, events: list[Path],
-               run_journeys: Optional[Callable[..., Any]] = None) -> RunResult:
+               run_journeys: Optional[Callable[..., Any]] = None, progress: Progress = _no_progress) -> RunResult:
     """After the text pipeline (either engine): journeys when events are given, CDP enrichment when
     asked, the report, and the summary."""
     out_dir = res.out_dir
@@ -46,7 +47,9 @@ def finish_run(res: RunResult, config: VocConfig, *, fmt: str, events: list[Path
         emb_path = out_dir / "embeddings.parquet"
         if emb_path.exists():
             emb = datasets.read_table(emb_path, dataset="embeddings")
-        res.journeys = run_journeys(list(events), res.analyze.contacts, config.journey, out_dir, fmt=fmt, embeddings=emb)
+        with uncounted(progress, "journeys"):
+            res.journeys = run_journeys(list(events), res.analyze.contacts, config.journey, out_dir, fmt=fmt,
+                                        embeddings=emb)
         add_warnings(out_dir, getattr(res.journeys, "warnings", None) or [])
 
     from voc import metrics
@@ -61,12 +64,14 @@ def finish_run(res: RunResult, config: VocConfig, *, fmt: str, events: list[Path
     if config.enrich.enabled and config.enrich.out:
         from voc.enrich import enrich
 
-        res.enrich = enrich(out_dir, Path(config.enrich.out), config.enrich)
+        with uncounted(progress, "CDP tables"):
+            res.enrich = enrich(out_dir, Path(config.enrich.out), config.enrich)
 
     if config.report.html:
         from voc.report import write_report
 
-        res.report = write_report(out_dir, config.report)
+        with uncounted(progress, "report"):
+            res.report = write_report(out_dir, config.report)
 
     from voc.report import summary_dict
 

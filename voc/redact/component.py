@@ -43,6 +43,12 @@ class RedactComponent(Component):
             self.n_identifiers_ = 0
         return self.redactor_
 
+    def load(self) -> None:
+        if self.config.enabled:
+            redactor = self._state()
+            if "PERSON" in redactor.labels:
+                redactor._load()
+
     def __call__(self, batch: Batch) -> Batch:
         if not self.config.enabled:
             return batch

@@ -19,8 +19,13 @@ from voc.nlp.embed.embedder import get_embedder
 class EmbedComponent(Component):
     name = "embed"
 
+    reports_progress = True
+
     def __init__(self, config: EmbedConfig) -> None:
         self.config = config
+
+    def load(self) -> None:
+        get_embedder(self.config).model_
 
     def __call__(self, batch: Batch) -> Batch:
         return next(self._encode_group([batch]))
@@ -39,20 +44,30 @@ class EmbedComponent(Component):
 
     def _encode_group(self, group: list[Batch]) -> Iterator[Batch]:
         emb = get_embedder(self.config)
+        tick = self.progress_ or (lambda n: None)
+        done = 0
+
+        def on_progress(n: int) -> None:
+            nonlocal done
+            done += n
+            tick(n)
+
         if self.config.contact_vector == "messages":
-            vectors_per_batch = self._pooled_message_vectors(group)
+            vectors_per_batch, n_texts = self._pooled_message_vectors(group, on_progress)
         else:
             texts = [customer_text(b.messages, b.contacts, max_chars=self.config.max_chars).tolist() if len(b.contacts) else []
                      for b in group]
-            vectors = emb.encode([t for ts in texts for t in ts])
+            n_texts = sum(len(ts) for ts in texts)
+            vectors = emb.encode([t for ts in texts for t in ts], on_progress=on_progress)
             bounds = np.cumsum([0] + [len(ts) for ts in texts])
             vectors_per_batch = [vectors[bounds[i]:bounds[i + 1]] for i in range(len(group))]
+        tick(n_texts - done)                           # texts found in the cache or repeated
         for b, v in zip(group, vectors_per_batch):
             b.embeddings = v
             b.extras["embedding_model"] = emb.model_id
             yield b
 
-    def _pooled_message_vectors(self, group: list[Batch]) -> list[np.ndarray]:
+    def _pooled_message_vectors(self, group: list[Batch], on_progress: Any = None) -> tuple[list[np.ndarray], int]:
         """Each contact's vector as the length-weighted mean of its parts' vectors (subject, customer messages),
         every part encoded once for the whole group; texts are the ones the sentiment step scores (each message
         cut at ``max_chars``), so it finds them in the embedder's memory instead of encoding them again."""
@@ -60,7 +75,7 @@ class EmbedComponent(Component):
         parts_per_batch = [contact_parts(b.messages, b.contacts, max_chars=self.config.max_chars) if len(b.contacts) else []
                            for b in group]
         flat = [t for parts in parts_per_batch for ps in parts for t in ps]
-        vec = emb.encode(flat) if flat else np.zeros((0, emb.dim), np.float32)
+        vec = emb.encode(flat, on_progress=on_progress) if flat else np.zeros((0, emb.dim), np.float32)
         out, k = [], 0
         for parts in parts_per_batch:
             rows = np.zeros((len(parts), emb.dim), dtype=np.float32)
@@ -73,7 +88,7 @@ class EmbedComponent(Component):
                 norms = np.linalg.norm(rows, axis=1, keepdims=True)
                 rows = rows / np.where(norms > 0, norms, 1.0)
             out.append(rows.astype(np.float32))
-        return out
+        return out, len(flat)
 
     def info(self) -> dict[str, Any]:
         return {"name": self.name, **get_embedder(self.config).info()}

@@ -6,7 +6,7 @@ import logging
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 import numpy as np
 
@@ -193,7 +193,9 @@ class Embedder:
         return model
 
     # -- encoding ------------------------------------------------------------------------------
-    def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, show_progress: bool = False,
+               on_progress: Optional[Callable[[int], None]] = None) -> np.ndarray:
+        """One vector per text. ``on_progress(n)`` is called after each chunk the model encodes (n texts)."""
         texts = ["" if t is None else str(t) for t in texts]
         dim = self.dim
         if not texts:
@@ -219,7 +221,7 @@ class Embedder:
         self._hits = self.cache_hits_ + (len(unique) - len(todo))
         self._misses = self.cache_misses_ + len(todo)
         if todo:
-            self._encode_missing(todo, vectors, keys, show_progress=show_progress)
+            self._encode_missing(todo, vectors, keys, show_progress=show_progress, on_progress=on_progress)
         for t in unique:
             memo[t] = vectors[t]
             memo.move_to_end(t)
@@ -232,7 +234,7 @@ class Embedder:
         return np.ascontiguousarray(out, dtype=np.float32)
 
     def _encode_missing(self, todo: list[str], vectors: dict[str, np.ndarray], keys: dict[str, bytes],
-                        *, show_progress: bool) -> None:
+                        *, show_progress: bool, on_progress: Optional[Callable[[int], None]] = None) -> None:
         # Longest first (as sentence-transformers does): batches of similar length pad least, and a
         # too-long input fails at once rather than after an hour. Written to the cache chunk by chunk,
         # so an interrupted run keeps what it embedded.
@@ -255,6 +257,8 @@ class Embedder:
                     self.cache.put_many((keys[t], vectors[t]) for t in part)
                 if bar is not None:
                     bar.update(len(part))
+                if on_progress is not None:
+                    on_progress(len(part))
         finally:
             if bar is not None:
                 bar.close()

@@ -42,6 +42,9 @@ class IntentComponent(Component):
             self._clf = build_classifier(self.config, self.embed)
         return self._clf
 
+    def load(self) -> None:
+        self.classifier_
+
     def __call__(self, batch: Batch) -> Batch:
         clf = self.classifier_
         contacts = batch.contacts.copy()

@@ -41,6 +41,9 @@ class SentimentComponent(Component):
             self._backend = make_backend(self.config, embed=self.embed)
         return self._backend
 
+    def load(self) -> None:
+        self.backend_
+
     def score_messages(self, messages: pd.DataFrame) -> pd.DataFrame:
         """messages + sentiment, sentiment_score (customer rows with text) + p_* when the backend has them."""
         m = messages.copy()
