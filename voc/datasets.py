@@ -13,9 +13,9 @@ from typing import Any, Iterable, Iterator
 
 import pandas as pd
 
+from voc import csvsafe
+from voc.catalog import FORMATS
 from voc.errors import DatasetError, Errors, VocError
-
-FORMATS = ("parquet", "csv")
 
 
 def _umask() -> int:
@@ -92,7 +92,7 @@ def write_table(df: pd.DataFrame, path: str | Path, *, dataset: str, fmt: str | 
         if fmt == "parquet":
             df.to_parquet(tmp, index=False)
         else:
-            df.to_csv(tmp, index=False)
+            csvsafe.escape(df).to_csv(tmp, index=False)   # OWASP CSV-injection escaping of text cells
     return path
 
 
@@ -109,7 +109,7 @@ def read_table(path: str | Path, *, dataset: str) -> pd.DataFrame:
     path = Path(path)
     try:
         if path.suffix == ".csv":
-            return pd.read_csv(path)
+            return csvsafe.unescape(pd.read_csv(path))
         return pd.read_parquet(path)
     except (OSError, ValueError) as e:
         raise DatasetError(Errors.E402, dataset=dataset, path=str(path), detail=str(e).splitlines()[0]) from e

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from voc import config as cfg
-from voc import datasets
+from voc import catalog, datasets, outfolder
 from voc.cli import app
 from voc.cli.common import handle_errors
 from voc.errors import Errors, VocError
@@ -19,18 +19,33 @@ out_console = Console()
 
 
 def read_contacts(path: Path) -> tuple["object", "object"]:
-    """(contacts, embeddings or None) from a `voc analyze` output folder, or a contacts file (E303)."""
+    """(contacts, embeddings or None) from a `voc analyze` output folder, or a contacts file (E303).
+
+    Embeddings are used only when they come from the same run as the contacts: both listed by the
+    folder's voc manifest (or, in a folder without one, holding exactly the same contacts)."""
     if not path.exists():
         raise VocError(Errors.E001, path=str(path))
     if path.is_file():
         table, folder = path, path.parent
     else:
-        table, folder = datasets.find_table(path, "contacts"), path
+        table, folder = catalog.find(path, "contacts"), path
         if table is None:
             raise VocError(Errors.E303, path=str(path))
+    pending = outfolder.pending_update(folder)
+    if pending is not None:
+        raise VocError(Errors.E410, path=str(folder), staging=pending.name)
     contacts = datasets.read_table(table, dataset="contacts")
-    emb_path = Path(folder) / "embeddings.parquet"
-    embeddings = datasets.read_table(emb_path, dataset="embeddings") if emb_path.exists() else None
+    emb_path = catalog.find(folder, "embeddings")
+    if emb_path is None:
+        return contacts, None
+    listed = outfolder.run_files(folder, ("analyze",))
+    if listed is not None and not (table.name in listed and emb_path.name in listed):
+        return contacts, None
+    embeddings = datasets.read_table(emb_path, dataset="embeddings")
+    if set(embeddings["contact_id"].astype(str)) != set(contacts["contact_id"].astype(str)):
+        out_console.print(f"[yellow]warning[/]: {emb_path} holds the embeddings of other contacts (another run) "
+                          "and is not used; same-issue repeats are decided by intent alone.")
+        return contacts, None
     return contacts, embeddings
 
 

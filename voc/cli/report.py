@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from voc import catalog, outfolder
 from voc import config as cfg
 from voc.cli import app
 from voc.cli.common import handle_errors
@@ -27,7 +28,16 @@ def report_cmd(
     from voc.report import summary_dict, summary_table, write_report
 
     conf = cfg.load(config_path)
-    path = None if no_html else write_report(out_dir, conf.report, path=out)
+    path = None
+    if not no_html and out is None and out_dir.is_dir():
+        # report.html goes into the output folder like any output: under its lock, swapped in whole
+        with outfolder.Transaction(out_dir, stage="report") as tx:
+            tx.check_collisions()
+            write_report(out_dir, conf.report, path=catalog.path(tx.staging, "report"))
+            tx.commit()
+        path = catalog.path(out_dir, "report")
+    elif not no_html:
+        path = write_report(out_dir, conf.report, path=out)
     if as_json:
         d = summary_dict(out_dir)
         d["report"] = str(path) if path else None

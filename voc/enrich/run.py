@@ -16,15 +16,15 @@ Semantics (what a data team can rely on):
 """
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 import pandas as pd
 
+from voc import locks
 from voc.config import EnrichConfig
 from voc.datasets import atomic_dir
 from voc.enrich import store
@@ -57,24 +57,10 @@ class EnrichResult:
         return d
 
 
-@contextlib.contextmanager
-def _lock(cdp_dir: Path) -> Iterator[None]:
-    lock = cdp_dir.with_name(f".{cdp_dir.name}.lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: no lock
-        yield
-        return
-    with open(lock, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise VocError(Errors.E407, path=str(cdp_dir), lock=str(lock)) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def _lock(cdp_dir: Path) -> Any:
+    """One `voc enrich` per CDP folder (lock file beside it, since the folder itself is swapped):
+    a second one gets E407 naming the process that holds the lock."""
+    return locks.exclusive(cdp_dir.with_name(f".{cdp_dir.name}.lock"), folder=cdp_dir, spec=Errors.E407)
 
 
 def _settings(config: EnrichConfig) -> dict[str, Any]:
@@ -99,6 +85,7 @@ def enrich(out_dir: Path, cdp_dir: Path, config: EnrichConfig, now: Optional[dat
     ts_now = _utc(now)
     with _lock(cdp_dir):
         recovered = store.recover(cdp_dir)
+        store.clean_leftovers(cdp_dir)
         store.check_target(cdp_dir)
         manifest = store.read_manifest(cdp_dir)
         settings = _settings(config)

@@ -67,6 +67,21 @@ def recover(path: Path) -> bool:
     return False
 
 
+def clean_leftovers(path: Path) -> list[str]:
+    """Under the lock: remove the temp folders of runs that were killed mid-write (voc.datasets.atomic_dir
+    makes '.<name>.<random>.tmp' beside the CDP folder), and a stale '.<name>.old' once the folder is whole."""
+    removed = []
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+            removed.append(tmp.name)
+    old = path.with_name(f".{path.name}.old")
+    if old.is_dir() and path.is_dir() and is_store(path):
+        shutil.rmtree(old, ignore_errors=True)
+        removed.append(old.name)
+    return removed
+
+
 def read_manifest(path: Path) -> Optional[dict[str, Any]]:
     if not is_store(path):
         return None
