@@ -56,7 +56,7 @@ def unescape(df: pd.DataFrame) -> pd.DataFrame:
     """Undo ``escape`` on a table read back from a voc CSV output."""
     for c in _text_columns(df):
         s = df[c]
-        if s.map(lambda v: isinstance(v, str) and v.startswith("'"), na_action="ignore").fillna(False).astype(bool).any():
+        if any(isinstance(v, str) and v.startswith("'") for v in s.to_numpy(dtype=object)):
             df[c] = s.map(unescape_cell, na_action="ignore")
     return df
 

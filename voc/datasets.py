@@ -3,6 +3,7 @@ never leaves a half-written output; every I/O failure is wrapped into one Datase
 names the dataset and the path."""
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -92,7 +93,9 @@ def write_table(df: pd.DataFrame, path: str | Path, *, dataset: str, fmt: str | 
         if fmt == "parquet":
             df.to_parquet(tmp, index=False)
         else:
-            csvsafe.escape(df).to_csv(tmp, index=False)   # OWASP CSV-injection escaping of text cells
+            # OWASP CSV-injection guidance: text cells quoted (a bare CR in a text no longer splits a row)
+            # and escaped with a leading ' when they start like a formula; numbers stay unquoted numbers
+            csvsafe.escape(df).to_csv(tmp, index=False, quoting=csv.QUOTE_NONNUMERIC)
     return path
 
 

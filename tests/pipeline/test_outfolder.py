@@ -301,8 +301,9 @@ HOLD_SCRIPT = textwrap.dedent("""
 def test_concurrent_cli_run_into_a_locked_folder_exits_2_with_E408(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from voc.cli import app
+    from voc.cli import _wire, app
 
+    _wire()
     out, ready = tmp_path / "out", tmp_path / "ready"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     holder = subprocess.Popen([sys.executable, "-c", HOLD_SCRIPT, str(out), str(ready)], env=env, cwd=ROOT)
