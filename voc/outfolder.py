@@ -176,6 +176,9 @@ class Transaction:
         try:
             self.cleaned = clean(self.folder)
             self.staging.mkdir()
+        except OSError as e:
+            self._release(failed=True)
+            raise DatasetError(Errors.E401, dataset="output folder", path=str(self.folder), detail=str(e)) from e
         except BaseException:
             self._release(failed=True)
             raise

@@ -376,3 +376,46 @@ def _number(s: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+# ---------------------------------------------------------------- stages: journeys and report keep the rest
+
+def test_journeys_run_replaces_only_the_journey_tables(tmp_path: Path) -> None:
+    from voc.journey.run import run_journeys
+
+    out = tmp_path / "out"
+    res = analyze(make_input(tmp_path, "a", TICKETS_A), out, cheap())
+    contacts_bytes = (out / "contacts.parquet").read_bytes()
+    ev = tmp_path / "events.csv"
+    ev.write_text(EVENTS, encoding="utf-8")
+    run_journeys([ev], res.contacts, cheap().journey, out)
+    m = outfolder.read_manifest(out)
+    assert m["files"]["journeys.parquet"]["stage"] == "journeys" and m["files"]["contacts.parquet"]["stage"] == "analyze"
+    assert set(m["runs"]) == {"analyze", "journeys"} and m["runs"]["analyze"] == res.run["run_id"]
+    jrun = json.loads((out / "journey_run.json").read_text())
+    assert jrun["outputs"]["timeline"] == str(out / "timeline.parquet")     # final paths, not the staging folder
+    ev.write_text(EVENTS.splitlines()[0] + "\nU7,2026-03-05T09:00:00Z,login,web\n", encoding="utf-8")
+    run_journeys([ev], None, cheap().journey, out)
+    assert (out / "contacts.parquet").read_bytes() == contacts_bytes       # the analysis is kept
+    assert rows(out / "timeline.parquet") == 1                             # the journeys are the new ones
+    assert json.loads((out / "run.json").read_text())["outputs"]["contacts"] == str(out / "contacts.parquet")
+
+
+def test_report_cli_writes_under_the_lock_and_keeps_the_rest(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from voc.cli import _wire, app
+
+    _wire()
+    out = tmp_path / "out"
+    analyze(make_input(tmp_path, "a", TICKETS_A), out, cheap())
+    before = digest(out)
+    r = CliRunner().invoke(app, ["report", str(out), "--json"])
+    assert r.exit_code == 0, r.output
+    after = digest(out)
+    assert "report.html" in after and {k: v for k, v in after.items() if k not in ("report.html", outfolder.MANIFEST)} \
+        == {k: v for k, v in before.items() if k != outfolder.MANIFEST}
+    assert outfolder.read_manifest(out)["files"]["report.html"]["stage"] == "report"
+    with outfolder.Transaction(out, stage="analyze"):
+        r = CliRunner().invoke(app, ["report", str(out)])
+    assert r.exit_code == 2 and "E408" in r.output
