@@ -402,3 +402,17 @@ def test_temp_folders_of_a_killed_enrich_are_removed_by_the_next_run(first):
     (left / "contacts" / "part-0.parquet").write_bytes(b"x" * 1000)
     enrich(out, cdp, EnrichConfig(), now=RUN2)
     assert not left.exists()
+
+
+def test_a_store_of_the_previous_format_is_rewritten_once(first):
+    out, cdp, rows = first
+    m = json.loads((cdp / "manifest.json").read_text())
+    m["format"] = "voc-cdp/1"
+    for t in m["tables"].values():
+        t.pop("schema", None)
+    m.pop("changelog", None)
+    (cdp / "manifest.json").write_text(json.dumps(m))
+    res = enrich(out, cdp, EnrichConfig(), now=RUN2)
+    assert res.written and json.loads((cdp / "manifest.json").read_text())["format"] == "voc-cdp/2"
+    assert read(cdp, "contacts")["contact_id"].is_unique and len(read(cdp, "contacts")) == len(rows)
+    assert not enrich(out, cdp, EnrichConfig(), now=RUN3).written      # and then idempotent again

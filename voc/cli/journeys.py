@@ -90,7 +90,12 @@ def journeys(
                 jc = jc.model_copy(update={"identity_map": str(base / jc.identity_map)})
                 break
     contacts_df, embeddings = read_contacts(contacts) if contacts is not None else (None, None)
-    result = run_journeys(events, contacts_df, jc, out, fmt=fmt, embeddings=embeddings)
+    info = None
+    if contacts is not None:   # journey_run.json says which run's contacts were joined
+        m = outfolder.read_manifest(contacts if contacts.is_dir() else contacts.parent)
+        info = {"contacts": str(contacts), "contacts_run_id": ((m or {}).get("runs") or {}).get("analyze"),
+                "embeddings_used": embeddings is not None}
+    result = run_journeys(events, contacts_df, jc, out, fmt=fmt, embeddings=embeddings, run_info=info)
     _summary(result, out)
 
 
