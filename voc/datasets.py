@@ -108,11 +108,23 @@ def write_arrow(table, path: str | Path, *, dataset: str) -> Path:
     return Path(path)
 
 
+def read_csv(path: str | Path, **kw: Any) -> pd.DataFrame:
+    """A voc CSV output: one file, or a folder of part files (written by Spark, spark.output='spark');
+    the CSV-injection escaping undone."""
+    path = Path(path)
+    if path.is_dir():
+        parts = sorted(p for p in path.glob("part-*") if p.suffix == ".csv" or p.name.endswith(".csv.gz"))
+        if not parts:
+            return pd.DataFrame()
+        return csvsafe.unescape(pd.concat([pd.read_csv(p, **kw) for p in parts], ignore_index=True))
+    return csvsafe.unescape(pd.read_csv(path, **kw))
+
+
 def read_table(path: str | Path, *, dataset: str) -> pd.DataFrame:
     path = Path(path)
     try:
         if path.suffix == ".csv":
-            return csvsafe.unescape(pd.read_csv(path))
+            return read_csv(path)
         return pd.read_parquet(path)
     except (OSError, ValueError) as e:
         raise DatasetError(Errors.E402, dataset=dataset, path=str(path), detail=str(e).splitlines()[0]) from e

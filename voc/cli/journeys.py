@@ -39,12 +39,11 @@ def read_contacts(path: Path) -> tuple["object", "object"]:
     if emb_path is None:
         return contacts, None
     listed = outfolder.run_files(folder, ("analyze",))
-    if listed is not None and not (table.name in listed and emb_path.name in listed):
-        return contacts, None
-    embeddings = datasets.read_table(emb_path, dataset="embeddings")
-    if set(embeddings["contact_id"].astype(str)) != set(contacts["contact_id"].astype(str)):
-        out_console.print(f"[yellow]warning[/]: {emb_path} holds the embeddings of other contacts (another run) "
-                          "and is not used; same-issue repeats are decided by intent alone.")
+    same_run = listed is None or (table.name in listed and emb_path.name in listed)
+    embeddings = datasets.read_table(emb_path, dataset="embeddings") if same_run else None
+    if embeddings is None or set(embeddings["contact_id"].astype(str)) != set(contacts["contact_id"].astype(str)):
+        out_console.print(f"[yellow]warning[/]: {emb_path} is not from the run that wrote {table.name} and is not "
+                          "used; same-issue repeats are decided by intent alone.")
         return contacts, None
     return contacts, embeddings
 

@@ -221,7 +221,8 @@ def enrich(out_dir: Path, cdp_dir: Path, config: EnrichConfig, now: Optional[dat
             c_log["op"] = _ops(c_log["contact_id"], pd.Index(old_c["contact_id"]))
             t_log = conform(t_up, t_schema).sort_values("customer_id")
             t_log["op"] = _ops(t_log["customer_id"], pd.Index(old_t["customer_id"]))
-            gone = conform(pd.DataFrame({"customer_id": sorted(removed)}), t_schema)
+            gone = conform(pd.DataFrame({"customer_id": sorted(removed & set(old_t["customer_id"]))}), t_schema)
+            gone["content_hash"] = pd.Series(None, index=gone.index, dtype=object)
             gone["updated_at"] = pd.Series(ts_now, index=gone.index).astype("datetime64[us, UTC]")
             gone["op"] = "delete"
             t_log = pd.concat([t_log, gone], ignore_index=True) if len(gone) else t_log

@@ -10,7 +10,7 @@ from typing import Any, Optional
 import pandas as pd
 import pyarrow.parquet as pq
 
-from voc import catalog, csvsafe, datasets, outfolder
+from voc import catalog, datasets, outfolder
 from voc.errors import DatasetError, Errors, VocError
 
 # Columns the report reads per table (None: all). Long tables are read narrowly.
@@ -59,7 +59,8 @@ class ReportInputs:
 
 def _columns_of(path: Path) -> list[str]:
     if path.suffix == ".csv":
-        return list(pd.read_csv(path, nrows=0).columns)
+        first = next(iter(sorted(path.glob("part-*.csv"))), path) if path.is_dir() else path
+        return list(pd.read_csv(first, nrows=0).columns)
     return list(pq.read_schema(path).names)
 
 
@@ -71,7 +72,7 @@ def read_narrow(path: Path, name: str, wanted: Optional[tuple[str, ...]]) -> pd.
             present = _columns_of(path)
             cols = [c for c in wanted if c in present]
         if path.suffix == ".csv":
-            df = csvsafe.unescape(pd.read_csv(path, usecols=cols, low_memory=False))
+            df = datasets.read_csv(path, usecols=cols, low_memory=False)
         else:
             df = pd.read_parquet(path, columns=cols)
     except (OSError, ValueError) as e:

@@ -170,7 +170,7 @@ def _write_with_spark(final_df: Any, out_dir: Path, fmt: str, contact_cols: list
             sdf = csvsafe.spark_escape(sdf)          # OWASP CSV-injection escaping, as voc.datasets does
         with datasets.atomic_dir(target, dataset=name) as tmp:
             writer = sdf.write.mode("overwrite")
-            (writer.parquet(str(tmp)) if fmt == "parquet" else writer.option("header", True).csv(str(tmp)))
+            (writer.parquet(str(tmp)) if fmt == "parquet" else writer.option("header", True).option("escape", "\"").csv(str(tmp)))
         outputs[name] = str(target)
     contacts = to_pandas(contacts_df.toArrow(), CONTACTS)
     n_messages = int(messages_df.count())
