@@ -341,6 +341,9 @@ class EnrichConfig(Section):
         "Contact email/phone never go to CDP tables in clear: drop them, or add email_sha256/phone_sha256 "
         "(sha256 of the lower-cased email / the phone digits) for matching in the CDP."))
     jsonl: bool = Field(True, description="Also write the tables as hive-partitioned JSONL (date=YYYY-MM-DD/part-0.jsonl).")
+    identify: bool = Field(False, description=(
+        "Also write Segment-style identify calls (one JSON line per customer whose traits changed: type, messageId, "
+        "userId, timestamp, traits) to changelog/identify/version=N/part-0.jsonl, for loaders that take them."))
 
 
 class SparkConfig(Section):

@@ -3,6 +3,7 @@ never leaves a half-written output; every I/O failure is wrapped into one Datase
 names the dataset and the path."""
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -13,9 +14,9 @@ from typing import Any, Iterable, Iterator
 
 import pandas as pd
 
+from voc import csvsafe
+from voc.catalog import FORMATS
 from voc.errors import DatasetError, Errors, VocError
-
-FORMATS = ("parquet", "csv")
 
 
 def _umask() -> int:
@@ -92,7 +93,9 @@ def write_table(df: pd.DataFrame, path: str | Path, *, dataset: str, fmt: str | 
         if fmt == "parquet":
             df.to_parquet(tmp, index=False)
         else:
-            df.to_csv(tmp, index=False)
+            # OWASP CSV-injection guidance: text cells quoted (a bare CR in a text no longer splits a row)
+            # and escaped with a leading ' when they start like a formula; numbers stay unquoted numbers
+            csvsafe.escape(df).to_csv(tmp, index=False, quoting=csv.QUOTE_NONNUMERIC)
     return path
 
 
@@ -105,11 +108,23 @@ def write_arrow(table, path: str | Path, *, dataset: str) -> Path:
     return Path(path)
 
 
+def read_csv(path: str | Path, **kw: Any) -> pd.DataFrame:
+    """A voc CSV output: one file, or a folder of part files (written by Spark, spark.output='spark');
+    the CSV-injection escaping undone."""
+    path = Path(path)
+    if path.is_dir():
+        parts = sorted(p for p in path.glob("part-*") if p.suffix == ".csv" or p.name.endswith(".csv.gz"))
+        if not parts:
+            return pd.DataFrame()
+        return csvsafe.unescape(pd.concat([pd.read_csv(p, **kw) for p in parts], ignore_index=True))
+    return csvsafe.unescape(pd.read_csv(path, **kw))
+
+
 def read_table(path: str | Path, *, dataset: str) -> pd.DataFrame:
     path = Path(path)
     try:
         if path.suffix == ".csv":
-            return pd.read_csv(path)
+            return read_csv(path)
         return pd.read_parquet(path)
     except (OSError, ValueError) as e:
         raise DatasetError(Errors.E402, dataset=dataset, path=str(path), detail=str(e).splitlines()[0]) from e

@@ -37,7 +37,7 @@ class Errors:
     E001 = ErrorSpec("E001", "Input path '{path}' does not exist.",
                      "Check the path, or pass the folder that holds your help-desk exports.")
     E002 = ErrorSpec("E002", "No readable records were found under '{path}' ({n_files} files looked at, {n_rejects} rejected).",
-                     "See rejects.jsonl in the output folder for the reason of each file; supported formats are listed in docs/input-formats.md.")
+                     "See {rejects} for the reason of each file (the previous outputs in the folder were left as they were); supported formats are listed in docs/input-formats.md.")
     E003 = ErrorSpec("E003", "File '{file}' is empty.",
                      "Re-export the file from your help desk, or remove it from the input folder.")
     E004 = ErrorSpec("E004", "File '{file}' could not be decoded as text (tried {tried}).",
@@ -164,9 +164,15 @@ class Errors:
                      "Pass an empty or new folder to --cdp, or the folder of an earlier `voc enrich` run; voc never overwrites other files.")
     E406 = ErrorSpec("E406", "CDP folder '{path}' is damaged: {detail}.",
                      "Restore it from a backup, or move it aside and run `voc enrich` again into a new folder (a full first run).")
-    E407 = ErrorSpec("E407", "Another `voc enrich` is writing to '{path}' right now (lock file {lock}).",
-                     "Wait for it to finish; runs into one CDP folder must not overlap. Delete the lock file only if no such run is alive.")
-    E408 = ErrorSpec("E408", "Folder '{path}' {what}, so there is nothing to report.",
+    E407 = ErrorSpec("E407", "Another `voc enrich` (process {pid}) is writing to CDP folder '{path}' right now (lock file {lock}).",
+                     "Wait for it to finish; runs into one CDP folder must not overlap. The lock is released when that process ends, even if it is killed.")
+    E408 = ErrorSpec("E408", "Another voc run (process {pid}) is writing to output folder '{path}' right now (lock file {lock}).",
+                     "Wait for it to finish, or pass another --out; two runs into one folder would mix their outputs. The lock is released when that process ends, even if it is killed.")
+    E409 = ErrorSpec("E409", "Output folder '{path}' holds '{file}', which voc would overwrite but did not write (no voc run lists it).",
+                     "Pass an empty or new folder to --out, or move '{file}' away; voc never overwrites files it did not write.")
+    E410 = ErrorSpec("E410", "Output folder '{path}' is in the middle of an update (an interrupted voc run: {staging}).",
+                     "Run the voc command that writes to it again (it finishes or discards the interrupted update first), or wait for the running one.")
+    E411 = ErrorSpec("E411", "Folder '{path}' {what}, so there is nothing to report.",
                      "Pass the --out folder of `voc analyze` or `voc journeys`; run one of them first if there is none.")
     # ---- E5xx engines ----------------------------------------------------------------------
     E501 = ErrorSpec("E501", "The Spark engine needs pyspark and Java: {detail}.",

@@ -144,10 +144,10 @@ def test_config_show_prints_each_description_and_reads_back(tmp_path: Path) -> N
 def test_report_on_a_folder_without_voc_outputs(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
     res = runner.invoke(app, ["report", str(tmp_path)])
-    assert res.exit_code == 2 and "E408" in _text(res) and "no voc outputs" in _text(res), res.output
+    assert res.exit_code == 2 and "E411" in _text(res) and "no voc outputs" in _text(res), res.output
     assert not (tmp_path / "report.html").exists()
     res = runner.invoke(app, ["report", str(tmp_path / "missing")])
-    assert res.exit_code == 2 and "E408" in _text(res) and "does not exist" in _text(res)
+    assert res.exit_code == 2 and "E411" in _text(res) and "does not exist" in _text(res)
 
 
 def test_wrong_events_path_is_described_as_an_event_log(tmp_path: Path, fixtures_dir: Path) -> None:

@@ -135,3 +135,26 @@ def test_spark_default_pipeline_equals_local(spark, tmp_path):
     import numpy as np
 
     np.testing.assert_allclose(np.stack(ea["embedding"]), np.stack(eb["embedding"]), atol=1e-5)
+
+
+def test_spark_written_csv_escapes_formula_cells(spark, tmp_path):
+    """spark.output='spark' + csv: Spark's own CSV writer gets the same OWASP escaping as voc.datasets."""
+    import csv
+
+    from voc.engines.spark.job import run_spark
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "t.csv").write_text('id,subject,description,created_at\n'
+                               '1,"=HYPERLINK(""http://x.example"",""x"")","+cmd|\' /C calc\'!A0 help",2026-01-01T10:00:00Z\n'
+                               '2,"-0.5","@SUM(A1) my order",2026-01-02T10:00:00Z\n', encoding="utf-8")
+    out = tmp_path / "out"
+    run_spark(inp, out, _cheap_config(**{"spark.output": "spark"}), fmt="csv")
+    cells = []
+    for part in sorted((out / "contacts.csv").glob("part-*.csv")) + sorted((out / "messages.csv").glob("part-*.csv")):
+        with open(part, newline="", encoding="utf-8") as f:
+            cells += [c for r in list(csv.reader(f))[1:] for c in r]
+    assert any(c.startswith("'=HYPERLINK(") for c in cells) and any(c.startswith("'+cmd|") for c in cells)
+    assert "-0.5" in cells                       # a number in a text column is not prefixed
+    assert not [c for c in cells if c[:1] in ("=", "+", "@")]
+    assert not [c for c in cells if c[:1] == "-" and c != "-0.5" and not c[1:2].isdigit()]

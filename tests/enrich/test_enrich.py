@@ -272,3 +272,151 @@ def test_cli_enrich_json(first, tmp_path):
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
     assert d["written"] is False and d["contacts_unchanged"] == len(rows)
+
+
+# ---------------------------------------------------------------- tables a loader takes as they are (issue 10)
+
+def replay_changelog(cdp: Path, name: str, key: str) -> pd.DataFrame:
+    """What an append-only loader ends with: every version=N partition appended once, ops applied by key."""
+    state: dict[str, dict] = {}
+    parts = sorted((cdp / "changelog" / name).glob("version=*"), key=lambda d: int(d.name.split("=")[1]))
+    for d in parts:
+        for r in pd.read_parquet(d / "part-0.parquet").to_dict(orient="records"):
+            if r["op"] == "delete":
+                state.pop(r[key], None)
+            else:
+                state[r[key]] = r
+    return pd.DataFrame(list(state.values()))
+
+
+def test_append_only_loader_of_the_changelog_ends_with_the_snapshot(first):
+    """Traits move between date= partitions as the last contact changes: appending partitions duplicated
+    customers. The change log (op column, one version=N per run) replays to exactly the snapshot."""
+    out, cdp, rows = first
+    rows.append(dict(rows[0], contact_id="C999", created_at=T0 + timedelta(days=40), intent="refund"))
+    rows[4]["customer_id"] = "U9"        # C004 moves from U1 to a new customer U9
+    write_out(out, rows)
+    enrich(out, cdp, EnrichConfig(), now=RUN2)
+    snap_t, snap_c = read(cdp, "customer_traits"), read(cdp, "contacts")
+    naive = pd.concat([pd.read_parquet(p) for p in (cdp / "customer_traits").rglob("*.parquet")])
+    assert naive["customer_id"].is_unique          # the snapshot itself holds each customer once
+    log_t = replay_changelog(cdp, "customer_traits", "customer_id")
+    assert sorted(log_t["customer_id"]) == sorted(snap_t["customer_id"])
+    merged = log_t.set_index("customer_id").loc[snap_t["customer_id"], "content_hash"].tolist()
+    assert merged == snap_t["content_hash"].tolist()
+    log_c = replay_changelog(cdp, "contacts", "contact_id")
+    assert sorted(log_c["contact_id"]) == sorted(snap_c["contact_id"])
+    v2 = pd.read_parquet(cdp / "changelog" / "customer_traits" / "version=2" / "part-0.parquet")
+    ops = dict(zip(v2["customer_id"], v2["op"]))
+    assert ops["U0"] == "update" and ops["U9"] == "insert"
+    v1 = pd.read_parquet(cdp / "changelog" / "contacts" / "version=1" / "part-0.parquet")
+    assert set(v1["op"]) == {"insert"} and len(v1) == 18
+    m = json.loads((cdp / "manifest.json").read_text())
+    assert m["changelog"]["customer_traits"]["versions"] == [1, 2]
+    assert "never append" in m["tables"]["customer_traits"]["load"]
+
+
+def test_delete_op_when_a_customer_is_left_without_contacts(tmp_path):
+    rows = make_rows(2, 1)
+    out = write_out(tmp_path / "out", rows)
+    cdp = tmp_path / "cdp"
+    enrich(out, cdp, EnrichConfig(), now=RUN1)
+    rows[1]["customer_id"] = "U0"        # U1's only contact now belongs to U0: U1 has no traits any more
+    write_out(out, rows)
+    res = enrich(out, cdp, EnrichConfig(), now=RUN2)
+    assert res.traits_removed == 1
+    v2 = pd.read_parquet(cdp / "changelog" / "customer_traits" / "version=2" / "part-0.parquet")
+    assert dict(zip(v2["customer_id"], v2["op"]))["U1"] == "delete"
+    assert sorted(replay_changelog(cdp, "customer_traits", "customer_id")["customer_id"]) == ["U0"]
+
+
+def test_manifest_declares_column_types_that_match_the_files(first):
+    out, cdp, rows = first
+    import pyarrow.parquet as pq
+
+    m = json.loads((cdp / "manifest.json").read_text())
+    for name in ("contacts", "customer_traits"):
+        declared = {c["name"]: c["type"] for c in m["tables"][name]["schema"]}
+        f = next((cdp / name).rglob("*.parquet"))
+        actual = {fld.name: str(fld.type) for fld in pq.read_schema(f)}
+        assert declared == actual, name
+    assert {"name": "last_contact_at", "type": "timestamp[us, tz=UTC]", "nullable": True} in m["tables"]["customer_traits"]["schema"]
+    assert {c["name"] for c in m["changelog"]["contacts"]["schema"]} >= {"contact_id", "op"}
+
+
+def test_hashed_identifiers_on_the_traits_table_too(tmp_path):
+    rows = make_rows(2, 2)
+    rows[1]["email"] = "Newer@Example.com"   # U0's latest contact (created later) has another address
+    out = write_out(tmp_path / "out", rows)
+    enrich(out, tmp_path / "cdp", EnrichConfig(identifiers="hash"), now=RUN1)
+    t = read(tmp_path / "cdp", "customer_traits").set_index("customer_id")
+    assert t.loc["U0", "email_sha256"] == hashlib.sha256(b"newer@example.com").hexdigest()
+    assert t.loc["U1", "phone_sha256"] == hashlib.sha256(b"+14155550101").hexdigest()
+    enrich(out, tmp_path / "plain", EnrichConfig(), now=RUN1)
+    assert "email_sha256" not in read(tmp_path / "plain", "customer_traits").columns
+
+
+def test_contacts_without_customer_get_a_stable_anonymous_id(tmp_path):
+    rows = make_rows(1, 1) + [dict(contact_id=f"X{i}", customer_id=None, email="Anon@Example.com", phone=None,
+                                   created_at=T0 + timedelta(days=i), intent="billing") for i in range(2)]
+    out = write_out(tmp_path / "out", rows)
+    enrich(out, tmp_path / "h1", EnrichConfig(identifiers="hash"), now=RUN1)
+    enrich(out, tmp_path / "h2", EnrichConfig(identifiers="hash"), now=RUN2)
+    c1 = read(tmp_path / "h1", "contacts").set_index("contact_id")
+    c2 = read(tmp_path / "h2", "contacts").set_index("contact_id")
+    assert pd.isna(c1.loc["C000", "anonymous_id"])                        # has a customer id
+    assert c1.loc["X0", "anonymous_id"].startswith("anon-")
+    assert c1.loc["X0", "anonymous_id"] == c1.loc["X1", "anonymous_id"]   # same (hashed) e-mail, same person
+    assert c1["anonymous_id"].equals(c2["anonymous_id"])                  # stable across runs and stores
+    enrich(out, tmp_path / "d", EnrichConfig(), now=RUN1)                  # identifiers dropped: nothing from the e-mail
+    d = read(tmp_path / "d", "contacts").set_index("contact_id")
+    assert d.loc["X0", "anonymous_id"] != d.loc["X1", "anonymous_id"]
+    assert d.loc["X0", "anonymous_id"] == "anon-" + hashlib.blake2b(b"contact:X0", digest_size=12).hexdigest()
+
+
+def test_identify_jsonl_has_one_call_per_changed_customer(first):
+    out, cdp, rows = first
+    enrich(out, cdp, EnrichConfig(identify=True), now=RUN2)         # settings change: everything, once
+    calls = [json.loads(x) for x in (cdp / "changelog" / "identify" / "version=2" / "part-0.jsonl").read_text().splitlines()]
+    assert sorted(c["userId"] for c in calls) == [f"U{i}" for i in range(6)]
+    c0 = next(c for c in calls if c["userId"] == "U0")
+    assert c0["type"] == "identify" and c0["traits"]["n_contacts"] == 3 and "last_intent" in c0["traits"]
+    rows[5]["intent"] = "cancel"
+    write_out(out, rows)
+    enrich(out, cdp, EnrichConfig(identify=True), now=RUN3)
+    calls3 = [json.loads(x) for x in (cdp / "changelog" / "identify" / "version=3" / "part-0.jsonl").read_text().splitlines()]
+    assert [c["userId"] for c in calls3] == ["U1"] and calls3[0]["traits"]["last_intent"] == "cancel"
+    assert (cdp / "changelog" / "identify" / "version=2" / "part-0.jsonl").exists()   # earlier versions kept
+
+
+def test_second_enrich_gets_E407_naming_the_pid(first):
+    from voc import locks
+
+    out, cdp, rows = first
+    with locks.exclusive(cdp.with_name(f".{cdp.name}.lock"), folder=cdp):
+        with pytest.raises(VocError) as e:
+            enrich(out, cdp, EnrichConfig(), now=RUN2)
+    assert e.value.code == "E407" and str(os.getpid()) in str(e.value)
+
+
+def test_temp_folders_of_a_killed_enrich_are_removed_by_the_next_run(first):
+    out, cdp, rows = first
+    left = cdp.with_name(".cdp.k1ll3d.tmp")
+    (left / "contacts").mkdir(parents=True)
+    (left / "contacts" / "part-0.parquet").write_bytes(b"x" * 1000)
+    enrich(out, cdp, EnrichConfig(), now=RUN2)
+    assert not left.exists()
+
+
+def test_a_store_of_the_previous_format_is_rewritten_once(first):
+    out, cdp, rows = first
+    m = json.loads((cdp / "manifest.json").read_text())
+    m["format"] = "voc-cdp/1"
+    for t in m["tables"].values():
+        t.pop("schema", None)
+    m.pop("changelog", None)
+    (cdp / "manifest.json").write_text(json.dumps(m))
+    res = enrich(out, cdp, EnrichConfig(), now=RUN2)
+    assert res.written and json.loads((cdp / "manifest.json").read_text())["format"] == "voc-cdp/2"
+    assert read(cdp, "contacts")["contact_id"].is_unique and len(read(cdp, "contacts")) == len(rows)
+    assert not enrich(out, cdp, EnrichConfig(), now=RUN3).written      # and then idempotent again

@@ -86,7 +86,12 @@ def test_nothing_readable_raises_and_still_writes_rejects(tmp_path: Path) -> Non
     with pytest.raises(VocError) as e:
         analyze(d, out, _cheap_config())
     assert e.value.code == "E002"
-    assert len((out / "rejects.jsonl").read_text().splitlines()) == 2
+    # the failed run's own records are kept apart from any earlier run's files, and the error names them
+    kept = out / ".voc-failed-run" / "rejects.jsonl"
+    assert str(kept) in str(e.value)
+    assert len(kept.read_text().splitlines()) == 2
+    assert json.loads((out / ".voc-failed-run" / "run.json").read_text())["counts"]["contacts_out"] == 0
+    assert not (out / "rejects.jsonl").exists() and not (out / "run.json").exists()
 
 
 def test_missing_input_path(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from voc import config as cfg
-from voc import datasets
+from voc import catalog, datasets, outfolder
 from voc.cli import app
 from voc.cli.analyze import Fmt
 from voc.cli.common import console, handle_errors, progress_for
@@ -20,18 +20,32 @@ out_console = Console()
 
 
 def read_contacts(path: Path) -> tuple["object", "object"]:
-    """(contacts, embeddings or None) from a `voc analyze` output folder, or a contacts file (E303)."""
+    """(contacts, embeddings or None) from a `voc analyze` output folder, or a contacts file (E303).
+
+    Embeddings are used only when they come from the same run as the contacts: both listed by the
+    folder's voc manifest (or, in a folder without one, holding exactly the same contacts)."""
     if not path.exists():
         raise VocError(Errors.E317, path=str(path))
     if path.is_file():
         table, folder = path, path.parent
     else:
-        table, folder = datasets.find_table(path, "contacts"), path
+        table, folder = catalog.find(path, "contacts"), path
         if table is None:
             raise VocError(Errors.E303, path=str(path))
+    pending = outfolder.pending_update(folder)
+    if pending is not None:
+        raise VocError(Errors.E410, path=str(folder), staging=pending.name)
     contacts = datasets.read_table(table, dataset="contacts")
-    emb_path = Path(folder) / "embeddings.parquet"
-    embeddings = datasets.read_table(emb_path, dataset="embeddings") if emb_path.exists() else None
+    emb_path = catalog.find(folder, "embeddings")
+    if emb_path is None:
+        return contacts, None
+    listed = outfolder.run_files(folder, ("analyze",))
+    same_run = listed is None or (table.name in listed and emb_path.name in listed)
+    embeddings = datasets.read_table(emb_path, dataset="embeddings") if same_run else None
+    if embeddings is None or set(embeddings["contact_id"].astype(str)) != set(contacts["contact_id"].astype(str)):
+        out_console.print(f"[yellow]warning[/]: {emb_path} is not from the run that wrote {table.name} and is not "
+                          "used; same-issue repeats are decided by intent alone.")
+        return contacts, None
     return contacts, embeddings
 
 
@@ -79,10 +93,15 @@ def journeys(
                 jc = jc.model_copy(update={"identity_map": str(base / jc.identity_map)})
                 break
     contacts_df, embeddings = read_contacts(contacts) if contacts is not None else (None, None)
+    info = None
+    if contacts is not None:   # journey_run.json says which run's contacts were joined
+        m = outfolder.read_manifest(contacts if contacts.is_dir() else contacts.parent)
+        info = {"contacts": str(contacts), "contacts_run_id": ((m or {}).get("runs") or {}).get("analyze"),
+                "embeddings_used": embeddings is not None}
     from voc.pipeline.analyze import uncounted
 
     with progress_for(console) as progress, uncounted(progress, "journeys"):
-        result = run_journeys(events, contacts_df, jc, out, fmt=fmt, embeddings=embeddings)
+        result = run_journeys(events, contacts_df, jc, out, fmt=fmt, embeddings=embeddings, run_info=info)
     from voc import metrics
 
     figures = metrics.refresh(out, jc)["items"]     # the folder's headline figures, now with the journeys
@@ -90,8 +109,13 @@ def journeys(
     if c.report.html:
         from voc.report import write_report
 
-        with progress_for(console) as progress, uncounted(progress, "report"):
-            report = write_report(out, c.report)       # the folder's report shows the journeys it now holds
+        # the folder's report shows the journeys it now holds: under the folder's lock, swapped in whole
+        with outfolder.Transaction(out, stage="report") as tx, progress_for(console) as progress, \
+                uncounted(progress, "report"):
+            tx.check_collisions()
+            write_report(out, c.report, path=catalog.path(tx.staging, "report"))
+            tx.commit()
+        report = catalog.path(out, "report")
     _summary(result, out, figures, report)
 
 

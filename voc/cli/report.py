@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from voc import catalog, outfolder
 from voc import config as cfg
 from voc.cli import app
 from voc.cli.common import console as err_console
@@ -15,17 +16,17 @@ from voc.errors import Errors, VocError
 
 
 def _require_outputs(out_dir: Path) -> None:
-    """E408 for a missing folder or one without any table or run file of voc."""
+    """E411 for a missing folder or one without any table or run file of voc."""
     from voc import datasets
     from voc.report.inputs import WANTED
 
     if not out_dir.is_dir():
-        raise VocError(Errors.E408, path=str(out_dir), what="does not exist")
+        raise VocError(Errors.E411, path=str(out_dir), what="does not exist")
     if any(datasets.find_table(out_dir, name) is not None for name in WANTED):
         return
     if (out_dir / "run.json").is_file() or (out_dir / "journey_run.json").is_file():
         return
-    raise VocError(Errors.E408, path=str(out_dir),
+    raise VocError(Errors.E411, path=str(out_dir),
                    what="holds no voc outputs (no contacts, journeys or timeline table, no run.json)")
 
 
@@ -48,7 +49,15 @@ def report_cmd(
     from voc.pipeline.analyze import uncounted
 
     path = None
-    if not no_html:
+    if not no_html and out is None and out_dir.is_dir():
+        # report.html goes into the output folder like any output: under its lock, swapped in whole
+        with outfolder.Transaction(out_dir, stage="report") as tx, progress_for(err_console) as progress, \
+                uncounted(progress, "report"):
+            tx.check_collisions()
+            write_report(out_dir, conf.report, path=catalog.path(tx.staging, "report"))
+            tx.commit()
+        path = catalog.path(out_dir, "report")
+    elif not no_html:
         with progress_for(err_console) as progress, uncounted(progress, "report"):
             path = write_report(out_dir, conf.report, path=out)
     if as_json:

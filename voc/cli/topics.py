@@ -19,7 +19,7 @@ app.add_typer(topics_app, name="topics")
 
 
 def _load_topics(folder: Path):
-    from voc import datasets
+    from voc import catalog, datasets
     from voc.errors import DatasetError, Errors, VocError
     from voc.nlp.topics.model import META_FILE, TopicModel
 
@@ -27,9 +27,9 @@ def _load_topics(folder: Path):
         raise VocError(Errors.E001, path=str(folder))
     if (folder / META_FILE).is_file():
         return TopicModel.load(folder).topic_info_.assign(share=lambda d: d["size"] / max(int(d["size"].sum()), 1))
-    path = datasets.find_table(folder, "topics")
+    path = catalog.find(folder, "topics")
     if path is None:
-        raise DatasetError(Errors.E402, dataset="topics", path=str(folder / "topics.parquet"),
+        raise DatasetError(Errors.E402, dataset="topics", path=str(catalog.path(folder, "topics", "parquet")),
                            detail="no topics table in this folder (was the topics step enabled?)")
     return datasets.read_table(path, dataset="topics")
 
@@ -46,7 +46,7 @@ def show(
     from rich.console import Console
     from rich.table import Table
 
-    from voc import datasets
+    from voc import catalog, datasets
     from voc.errors import DatasetError, Errors, VocError
 
     if docs < 0 or top < 1:
@@ -78,9 +78,9 @@ def show(
     if by:
         from voc.nlp.topics.analytics import topic_crosstab
 
-        path = datasets.find_table(folder, "contacts")
+        path = catalog.find(folder, "contacts")
         if path is None:
-            raise DatasetError(Errors.E402, dataset="contacts", path=str(folder / "contacts.parquet"),
+            raise DatasetError(Errors.E402, dataset="contacts", path=str(catalog.path(folder, "contacts", "parquet")),
                                detail="--by needs the contacts table of `voc analyze`")
         contacts = datasets.read_table(path, dataset="contacts")
         if by not in contacts.columns:

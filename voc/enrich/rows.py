@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from voc import datasets, metrics
+from voc import catalog, datasets, metrics, outfolder
 from voc.errors import Errors, VocError
 from voc.metrics.flags import contact_friction_scores
 
@@ -24,6 +24,7 @@ FLOAT_DECIMALS = 6
 CONTACT_FIELDS = pa.schema([
     ("contact_id", pa.string()),
     ("customer_id", pa.string()),
+    ("anonymous_id", pa.string()),     # set exactly when customer_id is null (see anonymous_ids)
     ("channel", pa.string()),
     ("created_at", TS),
     ("intent", pa.string()),
@@ -48,8 +49,10 @@ def contact_schema(identifiers: str) -> pa.Schema:
 
 
 def _read(out_dir: Path, name: str, columns: list[str]) -> Optional[pd.DataFrame]:
-    p = datasets.find_table(out_dir, name)
-    if p is None:
+    """A table of the run in ``out_dir`` (never one its voc manifest does not list: another run's)."""
+    p = catalog.find(out_dir, name)
+    listed = outfolder.run_files(out_dir)
+    if p is None or (listed is not None and p.name not in listed):
         return None
     df = datasets.read_table(p, dataset=name)
     return df[[c for c in columns if c in df.columns]]
@@ -94,15 +97,14 @@ def contact_rows(out_dir: str | Path, identifiers: str = "drop") -> pd.DataFrame
     contact itself had none; is_repeat comes from repeat_contacts, friction_score is the highest
     friction severity recorded against the contact (0 when the friction table exists and has none)."""
     out_dir = Path(out_dir)
-    wanted = [f.name for f in CONTACT_FIELDS if f.name not in ("is_repeat", "friction_score")]
-    if identifiers == "hash":
-        wanted += ["email", "phone"]
+    wanted = [f.name for f in CONTACT_FIELDS if f.name not in ("is_repeat", "friction_score", "anonymous_id")]
+    wanted += ["email", "phone"]
     c = _read(out_dir, "contacts", wanted)
     if c is None:
         raise VocError(Errors.E404, path=str(out_dir))
     df = pd.DataFrame({"contact_id": c["contact_id"].astype("object")})
     for f in CONTACT_FIELDS:
-        if f.name in ("contact_id", "is_repeat", "friction_score"):
+        if f.name in ("contact_id", "is_repeat", "friction_score", "anonymous_id"):
             continue
         df[f.name] = c[f.name] if f.name in c.columns else None
     df = df[df["contact_id"].notna()]
@@ -129,11 +131,34 @@ def contact_rows(out_dir: str | Path, identifiers: str = "drop") -> pd.DataFrame
                                      _read(out_dir, "friction", ["journey_id", "contact_id"]),
                                      _read(out_dir, "journeys", ["journey_id", "friction_score"]))
     df["friction_score"] = df["contact_id"].astype(str).map(scores) if scores is not None else np.nan
+    email_h = sha256_identifier(c.loc[df.index, "email"], "email") if "email" in c.columns else pd.Series(None, index=df.index, dtype=object)
+    phone_h = sha256_identifier(c.loc[df.index, "phone"], "phone") if "phone" in c.columns else pd.Series(None, index=df.index, dtype=object)
     if identifiers == "hash":
-        df["email_sha256"] = sha256_identifier(c.loc[df.index, "email"], "email") if "email" in c.columns else None
-        df["phone_sha256"] = sha256_identifier(c.loc[df.index, "phone"], "phone") if "phone" in c.columns else None
+        df["email_sha256"], df["phone_sha256"] = email_h, phone_h
+    df["anonymous_id"] = anonymous_ids(df["contact_id"], df["customer_id"], email_h, phone_h, identifiers)
     df = df.drop_duplicates("contact_id", keep="last")
     return normalise_contacts(df, identifiers)
+
+
+def anonymous_ids(contact_id: pd.Series, customer_id: pd.Series, email_sha256: pd.Series, phone_sha256: pd.Series,
+                  identifiers: str) -> pd.Series:
+    """A stable id for contacts without a customer id: 'anon-' + 24 hex digits of blake2b over
+    - the contact's hashed e-mail (else hashed phone) when identifiers='hash' (the hashes are published
+      anyway): every contact of one unidentified person gets the same anonymous id, run after run;
+    - the contact id otherwise (identifiers='drop': nothing derived from an e-mail or phone leaves).
+    Null for contacts that have a customer id."""
+    def one(cid: object, cust: object, em: object, ph: object) -> Optional[str]:
+        if cust is not None and not (isinstance(cust, float) and cust != cust) and str(cust) != "":
+            return None
+        key = None
+        if identifiers == "hash":
+            key = next((f"{k}:{v}" for k, v in (("email", em), ("phone", ph)) if isinstance(v, str) and v), None)
+        key = key or f"contact:{cid}"
+        return "anon-" + hashlib.blake2b(key.encode("utf-8"), digest_size=12).hexdigest()
+
+    cust = customer_id.astype(object).where(customer_id.notna(), None)
+    return pd.Series([one(*t) for t in zip(contact_id, cust, email_sha256, phone_sha256)], index=contact_id.index,
+                     dtype=object)
 
 
 def conform(df: pd.DataFrame, schema: pa.Schema) -> pd.DataFrame:

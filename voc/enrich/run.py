@@ -16,15 +16,16 @@ Semantics (what a data team can rely on):
 """
 from __future__ import annotations
 
-import contextlib
+import json
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 import pandas as pd
 
+from voc import locks
 from voc.config import EnrichConfig
 from voc.datasets import atomic_dir
 from voc.enrich import store
@@ -57,28 +58,49 @@ class EnrichResult:
         return d
 
 
-@contextlib.contextmanager
-def _lock(cdp_dir: Path) -> Iterator[None]:
-    lock = cdp_dir.with_name(f".{cdp_dir.name}.lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: no lock
-        yield
-        return
-    with open(lock, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise VocError(Errors.E407, path=str(cdp_dir), lock=str(lock)) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def _lock(cdp_dir: Path) -> Any:
+    """One `voc enrich` per CDP folder (lock file beside it, since the folder itself is swapped):
+    a second one gets E407 naming the process that holds the lock."""
+    return locks.exclusive(cdp_dir.with_name(f".{cdp_dir.name}.lock"), folder=cdp_dir, spec=Errors.E407)
+
+
+LOAD_SNAPSHOT = ("current snapshot: load whole, replacing the target table (or MERGE on key); never append "
+                 "date= partitions, a customer's traits row moves between them")
+LOAD_CHANGELOG = ("append-only: load each new version=N partition once; apply op by key in version order "
+                  "(insert/update: upsert the row; delete: remove the key)")
 
 
 def _settings(config: EnrichConfig) -> dict[str, Any]:
-    return {"window_days": config.window_days, "identifiers": config.identifiers, "jsonl": config.jsonl}
+    return {"window_days": config.window_days, "identifiers": config.identifiers, "jsonl": config.jsonl,
+            "identify": config.identify}
+
+
+def _ops(keys: pd.Series, previous: pd.Index) -> pd.Series:
+    return pd.Series(["update" if k in previous else "insert" for k in keys], index=keys.index, dtype=object)
+
+
+def identify_calls(traits: pd.DataFrame, schema: Any) -> list[dict[str, Any]]:
+    """Segment-style identify calls for traits rows: userId + traits (+ a messageId that is the same on a
+    re-send of the same traits, so a loader can de-duplicate)."""
+    fields = [f.name for f in schema if f.name not in ("customer_id", "content_hash", "updated_at")]
+    rows = []
+    for r in traits.to_dict(orient="records"):
+        tr = {}
+        for k in fields:
+            v = r.get(k)
+            if v is None or v is pd.NA or (isinstance(v, float) and v != v) or v is pd.NaT:
+                tr[k] = None
+            elif hasattr(v, "isoformat"):
+                tr[k] = v.isoformat()
+            elif hasattr(v, "item"):
+                tr[k] = v.item()
+            else:
+                tr[k] = v
+        ts = r.get("updated_at")
+        rows.append({"type": "identify", "messageId": f"voc-{r['customer_id']}-{r['content_hash']}",
+                     "userId": r["customer_id"], "timestamp": ts.isoformat() if hasattr(ts, "isoformat") else ts,
+                     "traits": tr})
+    return rows
 
 
 def _utc(now: Optional[datetime]) -> pd.Timestamp:
@@ -99,19 +121,22 @@ def enrich(out_dir: Path, cdp_dir: Path, config: EnrichConfig, now: Optional[dat
     ts_now = _utc(now)
     with _lock(cdp_dir):
         recovered = store.recover(cdp_dir)
+        store.clean_leftovers(cdp_dir)
         store.check_target(cdp_dir)
         manifest = store.read_manifest(cdp_dir)
         settings = _settings(config)
-        c_schema, t_schema = contact_schema(config.identifiers), traits_schema(config.window_days)
-        full = manifest is None or manifest.get("settings") != settings
+        c_schema, t_schema = contact_schema(config.identifiers), traits_schema(config.window_days, config.identifiers)
+        full = manifest is None or manifest.get("settings") != settings or manifest.get("format") != store.FORMAT
 
         inc = contact_rows(out_dir, config.identifiers)
         hash_fields = [f.name for f in c_schema if f.name not in ("content_hash", "updated_at")]
         inc["content_hash"] = content_hash(inc, hash_fields)
 
         if manifest is not None:
-            old_c = store.read_table(cdp_dir, store.CONTACTS, contact_schema(manifest["settings"]["identifiers"]), manifest)
-            old_t = store.read_table(cdp_dir, store.TRAITS, traits_schema(manifest["settings"]["window_days"]), manifest)
+            old_set = manifest["settings"]
+            old_c = store.read_table(cdp_dir, store.CONTACTS, contact_schema(old_set["identifiers"]), manifest)
+            old_t = store.read_table(cdp_dir, store.TRAITS, traits_schema(old_set["window_days"], old_set["identifiers"]
+                                     if manifest.get("format") == store.FORMAT else "drop"), manifest)
             if full:  # settings changed: stored rows keep their hash, so rows whose fields change are updated
                 old_c = conform(old_c, c_schema)
         else:
@@ -143,7 +168,7 @@ def enrich(out_dir: Path, cdp_dir: Path, config: EnrichConfig, now: Optional[dat
             touched = set(contacts["customer_id"].dropna())
         else:
             touched = set(up["customer_id"].dropna()) | set(moved_from)
-        new_t = customer_traits(contacts[contacts["customer_id"].isin(touched)], config.window_days)
+        new_t = customer_traits(contacts[contacts["customer_id"].isin(touched)], config.window_days, config.identifiers)
         new_t = conform(new_t, t_schema)
         t_fields = [f.name for f in t_schema if f.name not in ("content_hash", "updated_at")]
         new_t["content_hash"] = content_hash(new_t, t_fields)
@@ -187,6 +212,31 @@ def enrich(out_dir: Path, cdp_dir: Path, config: EnrichConfig, now: Optional[dat
             (tmp / store.CHANGES).mkdir(parents=True, exist_ok=True)
             store.write_jsonl_frame(conform(up, c_schema).sort_values("contact_id"), tmp / store.CHANGES / "contacts.jsonl")
             store.write_jsonl_frame(conform(t_up, t_schema).sort_values("customer_id"), tmp / store.CHANGES / "customer_traits.jsonl")
+            # the change log: earlier versions carried as they are, this run's changes as version=N
+            if manifest is not None:
+                store.carry_tree(cdp_dir, tmp, store.CHANGELOG)
+                if config.jsonl:
+                    store.carry_tree(cdp_dir, tmp, f"{store.JSONL}/{store.CHANGELOG}")
+            c_log = conform(up, c_schema).sort_values("contact_id")
+            c_log["op"] = _ops(c_log["contact_id"], pd.Index(old_c["contact_id"]))
+            t_log = conform(t_up, t_schema).sort_values("customer_id")
+            t_log["op"] = _ops(t_log["customer_id"], pd.Index(old_t["customer_id"]))
+            gone = conform(pd.DataFrame({"customer_id": sorted(removed & set(old_t["customer_id"]))}), t_schema)
+            gone["content_hash"] = pd.Series(None, index=gone.index, dtype=object)
+            gone["updated_at"] = pd.Series(ts_now, index=gone.index).astype("datetime64[us, UTC]")
+            gone["op"] = "delete"
+            t_log = pd.concat([t_log, gone], ignore_index=True) if len(gone) else t_log
+            n_c_log = store.write_changelog(c_log, c_schema, tmp, store.CONTACTS, version, jsonl=config.jsonl)
+            n_t_log = store.write_changelog(t_log, t_schema, tmp, store.TRAITS, version, jsonl=config.jsonl)
+            if config.identify:
+                p = tmp / store.CHANGELOG / store.IDENTIFY / store.version_dir(version) / "part-0.jsonl"
+                p.parent.mkdir(parents=True, exist_ok=True)
+                # the first run with identify on sends every customer (an initial load), later runs the changed ones
+                first_identify = manifest is None or not (manifest.get("settings") or {}).get("identify")
+                src = traits if first_identify else t_up
+                calls = identify_calls(conform(src, t_schema).sort_values("customer_id"), t_schema)
+                p.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in calls), encoding="utf-8")
+            versions = sorted({int(d.name.split("=", 1)[1]) for d in (tmp / store.CHANGELOG / store.CONTACTS).glob("version=*")})
             last_run = {"contacts_in": len(inc), "contacts_new": n_new, "contacts_changed": n_changed,
                         "contacts_unchanged": len(inc) - n_new - n_changed, "customers_touched": len(touched),
                         "traits_changed": len(t_up), "traits_removed": len(removed), "full_rewrite": full,
@@ -194,11 +244,24 @@ def enrich(out_dir: Path, cdp_dir: Path, config: EnrichConfig, now: Optional[dat
             store.write_manifest(tmp, {
                 "format": store.FORMAT, "version": version, "updated_at": ts_now.isoformat(), "settings": settings,
                 "tables": {store.CONTACTS: {"rows": len(contacts), "key": "contact_id", "partitioned_by": "created_at",
+                                            "load": LOAD_SNAPSHOT,
                                             "partitions": _partition_counts(contacts["_key"]),
-                                            "columns": [f.name for f in c_schema]},
+                                            "columns": [f.name for f in c_schema], "schema": store.schema_doc(c_schema)},
                            store.TRAITS: {"rows": len(traits), "key": "customer_id", "partitioned_by": "last_contact_at",
+                                          "load": LOAD_SNAPSHOT,
                                           "partitions": _partition_counts(traits["_key"]),
-                                          "columns": [f.name for f in t_schema]}},
+                                          "columns": [f.name for f in t_schema], "schema": store.schema_doc(t_schema)}},
+                "changelog": {
+                    store.CONTACTS: {"key": "contact_id", "partitioned_by": "version", "load": LOAD_CHANGELOG,
+                                     "ops": ["insert", "update"], "versions": versions, "rows_this_version": n_c_log,
+                                     "schema": store.schema_doc(c_schema) + [{"name": "op", "type": "string", "nullable": False}]},
+                    store.TRAITS: {"key": "customer_id", "partitioned_by": "version", "load": LOAD_CHANGELOG,
+                                   "ops": ["insert", "update", "delete"], "versions": versions, "rows_this_version": n_t_log,
+                                   "schema": store.schema_doc(t_schema) + [{"name": "op", "type": "string", "nullable": False}]},
+                    **({store.IDENTIFY: {"format": "Segment identify (JSON lines)", "key": "userId",
+                                         "file": f"{store.CHANGELOG}/{store.IDENTIFY}/version=N/part-0.jsonl"}}
+                       if config.identify else {}),
+                },
                 "last_run": last_run,
             })
         return EnrichResult(cdp_dir, True, version, len(inc), n_new, n_changed, len(inc) - n_new - n_changed,

@@ -8,6 +8,15 @@
       jsonl/customer_traits/date=.../part-0.jsonl
       changes/contacts.jsonl                      rows inserted or updated by the last run that changed something
       changes/customer_traits.jsonl
+      changelog/contacts/version=N/part-0.parquet         every change of run N: the row + op (insert|update)
+      changelog/customer_traits/version=N/part-0.parquet  the same for traits (op insert|update|delete)
+      changelog/identify/version=N/part-0.jsonl           Segment-style identify calls (when enrich.identify)
+      jsonl/changelog/<table>/version=N/part-0.jsonl      the change log as JSON lines (when enrich.jsonl)
+
+contacts/ and customer_traits/ are the CURRENT SNAPSHOT: load them whole (replace, or MERGE on the key);
+never append their date= partitions (a customer's traits row moves to another date= partition when
+their last contact changes). changelog/ is append-only: each run adds one version=N partition and never
+changes an earlier one, so append-only loaders load each new version once and apply op by key.
 
 Rows without a date go to the Hive null partition ``date=__HIVE_DEFAULT_PARTITION__``.
 """
@@ -26,12 +35,15 @@ import pyarrow.dataset as ds
 from voc.enrich.rows import conform, empty
 from voc.errors import DatasetError, Errors, VocError
 
-FORMAT = "voc-cdp/1"
+FORMAT = "voc-cdp/2"
+READABLE_FORMATS = ("voc-cdp/1", FORMAT)     # a voc-cdp/1 store is rewritten whole (full run) as /2
 MANIFEST = "manifest.json"
 CONTACTS = "contacts"
 TRAITS = "customer_traits"
 JSONL = "jsonl"
 CHANGES = "changes"
+CHANGELOG = "changelog"
+IDENTIFY = "identify"
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 PART_SCHEMA = pa.schema([("date", pa.string())])
 
@@ -67,6 +79,21 @@ def recover(path: Path) -> bool:
     return False
 
 
+def clean_leftovers(path: Path) -> list[str]:
+    """Under the lock: remove the temp folders of runs that were killed mid-write (voc.datasets.atomic_dir
+    makes '.<name>.<random>.tmp' beside the CDP folder), and a stale '.<name>.old' once the folder is whole."""
+    removed = []
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+            removed.append(tmp.name)
+    old = path.with_name(f".{path.name}.old")
+    if old.is_dir() and path.is_dir() and is_store(path):
+        shutil.rmtree(old, ignore_errors=True)
+        removed.append(old.name)
+    return removed
+
+
 def read_manifest(path: Path) -> Optional[dict[str, Any]]:
     if not is_store(path):
         return None
@@ -74,7 +101,7 @@ def read_manifest(path: Path) -> Optional[dict[str, Any]]:
         m = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise VocError(Errors.E406, path=str(path), detail=f"manifest.json unreadable ({e})") from None
-    if not isinstance(m, dict) or m.get("format") != FORMAT:
+    if not isinstance(m, dict) or m.get("format") not in READABLE_FORMATS:
         raise VocError(Errors.E406, path=str(path), detail=f"manifest format {m.get('format') if isinstance(m, dict) else m!r}, expected {FORMAT}")
     return m
 
@@ -112,6 +139,43 @@ def carry_partitions(old: Path, new: Path, rel: str, keys: list[str]) -> None:
         src = old / rel / f"date={key}"
         for f in sorted(src.iterdir()) if src.is_dir() else []:
             link_or_copy(f, new / rel / f"date={key}" / f.name)
+
+
+def carry_tree(old: Path, new: Path, rel: str) -> None:
+    """Hard-link every file under old/rel into new/rel (the change log's earlier versions)."""
+    base = old / rel
+    if not base.is_dir():
+        return
+    for f in sorted(base.rglob("*")):
+        if f.is_file():
+            link_or_copy(f, new / rel / f.relative_to(base))
+
+
+def version_dir(version: int) -> str:
+    return f"version={version}"
+
+
+def write_changelog(df: pd.DataFrame, schema: pa.Schema, root: Path, name: str, version: int, *, jsonl: bool) -> int:
+    """One change-log partition: the rows of ``df`` (schema columns + op) as
+    root/changelog/name/version=N/part-0.parquet (and JSONL). Returns the number of rows."""
+    cols = [f.name for f in schema]
+    full = pa.schema(list(schema) + [pa.field("op", pa.string())])
+    table = pa.Table.from_pandas(df[cols + ["op"]], schema=full, preserve_index=False)
+    d = root / CHANGELOG / name / version_dir(version)
+    d.mkdir(parents=True, exist_ok=True)
+    import pyarrow.parquet as pq
+
+    pq.write_table(table, d / "part-0.parquet")
+    if jsonl:
+        p = root / JSONL / CHANGELOG / name / version_dir(version) / "part-0.jsonl"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        write_jsonl_frame(df[cols + ["op"]], p)
+    return len(df)
+
+
+def schema_doc(schema: pa.Schema) -> list[dict[str, Any]]:
+    """Column names and types for the manifest (Arrow type names: string, int32, double, bool, timestamp[us, tz=UTC])."""
+    return [{"name": f.name, "type": str(f.type), "nullable": f.nullable} for f in schema]
 
 
 def write_partitions(df: pd.DataFrame, keys: pd.Series, schema: pa.Schema, root: Path, name: str,

@@ -18,6 +18,8 @@ gives the same traits, and a customer's traits change only when their contacts d
 - top_topic: most frequent topic_label over all the customer's contacts (outliers, topic -1,
   left out; ties go to the most recent).
 - n_contacts: all the customer's contacts.
+- email_sha256 / phone_sha256 (identifiers='hash' only): the hashed e-mail / phone of the customer's
+  latest contact that has one, so a CDP can match the traits row like the contact rows.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from voc.enrich.rows import META_FIELDS, TS
+from voc.enrich.rows import HASHED_ID_FIELDS, META_FIELDS, TS
 
 UNKNOWN = {"unknown", ""}
 
@@ -34,7 +36,8 @@ def window_column(window_days: int) -> str:
     return f"contacts_{window_days}d"
 
 
-def traits_schema(window_days: int) -> pa.Schema:
+def traits_schema(window_days: int, identifiers: str = "drop") -> pa.Schema:
+    ids = list(HASHED_ID_FIELDS) if identifiers == "hash" else []
     return pa.schema([
         ("customer_id", pa.string()),
         ("last_intent", pa.string()),
@@ -45,14 +48,14 @@ def traits_schema(window_days: int) -> pa.Schema:
         ("friction_score", pa.float64()),
         ("top_topic", pa.string()),
         ("n_contacts", pa.int32()),
-    ] + list(META_FIELDS))
+    ] + ids + list(META_FIELDS))
 
 
-def customer_traits(contacts: pd.DataFrame, window_days: int) -> pd.DataFrame:
+def customer_traits(contacts: pd.DataFrame, window_days: int, identifiers: str = "drop") -> pd.DataFrame:
     """Traits of every customer in ``contacts`` (CDP contact rows), one row each, sorted by customer_id."""
     wcol = window_column(window_days)
     c = contacts[contacts["customer_id"].notna()].copy()
-    cols = [f.name for f in traits_schema(window_days) if f.name not in ("content_hash", "updated_at")]
+    cols = [f.name for f in traits_schema(window_days, identifiers) if f.name not in ("content_hash", "updated_at")]
     if c.empty:
         return pd.DataFrame(columns=cols)
     c = c.sort_values(["customer_id", "created_at", "contact_id"], kind="stable", na_position="first")
@@ -94,5 +97,9 @@ def customer_traits(contacts: pd.DataFrame, window_days: int) -> pd.DataFrame:
         out["top_topic"] = t.drop_duplicates("customer_id").set_index("customer_id")["topic_label"]
     else:
         out["top_topic"] = None
+    if identifiers == "hash":
+        for col in ("email_sha256", "phone_sha256"):
+            known = c[c[col].notna()] if col in c.columns else c.iloc[0:0]
+            out[col] = known.groupby("customer_id")[col].last().reindex(out.index) if len(known) else None
     out = out.reset_index().rename(columns={"index": "customer_id"})
     return out[cols]

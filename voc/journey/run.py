@@ -11,7 +11,7 @@ from typing import Any, Callable, Sequence
 
 import pandas as pd
 
-from voc import datasets
+from voc import catalog, datasets, outfolder
 from voc.config import JourneyConfig
 from voc.errors import Errors, VocError
 from voc.journey import quality, sqlrun
@@ -128,12 +128,25 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
 
 def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, config: JourneyConfig, out_dir: Path,
                  fmt: str = "parquet", embeddings: pd.DataFrame | None = None, *,
-                 sequences: SequenceStats = local_sequences, run_info: dict[str, Any] | None = None) -> JourneyResult:
+                 sequences: SequenceStats = local_sequences, run_info: dict[str, Any] | None = None,
+                 tx: outfolder.Transaction | None = None) -> JourneyResult:
     """Read the event logs, join the contacts, compute and write every journey table into ``out_dir``
     (timeline, identity, repeat_contacts, repeat_summary, friction, journeys, customers, the sequence
     tables, journey_rejects.jsonl and journey_run.json). ``sequences`` and ``run_info`` let another
-    engine compute the sequence statistics and say so in journey_run.json."""
-    datasets.table_path(out_dir, "timeline", fmt)          # E403 before any work
+    engine compute the sequence statistics and say so in journey_run.json.
+
+    Without ``tx`` the tables are built in a staging folder and swapped into ``out_dir`` under its lock
+    (voc.outfolder, stage 'journeys': the journey tables of an earlier run are replaced, the other
+    outputs of the folder are kept); with ``tx`` (the whole job) they go into ``tx.staging``."""
+    catalog.path(out_dir, "timeline", fmt)          # E403 before any work
+    if tx is None:
+        with outfolder.Transaction(out_dir, stage="journeys") as own:
+            own.check_collisions()
+            result = run_journeys(events_paths, contacts, config, out_dir, fmt, embeddings, sequences=sequences,
+                                  run_info=run_info, tx=own)
+            own.commit()
+        return result
+    staging = tx.staging
     t0 = time.perf_counter()
     log = read_events(list(events_paths), config)
     read_s = round(time.perf_counter() - t0, 3)
@@ -142,16 +155,17 @@ def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, co
                        n_rejects=len(log.rejects))
     result = compute(log, contacts, config, embeddings, sequences=sequences)
     result.timings = {"read_events_s": read_s, **result.timings}
-    out_dir = Path(out_dir)
     t = time.perf_counter()
     for name, df in result.tables.items():
-        result.paths[name] = datasets.write_table(df, datasets.table_path(out_dir, name, fmt), dataset=name, fmt=fmt)
-    result.paths["journey_rejects"] = datasets.write_jsonl(result.rejects, out_dir / "journey_rejects.jsonl",
+        result.paths[name] = datasets.write_table(df, catalog.path(staging, name, fmt), dataset=name, fmt=fmt)
+    result.paths["journey_rejects"] = datasets.write_jsonl(result.rejects, catalog.path(staging, "journey_rejects"),
                                                            dataset="journey_rejects")
     result.timings["write_s"] = round(time.perf_counter() - t, 3)
     result.timings["total_s"] = round(time.perf_counter() - t0, 3)
-    info = {**(run_info or {}), "counts": result.counts, **result.summary, "warnings": result.warnings,
+    result.paths = {k: tx.final(v) for k, v in result.paths.items()}
+    info = {**(run_info or {}), "run_id": tx.run_id, "counts": result.counts, **result.summary, "warnings": result.warnings,
             "timings": result.timings,
             "config": config.model_dump(mode="json"), "outputs": {k: str(v) for k, v in result.paths.items()}}
-    result.paths["journey_run"] = datasets.write_json(info, out_dir / "journey_run.json", dataset="journey_run")
+    written = datasets.write_json(info, catalog.path(staging, "journey_run"), dataset="journey_run")
+    result.paths["journey_run"] = tx.final(written)
     return result

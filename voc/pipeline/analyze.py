@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from voc import __version__
-from voc import datasets
+from voc import catalog, datasets, outfolder
 from voc.schema import CONTACT_NLP_COLUMNS, CONTACTS, MESSAGE_NLP_COLUMNS, MESSAGES, conform
 from voc.component import Batch, Component
 from voc.config import VocConfig
@@ -175,14 +175,14 @@ def write_tables(final: Batch, steps: dict[str, Component], out_dir: Path, fmt: 
     """contacts, messages (typed as declared) and, for Parquet, the contact embeddings."""
     outputs = {
         "contacts": str(datasets.write_table(conform(final.contacts, CONTACTS, CONTACT_NLP_COLUMNS),
-                                             datasets.table_path(out_dir, "contacts", fmt), dataset="contacts")),
+                                             catalog.path(out_dir, "contacts", fmt), dataset="contacts")),
         "messages": str(datasets.write_table(conform(final.messages, MESSAGES, MESSAGE_NLP_COLUMNS),
-                                             datasets.table_path(out_dir, "messages", fmt), dataset="messages")),
+                                             catalog.path(out_dir, "messages", fmt), dataset="messages")),
     }
     if final.embeddings is not None and fmt == "parquet":
         model = steps["embed"].info().get("model", "") if "embed" in steps else ""
         emb = embeddings_table(final.contacts["contact_id"], final.embeddings, model)
-        outputs["embeddings"] = str(datasets.write_arrow(emb, out_dir / "embeddings.parquet", dataset="embeddings"))
+        outputs["embeddings"] = str(datasets.write_arrow(emb, catalog.path(out_dir, "embeddings"), dataset="embeddings"))
     return outputs
 
 
@@ -194,7 +194,7 @@ def write_step_outputs(final: Batch, steps: dict[str, Component], rejects: list[
         writer = getattr(step, "write_outputs", None)
         if writer is not None:
             outputs.update(writer(final, out_dir, fmt))
-    outputs["rejects"] = str(datasets.write_jsonl(rejects, out_dir / "rejects.jsonl", dataset="rejects"))
+    outputs["rejects"] = str(datasets.write_jsonl(rejects, catalog.path(out_dir, "rejects"), dataset="rejects"))
     return outputs
 
 
@@ -205,8 +205,36 @@ def write_outputs(final: Batch, steps: dict[str, Component], rejects: list[dict[
 
 def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, fmt: str = "parquet",
             progress: Progress = _no_progress, batch_size: int = DEFAULT_BATCH) -> AnalyzeResult:
-    """Run the text pipeline on every supported file under ``input_path`` and write the outputs."""
-    input_path, out_dir = Path(input_path), Path(out_dir)
+    """Run the text pipeline on every supported file under ``input_path`` and write the outputs.
+    They are built in a staging folder and swapped into ``out_dir`` whole (voc.outfolder): a run that
+    fails leaves the previous outputs as they were, and no output of an earlier run stays beside them."""
+    if fmt not in datasets.FORMATS:
+        raise VocError(Errors.E403, fmt=fmt)
+    with outfolder.Transaction(out_dir, stage="analyze") as tx:
+        tx.check_collisions()
+        result = analyze_into(input_path, tx, config, fmt=fmt, progress=progress, batch_size=batch_size)
+        tx.commit({"input": str(input_path)})
+    return result
+
+
+def fail_nothing_read(run: dict[str, Any], stats: IngestStats, rejects: list[dict[str, Any]], input_path: Path,
+                      tx: outfolder.Transaction) -> VocError:
+    """E002: keep this run's rejects.jsonl and run.json in OUT/.voc-failed-run/ (the previous run's files
+    stay as they were) and return the error to raise."""
+    run.update(accounting(stats, 0, 0, rejects))
+    run["status"] = "failed: nothing readable (E002)"
+    run["run_id"] = tx.run_id
+    files = {"rejects.jsonl": datasets.write_jsonl(rejects, catalog.path(tx.staging, "rejects"), dataset="rejects"),
+             "run.json": datasets.write_json(run, catalog.path(tx.staging, "run"), dataset="run")}
+    kept = tx.keep_failed(files)
+    return VocError(Errors.E002, path=str(input_path), n_files=stats.files, n_rejects=len(rejects),
+                    rejects=str(kept / "rejects.jsonl"))
+
+
+def analyze_into(input_path: str | Path, tx: outfolder.Transaction, config: VocConfig, *, fmt: str = "parquet",
+                 progress: Progress = _no_progress, batch_size: int = DEFAULT_BATCH) -> AnalyzeResult:
+    """The text pipeline, writing into the staging folder of ``tx`` (committed by the caller)."""
+    input_path, out_dir = Path(input_path), tx.staging
     if fmt not in datasets.FORMATS:
         raise VocError(Errors.E403, fmt=fmt)
     started = datetime.now(timezone.utc)
@@ -222,10 +250,7 @@ def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
         "config": config.model_dump(mode="json"),
     }
     if not records:
-        run.update(accounting(stats, 0, 0, rejects))
-        datasets.write_jsonl(rejects, out_dir / "rejects.jsonl", dataset="rejects")
-        datasets.write_json(run, out_dir / "run.json", dataset="run")
-        raise VocError(Errors.E002, path=str(input_path), n_files=stats.files, n_rejects=len(rejects))
+        raise fail_nothing_read(run, stats, rejects, input_path, tx)
 
     with timer("frames"):
         contacts, messages = to_frames(records)
@@ -239,24 +264,32 @@ def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
     with timer("write"):
         outputs = write_outputs(final, steps, rejects, out_dir, fmt)
 
-    return finish_analyze(run, final, steps, rejects, stats, outputs, timer, out_dir)
+    return finish_analyze(run, final, steps, rejects, stats, outputs, timer, out_dir, tx=tx)
 
 
 def finish_analyze(run: dict[str, Any], final: Batch, steps: dict[str, Component], rejects: list[dict[str, Any]],
                    stats: IngestStats, outputs: dict[str, str], timer: Timer, out_dir: Path,
-                   n_contacts: Optional[int] = None, n_messages: Optional[int] = None) -> AnalyzeResult:
-    """Complete run.json (accounting, what each step used, outputs, timings), write it, and return the result."""
+                   n_contacts: Optional[int] = None, n_messages: Optional[int] = None, *,
+                   tx: Optional[outfolder.Transaction] = None) -> AnalyzeResult:
+    """Complete run.json (accounting, what each step used, outputs, timings), write it into ``out_dir``
+    (the staging folder of ``tx``: paths in run.json are where the files live once committed)."""
     n_contacts = len(final.contacts) if n_contacts is None else n_contacts
     n_messages = len(final.messages) if n_messages is None else n_messages
+    if tx is not None:
+        outputs = tx.final_paths(outputs)
+        run["run_id"] = tx.run_id
+        if tx.cleaned:
+            run["cleaned_up"] = tx.cleaned
     run.update(accounting(stats, n_contacts, n_messages, rejects))
     run["components"] = {name: step.info() for name, step in steps.items()}
     run["steps"] = list(steps)
     run["outputs"] = outputs
     run["timings_s"] = timer.timings
     run["finished_at"] = datetime.now(timezone.utc).isoformat()
-    datasets.write_json(run, out_dir / "run.json", dataset="run")
-    return AnalyzeResult(out_dir=out_dir, contacts=final.contacts, messages=final.messages, rejects=rejects,
-                         stats=stats, run=run, embeddings=final.embeddings, outputs=outputs, steps=steps)
+    datasets.write_json(run, catalog.path(out_dir, "run"), dataset="run")
+    return AnalyzeResult(out_dir=tx.folder if tx is not None else out_dir, contacts=final.contacts,
+                         messages=final.messages, rejects=rejects, stats=stats, run=run, embeddings=final.embeddings,
+                         outputs=outputs, steps=steps)
 
 
 def accounting(stats: IngestStats, n_contacts: int, n_messages: int, rejects: list[dict[str, Any]]) -> dict[str, Any]:

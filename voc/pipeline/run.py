@@ -5,9 +5,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from voc import datasets
+import numpy as np
+import pandas as pd
+
+from voc import catalog, datasets, outfolder
 from voc.config import VocConfig
-from voc.pipeline.analyze import AnalyzeResult, Progress, _no_progress, analyze, uncounted
+from voc.pipeline.analyze import AnalyzeResult, Progress, _no_progress, analyze_into, uncounted
 
 
 @dataclass
@@ -23,55 +26,80 @@ class RunResult:
 
 def run_all(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, fmt: str = "parquet",
             events: list[Path] | None = None, engine: str = "local", progress: Progress = _no_progress) -> RunResult:
+    """The whole job into ``out_dir``: every output (tables, journeys, figures, trends, report) is built in a
+    staging folder and swapped in at the end (voc.outfolder), under a lock on the folder; then CDP enrichment
+    (its own folder, its own lock) reads the committed outputs."""
     out_dir = Path(out_dir)
-    if engine == "spark":
-        from voc.engines.spark.job import run_spark
+    if fmt not in datasets.FORMATS:
+        from voc.errors import Errors, VocError
 
-        return run_spark(input_path, out_dir, config, fmt=fmt, events=events or [])
+        raise VocError(Errors.E403, fmt=fmt)
+    with outfolder.Transaction(out_dir, stage="analyze") as tx:
+        tx.check_collisions()
+        if engine == "spark":
+            from voc.engines.spark.job import run_spark
 
-    result = analyze(input_path, out_dir, config, fmt=fmt, progress=progress)
-    return finish_run(RunResult(out_dir=out_dir, analyze=result), config, fmt=fmt, events=events or [],
-                      progress=progress)
+            res = run_spark(input_path, out_dir, config, fmt=fmt, events=events or [], tx=tx)
+        else:
+            result = analyze_into(input_path, tx, config, fmt=fmt, progress=progress)
+            res = finish_run(RunResult(out_dir=out_dir, analyze=result), config, fmt=fmt, events=events or [], tx=tx,
+                             progress=progress)
+        tx.commit({"input": str(input_path), "engine": engine})
+    return after_commit(res, config, progress=progress)
 
 
-def finish_run(res: RunResult, config: VocConfig, *, fmt: str, events: list[Path],
+def embeddings_frame(analyzed: AnalyzeResult, tx: outfolder.Transaction) -> Optional[pd.DataFrame]:
+    """This run's contact embeddings for the journey step: from memory, or (Spark writing its own
+    part files) from the file this run wrote into its staging folder. Never a file of another run."""
+    if analyzed.embeddings is not None:
+        return pd.DataFrame({"contact_id": analyzed.contacts["contact_id"].astype(str).to_numpy(),
+                             "embedding": list(np.asarray(analyzed.embeddings, dtype=np.float32))})
+    if "embeddings" in analyzed.outputs:
+        p = catalog.path(tx.staging, "embeddings")
+        if p.exists():
+            return datasets.read_table(p, dataset="embeddings")
+    return None
+
+
+def finish_run(res: RunResult, config: VocConfig, *, fmt: str, events: list[Path], tx: outfolder.Transaction,
                run_journeys: Optional[Callable[..., Any]] = None, progress: Progress = _no_progress) -> RunResult:
-    """After the text pipeline (either engine): journeys when events are given, CDP enrichment when
-    asked, the report, and the summary."""
-    out_dir = res.out_dir
+    """After the text pipeline (either engine), into the staging folder of ``tx``: journeys when
+    events are given (embeddings passed in memory), the run's headline figures, trends, and the report."""
+    staging = tx.staging
     if events:
         if run_journeys is None:
             from voc.journey.run import run_journeys
 
-        emb = None
-        emb_path = out_dir / "embeddings.parquet"
-        if emb_path.exists():
-            emb = datasets.read_table(emb_path, dataset="embeddings")
         with uncounted(progress, "journeys"):
-            res.journeys = run_journeys(list(events), res.analyze.contacts, config.journey, out_dir, fmt=fmt,
-                                        embeddings=emb)
-        add_warnings(out_dir, getattr(res.journeys, "warnings", None) or [])
+            res.journeys = run_journeys(list(events), res.analyze.contacts, config.journey, staging, fmt=fmt,
+                                        embeddings=embeddings_frame(res.analyze, tx), tx=tx)
+        add_warnings(staging, getattr(res.journeys, "warnings", None) or [])
 
     from voc import metrics
 
-    metrics.refresh(out_dir, config.journey)   # the run's headline figures, once, into run.json
+    metrics.refresh(staging, config.journey)   # the run's headline figures, once, into run.json
 
     if config.trends.enabled:
         from voc.pipeline.trends_step import run_trends_step
 
-        res.trends = run_trends_step(out_dir, config, fmt=fmt)
-
-    if config.enrich.enabled and config.enrich.out:
-        from voc.enrich import enrich
-
-        with uncounted(progress, "CDP tables"):
-            res.enrich = enrich(out_dir, Path(config.enrich.out), config.enrich)
+        res.trends = run_trends_step(staging, config, fmt=fmt)
 
     if config.report.html:
         from voc.report import write_report
 
         with uncounted(progress, "report"):
-            res.report = write_report(out_dir, config.report)
+            res.report = tx.final(write_report(staging, config.report, shown_dir=tx.folder))
+    return res
+
+
+def after_commit(res: RunResult, config: VocConfig, *, progress: Progress = _no_progress) -> RunResult:
+    """Once the outputs are in place: CDP enrichment when asked (reads the committed folder), the summary."""
+    out_dir = res.out_dir
+    if config.enrich.enabled and config.enrich.out:
+        from voc.enrich import enrich
+
+        with uncounted(progress, "CDP tables"):
+            res.enrich = enrich(out_dir, Path(config.enrich.out), config.enrich)
 
     from voc.report import summary_dict
 

@@ -13,7 +13,7 @@ import plotly.io as pio
 import yaml
 from markupsafe import Markup
 
-from voc import datasets
+from voc import catalog, datasets
 from voc.config import ReportConfig
 from voc.report import build, metrics
 from voc.report.changes import what_changed
@@ -92,7 +92,7 @@ def metric_notes(h: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def render(out_dir: str | Path, config: ReportConfig) -> str:
+def render(out_dir: str | Path, config: ReportConfig, *, shown_dir: Optional[Path] = None) -> str:
     inp = load_inputs(out_dir)
     content = build.build(inp, config)
     for sec in content["sections"]:
@@ -108,18 +108,20 @@ def render(out_dir: str | Path, config: ReportConfig) -> str:
         period = f"{h['period_start'][:10]} to {h['period_end'][:10]}"
     return _env().get_template("report.html.j2").render(
         title=config.title, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        period=period, out_dir=str(out_dir), cards=_cards(h), metric_notes=metric_notes(h),
+        period=period, out_dir=str(shown_dir or out_dir), cards=_cards(h), metric_notes=metric_notes(h),
         actions=content["actions"], sections=content["sections"], quality=q,
         plotly_js=Markup(_plotly_js()), plotly_version=plotly.__version__, changes=changes,
         explore=(ex := explorer_data(inp)), explore_json=Markup(to_script_json(ex)),
         any_figures=any(s.figures for s in content["sections"]) or any(a["figure"] for a in changes["alerts"]))
 
 
-def write_report(out_dir: Path, config: ReportConfig, *, path: Optional[Path] = None) -> Path:
-    """Write ONE self-contained report.html (default ``out_dir/report.html``) and return its path."""
+def write_report(out_dir: Path, config: ReportConfig, *, path: Optional[Path] = None,
+                 shown_dir: Optional[Path] = None) -> Path:
+    """Write ONE self-contained report.html (default ``out_dir/report.html``) and return its path.
+    ``shown_dir``: the folder named in the report when ``out_dir`` is a run's staging folder."""
     out_dir = Path(out_dir)
-    path = Path(path) if path is not None else out_dir / "report.html"
-    html = render(out_dir, config)
+    path = Path(path) if path is not None else catalog.path(out_dir, "report")
+    html = render(out_dir, config, shown_dir=shown_dir)
     with datasets.atomic_path(path, dataset="report") as tmp:
         tmp.write_text(html, encoding="utf-8")
     return path

@@ -10,8 +10,8 @@ from typing import Any, Optional
 import pandas as pd
 import pyarrow.parquet as pq
 
-from voc import datasets
-from voc.errors import DatasetError, Errors
+from voc import catalog, datasets, outfolder
+from voc.errors import DatasetError, Errors, VocError
 
 # Columns the report reads per table (None: all). Long tables are read narrowly.
 WANTED: dict[str, Optional[tuple[str, ...]]] = {
@@ -64,7 +64,8 @@ class ReportInputs:
 
 def _columns_of(path: Path) -> list[str]:
     if path.suffix == ".csv":
-        return list(pd.read_csv(path, nrows=0).columns)
+        first = next(iter(sorted(path.glob("part-*.csv"))), path) if path.is_dir() else path
+        return list(pd.read_csv(first, nrows=0).columns)
     return list(pq.read_schema(path).names)
 
 
@@ -76,7 +77,7 @@ def read_narrow(path: Path, name: str, wanted: Optional[tuple[str, ...]]) -> pd.
             present = _columns_of(path)
             cols = [c for c in wanted if c in present]
         if path.suffix == ".csv":
-            df = pd.read_csv(path, usecols=cols, low_memory=False)
+            df = datasets.read_csv(path, usecols=cols, low_memory=False)
         else:
             df = pd.read_parquet(path, columns=cols)
     except (OSError, ValueError) as e:
@@ -124,23 +125,35 @@ def _read_json(path: Path, name: str) -> dict[str, Any]:
 
 
 def load_inputs(out_dir: str | Path, tables: Optional[tuple[str, ...]] = None) -> ReportInputs:
-    """Read the tables present in ``out_dir`` (all known ones, or only ``tables``)."""
+    """Read the tables of the run in ``out_dir`` (all known ones, or only ``tables``). In a folder
+    with a voc manifest only the files it lists are read (never a table another run left)."""
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise DatasetError(Errors.E402, dataset="output folder", path=str(out_dir), detail="no such folder")
+    pending = outfolder.pending_update(out_dir)
+    if pending is not None:
+        raise VocError(Errors.E410, path=str(out_dir), staging=pending.name)
+    listed = outfolder.run_files(out_dir)
+
+    def locate(name: str) -> Optional[Path]:
+        p = catalog.find(out_dir, name)
+        if p is None or (listed is not None and p.name not in listed):
+            return None
+        return p
+
     inp = ReportInputs(out_dir=out_dir)
     for name, wanted in WANTED.items():
         if tables is not None and name not in tables:
             continue
-        p = datasets.find_table(out_dir, name)
+        p = locate(name)
         if p is None:
             continue
         inp.tables[name] = read_narrow(p, name, wanted)
         inp.paths[name] = p
-    inp.run = _read_json(out_dir / "run.json", "run")
-    inp.journey_run = _read_json(out_dir / "journey_run.json", "journey_run")
-    rej = out_dir / "rejects.jsonl"
-    if rej.exists():
+    run_p, jrun_p, rej = locate("run"), locate("journey_run"), locate("rejects")
+    inp.run = _read_json(run_p, "run") if run_p else {}
+    inp.journey_run = _read_json(jrun_p, "journey_run") if jrun_p else {}
+    if rej is not None:
         rows = datasets.read_jsonl(rej, dataset="rejects")
         inp.rejects = pd.DataFrame(rows, columns=["file", "location", "level", "code", "reason", "fix"]) if rows else \
             pd.DataFrame(columns=["file", "location", "level", "code", "reason", "fix"])

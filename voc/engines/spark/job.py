@@ -26,7 +26,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from voc import datasets
+from voc import catalog, csvsafe, datasets
 from voc.schema import CONTACTS
 from voc.component import Batch
 from voc.config import VocConfig
@@ -44,18 +44,23 @@ def _split_steps(steps: dict[str, Any]) -> tuple[list[str], list[str]]:
 
 
 def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, fmt: str = "parquet",
-              events: list[Path] | None = None) -> Any:
+              events: list[Path] | None = None, tx: Any = None) -> Any:
     """Run voc on Spark and write the same outputs as the local engine into ``out_dir``;
-    returns ``voc.pipeline.run.RunResult`` (run.json says engine: spark)."""
+    returns ``voc.pipeline.run.RunResult`` (run.json says engine: spark). Outputs are built in the
+    staging folder of ``tx`` (voc.outfolder.Transaction); without one, ``run_all`` opens it."""
+    if tx is None:
+        from voc.pipeline.run import run_all
+
+        return run_all(input_path, out_dir, config, fmt=fmt, events=events, engine="spark")
 
     from voc.engines.spark import ingest, nlp
     from voc.engines.spark.session import get_session
     from voc.engines.spark.types import struct_type, to_pandas
     from voc.pipeline import components as comp_registry
-    from voc.pipeline.analyze import Timer, accounting, finish_analyze, versions, write_step_outputs, write_tables
+    from voc.pipeline.analyze import Timer, fail_nothing_read, finish_analyze, versions, write_step_outputs, write_tables
     from voc.pipeline.run import RunResult, finish_run
 
-    out_dir = Path(out_dir)
+    out_dir = tx.staging
     if fmt not in datasets.FORMATS:
         raise VocError(Errors.E403, fmt=fmt)
     started = datetime.now(timezone.utc)
@@ -78,10 +83,7 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
                   "default_parallelism": sc.defaultParallelism, "output": config.spark.output},
     }
     if stats.records_read == 0:
-        run.update(accounting(stats, 0, 0, rejects))
-        datasets.write_jsonl(rejects, out_dir / "rejects.jsonl", dataset="rejects")
-        datasets.write_json(run, out_dir / "run.json", dataset="run")
-        raise VocError(Errors.E002, path=str(input_path), n_files=stats.files, n_rejects=len(rejects))
+        raise fail_nothing_read(run, stats, rejects, Path(input_path), tx)
 
     names = tuple(comp_registry.resolve_steps(config))
     cfg_json = config.model_dump_json()
@@ -136,10 +138,10 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
     if fitted_bc is not None:
         fitted_bc.unpersist()
 
-    analyzed = finish_analyze(run, final, steps, rejects, stats, outputs, timer, out_dir, n_contacts, n_messages)
+    analyzed = finish_analyze(run, final, steps, rejects, stats, outputs, timer, out_dir, n_contacts, n_messages, tx=tx)
     from voc.engines.spark.journeys import run_journeys_spark
 
-    return finish_run(RunResult(out_dir=out_dir, analyze=analyzed), config, fmt=fmt, events=events,
+    return finish_run(RunResult(out_dir=tx.folder, analyze=analyzed), config, fmt=fmt, events=events or [], tx=tx,
                       run_journeys=functools.partial(run_journeys_spark, spark))
 
 
@@ -163,10 +165,12 @@ def _write_with_spark(final_df: Any, out_dir: Path, fmt: str, contact_cols: list
     for name, sdf in writes.items():
         if name == "embeddings" and fmt != "parquet":
             continue
-        target = datasets.table_path(out_dir, name, fmt)
+        target = catalog.path(out_dir, name, fmt)
+        if fmt == "csv":
+            sdf = csvsafe.spark_escape(sdf)          # OWASP CSV-injection escaping, as voc.datasets does
         with datasets.atomic_dir(target, dataset=name) as tmp:
             writer = sdf.write.mode("overwrite")
-            (writer.parquet(str(tmp)) if fmt == "parquet" else writer.option("header", True).csv(str(tmp)))
+            (writer.parquet(str(tmp)) if fmt == "parquet" else writer.option("header", True).option("escape", "\"").csv(str(tmp)))
         outputs[name] = str(target)
     contacts = to_pandas(contacts_df.toArrow(), CONTACTS)
     n_messages = int(messages_df.count())

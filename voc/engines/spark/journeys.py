@@ -19,7 +19,7 @@ from voc.config import JourneyConfig
 
 
 def run_journeys_spark(spark: Any, events_paths: Sequence[Path], contacts: pd.DataFrame | None, config: JourneyConfig,
-                       out_dir: Path, fmt: str = "parquet", embeddings: pd.DataFrame | None = None) -> Any:
+                       out_dir: Path, fmt: str = "parquet", embeddings: pd.DataFrame | None = None, **kw: Any) -> Any:
     """As ``voc.journey.run.run_journeys`` (same tables, same files), the sequence statistics on Spark."""
     from voc.journey.run import run_journeys
 
@@ -35,4 +35,4 @@ def run_journeys_spark(spark: Any, events_paths: Sequence[Path], contacts: pd.Da
         return tables, features
 
     return run_journeys(events_paths, contacts, config, out_dir, fmt, embeddings, sequences=spark_sequences,
-                        run_info={"engine": "spark", "spark_tables": ["transitions", "step_times", "patterns"]})
+                        run_info={"engine": "spark", "spark_tables": ["transitions", "step_times", "patterns"]}, **kw)

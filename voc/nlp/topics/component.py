@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from voc import datasets, registry
+from voc import catalog, datasets, registry
 from voc.component import Batch, Component
 from voc.config import TopicsConfig
 from voc.errors import Errors, VocError
@@ -127,7 +127,7 @@ class TopicsComponent(Component):
         return topics_over_time(contacts, self.config.time_bins)
 
     def model_dir(self, out_dir: str | Path) -> Path:
-        return Path(self.config.save_to) if self.config.save_to else Path(out_dir) / "topic_model"
+        return Path(self.config.save_to) if self.config.save_to else catalog.path(out_dir, "topic_model")
 
     def write_outputs(self, batch: Batch, out_dir: str | Path, fmt: str = "parquet") -> dict[str, str]:
         """Write topics.<fmt>, topics_over_time.<fmt> and the model folder; returns name -> path."""
@@ -137,8 +137,8 @@ class TopicsComponent(Component):
         if fmt == "csv":
             topics = flatten_lists(topics)
         out = {
-            "topics": str(datasets.write_table(topics, datasets.table_path(out_dir, "topics", fmt), dataset="topics")),
-            "topics_over_time": str(datasets.write_table(over_time, datasets.table_path(out_dir, "topics_over_time", fmt),
+            "topics": str(datasets.write_table(topics, catalog.path(out_dir, "topics", fmt), dataset="topics")),
+            "topics_over_time": str(datasets.write_table(over_time, catalog.path(out_dir, "topics_over_time", fmt),
                                                          dataset="topics_over_time")),
         }
         out["topic_model"] = str(self.model_.save(self.model_dir(out_dir)))
