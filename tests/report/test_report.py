@@ -286,10 +286,12 @@ def test_summary_dict_and_table(full):
     rows = {line.split("  ")[0].strip(): line for line in text.splitlines()[1:] if line.strip()}
     assert f"{len(tables['contacts']):,}" in rows["contacts"]
     assert f"{tables['contacts']['customer_id'].dropna().nunique():,}" in rows["customers"]
+    from voc.report.labels import label as readable
+
     top = tables["contacts"]["intent"].value_counts().index[0]
-    assert top in rows["top intents"]
+    assert readable(top) in rows["top intents"]  # shown as words: 'account access', not 'account_access'
     assert "2" in rows["rejects"] and "rejects.jsonl" in rows["rejects"]
-    for label in ("repeat-contact rate", "first-contact resolution", "negative", "friction"):
+    for label in ("repeat-contact rate", "first-contact resolution", "negative", "friction rate", "friction score"):
         assert label in rows and "n/a" not in rows[label], label
 
 
@@ -304,7 +306,7 @@ def test_cli_report_json_and_errors(full, tmp_path):
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["report"] == str(tmp_path / "r.html") and (tmp_path / "r.html").stat().st_size > 100_000
     r = CliRunner().invoke(app, ["report", str(tmp_path / "nope")])
-    assert r.exit_code == 2 and "E40" in r.output
+    assert r.exit_code == 2 and "E411" in r.output
 
 
 def test_report_renders_in_headless_chromium(full, full_report, tmp_path):

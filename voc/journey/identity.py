@@ -111,8 +111,9 @@ def read_identity_map(path: str | Path) -> pd.DataFrame:
 
 def _text(s: pd.Series) -> pd.Series:
     """Trimmed text, None for missing or blank (a pandas 'string' column's <NA> is missing, not '<NA>')."""
-    t = s.astype(object).where(s.notna(), None).map(lambda v: None if v is None else str(v).strip())
-    return t.where(t.notna() & (t != ""), None).astype(object)
+    missing = s.isna().to_numpy()
+    vals = [None if m else (str(v).strip() or None) for v, m in zip(s.astype(object), missing)]
+    return pd.Series(vals, index=s.index, dtype=object)
 
 
 class _Links:

@@ -207,6 +207,7 @@ JOURNEY_COUNT_LABELS = {
     "contacts": "contacts joined", "contacts_matched": "contacts linked to a customer",
     "contacts_unmatched": "contacts linked to no customer (a journey of their own)",
     "match_rate": "share of contacts linked to a customer", "repeat_contacts": "repeat contacts",
+    "event_match_rate": "share of contacts found in the event log", "contacts_with_events": "contacts found in the event log",
     "case_based": "case-based log (one journey per case)", "timeline_rows": "timeline rows",
 }
 

@@ -23,7 +23,8 @@ HEADERS = {
 # columns holding a share 0..1, shown as a percentage
 SHARE_COLUMNS = {"share", "share_negative", "repeat_rate", "fcr", "same_issue_repeat_rate", "friction_rate", "support",
                  "confidence", "probability", "conversion_from_start", "drop_off_from_previous", "p_reach",
-                 "removal_effect", "attributed_share", "match_rate", "observed_share", "observed_reach"}
+                 "removal_effect", "attributed_share", "match_rate", "observed_share", "observed_reach",
+                 "confidence_low", "confidence_high", "observed_removal", "event_match_rate", "share_with_friction"}
 
 
 def is_duration(col: str) -> bool:
@@ -79,6 +80,10 @@ def cell(col: str, v: Any) -> Any:
     if isinstance(v, (float, np.floating, int, np.integer)) and not isinstance(v, bool):
         if col in SHARE_COLUMNS:
             return pct(v)
+        if col == "p_value":
+            return "p < 0.001" if float(v) < 0.001 else f"p = {float(v):.3f}"
+        if col == "lift":
+            return f"{float(v):.2f}×"
         if is_duration(col):
             return duration(v)
         if isinstance(v, (int, np.integer)) or float(v).is_integer():
