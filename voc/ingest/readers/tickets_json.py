@@ -8,6 +8,11 @@ Freshdesk a list of tickets (``description_text``, ``requester``, numeric ``stat
          with ``conversations`` (``incoming`` true = customer, ``private`` = internal note).
 generic  flat objects whose keys go through the same column aliases as CSV exports.
 JSONL    one ticket of any of these shapes per line; a bad line is rejected (E016), the rest read.
+
+Large exports are streamed: JSON Lines line by line, a JSON array of tickets (top level, or under
+``tickets`` / ``data`` / ``results``) item by item with the ``ijson`` parser, so memory does not
+grow with the file. Zendesk's sideloaded ``users`` are read first in a pass of their own. A damaged
+array keeps the tickets before the damage (E006, located by line and column).
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from voc.ingest.columns import ALIASES, resolve
 from voc.ingest.common import (FRESHDESK_STATUS, Warnings, as_list, channel_of, clean_str, mapped_contact,
                                load_json, message)
 from voc.ingest.html_text import html_to_text
+from voc.ingest.source import Source
 
 _TEXT_KEY = re.compile(r'"(' + "|".join(re.escape(a).replace(r"\ ", "[ _]?") for a in ALIASES["text"]) + r')"\s*:', re.I)
 _ZENDESK_KEYS = ('"requester_id"', '"via"', '"submitter_id"', '"assignee_id"')
@@ -52,9 +58,41 @@ class TicketsJsonReader:
         return score
 
     def read(self, path: Path, text: str, config: IngestConfig) -> Iterator[Item]:
-        if path.suffix.lower() in (".jsonl", ".ndjson") or _looks_jsonl(text):
-            yield from self._jsonl(path, text, config)
+        yield from self.read_source(path, Source.of_text(text, path), config)
+
+    def read_source(self, path: Path, source: Source, config: IngestConfig) -> Iterator[Item]:
+        if path.suffix.lower() in (".jsonl", ".ndjson") or _looks_jsonl(source.head):
+            yield from self._jsonl(path, source, config)
             return
+        if source.streamed:
+            streamed = _stream_tickets(path, source)
+            if streamed is not None:
+                yield from self._tickets(path, streamed, config, source)
+                return
+        yield from self._whole(path, source.text(), config)
+
+    def _tickets(self, path: Path, streamed: tuple[Iterator[Any], dict[Any, dict[str, Any]]], config: IngestConfig,
+                 source: Source) -> Iterator[Item]:
+        """Tickets streamed one by one; on damage, the reject the whole-text salvage gives (E006)."""
+        import ijson
+
+        tickets, users = streamed
+        warn = Warnings(path)
+        n = 0
+        try:
+            for n, t in enumerate(tickets, 1):
+                yield from ticket_record(path, t, f"record {n}", config, warn, users)
+        except ijson.JSONError:
+            _, salvaged, damage, _ = load_json(source.text(), path)
+            if damage is None:  # ijson and json disagree: say where ijson stopped
+                damage = Reject.of(Errors.E006, file=path, location=f"record {n + 1}", level="file",
+                                   detail=f"the JSON parser stopped ({n} complete records before it were read)")
+            yield damage
+            return
+        if n == 0:
+            yield Reject.of(Errors.E018, file=path, location="file", level="file", detail="the list of records is empty")
+
+    def _whole(self, path: Path, text: str, config: IngestConfig) -> Iterator[Item]:
         doc, salvaged, damage, _ = load_json(text, path)
         users: dict[Any, dict[str, Any]] = {}
         if salvaged is not None:
@@ -83,9 +121,9 @@ class TicketsJsonReader:
         if damage is not None:
             yield damage
 
-    def _jsonl(self, path: Path, text: str, config: IngestConfig) -> Iterator[Item]:
+    def _jsonl(self, path: Path, source: Source, config: IngestConfig) -> Iterator[Item]:
         warn = Warnings(path)
-        for n, line in enumerate(text.splitlines(), 1):
+        for n, line in enumerate(source.lines(), 1):
             if not line.strip():
                 continue
             try:
@@ -97,6 +135,65 @@ class TicketsJsonReader:
                 if isinstance(r, Record):
                     r.contact["source_format"] = f"{r.contact['_source']}_jsonl"
                 yield r
+
+
+def _array_key(source: Source) -> str | None:
+    """The top-level key of a JSON object that holds the list of tickets ('tickets', 'data' or
+    'results'), found by streaming up to it; None when there is none before a single-ticket key
+    ('ticket': {...}), a scalar ticket field, or damage."""
+    import ijson
+
+    f = source.open_binary()
+    if f is None:
+        return None
+    key = None
+    try:
+        with f:
+            for prefix, event, value in ijson.parse(f):
+                if prefix == "" and event == "map_key":
+                    key = value
+                elif key is not None and prefix == key:
+                    if event == "start_array" and key in ("tickets", "data", "results"):
+                        return key
+                    if key == "ticket" and event == "start_map":
+                        return None
+                    if event in ("string", "number", "boolean") and key in ("subject", "description", "id"):
+                        return None  # a single ticket object
+    except ijson.JSONError:
+        return None
+    return None
+
+
+def _stream_tickets(path: Path, source: Source) -> tuple[Iterator[Any], dict[Any, dict[str, Any]]] | None:
+    """(tickets as a stream, sideloaded users) for the shapes that hold a list of tickets; None for
+    the others (a single ticket object, a damaged object), read whole."""
+    import ijson
+
+    head = source.head.lstrip("\ufeff \t\r\n")
+    if head.startswith("["):
+        return _items(source, "item"), {}
+    if not head.startswith("{"):
+        return None
+    key = _array_key(source)
+    if key is None:
+        return None
+    users: dict[Any, dict[str, Any]] = {}
+    if key == "tickets":
+        f = source.open_binary()
+        try:
+            with f:
+                users = {u.get("id"): u for u in ijson.items(f, "users.item", use_float=True) if isinstance(u, dict)}
+        except ijson.JSONError:
+            users = {}  # damaged: the tickets before the damage are read without their users, as whole-text salvage does
+    return _items(source, f"{key}.item"), users
+
+
+def _items(source: Source, prefix: str) -> Iterator[Any]:
+    import ijson
+
+    f = source.open_binary()
+    with f:
+        yield from ijson.items(f, prefix, use_float=True)
 
 
 def _looks_jsonl(text: str) -> bool:
