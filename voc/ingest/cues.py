@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 _CLOCK = r"(?:(\d+):)?([0-5]?\d):([0-5]\d)[.,](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_CLOCK}\s*-->\s*{_CLOCK}(?:\s.*)?$")
+_LOOKS_TIMED = re.compile(r"\d{1,2}:\d{2}")
 _VTT_SKIP = re.compile(r"^(?:NOTE|STYLE|REGION)(?:[ \t]|$)")
 
 
@@ -84,9 +85,12 @@ def parse_cues(text: str, *, webvtt: bool) -> tuple[list[Cue], list[Broken]]:
         number = int(stated) if not webvtt and stated.isdigit() else ordinal
         arrow = next((i for i, ln in enumerate(lines) if "-->" in ln), None)
         if arrow is None:
-            looks_timed = any("->" in ln or re.search(r"\d{1,2}:\d{2}", ln) for ln in lines[:2])
-            broken.append(Broken(number, start, "the timing line is malformed (expected 'HH:MM:SS,mmm --> HH:MM:SS,mmm')"
-                                 if looks_timed else "a block of text with no timing line"))
+            timed = next((i for i, ln in enumerate(lines[:2]) if "->" in ln or _LOOKS_TIMED.search(ln)), None)
+            if timed is None:
+                broken.append(Broken(number, start, "a block of text with no timing line"))
+            else:
+                broken.append(Broken(number, start + timed,
+                                     "the timing line is malformed (expected 'HH:MM:SS,mmm --> HH:MM:SS,mmm')"))
             continue
         if arrow > 1:
             broken.append(Broken(number, start, f"the timing line comes {arrow + 1} lines into the block, after text"))
