@@ -165,3 +165,11 @@ def test_reader_failure_names_the_exception_type_not_its_message(tmp_path, monke
     p.write_text("Ticket ID,Description\n1,ok\n")
     _, rejects = _items(p)
     assert rejects[0].code == "E019" and "ValueError" in rejects[0].reason and "maria" not in rejects[0].reason
+
+
+def test_eml_without_headers_does_not_claim_the_rest_was_read(tmp_path):
+    p = tmp_path / "mail.eml"
+    p.write_text("Hello, my order never arrived.\nThanks, Ann\n")
+    recs, rejects = _items(p)
+    assert recs == [] and [(r.code, r.level) for r in rejects] == [("E020", "file")]
+    assert "rest of the file was read" not in rejects[0].fix
