@@ -27,9 +27,19 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
+CHUNK = 2048
+
+
 def to_frames(records: list[Record]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(contacts, messages) typed by voc.schema; seq is 0..n-1 per contact in message order."""
-    contacts, messages = to_arrow(records)
+    """(contacts, messages) typed by voc.schema; seq is 0..n-1 per contact in message order.
+
+    Built ``CHUNK`` records at a time: the row dicts of one chunk at most live beside the records."""
+    if len(records) <= CHUNK:
+        contacts, messages = to_arrow(records)
+    else:
+        parts = [to_arrow(records[i:i + CHUNK]) for i in range(0, len(records), CHUNK)]
+        contacts = pa.concat_tables([c for c, _ in parts])
+        messages = pa.concat_tables([m for _, m in parts])
     return to_pandas(contacts), to_pandas(messages)
 
 
