@@ -150,3 +150,29 @@ def test_peak_memory_depends_on_the_batch_not_the_file(tmp_path):
     large = _peak_reading(_write_jsonl(tmp_path / "large.jsonl", 3_000))
     # read whole (as before), six times the tickets took about six times the memory
     assert large < 1.6 * small, (small, large)
+
+
+def test_intercom_conversation_list_is_streamed(fixtures_dir, tmp_path, no_whole_text):
+    src = sorted((fixtures_dir / "intercom").glob("*.json"))[0]
+    doc = json.loads(src.read_text())
+    convs = doc["conversations"] if isinstance(doc, dict) and "conversations" in doc else (doc if isinstance(doc, list) else [doc])
+    p = tmp_path / "intercom.json"
+    p.write_text(json.dumps({"type": "conversation.list", "pages": {"page": 1}, "conversations": convs * 1}))
+    recs, rejects = _read(p)
+    assert len(recs) == len(convs) and rejects == []
+    assert {r.contact["source_format"] for r in recs} == {"intercom_json"}
+
+
+def test_abcd_splits_are_streamed(shared_data, tmp_path, no_whole_text):
+    from tests.conftest import shared_file
+
+    src = shared_file(shared_data, "abcd_sample/abcd_sample.json")
+    dialogues = json.loads(src.read_text())
+    dialogues = dialogues if isinstance(dialogues, list) else [d for k in ("train", "dev", "test") for d in dialogues.get(k, [])]
+    p = tmp_path / "abcd.json"
+    dev = [{**d, "convo_id": f"dev-{d.get('convo_id')}"} for d in dialogues[:2]]
+    p.write_text(json.dumps({"train": dialogues[:3], "dev": dev}))
+    recs, rejects = _read(p)
+    assert [r.contact["source_record"] for r in recs] == ["train record 1", "train record 2", "train record 3",
+                                                          "dev record 1", "dev record 2"]
+    assert {r.contact["source_format"] for r in recs} == {"abcd_json"}

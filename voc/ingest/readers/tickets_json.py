@@ -29,6 +29,7 @@ from voc.ingest.columns import ALIASES, resolve
 from voc.ingest.common import (FRESHDESK_STATUS, Warnings, as_list, channel_of, clean_str, mapped_contact,
                                load_json, message)
 from voc.ingest.html_text import html_to_text
+from voc.ingest.json_stream import items, json_list, salvage
 from voc.ingest.source import Source
 
 _TEXT_KEY = re.compile(r'"(' + "|".join(re.escape(a).replace(r"\ ", "[ _]?") for a in ALIASES["text"]) + r')"\s*:', re.I)
@@ -64,31 +65,21 @@ class TicketsJsonReader:
         if path.suffix.lower() in (".jsonl", ".ndjson") or _looks_jsonl(source.head):
             yield from self._jsonl(path, source, config)
             return
-        if source.streamed:
-            streamed = _stream_tickets(path, source)
-            if streamed is not None:
-                yield from self._tickets(path, streamed, config, source)
-                return
-        yield from self._whole(path, source.text(), config)
-
-    def _tickets(self, path: Path, streamed: tuple[Iterator[Any], dict[Any, dict[str, Any]]], config: IngestConfig,
-                 source: Source) -> Iterator[Item]:
-        """Tickets streamed one by one; on damage, the reject the whole-text salvage gives (E006)."""
-        import ijson
-
-        tickets, users = streamed
+        listed = json_list(source, ("tickets", "data", "results"), single=("ticket", "subject", "description", "id"))
+        if listed is None:
+            yield from self._whole(path, source.text(), config)
+            return
+        key, tickets = listed
+        users = _users(source) if key == "tickets" else {}
         warn = Warnings(path)
         n = 0
-        try:
-            for n, t in enumerate(tickets, 1):
-                yield from ticket_record(path, t, f"record {n}", config, warn, users)
-        except ijson.JSONError:
-            _, salvaged, damage, _ = load_json(source.text(), path)
-            if damage is None:  # ijson and json disagree: say where ijson stopped
-                damage = Reject.of(Errors.E006, file=path, location=f"record {n + 1}", level="file",
-                                   detail=f"the JSON parser stopped ({n} complete records before it were read)")
-            yield damage
-            return
+        for got in salvage(path, source, ((f"record {i}", t) for i, t in enumerate(tickets, 1))):
+            if isinstance(got, Reject):
+                yield got
+                return
+            n += 1
+            loc, t = got
+            yield from ticket_record(path, t, loc, config, warn, users)
         if n == 0:
             yield Reject.of(Errors.E018, file=path, location="file", level="file", detail="the list of records is empty")
 
@@ -137,63 +128,14 @@ class TicketsJsonReader:
                 yield r
 
 
-def _array_key(source: Source) -> str | None:
-    """The top-level key of a JSON object that holds the list of tickets ('tickets', 'data' or
-    'results'), found by streaming up to it; None when there is none before a single-ticket key
-    ('ticket': {...}), a scalar ticket field, or damage."""
+def _users(source: Source) -> dict[Any, dict[str, Any]]:
+    """Zendesk's sideloaded users (``?include=users``), wherever they are in the file."""
     import ijson
 
-    f = source.open_binary()
-    if f is None:
-        return None
-    key = None
     try:
-        with f:
-            for prefix, event, value in ijson.parse(f):
-                if prefix == "" and event == "map_key":
-                    key = value
-                elif key is not None and prefix == key:
-                    if event == "start_array" and key in ("tickets", "data", "results"):
-                        return key
-                    if key == "ticket" and event == "start_map":
-                        return None
-                    if event in ("string", "number", "boolean") and key in ("subject", "description", "id"):
-                        return None  # a single ticket object
-    except ijson.JSONError:
-        return None
-    return None
-
-
-def _stream_tickets(path: Path, source: Source) -> tuple[Iterator[Any], dict[Any, dict[str, Any]]] | None:
-    """(tickets as a stream, sideloaded users) for the shapes that hold a list of tickets; None for
-    the others (a single ticket object, a damaged object), read whole."""
-    import ijson
-
-    head = source.head.lstrip("\ufeff \t\r\n")
-    if head.startswith("["):
-        return _items(source, "item"), {}
-    if not head.startswith("{"):
-        return None
-    key = _array_key(source)
-    if key is None:
-        return None
-    users: dict[Any, dict[str, Any]] = {}
-    if key == "tickets":
-        f = source.open_binary()
-        try:
-            with f:
-                users = {u.get("id"): u for u in ijson.items(f, "users.item", use_float=True) if isinstance(u, dict)}
-        except ijson.JSONError:
-            users = {}  # damaged: the tickets before the damage are read without their users, as whole-text salvage does
-    return _items(source, f"{key}.item"), users
-
-
-def _items(source: Source, prefix: str) -> Iterator[Any]:
-    import ijson
-
-    f = source.open_binary()
-    with f:
-        yield from ijson.items(f, prefix, use_float=True)
+        return {u.get("id"): u for u in items(source, "users.item") if isinstance(u, dict)}
+    except ijson.JSONError:  # damaged: the tickets before the damage are read without them, as the whole-text salvage does
+        return {}
 
 
 def _looks_jsonl(text: str) -> bool:
