@@ -173,3 +173,11 @@ def test_eml_without_headers_does_not_claim_the_rest_was_read(tmp_path):
     recs, rejects = _items(p)
     assert recs == [] and [(r.code, r.level) for r in rejects] == [("E020", "file")]
     assert "rest of the file was read" not in rejects[0].fix
+
+
+def test_csv_with_nul_in_its_header_is_rejected_whole_without_claiming_the_rest_was_read(tmp_path):
+    p = tmp_path / "export.csv"
+    p.write_bytes(b"Ticket ID,Desc\x00ription\n1,My card was charged twice\n")
+    recs, rejects = _items(p)
+    assert recs == [] and [(r.code, r.level, r.location) for r in rejects] == [("E020", "file", "line 1")]
+    assert "nothing of it was read" in rejects[0].reason

@@ -112,7 +112,7 @@ def read_with_info(path: Path, config: IngestConfig, root: Path | None, info: di
         yield _file_reject(path, Errors.E005, detail=why)
         return
     info["format"] = reader.name
-    shown = display_path(path, root)
+    shown, path_shown = display_path(path, root), printable(path)  # one string per file, shared by its records
     n = 0
     read_source = getattr(reader, "read_source", None)
     try:
@@ -120,7 +120,7 @@ def read_with_info(path: Path, config: IngestConfig, root: Path | None, info: di
         for item in items:
             n += 1
             if isinstance(item, Record):
-                yield from finish(item, reader.name, shown, printable(path), config)
+                yield from finish(item, reader.name, shown, path_shown, config)
             else:
                 yield item
     except Exception as e:  # a reader bug must not sink the batch: the rest of the file is reported lost

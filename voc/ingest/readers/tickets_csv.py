@@ -78,8 +78,8 @@ class TicketsCsvReader:
             yield Reject.of(Errors.E003, file=path, location="file", level="file")
             return
         if any("\x00" in h for h in header):
-            yield Reject.of(Errors.E022, file=path, location="line 1", level="file", what="header row",
-                            n=sum(h.count("\x00") for h in header))
+            yield Reject.of(Errors.E020, file=path, location="line 1", level="file", fmt="CSV",
+                            detail=f"its header row holds {sum(h.count(chr(0)) for h in header)} NUL byte(s) (binary damage)")
             return
         header = [h.strip() for h in header]
         cols = resolve(header, config.columns)
