@@ -39,7 +39,8 @@ class Broken:
 
 
 def _seconds(h: str | None, m: str, s: str, frac: str) -> float:
-    return int(h or 0) * 3600 + int(m) * 60 + int(s) + int(frac) / 10 ** len(frac)
+    ms = (int(h or 0) * 3600 + int(m) * 60 + int(s)) * 1000 + int(frac.ljust(3, "0"))
+    return ms / 1000
 
 
 def parse_timing(line: str) -> tuple[float, float] | None:
