@@ -72,6 +72,14 @@ class Errors:
                      "Expected a list of records or an object holding one (e.g. 'tickets', 'conversations', 'segments').")
     E019 = ErrorSpec("E019", "{file}: the {reader} reader failed after {n} items: {detail}.",
                      "An export shape voc does not handle yet (or a bug): the items before it were kept. Report it with the file's structure, not its content.")
+    E020 = ErrorSpec("E020", "{file}: not a valid {fmt} file ({detail}); nothing of it was read.",
+                     "Re-export the file (or convert it); no record of this file is in the outputs.")
+    E021 = ErrorSpec("E021", "{file} {location}: {detail}; the cue's text was left out.",
+                     "Fix the cue's timing line in the source (HH:MM:SS.mmm --> HH:MM:SS.mmm); the other cues were read.")
+    E022 = ErrorSpec("E022", "{file} {location}: the {what} holds {n} NUL byte(s) (binary damage) and was not read.",
+                     "The export is damaged at this place; re-export it. The rest of the file was read.")
+    E023 = ErrorSpec("E023", "{file}: the file ends inside a character: the last {n} byte(s) of an incomplete {encoding} character were left out.",
+                     "The file looks cut short; the text before was read. Check its last record is complete, or re-export it.")
     # ---- E1xx configuration ----------------------------------------------------------------
     E101 = ErrorSpec("E101", "Config file '{path}' could not be read: {detail}.",
                      "Check the path and that it is valid YAML.")

@@ -78,9 +78,37 @@ MESSAGE_NLP_COLUMNS = {
 
 
 def _frame(rows: Iterable[dict[str, Any]], schema: pa.Schema) -> pd.DataFrame:
+    return to_pandas(arrow_table(rows, schema))
+
+
+def arrow_table(rows: Iterable[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    """Dicts -> an Arrow table of ``schema`` (missing keys become null). A string holding lone
+    surrogates (bytes of a file name that are not UTF-8, as ``os.fsdecode`` gives them) is written
+    with those bytes as ``\\xNN`` instead of failing the whole table."""
     rows = list(rows)
     cols = {f.name: [r.get(f.name) for r in rows] for f in schema}
-    table = pa.Table.from_pydict(cols, schema=schema)
+    try:
+        return pa.Table.from_pydict(cols, schema=schema)
+    except UnicodeEncodeError:
+        for f in schema:
+            if pa.types.is_string(f.type):
+                cols[f.name] = [_utf8_safe(v) if isinstance(v, str) else v for v in cols[f.name]]
+        return pa.Table.from_pydict(cols, schema=schema)
+
+
+def _utf8_safe(s: str) -> str:
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape" if _escaped_bytes(s) else "backslashreplace").decode("utf-8", "backslashreplace")
+
+
+def _escaped_bytes(s: str) -> bool:
+    return all(0xDC80 <= ord(c) <= 0xDCFF for c in s if 0xD800 <= ord(c) <= 0xDFFF)
+
+
+def to_pandas(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 

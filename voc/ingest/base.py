@@ -14,6 +14,7 @@ from typing import Any, Iterator, Protocol, Union
 
 from voc.config import IngestConfig
 from voc.errors import ErrorSpec
+from voc.ingest.names import printable
 
 
 @dataclass
@@ -36,8 +37,9 @@ class Reject:
 
     @classmethod
     def of(cls, spec: ErrorSpec, *, file: str | Path, location: str, level: str, **details: Any) -> "Reject":
-        cause, fix = spec.render(file=str(file), location=location, **details)
-        return cls(file=str(file), location=location, level=level, code=spec.code, reason=cause, fix=fix)
+        shown = printable(file)
+        cause, fix = spec.render(file=shown, location=location, **details)
+        return cls(file=shown, location=location, level=level, code=spec.code, reason=cause, fix=fix)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,3 +59,6 @@ class Reader(Protocol):
 
     def read(self, path: Path, text: str, config: IngestConfig) -> Iterator[Item]:
         """Yield a Record per contact and a Reject per record/message that could not be read."""
+
+    # Optional: ``read_source(path, source, config)`` reads from a voc.ingest.source.Source (lines or
+    # bytes streamed from disk) instead of the whole text; readers of large exports implement it.

@@ -117,11 +117,11 @@ def mapped_contact(get: Callable[[str], Any], loc: str, warn: Warnings, *, sourc
 
 
 def dict_records(path: Path | str, items: Iterable[tuple[str, Any]],
-                 build: Callable[[dict[str, Any], str, Warnings], Any]) -> Iterator[Any]:
+                 build: Callable[[dict[str, Any], str, Warnings], Any], warn: Warnings | None = None) -> Iterator[Any]:
     """The per-record loop of the JSON conversation readers: each (location, item) that is an object
     becomes ``build(item, location, warnings)`` followed by its field warnings; anything else is an
     E009 contact-level reject naming the location."""
-    warn = Warnings(path)
+    warn = warn or Warnings(path)
     for loc, item in items:
         if not isinstance(item, dict):
             yield Reject.of(Errors.E009, file=str(path), location=loc, level="contact", detail=f"found {type(item).__name__}")

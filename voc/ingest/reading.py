@@ -2,6 +2,7 @@
 record (ids, provenance, message order) and account for everything that could not be read."""
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -10,8 +11,10 @@ from voc.config import IngestConfig
 from voc.errors import Errors
 from voc.ingest.base import Item, Record, Reject
 from voc.ingest.common import clean_email, clean_phone, clean_str, derived_id
-from voc.ingest.decode import NotText, Undecodable, decode
+from voc.ingest.decode import NotText, Undecodable
+from voc.ingest.names import printable
 from voc.ingest.scan import scan
+from voc.ingest.source import EmptyText, Source
 from voc.ingest.stats import IngestStats
 from voc.schema import CHANNELS, ROLES
 
@@ -24,12 +27,13 @@ def _ensure_readers() -> None:
 
 
 def display_path(path: Path, root: Path | None) -> str:
+    """The path as reported (relative to the input folder), printable whatever its bytes."""
     if root is not None:
         try:
-            return path.relative_to(root).as_posix()
+            return printable(path.relative_to(root).as_posix())
         except ValueError:
             pass
-    return path.as_posix()
+    return printable(path.as_posix())
 
 
 def get_reader(name: str) -> Any:
@@ -87,39 +91,49 @@ def read_with_info(path: Path, config: IngestConfig, root: Path | None, info: di
         yield _file_reject(path, Errors.E003)
         return
     try:
-        data = path.read_bytes()
+        source = Source.open(path, config.encoding)
+    except EmptyText:
+        yield _file_reject(path, Errors.E003)
+        return
     except OSError as e:
         yield _file_reject(path, Errors.E017, detail=e.strerror or str(e))
         return
-    try:
-        text, _enc = decode(data, config.encoding)
     except NotText as e:
-        info["format"] = "unknown"
         yield _file_reject(path, Errors.E005, detail=str(e))
         return
     except Undecodable as e:
         yield _file_reject(path, Errors.E004, tried=", ".join(e.tried))
         return
-    if not text.strip():
-        yield _file_reject(path, Errors.E003)
-        return
-    reader, why = detect(path, text, config)
+    if source.lost_tail_bytes:
+        yield Reject.of(Errors.E023, file=path, location="end of file", level="field",
+                        n=source.lost_tail_bytes, encoding=source.encoding.upper())
+    reader, why = detect(path, source.head, config)
     if reader is None:
-        info["format"] = "unknown"
         yield _file_reject(path, Errors.E005, detail=why)
         return
     info["format"] = reader.name
-    shown = display_path(path, root)
+    shown, path_shown = display_path(path, root), printable(path)  # one string per file, shared by its records
     n = 0
+    read_source = getattr(reader, "read_source", None)
     try:
-        for item in reader.read(path, text, config):
+        items = read_source(path, source, config) if read_source is not None else reader.read(path, source.text(), config)
+        for item in items:
             n += 1
             if isinstance(item, Record):
-                yield from finish(item, reader.name, shown, str(path), config)
+                yield from finish(item, reader.name, shown, path_shown, config)
             else:
                 yield item
     except Exception as e:  # a reader bug must not sink the batch: the rest of the file is reported lost
-        yield _file_reject(path, Errors.E019, reader=reader.name, n=n, detail=f"{type(e).__name__}: {e}")
+        yield _file_reject(path, Errors.E019, reader=reader.name, n=n, detail=_where(e))
+
+
+def _where(e: BaseException) -> str:
+    """'KeyError at tickets_json.py:142': the exception's type and where it was raised, not its
+    message, which may quote the record (personal data) into rejects.jsonl."""
+    tb = traceback.extract_tb(e.__traceback__)
+    if not tb:
+        return type(e).__name__
+    return f"{type(e).__name__} at {Path(tb[-1].filename).name}:{tb[-1].lineno}"
 
 
 def finish(rec: Record, reader_name: str, shown: str, path: str, config: IngestConfig) -> Iterator[Item]:
@@ -138,6 +152,9 @@ def finish(rec: Record, reader_name: str, shown: str, path: str, config: IngestC
         mloc = clean_str(m.get("source_record")) or f"message {i + 1} of {loc}"
         if not text:
             yield Reject.of(Errors.E013, file=path, location=mloc, level="message")
+            continue
+        if "\x00" in text:  # stray NUL bytes of a damaged file (see voc.ingest.decode)
+            yield Reject.of(Errors.E022, file=path, location=mloc, level="message", what="message", n=text.count("\x00"))
             continue
         m["text"] = text
         m["source_record"] = mloc
@@ -185,9 +202,9 @@ def iter_records(path: Path, config: IngestConfig, stats: IngestStats | None = N
     rejected (E015). The same id from two different systems (e.g. a Zendesk and an Intercom
     export) is not a duplicate: the later one is prefixed with its source ('intercom:123')."""
     path = Path(path)
-    files = scan(path, config)
+    files = scan(path, config, stats.files_skipped if stats is not None else None)
     root = path if path.is_dir() else path.parent
-    first_seen: dict[str, tuple[str, str]] = {}  # contact_id -> (source, where)
+    first_seen: dict[str, tuple[str, str, str]] = {}  # contact_id -> (source, file, location)
     for f in files:
         info: dict[str, Any] = {}
         for item in read_with_info(f, config, root, info):
@@ -200,21 +217,23 @@ def iter_records(path: Path, config: IngestConfig, stats: IngestStats | None = N
             stats.add_file(info.get("format", "unknown"))
 
 
-def dedupe(rec: Record, first_seen: dict[str, tuple[str, str]]) -> Item:
+def dedupe(rec: Record, first_seen: dict[str, tuple[str, str, str]]) -> Item:
+    """(the file and location are kept apart, not as one string per contact: the file's name is one
+    shared string, so remembering 10^6 ids stays small)"""
     c = rec.contact
     cid, source = c["contact_id"], c.get("_source", "")
-    where = f"{c['_path']} {c['source_record']}"
     if cid in first_seen:
-        first_source, first_where = first_seen[cid]
+        first_source, first_file, first_loc = first_seen[cid]
         if first_source == source:
             return Reject.of(Errors.E015, file=c["_path"], location=c["source_record"], level="contact",
-                             contact_id=cid, first=first_where)
+                             contact_id=cid, first=f"{first_file} {first_loc}")
         cid = f"{source}:{cid}"
         if cid in first_seen:
+            _, first_file, first_loc = first_seen[cid]
             return Reject.of(Errors.E015, file=c["_path"], location=c["source_record"], level="contact",
-                             contact_id=cid, first=first_seen[cid][1])
+                             contact_id=cid, first=f"{first_file} {first_loc}")
         c["contact_id"] = cid
         for m in rec.messages:
             m["contact_id"] = cid
-    first_seen[cid] = (source, where)
+    first_seen[cid] = (source, c["_path"], c["source_record"])
     return rec

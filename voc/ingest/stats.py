@@ -13,6 +13,7 @@ from voc.ingest.base import Record, Reject
 class IngestStats:
     files: int = 0
     files_by_format: dict[str, int] = field(default_factory=dict)
+    files_skipped: dict[str, int] = field(default_factory=dict)   # entries of a folder not read, by reason
     records_seen: int = 0
     records_read: int = 0
     messages_seen: int = 0
@@ -51,6 +52,7 @@ class IngestStats:
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["files_by_format"] = dict(sorted(self.files_by_format.items()))
+        d["files_skipped"] = dict(sorted(self.files_skipped.items()))
         d["rejects_by_level"] = dict(sorted(self.rejects_by_level.items()))
         d["rejects_by_code"] = dict(sorted(self.rejects_by_code.items()))
         return d

@@ -12,9 +12,12 @@ from typing import Any, Iterator
 
 from voc import registry
 from voc.config import IngestConfig
-from voc.ingest.base import Item, Record
+from voc.ingest.base import Item, Record, Reject
 from voc.ingest.common import Warnings, clean_str, dict_records, load_json, message
+from voc.ingest.json_stream import array_key, items, salvage
+from voc.ingest.source import Source
 
+SPLITS = ("train", "dev", "test")
 SPEAKER_ROLES = {"agent": "agent", "customer": "customer", "action": "system", "system": "system"}
 
 
@@ -33,6 +36,29 @@ class AbcdJsonReader:
         return 0.0
 
     def read(self, path: Path, text: str, config: IngestConfig) -> Iterator[Item]:
+        yield from self.read_source(path, Source.of_text(text, path), config)
+
+    def read_source(self, path: Path, source: Source, config: IngestConfig) -> Iterator[Item]:
+        """A list of dialogues, or the dataset's {"train", "dev", "test"} lists, is streamed."""
+        head = source.head.lstrip("\ufeff \t\r\n")
+        if not source.streamed or not head.startswith(("[", "{")):
+            yield from self._whole(path, source.text(), config)
+            return
+        if head.startswith("["):
+            located: Iterator[tuple[str, Any]] = ((f"record {i}", c) for i, c in enumerate(items(source, "item"), 1))
+        elif array_key(source, SPLITS, single=("convo_id", "scenario", "original")) is not None:
+            located = ((f"{k} record {i}", c) for k in SPLITS for i, c in enumerate(items(source, f"{k}.item"), 1))
+        else:
+            yield from self._whole(path, source.text(), config)
+            return
+        warn = Warnings(path)
+        for got in salvage(path, source, located):
+            if isinstance(got, Reject):
+                yield got
+                return
+            yield from dict_records(path, [got], _dialogue, warn)
+
+    def _whole(self, path: Path, text: str, config: IngestConfig) -> Iterator[Item]:
         doc, salvaged, damage, _ = load_json(text, path)
         if salvaged is not None:
             convs = [(f"record {i}", c) for i, c in enumerate(salvaged, 1)]

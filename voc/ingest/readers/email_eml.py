@@ -55,7 +55,7 @@ class EmailReader:
     def read(self, path: Path, text: str, config: IngestConfig) -> Iterator[Item]:
         msg = email.message_from_string(text, policy=policy.default)
         if not msg.keys():
-            yield Reject.of(Errors.E011, file=path, location="file", level="file", detail="no e-mail headers found")
+            yield Reject.of(Errors.E020, file=path, location="file", level="file", fmt="e-mail (.eml)", detail="no e-mail headers found")
             return
         warn = Warnings(path)
         sender = getaddresses([str(msg.get("From", ""))])

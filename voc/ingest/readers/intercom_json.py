@@ -14,6 +14,8 @@ from voc.config import IngestConfig
 from voc.errors import Errors
 from voc.ingest.base import Item, Record, Reject
 from voc.ingest.common import Warnings, as_list, clean_str, dict_records, load_json, message
+from voc.ingest.json_stream import json_list, salvage
+from voc.ingest.source import Source
 from voc.ingest.html_text import html_to_text
 
 AUTHOR_ROLES = {"user": "customer", "lead": "customer", "contact": "customer", "visitor": "customer",
@@ -44,6 +46,27 @@ class IntercomJsonReader:
         return 0.0
 
     def read(self, path: Path, text: str, config: IngestConfig) -> Iterator[Item]:
+        yield from self.read_source(path, Source.of_text(text, path), config)
+
+    def read_source(self, path: Path, source: Source, config: IngestConfig) -> Iterator[Item]:
+        """A list of conversations (top level, or under 'conversations' / 'data') is streamed."""
+        listed = json_list(source, ("conversations", "data"), single=("id", "source", "conversation_parts"))
+        if listed is None:
+            yield from self._whole(path, source.text(), config)
+            return
+        n = 0
+        located = ((f"record {i}", conv) for i, conv in enumerate(listed[1], 1))
+        warn = Warnings(path)
+        for got in salvage(path, source, located):
+            if isinstance(got, Reject):
+                yield got
+                return
+            n += 1
+            yield from dict_records(path, [got], _conversation, warn)
+        if n == 0:
+            yield Reject.of(Errors.E018, file=path, location="file", level="file", detail="no conversations")
+
+    def _whole(self, path: Path, text: str, config: IngestConfig) -> Iterator[Item]:
         doc, salvaged, damage, _ = load_json(text, path)
         if salvaged is not None:
             convs = salvaged

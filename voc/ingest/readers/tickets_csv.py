@@ -2,14 +2,17 @@
 row per comment (ticket id + author/role + body), which is grouped back into tickets.
 
 Headers are matched through voc.ingest.columns (config ``ingest.columns`` first). Locations are
-physical line numbers, the header being line 1, correct across multi-line quoted fields."""
+physical line numbers, the header being line 1, correct across multi-line quoted fields.
+
+One-row-per-ticket exports are read as a stream, row by row (memory does not grow with the file);
+one-row-per-comment exports are grouped back into tickets, which needs all their rows. A row
+holding NUL bytes (binary damage) is rejected on its own (E022), the other rows read."""
 from __future__ import annotations
 
 import csv
-import io
 import sys
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from voc import registry
 from voc.config import IngestConfig
@@ -18,6 +21,7 @@ from voc.ingest.base import Item, Record, Reject
 from voc.ingest.columns import ALIASES, norm, resolve
 from voc.ingest.common import Warnings, clean_email, clean_str, mapped_contact, message
 from voc.ingest.roles import role_of
+from voc.ingest.source import Source
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -32,10 +36,9 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(first physical line, fields) per non-blank row."""
-    first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+def _rows(f: Iterable[str], first_line: str) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, fields) per non-blank row of the lines ``f`` (a file opened with newline='')."""
+    reader = csv.reader(f, delimiter=_delimiter(first_line))
     prev = 0
     for row in reader:
         start = prev + 1
@@ -61,11 +64,22 @@ class TicketsCsvReader:
         return 0.0
 
     def read(self, path: Path, text: str, config: IngestConfig) -> Iterator[Item]:
-        rows = _rows(text.lstrip("\ufeff"))
+        yield from self.read_source(path, Source.of_text(text, path), config)
+
+    def read_source(self, path: Path, source: Source, config: IngestConfig) -> Iterator[Item]:
+        with source.open_text() as f:
+            yield from self._read(path, _skip_bom(f), source.head.lstrip("\ufeff").split("\n", 1)[0], config)
+
+    def _read(self, path: Path, f: Iterable[str], first_line: str, config: IngestConfig) -> Iterator[Item]:
+        rows = _rows(f, first_line)
         try:
             _, header = next(rows)
         except StopIteration:
             yield Reject.of(Errors.E003, file=path, location="file", level="file")
+            return
+        if any("\x00" in h for h in header):
+            yield Reject.of(Errors.E020, file=path, location="line 1", level="file", fmt="CSV",
+                            detail=f"its header row holds {sum(h.count(chr(0)) for h in header)} NUL byte(s) (binary damage)")
             return
         header = [h.strip() for h in header]
         cols = resolve(header, config.columns)
@@ -74,15 +88,20 @@ class TicketsCsvReader:
                             missing="['text'] (e.g. Description, Body, Comment)", present=", ".join(repr(h) for h in header))
             return
         idx = {field: header.index(h) for field, h in cols.items()}
-        body = [(line, row) for line, row in rows]
-        per_comment = ("author_role" in idx or "author" in idx) and "contact_id" in idx and _ids_repeat(body, idx["contact_id"])
         warn = Warnings(path)
-        if per_comment:
-            yield from self._comments(path, body, idx, config, warn)
-            return
-        for line, row in body:
-            get = _getter(row, idx)
+        if ("author_role" in idx or "author" in idx) and "contact_id" in idx:
+            body = list(rows)  # a per-comment export is grouped by ticket id: all rows are needed
+            if _ids_repeat(body, idx["contact_id"]):
+                yield from self._comments(path, body, idx, config, warn)
+                return
+            rows = iter(body)
+        for line, row in rows:
             loc = f"line {line}"
+            if any("\x00" in c for c in row):
+                yield Reject.of(Errors.E022, file=path, location=loc, level="contact", what="row",
+                                n=sum(c.count("\x00") for c in row))
+                continue
+            get = _getter(row, idx)
             if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
                 yield Reject.of(Errors.E011, file=path, location=loc, level="field",
                                 detail=f"row has {len(row)} fields, the header {len(header)}; the extra fields were ignored")
@@ -99,6 +118,10 @@ class TicketsCsvReader:
                   config: IngestConfig, warn: Warnings) -> Iterator[Item]:
         groups: dict[str, list[tuple[int, list[str]]]] = {}
         for line, row in body:
+            if any("\x00" in c for c in row):
+                yield Reject.of(Errors.E022, file=path, location=f"line {line}", level="message", what="row",
+                                n=sum(c.count("\x00") for c in row))
+                continue
             tid = (_getter(row, idx)("contact_id") or "").strip()
             groups.setdefault(tid or f"\0line {line}", []).append((line, row))
         for tid, rows in groups.items():
@@ -133,6 +156,14 @@ class TicketsCsvReader:
                 contact["created_at"] = min(stamps)
             yield from warn.drain()
             yield Record(contact, msgs)
+
+
+def _skip_bom(f: Iterable[str]) -> Iterator[str]:
+    it = iter(f)
+    for first in it:
+        yield first.lstrip("\ufeff")
+        break
+    yield from it
 
 
 def _ids_repeat(body: list[tuple[int, list[str]]], col: int) -> bool:

@@ -8,6 +8,11 @@ Freshdesk a list of tickets (``description_text``, ``requester``, numeric ``stat
          with ``conversations`` (``incoming`` true = customer, ``private`` = internal note).
 generic  flat objects whose keys go through the same column aliases as CSV exports.
 JSONL    one ticket of any of these shapes per line; a bad line is rejected (E016), the rest read.
+
+Large exports are streamed: JSON Lines line by line, a JSON array of tickets (top level, or under
+``tickets`` / ``data`` / ``results``) item by item with the ``ijson`` parser, so memory does not
+grow with the file. Zendesk's sideloaded ``users`` are read first in a pass of their own. A damaged
+array keeps the tickets before the damage (E006, located by line and column).
 """
 from __future__ import annotations
 
@@ -24,6 +29,8 @@ from voc.ingest.columns import ALIASES, resolve
 from voc.ingest.common import (FRESHDESK_STATUS, Warnings, as_list, channel_of, clean_str, mapped_contact,
                                load_json, message)
 from voc.ingest.html_text import html_to_text
+from voc.ingest.json_stream import items, json_list, salvage
+from voc.ingest.source import Source
 
 _TEXT_KEY = re.compile(r'"(' + "|".join(re.escape(a).replace(r"\ ", "[ _]?") for a in ALIASES["text"]) + r')"\s*:', re.I)
 _ZENDESK_KEYS = ('"requester_id"', '"via"', '"submitter_id"', '"assignee_id"')
@@ -52,9 +59,31 @@ class TicketsJsonReader:
         return score
 
     def read(self, path: Path, text: str, config: IngestConfig) -> Iterator[Item]:
-        if path.suffix.lower() in (".jsonl", ".ndjson") or _looks_jsonl(text):
-            yield from self._jsonl(path, text, config)
+        yield from self.read_source(path, Source.of_text(text, path), config)
+
+    def read_source(self, path: Path, source: Source, config: IngestConfig) -> Iterator[Item]:
+        if path.suffix.lower() in (".jsonl", ".ndjson") or _looks_jsonl(source.head):
+            yield from self._jsonl(path, source, config)
             return
+        listed = json_list(source, ("tickets", "data", "results"), single=("ticket", "subject", "description", "id"))
+        if listed is None:
+            yield from self._whole(path, source.text(), config)
+            return
+        key, tickets = listed
+        users = _users(source) if key == "tickets" else {}
+        warn = Warnings(path)
+        n = 0
+        for got in salvage(path, source, ((f"record {i}", t) for i, t in enumerate(tickets, 1))):
+            if isinstance(got, Reject):
+                yield got
+                return
+            n += 1
+            loc, t = got
+            yield from ticket_record(path, t, loc, config, warn, users)
+        if n == 0:
+            yield Reject.of(Errors.E018, file=path, location="file", level="file", detail="the list of records is empty")
+
+    def _whole(self, path: Path, text: str, config: IngestConfig) -> Iterator[Item]:
         doc, salvaged, damage, _ = load_json(text, path)
         users: dict[Any, dict[str, Any]] = {}
         if salvaged is not None:
@@ -83,9 +112,9 @@ class TicketsJsonReader:
         if damage is not None:
             yield damage
 
-    def _jsonl(self, path: Path, text: str, config: IngestConfig) -> Iterator[Item]:
+    def _jsonl(self, path: Path, source: Source, config: IngestConfig) -> Iterator[Item]:
         warn = Warnings(path)
-        for n, line in enumerate(text.splitlines(), 1):
+        for n, line in enumerate(source.lines(), 1):
             if not line.strip():
                 continue
             try:
@@ -97,6 +126,16 @@ class TicketsJsonReader:
                 if isinstance(r, Record):
                     r.contact["source_format"] = f"{r.contact['_source']}_jsonl"
                 yield r
+
+
+def _users(source: Source) -> dict[Any, dict[str, Any]]:
+    """Zendesk's sideloaded users (``?include=users``), wherever they are in the file."""
+    import ijson
+
+    try:
+        return {u.get("id"): u for u in items(source, "users.item") if isinstance(u, dict)}
+    except ijson.JSONError:  # damaged: the tickets before the damage are read without them, as the whole-text salvage does
+        return {}
 
 
 def _looks_jsonl(text: str) -> bool:

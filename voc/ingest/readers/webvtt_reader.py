@@ -1,4 +1,6 @@
-"""Call transcripts as WebVTT (parsed with webvtt-py). Speakers come from voice spans
+"""Call transcripts as WebVTT (blocks parsed by voc.ingest.cues: a cue with a damaged timing line is
+rejected with its number and line (E021), the others read; webvtt-py dropped such a cue silently
+and merged its neighbours into one turn). Speakers come from voice spans
 ``<v Agent Dana>`` (several per cue are split), else from an 'Agent:' / '[Agent]' prefix in the
 cue text. Consecutive cues of one speaker form one turn; locations are 'cue N' / 'cue N-M'.
 An optional ``NOTE`` block of 'Key: value' lines carries call metadata (call id, date,
@@ -6,7 +8,6 @@ customer id, email, phone), as in the txt reader."""
 from __future__ import annotations
 
 import html
-import io
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -15,10 +16,10 @@ from voc import registry
 from voc.config import IngestConfig
 from voc.errors import Errors
 from voc.ingest.base import Item, Reject
+from voc.ingest.cues import parse_cues
 from voc.ingest.common import Warnings, channel_of, clean_str
 from voc.ingest.readers.transcript_txt import _META_KEYS
 from voc.ingest.columns import norm
-from voc.ingest.timestamps import parse_clock
 from voc.ingest.turns import Piece, call_record
 
 _VOICE = re.compile(r"<v(?:\.[\w.\-]+)?\s+([^>]+)>")
@@ -80,37 +81,40 @@ class WebVttReader:
         return 0.6 if path.suffix.lower() in self.extensions else 0.0
 
     def read(self, path: Path, text: str, config: IngestConfig) -> Iterator[Item]:
-        import webvtt
-        from webvtt.errors import MalformedFileError
+        yield from read_cues(path, text, config, webvtt=True, meta=_meta(text))
 
-        try:
-            captions = list(webvtt.from_buffer(io.StringIO(text.lstrip("\ufeff"))))
-        except (MalformedFileError, ValueError) as e:
-            yield Reject.of(Errors.E011, file=path, location="file", level="file", detail=f"not a valid WebVTT file: {e}")
-            return
-        pieces: list[Piece] = []
-        for n, cap in enumerate(captions, 1):
-            start, end = parse_clock(cap.start), parse_clock(cap.end)
-            raw = cap.raw_text
-            spans = _VOICE.split(raw)
-            loc = f"cue {n}"
-            if len(spans) > 1:
-                lead = _clean(spans[0])
-                if lead:
-                    pieces.append(Piece(None, lead, loc, start, end))
-                for label, body in zip(spans[1::2], spans[2::2]):
-                    pieces.append(Piece(label.strip(), _clean(body), loc, start, end))
-            else:
-                label, body = speaker_prefix(_clean(raw), config)
-                pieces.append(Piece(label, body, loc, start, end))
-        if not any(p.label for p in pieces):
-            yield Reject.of(Errors.E014, file=path, location="file", level="file")
-            return
-        warn = Warnings(path)
-        contact = pieces_to_contact(path, _meta(text), warn)
-        rec = call_record(pieces, config, contact, path=path)
-        yield from warn.drain()
-        yield rec
+
+def read_cues(path: Path, text: str, config: IngestConfig, *, webvtt: bool, meta: dict[str, str]) -> Iterator[Item]:
+    """The record of a subtitle file (SRT or WebVTT) and a message-level reject per broken cue; when
+    no cue can be read, one file-level reject (E020) that says so."""
+    cues, broken = parse_cues(text, webvtt=webvtt)
+    fmt = "WebVTT" if webvtt else "SRT"
+    if not cues:
+        detail = (f"none of its {len(broken)} cue(s) has a valid timing line" if broken else "it holds no cue")
+        yield Reject.of(Errors.E020, file=path, location="file", level="file", fmt=fmt, detail=detail)
+        return
+    pieces: list[Piece] = []
+    for cue in cues:
+        loc = f"cue {cue.number}"
+        spans = _VOICE.split(cue.text) if webvtt else [cue.text]
+        if len(spans) > 1:
+            lead = _clean(spans[0])
+            if lead:
+                pieces.append(Piece(None, lead, loc, cue.start_s, cue.end_s))
+            for label, body in zip(spans[1::2], spans[2::2]):
+                pieces.append(Piece(label.strip(), _clean(body), loc, cue.start_s, cue.end_s))
+        else:
+            label, body = speaker_prefix(_clean(cue.text), config)
+            pieces.append(Piece(label, body, loc, cue.start_s, cue.end_s))
+    if not any(p.label for p in pieces):
+        yield Reject.of(Errors.E014, file=path, location="file", level="file")
+        return
+    warn = Warnings(path)
+    rec = call_record(pieces, config, pieces_to_contact(path, meta, warn), path=path)
+    for b in broken:
+        yield Reject.of(Errors.E021, file=path, location=b.location, level="message", detail=b.problem)
+    yield from warn.drain()
+    yield rec
 
 
 def _clean(text: str) -> str:
