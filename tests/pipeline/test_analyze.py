@@ -179,3 +179,19 @@ def test_registry_unregister_removes_only_that_name() -> None:
         r.unregister("a")
     r.register("a")(float)                          # the name is free again
     assert r.get("a") is float
+
+
+def test_skipped_folder_entries_reach_run_json(tmp_path):
+    import os
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "tickets.jsonl").write_text('{"id": "T1", "subject": "Refund", "description": "I want my money back"}\n', encoding="utf-8")
+    other = tmp_path / "elsewhere.jsonl"
+    other.write_text('{"id": "T2", "description": "not in the folder"}\n', encoding="utf-8")
+    os.symlink(other, src / "link1.jsonl")
+    os.symlink(other, src / "link2.jsonl")
+    conf = cfg.load(None, {"pipeline": [], "report.html": False, "trends.enabled": False})
+    res = analyze(src, tmp_path / "out", conf)
+    skipped = res.run["counts"]["files_skipped"]
+    assert sum(skipped.values()) == 2 and any("symlink" in k for k in skipped), skipped

@@ -22,8 +22,7 @@ from voc.schema import CONTACT_NLP_COLUMNS, CONTACTS, MESSAGE_NLP_COLUMNS, MESSA
 from voc.component import Batch, Component
 from voc.config import VocConfig
 from voc.errors import Errors, VocError
-from voc.ingest import IngestStats, iter_records, scan, to_frames
-from voc.ingest.base import Record, Reject
+from voc.ingest import IngestStats, iter_batches, scan
 from voc.pipeline import components as comp_registry
 
 DEFAULT_BATCH = 512
@@ -85,23 +84,24 @@ def versions() -> dict[str, str]:
     return out
 
 
-def read_inputs(path: Path, config: VocConfig, progress: Progress = _no_progress) -> tuple[list[Record], list[dict[str, Any]], IngestStats]:
+def read_batches(path: Path, config: VocConfig, progress: Progress = _no_progress, *, batch_size: int = DEFAULT_BATCH
+                 ) -> tuple[list[Batch], list[dict[str, Any]], IngestStats]:
+    """Every record under ``path`` as batches of at most ``batch_size`` whole contacts, built while the files
+    are streamed (voc.ingest.iter_batches): memory holds the batches' tables, never every record at once."""
     files = scan(path, config.ingest)
-    stats = IngestStats()
     tick = progress("reading", len(files))
-    records: list[Record] = []
-    rejects: list[dict[str, Any]] = []
-    seen_files = 0
-    for item in iter_records(path, config.ingest, stats):
-        if isinstance(item, Reject):
-            rejects.append(item.as_dict())
-        else:
-            records.append(item)
-        if stats.files != seen_files:
-            tick(stats.files - seen_files)
-            seen_files = stats.files
-    tick(max(len(files), stats.files) - seen_files)      # the last file (and any the reader skipped)
-    return records, rejects, stats
+    stats, rejects = IngestStats(), []
+    ticked = 0
+
+    def on_file(n: int) -> None:
+        nonlocal ticked
+        ticked += n
+        tick(n)
+
+    batches = [Batch(contacts=c, messages=m) for c, m in
+               iter_batches(path, config.ingest, stats, rejects, batch_size=batch_size, on_file=on_file)]
+    tick(max(len(files), stats.files) - ticked)      # the last file (and any the reader skipped)
+    return batches, rejects, stats
 
 
 def split_batches(contacts: pd.DataFrame, messages: pd.DataFrame, size: int = DEFAULT_BATCH) -> list[Batch]:
@@ -241,7 +241,7 @@ def analyze_into(input_path: str | Path, tx: outfolder.Transaction, config: VocC
     timer = Timer()
 
     with timer("read"):
-        records, rejects, stats = read_inputs(input_path, config, progress)
+        batches, rejects, stats = read_batches(input_path, config, progress, batch_size=batch_size)
 
     run: dict[str, Any] = {
         "started_at": started.isoformat(),
@@ -249,16 +249,12 @@ def analyze_into(input_path: str | Path, tx: outfolder.Transaction, config: VocC
         "versions": versions(),
         "config": config.model_dump(mode="json"),
     }
-    if not records:
+    if not batches:
         raise fail_nothing_read(run, stats, rejects, input_path, tx)
-
-    with timer("frames"):
-        contacts, messages = to_frames(records)
-        del records
 
     step_names = comp_registry.resolve_steps(config)
     steps = {name: comp_registry.build(name, config) for name in step_names}
-    batches = run_components(split_batches(contacts, messages, batch_size), steps, timer, progress)
+    batches = run_components(batches, steps, timer, progress)
     final = concat_batches(batches)
 
     with timer("write"):
@@ -303,6 +299,7 @@ def accounting(stats: IngestStats, n_contacts: int, n_messages: int, rejects: li
         "counts": {
             "files": stats.files,
             "files_by_format": dict(stats.files_by_format),
+            "files_skipped": dict(stats.files_skipped),
             "records_in": stats.records_seen,
             "contacts_out": n_contacts,
             "record_rejects": record_rejects,

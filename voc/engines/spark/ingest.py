@@ -125,7 +125,8 @@ def read(spark: Any, input_path: str | Path, config: IngestConfig, *, partitions
     from voc.engines.spark.types import struct_type
 
     path = Path(input_path)
-    files = scan(path, config)
+    skipped: dict[str, int] = {}
+    files = scan(path, config, skipped)
     root = str(path) if path.is_dir() else str(path.parent)
     n_parts = max(1, min(len(files), partitions or spark.sparkContext.defaultParallelism))
     file_schema = T.StructType([T.StructField("file_index", T.LongType()), T.StructField("path", T.StringType())])
@@ -156,6 +157,7 @@ def read(spark: Any, input_path: str | Path, config: IngestConfig, *, partitions
     d = rows.to_pydict()
     ordered: list[tuple[int, int, dict[str, Any]]] = []
     stats = IngestStats()
+    stats.files_skipped.update(skipped)
     for i in range(rows.num_rows):
         if d["kind"][i] == "file":
             stats.add_file(d["file_format"][i] or "unknown")
