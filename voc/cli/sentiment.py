@@ -28,6 +28,7 @@ def train(
     text_col: Optional[str] = typer.Option(None, "--text-col"),
     label_col: Optional[str] = typer.Option(None, "--label-col"),
     device: str = typer.Option("auto", "--device", help="Device of the sentence encoder: auto | cpu | cuda."),
+    precision: str = typer.Option("fp32", "--precision", help="Precision of the sentence encoder the model is trained on: fp32 | int8 (a model is used with vectors of the same precision)."),
     c_grid: str = typer.Option("0.001,0.003,0.01", "--c-grid", help="Regularisation strengths C tried by inner CV (comma-separated; one value: no search)."),
 ) -> None:
     """Train logistic regression on sentence embeddings + VADER scores; prints cross-validated figures."""
@@ -50,7 +51,11 @@ def train(
     ds = load_sentiment_data(data, split=split, text_col=text_col, label_col=label_col)
     typer.echo(f"training on {len(ds)} texts from {ds.source} ({', '.join(f'{c} {ds.labels.count(c)}' for c in ('negative', 'neutral', 'positive'))})", err=True)
     cmd = f"voc sentiment train {data.name} --out {out.name}" + (f" --cv {cv}" if cv != 5 else "") + (f" --seed {seed}" if seed != 42 else "")
-    feat = SentimentFeaturizer(EmbedConfig(device=device))
+    if precision not in ("fp32", "int8", "fp16"):
+        raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8 or fp16", command="sentiment train")
+    if precision != "fp32":
+        cmd += f" --precision {precision}"
+    feat = SentimentFeaturizer(EmbedConfig(device=device, precision=precision))
     if c_grid != "0.001,0.003,0.01":
         cmd += f" --c-grid {c_grid}"
     payload = train_artifact(ds.texts, ds.labels, source=ds.source, featurizer=feat, k=cv, seed=seed, grid=grid, command=cmd)

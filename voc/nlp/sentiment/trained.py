@@ -18,6 +18,9 @@ from voc.nlp.sentiment.base import SentimentBackend, SentimentResult, clean_text
 from voc.nlp.sentiment.linear import load_artifact
 
 SHIPPED_MODEL = Path(__file__).with_name("models") / "tweeteval_lr.json"
+# the same model trained on the int8 encoder's vectors (`voc sentiment train ... --precision int8`): used when
+# the pipeline embeds in int8, so messages are encoded once and the classifier sees the vectors it learned on
+SHIPPED_MODEL_INT8 = Path(__file__).with_name("models") / "tweeteval_lr_int8.json"
 
 
 @registry.sentiment_backends.register("trained")
@@ -34,7 +37,14 @@ class TrainedBackend(SentimentBackend):
 
     @property
     def artifact_path(self) -> Path:
-        return Path(self.config.model).expanduser() if self.config.model else SHIPPED_MODEL
+        if self.config.model:
+            return Path(self.config.model).expanduser()
+        from voc.nlp.embed.resolve import resolve_device, resolve_precision
+
+        base = self.embed or EmbedConfig()
+        if resolve_precision(base.precision, resolve_device(base.device)) == "int8" and SHIPPED_MODEL_INT8.is_file():
+            return SHIPPED_MODEL_INT8
+        return SHIPPED_MODEL
 
     @property
     def artifact_(self) -> dict[str, Any]:
@@ -51,7 +61,15 @@ class TrainedBackend(SentimentBackend):
             base = self.embed or EmbedConfig()
             cfg = base if base.model == spec["embed_model"] else base.model_copy(update={"model": spec["embed_model"]})
             cfg = cfg.model_copy(update={"normalize": bool(spec.get("normalize", True)),
-                                         "max_chars": int(spec.get("max_chars", cfg.max_chars))})
+                                         "max_chars": int(spec.get("max_chars", cfg.max_chars)),
+                                         })
+            # the vectors the classifier learned on (artifacts before 0.2: fp32); the pipeline's own settings are
+            # kept when they resolve to that precision, so its embedder (and the message vectors) is shared
+            from voc.nlp.embed.resolve import resolve_device, resolve_precision
+
+            want = spec.get("embedding_precision", "fp32")
+            if resolve_precision(cfg.precision, resolve_device(cfg.device)) != want:
+                cfg = cfg.model_copy(update={"precision": want})
             feat = SentimentFeaturizer(cfg)
             emb = feat.embedder
             if emb.model_id != spec["embedding_model"] or int(emb.dim) != int(spec["embedding_dim"]):
@@ -74,7 +92,8 @@ class TrainedBackend(SentimentBackend):
 
     def info(self) -> dict[str, Any]:
         a = self.artifact_
-        return {"backend": self.name, "model": str(self.artifact_path), "shipped": self.artifact_path == SHIPPED_MODEL,
+        return {"backend": self.name, "model": str(self.artifact_path), "shipped": self.artifact_path in (SHIPPED_MODEL, SHIPPED_MODEL_INT8),
+                "embedding_precision": a["features"].get("embedding_precision", "fp32"),
                 "embedding_model": a["features"]["embedding_model"], "C": a["weights"]["C"],
                 "trained_on": {k: v for k, v in a["trained_on"].items() if k != "fingerprint"},
                 "measured": a.get("cv")}
