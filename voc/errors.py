@@ -81,6 +81,9 @@ class Errors:
                      "Use one of the available names, or register your own with voc.registry.")
     E104 = ErrorSpec("E104", "Option '{option}' has an invalid value {value!r}: {detail}.",
                      "See `voc {command} --help` for the accepted values.")
+    E105 = ErrorSpec("E105", "Config file '{path}' sets 'redact.enabled: false'; a config file cannot turn redaction off.",
+                     "Remove the line. To store and embed raw text on data that holds no personal data, pass the explicit "
+                     "--no-redact flag to `voc analyze` (it prints a warning and marks run.json and the report).")
     # ---- E2xx models and NLP ---------------------------------------------------------------
     E201 = ErrorSpec("E201", "Model path '{path}' does not exist or is not a model folder.",
                      "Point to a local folder with the model files; voc never downloads models at run time.")

@@ -1,4 +1,5 @@
-"""Pattern detectors for structured PII: EMAIL, PHONE, CARD, IBAN, URL, IP.
+"""Pattern detectors for structured PII: EMAIL, PHONE, CARD, IBAN, URL, IP (and, from voc.redact.contextual
+and voc.redact.addresses, CVV, NATIONAL_ID, DOB, PASSPORT, LICENCE, USERNAME, POSTCODE, ADDRESS).
 
 Each detector is a pure function ``text -> list[Span]`` (character offsets into ``text``).
 Precision matters as much as recall in support text, which is full of order numbers,
@@ -23,6 +24,9 @@ from typing import Callable
 
 import phonenumbers
 
+from voc.redact.addresses import find_addresses
+from voc.redact.contextual import (find_cvv, find_dobs, find_licences, find_national_ids, find_passports,
+                                   find_postcodes, find_usernames)
 from voc.redact.spans import Span
 
 # ---- EMAIL -----------------------------------------------------------------------------
@@ -34,8 +38,37 @@ _TLD = r"(?:[xX][nN]--[a-zA-Z0-9-]{1,59}|[^\W\d_]{2,63})"
 EMAIL_RE = re.compile(rf"(?<![\w.!#$%&'*+/=?^`{{|}}~-]){_LOCAL}@(?:{_LABEL}\.)+{_TLD}(?![\w-])")
 
 
+# Obfuscated forms: "john dot doe at gmail dot com", "jane[at]web.de", "j.doe (at) gmx (dot) net".
+_OB_DOT = r"(?:\s*\.\s*|\s+dot\s+|\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*)"
+_OB_AT_BRACKET = r"\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*"
+_OB_TLDS = (r"com|net|org|edu|gov|mil|int|info|biz|io|co|me|us|uk|de|fr|es|it|nl|be|ch|at|pl|ru|eu|se|no|dk|fi|ie|pt|"
+            r"cz|gr|hu|ro|ca|au|nz|in|jp|cn|br|mx|ar|za|app|dev|email|online|xyz")
+_OB_LOCAL = rf"[\w+-]+(?:{_OB_DOT}[\w+-]+){{0,3}}"
+_OB_DOMAIN = rf"[\w-]+(?:{_OB_DOT}[\w-]+){{0,2}}{_OB_DOT}(?:{_OB_TLDS})"
+OBFUSCATED_EMAIL_RE = re.compile(
+    rf"(?<![\w.+-])(?P<local>{_OB_LOCAL})(?P<at>{_OB_AT_BRACKET}|\s+at\s+)(?P<domain>{_OB_DOMAIN})(?![\w-]|\.\w)", re.I)
+_MAIL_PROVIDERS = {"gmail", "googlemail", "yahoo", "hotmail", "outlook", "live", "msn", "aol", "icloud", "me", "mac",
+                   "proton", "protonmail", "pm", "gmx", "web", "t-online", "freenet", "orange", "free", "laposte",
+                   "wanadoo", "sfr", "btinternet", "sky", "virginmedia", "yandex", "mail", "onet", "wp", "interia", "o2",
+                   "zoho", "fastmail", "tutanota", "hey", "comcast", "verizon", "att", "sbcglobal"}
+_NOT_LOCAL = {"me", "us", "him", "her", "them", "you", "it", "look", "looking", "arrive", "arrived", "stay", "staying",
+              "work", "working", "live", "living", "be", "is", "am", "are", "was", "were", "here", "there", "email", "mail",
+              "found", "sold", "bought", "available", "order", "ordered", "shop", "shopping", "account", "login", "sign"}
+
+
 def find_emails(text: str) -> list[Span]:
-    return [Span(m.start(), m.end(), "EMAIL") for m in EMAIL_RE.finditer(text)]
+    out = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL_RE.finditer(text)]
+    for m in OBFUSCATED_EMAIL_RE.finditer(text):
+        if "@" in m.group() and EMAIL_RE.fullmatch(m.group()):
+            continue
+        if not re.search(r"[\[({<@]", m.group("at")):        # plain ' at ': only with a mail provider or a dotted/odd local part
+            local = m.group("local").lower()
+            first_label = re.split(_OB_DOT, m.group("domain").lower())[0]
+            if local in _NOT_LOCAL or not (first_label in _MAIL_PROVIDERS or re.search(rf"{_OB_DOT}|[\d_+]", local)):
+                continue
+        if not any(s.start < m.end() and m.start() < s.end for s in out):
+            out.append(Span(m.start(), m.end(), "EMAIL"))
+    return sorted(out)
 
 
 # ---- CARD ------------------------------------------------------------------------------
@@ -108,9 +141,23 @@ def find_cards(text: str) -> list[Span]:
             if found is None:
                 i += 1
                 continue
+            if (found - i == 1 or i > 0) and _id_not_card(text, groups[i][0]):   # bare, or inside a longer run
+                i = found
+                continue
             out.append(Span(groups[i][0], groups[found - 1][1], "CARD"))
             i = found
     return out
+
+
+_CARD_CUE_RE = re.compile(r"\b(?:card|credit|debit|visa|mastercard|amex|american\s+express|discover|maestro|cc|pan|"
+                          r"karte|kreditkarte|carte|tarjeta|karta)\b", re.I)
+
+
+def _id_not_card(text: str, start: int) -> bool:
+    """A bare run of digits right after an identifier cue ('conversation id is 628676043135796') is that
+    identifier even when it passes the Luhn check (one in ten numbers does), unless a card cue is nearer."""
+    before = text[max(0, start - 40):start]
+    return _last_cue(_ID_CUE_RE, before) > _last_cue(_CARD_CUE_RE, before)
 
 
 # ---- IBAN ------------------------------------------------------------------------------
@@ -195,17 +242,60 @@ def _last_cue(regex: re.Pattern[str], context: str) -> int:
     return last
 
 
+# Digits read out: "four one five, five five five, zero one three four", "oh seven seven double oh ...".
+_DIGIT_WORD = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|triple)"
+_SPELLED_RE = re.compile(rf"(?<![\w-])(?:(?:plus|\+)\s*)?{_DIGIT_WORD}(?:(?:\s*[,-]\s*|\s+){_DIGIT_WORD}){{5,}}(?![\w-])", re.I)
+_WORD_VALUE = {"zero": 1, "oh": 1, "o": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1, "six": 1, "seven": 1,
+               "eight": 1, "nine": 1, "double": 1, "triple": 2}   # 'double five' is two digits: 1 + 1
+
+
+def find_spelled_phones(text: str) -> list[Span]:
+    out = []
+    for m in _SPELLED_RE.finditer(text):
+        words = re.findall(r"[a-z]+", m.group().lower())
+        n = sum(_WORD_VALUE.get(w, 0) for w in words)
+        if n >= 7 and sum(w in ("oh", "o") for w in words) < len(words) / 2:
+            out.append(Span(m.start(), m.end(), "PHONE"))
+    return out
+
+
+# Numbers written with the international prefix '00' ('0044 20 7946 0958') are read as '+44 ...'; numbers in
+# national format ('07700 900123', '030 1234567') that are not valid in the default region are tried in these.
+FALLBACK_REGIONS = ("GB", "DE", "FR", "ES", "IT", "NL", "PL", "IE", "AU")
+_INTL_00_RE = re.compile(r"(?<![\w.,+])00(?=[1-9]\d)")
+
+
 def find_phones(text: str, default_region: str = "US") -> list[Span]:
-    out: list[Span] = []
+    out = find_spelled_phones(text)
     if sum(c.isdigit() for c in text) < 7:
         return out
+    text_in = text
+    text = _INTL_00_RE.sub(" +", text)      # same length: offsets stay those of the original
+    found = _find_phones(text, default_region, phonenumbers.Leniency.POSSIBLE)
+    scan = text
+    for s in found:
+        scan = scan[:s.start] + " " * (s.end - s.start) + scan[s.end:]
+    for region in FALLBACK_REGIONS:
+        if region == default_region or not re.search(r"(?<![\d+])0[1-9]", scan):
+            continue
+        more = [s for s in _find_phones(scan, region, phonenumbers.Leniency.VALID) if text_in[s.start] == "0"]
+        found += more
+        for s in more:
+            scan = scan[:s.start] + " " * (s.end - s.start) + scan[s.end:]
+    found = [Span(s.start - 1, s.end, s.label) if s.start > 0 and text[s.start] == "+" and text_in[s.start - 1:s.start + 1] == "00"
+             else s for s in found]
+    return sorted(out + [s for s in found if not any(o.start < s.end and s.start < o.end for o in out)])
+
+
+def _find_phones(text: str, default_region: str, leniency: int) -> list[Span]:
+    out: list[Span] = []
     # The matcher reads a run of digits and separators as one candidate and, when that fails,
     # gives back only one number inside it ('0 415-555-0134 (977) 625-2661'): blank out what it
     # found and ask again until it finds nothing new.
     seen: set[tuple[int, int]] = set()
     scan = text
     for _ in range(8):
-        new = [m for m in phonenumbers.PhoneNumberMatcher(scan, default_region, leniency=phonenumbers.Leniency.POSSIBLE,
+        new = [m for m in phonenumbers.PhoneNumberMatcher(scan, default_region, leniency=leniency,
                                                           max_tries=1 << 30) if (m.start, m.end) not in seen]
         if not new:
             break
@@ -217,11 +307,19 @@ def find_phones(text: str, default_region: str = "US") -> list[Span]:
     return sorted(out)
 
 
+_DATE_LIKE_RE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+# "tracking number is", "order no.:": the identifier word names the number, not 'number is'
+_ID_NUMBER_RE = re.compile(_ID_CUE_RE.pattern.split("|[#")[0] + r"\s+(?:number|no\.?|#)\s*(?:is|was|:)?", re.I)
+
+
 def _is_phone(text: str, start: int, end: int, raw: str) -> bool:
-    if _DOTTED_RE.match(raw):
+    if _DOTTED_RE.match(raw) or _DATE_LIKE_RE.match(raw):
         return False
     before = text[max(0, start - 40):start]
     phone_cue, id_cue = _last_cue(_PHONE_CUE_RE, before), _last_cue(_ID_CUE_RE, before)
+    id_number = _last_cue(_ID_NUMBER_RE, before)
+    if id_number >= 0 and id_number >= phone_cue:
+        return False
     if id_cue > phone_cue:
         return False      # "Order ID: 334-891-7502" is an order number, whatever it looks like
     formatted = raw.startswith("+") or any(c in raw for c in " -.()/\u00a0")
@@ -282,12 +380,21 @@ def detectors(default_region: str = "US") -> dict[str, Callable[[str], list[Span
         "IBAN": find_ibans,
         "IP": find_ips,
         "PHONE": lambda t: find_phones(t, default_region),
+        "NATIONAL_ID": find_national_ids,
+        "PASSPORT": find_passports,
+        "LICENCE": find_licences,
+        "CVV": find_cvv,
+        "DOB": find_dobs,
+        "ADDRESS": find_addresses,
+        "POSTCODE": find_postcodes,
+        "USERNAME": find_usernames,
     }
 
 
-# Precedence: a URL may hold an email, an email or IBAN may hold digits, anything may hold
-# something phone-like; PHONE, the loosest, comes last.
-PATTERN_LABELS = ("URL", "EMAIL", "IBAN", "CARD", "IP", "PHONE")
+# Precedence: a URL may hold an email, an email or IBAN may hold digits, a card is followed by its
+# CVV, an address holds a postcode, anything may hold something phone-like; PHONE, the loosest, comes last.
+PATTERN_LABELS = ("URL", "EMAIL", "IBAN", "CARD", "IP", "NATIONAL_ID", "PASSPORT", "LICENCE", "CVV", "DOB", "ADDRESS",
+                  "POSTCODE", "USERNAME", "PHONE")
 
 
 def find_patterns(text: str, labels: tuple[str, ...] | list[str], default_region: str = "US") -> list[Span]:
