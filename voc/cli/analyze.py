@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from voc import config as cfg
 from voc.cli import app
-from voc.cli.common import console, handle_errors, is_interactive
+from voc.cli.common import console, handle_errors, is_interactive, warn_no_redact
 
 
 class Fmt(str, Enum):
@@ -66,7 +66,7 @@ def analyze_cmd(
         overrides["enrich.out"] = str(enrich)
     conf = cfg.load(config_path, overrides)
     if no_redact:
-        console.print("[yellow]warning[/]: --no-redact: personal data is stored and embedded as found.")
+        warn_no_redact()
 
     from voc.pipeline.run import run_all
 
@@ -87,3 +87,5 @@ def analyze_cmd(
         from voc.cli.summary import print_summary
 
         print_summary(result)
+    if no_redact:
+        warn_no_redact()      # again at the end, where the eye lands

@@ -25,6 +25,7 @@ from voc.errors import Errors, VocError
 from voc.ingest import IngestStats, iter_records, scan, to_frames
 from voc.ingest.base import Record, Reject
 from voc.pipeline import components as comp_registry
+from voc.redact.guard import redact_records
 
 DEFAULT_BATCH = 512
 VERSIONED_PACKAGES = ("torch", "transformers", "sentence-transformers", "bertopic", "spacy", "pandas",
@@ -89,6 +90,17 @@ def read_inputs(path: Path, config: VocConfig, progress: Progress = _no_progress
             tick(stats.files - seen_files)
             seen_files = stats.files
     return records, rejects, stats
+
+
+NO_REDACT_WARNING = ("redaction is OFF (--no-redact): personal data in the input is stored, embedded and shown "
+                     "as found in every output of this run")
+
+
+def redaction_status(config: VocConfig) -> dict[str, Any]:
+    """run.json's 'redaction' entry; the report and the terminal show its warning when redaction is off."""
+    if config.redact.enabled:
+        return {"enabled": True, "entities": list(config.redact.entities)}
+    return {"enabled": False, "warning": NO_REDACT_WARNING}
 
 
 def split_batches(contacts: pd.DataFrame, messages: pd.DataFrame, size: int = DEFAULT_BATCH) -> list[Batch]:
@@ -189,12 +201,15 @@ def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
 
     with timer("read"):
         records, rejects, stats = read_inputs(input_path, config, progress)
+    with timer("redact_rejects"):
+        rejects = redact_records(rejects, config.redact)   # rejects quote raw input: same redactor as the messages
 
     run: dict[str, Any] = {
         "started_at": started.isoformat(),
         "input": str(input_path),
         "versions": versions(),
         "config": config.model_dump(mode="json"),
+        "redaction": redaction_status(config),
     }
     if not records:
         run.update(accounting(stats, 0, 0, rejects))

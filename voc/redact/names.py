@@ -161,7 +161,7 @@ _WEAK_CUE = re.compile(
     r"|you\s+are\s+(?:speaking|chatting|talking)\s+(?:with|to)|my\s+name's)\s+", re.I)
 _INTRO_TAIL = re.compile(
     r"^(?:\s+(?:from|with|at|of|here|speaking|calling|again|on\s+behalf)\b|\s*[,.!]?\s*(?:how\s+(?:can|may)|what\s+can|i\s+will|i'll|i\s+am|i'm|your\s+)\b"
-    r"|\s*[,.!]?\s*(?:\n|$)|\s*,\s*(?:my|i|and|we|please|pls|calling|writing)\b)", re.I)
+    r"|\s*[,.!]?\s*(?:\n|$)|\s*,)", re.I)
 _SIGNOFF = re.compile(
     r"(?:^|\n|(?<=[.!?])[ \t]+)[ \t]*(?:(?:kind|best|warm|warmest)\s+regards|regards|thanks|thank\s+you|many\s+thanks|cheers|sincerely|best|best\s+wishes|"
     r"yours\s+(?:truly|sincerely)|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:viele|liebe|beste)\s+gr(?:ü|ue)(?:ß|ss)e|gr(?:ü|ue)(?:ß|ss)e|danke|"
@@ -169,7 +169,7 @@ _SIGNOFF = re.compile(
     r"[ \t]*[,!.]?[ \t]*(?:\n[ \t]*|[ \t]+)", re.I)
 # "Hi Maria," / "Dear Peter Jansen:" / "thanks Sarah!" -- the name must close the greeting.
 _GREETING = re.compile(
-    r"(?:^|(?<=[\s,.!?;:(\"']))(?:hi|hello|hey|dear|thanks|thank\s+you|thx|morning|afternoon|evening)[ \t]+", re.I)
+    r"(?:^|(?<=[\s,.!?;:(\"']))(?:hi|hello|hey|dear|thanks|thank\s+you|thx|cheers|morning|afternoon|evening)[ \t]*,?[ \t]+", re.I)
 _GREETING_TAIL = re.compile(r"^[ \t]*(?:[,!:;.]|$|\n)")
 # "Mr. Jansen", "Dr Watson": the name after a title (the title itself stays).
 _HONORIFIC = re.compile(r"(?<![\w])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Mister|Madam)\.?[ \t]+")

@@ -44,7 +44,7 @@ def figure_html(fig, div_id: str) -> Markup:
     return Markup(html)
 
 
-def _cards(h: dict[str, Any]) -> list[dict[str, Any]]:
+def _cards(h: dict[str, Any], run: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     pct = metrics.fmt_pct
     rep_note = {"journeys": "came back after an earlier contact (journeys)",
                 "estimated": "same customer again within the repeat window (estimated)"}.get(h["repeat_source"], "needs customer ids or journeys")
@@ -64,6 +64,10 @@ def _cards(h: dict[str, Any]) -> list[dict[str, Any]]:
          "note": "see rejects.jsonl for file, record and fix" if h["rejects"] else ("none" if h["rejects"] == 0 else "no rejects.jsonl"),
          "warn": bool(h["rejects"])},
     ]
+    red = (run or {}).get("redaction") if isinstance((run or {}).get("redaction"), dict) else None
+    if red is not None and red.get("enabled") is False:
+        cards.insert(0, {"label": "Redaction OFF", "value": "--no-redact", "small": True, "warn": True,
+                         "note": red.get("warning", "personal data is shown as found")})
     for c in cards:
         c.setdefault("warn", False)
         c.setdefault("small", False)
@@ -83,7 +87,7 @@ def render(out_dir: str | Path, config: ReportConfig) -> str:
         period = f"{h['period_start'][:10]} to {h['period_end'][:10]}"
     return _env().get_template("report.html.j2").render(
         title=config.title, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        period=period, out_dir=str(out_dir), cards=_cards(h),
+        period=period, out_dir=str(out_dir), cards=_cards(h, inp.run),
         actions=content["actions"], sections=content["sections"], quality=q,
         plotly_js=Markup(_plotly_js()), plotly_version=plotly.__version__,
         any_figures=any(s.figures for s in content["sections"]))
