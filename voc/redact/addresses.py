@@ -56,6 +56,8 @@ _TAIL = re.compile(
 
 def find_addresses(text: str) -> list[Span]:
     out: list[Span] = []
+    if not any(c.isdigit() for c in text):
+        return out       # every street form holds a house number
     for regex in (_STREET,):
         for m in regex.finditer(text):
             start, end = m.start(), m.end()

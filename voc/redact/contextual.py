@@ -20,6 +20,11 @@ _WINDOW = 60      # characters after a cue in which the value is looked for (cro
 def _after_cue(text: str, cue: re.Pattern[str], value: re.Pattern[str], label: str, window: int = _WINDOW,
                ok=lambda v: True) -> list[Span]:  # noqa: ANN001
     out: list[Span] = []
+    hints = _HINTS.get(cue.pattern)
+    if hints is not None:
+        low = text.lower()
+        if not any(h in low for h in hints):
+            return out          # none of the cue's words occurs: skip the regex (most texts)
     for m in cue.finditer(text):
         for v in value.finditer(text, m.end(), min(len(text), m.end() + window)):
             if ok(v.group()):
@@ -130,6 +135,19 @@ def find_postcodes(text: str) -> list[Span]:
     out = [Span(m.start(), m.end(), "POSTCODE") for m in _UK_POSTCODE_RE.finditer(text) if " " in m.group()]
     out += _after_cue(text, _POSTCODE_CUE, _POSTCODE_VALUE, "POSTCODE", window=40)
     return _dedupe(out)
+
+
+# Substrings one of which every match of a cue contains (a cheap pre-check before the cue regex).
+_HINTS = {
+    _CVV_CUE.pattern: ("cv", "cid", "csc", "code", "verification", "back", "cryptogramme", "prüf", "código"),
+    _ID_CUE.pattern: ("ssn", "social", "insurance", "ni ", "nino", "tax", "tin", "sin", "national", "id card", "personalausweis",
+                      "steuer", "sécurité", "dni", "nie", "nif", "pesel"),
+    _DOB_CUE.pattern: ("birth", "dob", "d.o.b", "born", "geburt", "geboren", "naissance", "né", "nacimiento", "nacid",
+                       "urodz"),
+    _PASSPORT_CUE.pattern: ("passport", "reisepass", "passeport", "pasaporte", "paszport"),
+    _LICENCE_CUE.pattern: ("licen", "dl ", "führerschein", "permis", "conducir", "prawo"),
+    _POSTCODE_CUE.pattern: ("post", "zip", "plz", "postleitzahl", "código", "kod"),
+}
 
 
 def _dedupe(spans: list[Span]) -> list[Span]:

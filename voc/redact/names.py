@@ -299,7 +299,7 @@ def cue_spans(text: str, not_person: Iterable[Span] = ()) -> list[Span]:
         got = _take_words(text, m.end(), titled=True, max_words=4)
         if got and _ROLE_TAIL.match(text[got[1]:]):
             add(got, check=False)
-    for q in _ASKS_NAME.finditer(text):
+    for q in (_ASKS_NAME.finditer(text) if "?" in text else ()):
         a = _ASKED_ANSWER.search(text, q.end(), min(len(text), q.end() + 60))
         if a:
             name = answered_name(text[a.end():].split("\n", 1)[0])
@@ -308,7 +308,7 @@ def cue_spans(text: str, not_person: Iterable[Span] = ()) -> list[Span]:
                 if i >= 0:
                     add((i, i + len(name)) if text[i:i + len(name)] == name else _take(text, i, titled=False, max_words=4),
                         check=False)
-    for m in _HERE.finditer(text):
+    for m in (_HERE.finditer(text) if " here" in text.lower() else ()):
         got = _take_words(text, m.end(), titled=True, max_words=2)
         if got and re.match(r"^[ \t]+here\b", text[got[1]:]):
             add(got, check=False)
@@ -316,7 +316,7 @@ def cue_spans(text: str, not_person: Iterable[Span] = ()) -> list[Span]:
         got = _take_words(text, m.end(), titled=True, max_words=2)
         if got and re.match(r"^[ \t]*\?", text[got[1]:]):
             add(got, check=False)
-    if _mostly_latin(text):
+    if not text.isascii() and _mostly_latin(text):
         for m in _NON_LATIN_RUN.finditer(text):
             add((m.start(), m.end()), check=False)
     return sorted(set(out))

@@ -245,12 +245,15 @@ def _last_cue(regex: re.Pattern[str], context: str) -> int:
 # Digits read out: "four one five, five five five, zero one three four", "oh seven seven double oh ...".
 _DIGIT_WORD = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|triple)"
 _SPELLED_RE = re.compile(rf"(?<![\w-])(?:(?:plus|\+)\s*)?{_DIGIT_WORD}(?:(?:\s*[,-]\s*|\s+){_DIGIT_WORD}){{5,}}(?![\w-])", re.I)
+_ANY_DIGIT_WORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b[\s,-]+(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|triple)\b", re.I)
 _WORD_VALUE = {"zero": 1, "oh": 1, "o": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1, "six": 1, "seven": 1,
                "eight": 1, "nine": 1, "double": 1, "triple": 2}   # 'double five' is two digits: 1 + 1
 
 
 def find_spelled_phones(text: str) -> list[Span]:
-    out = []
+    out: list[Span] = []
+    if not _ANY_DIGIT_WORD.search(text):
+        return out
     for m in _SPELLED_RE.finditer(text):
         words = re.findall(r"[a-z]+", m.group().lower())
         n = sum(_WORD_VALUE.get(w, 0) for w in words)
@@ -262,7 +265,8 @@ def find_spelled_phones(text: str) -> list[Span]:
 # Numbers written with the international prefix '00' ('0044 20 7946 0958') are read as '+44 ...'; numbers in
 # national format ('07700 900123', '030 1234567') that are not valid in the default region are tried in these.
 FALLBACK_REGIONS = ("GB", "DE", "FR", "ES", "IT", "NL", "PL", "IE", "AU")
-_INTL_00_RE = re.compile(r"(?<![\w.,+])00(?=[1-9]\d)")
+_INTL_00_RE = re.compile(r"(?<![^\s(:])00(?=[1-9]\d)")      # '00' opening a number, not inside '555-0010'
+_NATIONAL_RE = re.compile(r"(?<![\w+.,/-])0\d[\d \-().\u00a0]{6,}\d")   # a number in national format, 0 first
 
 
 def find_phones(text: str, default_region: str = "US") -> list[Span]:
@@ -276,8 +280,10 @@ def find_phones(text: str, default_region: str = "US") -> list[Span]:
     for s in found:
         scan = scan[:s.start] + " " * (s.end - s.start) + scan[s.end:]
     for region in FALLBACK_REGIONS:
-        if region == default_region or not re.search(r"(?<![\d+])0[1-9]", scan):
+        if region == default_region:
             continue
+        if _NATIONAL_RE.search(scan) is None:
+            break
         more = [s for s in _find_phones(scan, region, phonenumbers.Leniency.VALID) if text_in[s.start] == "0"]
         found += more
         for s in more:

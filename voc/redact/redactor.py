@@ -88,7 +88,7 @@ class Redactor:
                     spans.extend(cue_spans(masked, others))
                 if known_names is not None and known_names[i]:
                     spans.extend(known_name_spans(masked, known_names[i]))
-            keep = keep_spans(masked, self._keep_terms) if want_names else []
+            keep = keep_spans(masked, self._keep_terms) if any(s.source != "pattern" for s in spans) else []
             final = resolve(text, spans, protected, keep)
             out.append(Redaction(apply(text, final, self.config.placeholder), tuple(final),
                                  dict(Counter(s.label for s in final))))

@@ -1,0 +1,132 @@
+"""Issue 12: each leak and each over-redaction the issue names, as a test (all failed before the change)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from voc import config as cfg
+from voc.config import RedactConfig
+from voc.errors import ConfigError
+from voc.redact.guard import redact_records, terminal_safe
+from voc.redact.redactor import Redactor
+
+
+@pytest.fixture(scope="module")
+def red() -> Redactor:
+    return Redactor(RedactConfig(company_names=["Northwind"]))
+
+
+def _left(red: Redactor, text: str) -> str:
+    return red.redact(text).text
+
+
+# ---- leaks -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, secret", [
+    ("hi this is maria garcia, my order never arrived", "maria garcia"),
+    ("ok thanks, priya", "priya"),
+    ("Kind regards,\nahmed al-farsi", "al-farsi"),
+    ("Hello, my name is Иван Петров", "Иван Петров"),
+    ("Customer 王伟 (VIP) asked for a refund", "王伟"),
+    ("Bonjour, je m'appelle Chloé Dubois", "Chloé Dubois"),
+    ("email me at john dot doe at gmail dot com", "john dot doe"),
+    ("email me at john.doe[at]gmail.com", "john.doe"),
+    ("email me at john.doe(at)gmail.com", "john.doe"),
+    ("call me on 0044 20 7946 0958", "7946 0958"),
+    ("my mobile is 07700 900123", "900123"),
+    ("my number is four one five five five five zero one three four", "zero one three four"),
+    ("my ssn is 123-45-6789", "123-45-6789"),
+    ("date of birth 12/03/1985", "12/03/1985"),
+    ("I moved to 5 Rue des Lilas, 75019 Paris", "Rue des Lilas"),
+    ("new address: Müllerstraße 5, 80331 München", "Müllerstraße 5"),
+    ("ship to 1600 Pennsylvania Avenue NW, Washington, DC 20500", "1600 Pennsylvania"),
+    ("my postcode is SW1A 1AA", "SW1A 1AA"),
+    ("login from 203.0.113.42 failed", "203.0.113.42"),
+    ("my username is jdoe_1988", "jdoe_1988"),
+    ("passport number 912803456", "912803456"),
+    ("driving licence MORGA753116SM9IJ", "MORGA753116SM9IJ"),
+    ("card 4111 1111 1111 1111 cvv 123", "cvv 123"),
+])
+def test_named_leaks_are_redacted(red, text, secret) -> None:
+    assert secret not in _left(red, text)
+
+
+def test_passport_number_is_not_split_into_a_phone(red) -> None:
+    out = _left(red, "passport number X12345678 please")
+    assert "[PHONE]" not in out and "X1" not in out and "[PASSPORT]" in out
+
+
+# ---- over-redaction ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, kept", [
+    ("I paid with Apple Pay on my Google Pixel", "Apple Pay"),
+    ("I paid with Apple Pay on my Google Pixel", "Google Pixel"),
+    ("The Dr. Bronner's soap bottle leaked", "Dr. Bronner's"),
+    ("dzień dobry, mieszkam w Warszawa, zamówienie 12345", "Warszawa"),
+    ("I work as a Baker so I can only call after 6", "Baker"),
+    ("Thanks for contacting Northwind! How can I help?", "Northwind"),
+    ("Die Adresse hat sich geändert, bitte aktualisieren.", "Adresse"),
+    ("Your Intercom conversation id is 215468899271234", "215468899271234"),
+    ("order 112-4567890-1234567 of $1,234.56, invoice INV-2024-00123", "112-4567890-1234567"),
+    ("tracking number is 9400 1000 0000 0000 0000 00", "9400 1000 0000 0000 0000 00"),
+    ("I ordered on 12/03/2024 and it arrived 03/15/2024", "12/03/2024"),
+])
+def test_named_over_redactions_survive(red, text, kept) -> None:
+    assert kept in _left(red, text)
+
+
+# ---- redaction is off only with the flag ---------------------------------------------------------
+def test_config_file_cannot_turn_redaction_off(tmp_path: Path) -> None:
+    p = tmp_path / "c.yaml"
+    p.write_text("redact:\n  enabled: false\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        cfg.load(p)
+    assert e.value.code == "E105"
+    assert cfg.load(None, {"redact.enabled": False}).redact.enabled is False     # the flag's path
+
+
+def test_cli_rejects_enabled_false_in_config(tmp_path: Path, fixtures_dir: Path) -> None:
+    from voc.cli import _wire, app
+
+    _wire()
+    p = tmp_path / "c.yaml"
+    p.write_text("redact:\n  enabled: false\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["analyze", str(fixtures_dir / "zendesk"), "--out", str(tmp_path / "o"), "--config", str(p)])
+    assert res.exit_code == 2 and "E105" in res.output and "--no-redact" in res.output
+
+
+def test_no_redact_flag_warns_in_terminal_run_json_and_report(tmp_path: Path, fixtures_dir: Path) -> None:
+    from voc.cli import _wire, app
+
+    _wire()
+    c = tmp_path / "cheap.yaml"
+    c.write_text("pipeline: [sentiment]\nsentiment:\n  backend: vader\n", encoding="utf-8")
+    out = tmp_path / "o"
+    res = CliRunner().invoke(app, ["analyze", str(fixtures_dir / "zendesk"), "--out", str(out), "--config", str(c),
+                                   "--no-redact", "--no-topics"])
+    assert res.exit_code == 0, res.output
+    assert res.output.count("redaction is OFF") >= 2            # at the start and after the summary
+    run = json.loads((out / "run.json").read_text())
+    assert run["redaction"]["enabled"] is False and "OFF" in run["redaction"]["warning"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Redaction OFF" in html
+
+
+def test_rejects_pass_through_unchanged_only_when_redaction_is_off() -> None:
+    rows = [{"reason": "bad line: call (415) 555-0134", "fix": "x", "location": "line 3"}]
+    assert "[PHONE]" in redact_records(rows, RedactConfig())[0]["reason"]
+    assert redact_records(rows, RedactConfig(enabled=False)) == rows
+
+
+# ---- terminal ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("raw", ["\x1b[2J\x1b[Hcleared", "label\x07bell", "\x1b]0;title\x07x", "a\rb", "[bold]x[/bold]",
+                                 "\x9b31mred"])
+def test_terminal_safe_neutralises_control_sequences(raw) -> None:
+    from rich.console import Console
+
+    safe = terminal_safe(raw)
+    assert not any(ord(c) < 32 and c not in "\n\t" or 0x7f <= ord(c) <= 0x9f for c in safe)
+    console = Console(record=True, width=200, force_terminal=False)
+    console.print(safe)
+    assert "\x1b" not in console.export_text()
