@@ -130,3 +130,59 @@ def test_terminal_safe_neutralises_control_sequences(raw) -> None:
     console = Console(record=True, width=200, force_terminal=False)
     console.print(safe)
     assert "\x1b" not in console.export_text()
+
+
+def test_log_lines_are_redacted_and_safe(caplog) -> None:
+    import logging
+
+    from voc.redact.guard import install_log_filter
+
+    flt = install_log_filter()          # on the root handlers: here pytest's capture handler
+    try:
+        with caplog.at_level(logging.WARNING):
+            logging.getLogger("voc.nlp.topics.component").warning("could not read '%s'\x1b[2J",
+                                                                  "call (415) 555-0134 or maria@example.com")
+        err = caplog.text
+        assert "555-0134" not in err and "maria@example.com" not in err and "\x1b" not in err
+        assert "[PHONE]" in err and "[EMAIL]" in err
+    finally:
+        for h in list(logging.getLogger().handlers) + [logging.lastResort]:
+            if h is not None and flt in h.filters:
+                h.removeFilter(flt)
+
+
+def test_summary_table_neutralises_escapes_in_labels(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from voc.report import summary_table
+
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "run.json").write_text(json.dumps({"counts": {}}), encoding="utf-8")
+    import pandas as pd
+
+    pd.DataFrame({"contact_id": ["1", "2"], "channel": ["chat\x1b[31m", "chat\x1b[31m"], "intent": ["refund\x1b[2J", "refund\x1b[2J"]}
+                 ).to_parquet(out / "contacts.parquet")
+    console = Console(record=True, width=200, force_terminal=True)
+    console.print(summary_table(out))
+    raw = console.export_text(styles=False)
+    assert "\x1b[2J" not in raw and "\x1b[31m" not in raw and "\\x1b[2J" in raw
+
+
+def test_topics_show_prints_no_raw_personal_data_nor_escapes(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from voc.cli import _wire, app
+
+    _wire()
+    out = tmp_path / "o"
+    out.mkdir()
+    pd.DataFrame({
+        "topic_id": [0], "label": ["delivery \x1b[2J address"], "size": [3], "share": [1.0],
+        "keywords": [["delivery", "muellerstrasse", "address"]],
+        "representative_docs": [["please send it to Müllerstraße 5, 80331 München or mail maria@example.com"]],
+    }).to_parquet(out / "topics.parquet")
+    res = CliRunner().invoke(app, ["topics", "show", str(out), "--docs", "1"])
+    assert res.exit_code == 0, res.output
+    assert "Müllerstraße 5" not in res.output and "maria@example.com" not in res.output
+    assert "[ADDRESS]" in res.output and "\x1b[2J" not in res.output

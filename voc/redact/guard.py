@@ -2,11 +2,13 @@
 
 - ``redact_records``: rejects (their reason, fix and location quote the raw input: a broken SRT line with a card
   in it) are redacted where they are collected, before rejects.jsonl, run.json or the report see them.
+- ``install_log_filter``: log records (voc's and the libraries') pass the pattern redactor (no NER: a log line must not load a model) and ``terminal_safe`` before they are emitted.
 - ``terminal_safe``: control characters and terminal escape sequences in labels or any user text are shown
   as visible escapes ('\\x1b[2J' prints as '\\x1b[2J', not as a cleared screen), and rich markup is escaped.
 """
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Iterable, Optional
 
@@ -44,3 +46,44 @@ def redact_records(rows: list[dict[str, Any]], config: Optional[RedactConfig], f
     for (i, f), res in zip(cells, done):
         out[i][f] = res.text
     return out
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a log record's message: personal data of the pattern entities and name cues redacted, control
+    characters made visible. Installed by the CLI on the 'voc' logger and the loggers voc surfaces."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.redactor_ = Redactor(RedactConfig())
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            msg = record.getMessage()
+        except Exception:  # noqa: BLE001  (a record whose args do not format: leave it to logging)
+            return True
+        clean = self.redactor_.redact_many([msg], ner=False)[0].text
+        clean = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), clean)
+        record.msg, record.args = clean, None
+        if record.exc_info and record.exc_info[1] is not None:
+            # the traceback text is formatted later from exc_info; keep its type, drop its (possibly quoting) message
+            record.exc_text = f"{type(record.exc_info[1]).__name__} (message withheld: it may quote input text)"
+            record.exc_info = None
+        return True
+
+
+def install_log_filter() -> RedactingFilter:
+    """Install one RedactingFilter on every handler of the root logger and on logging's last-resort handler
+    (where voc's warnings go when the application configured no logging), so records of every logger, voc's
+    and the libraries', are filtered on their way out. Idempotent."""
+    handlers = list(logging.getLogger().handlers)
+    if logging.lastResort is not None:
+        handlers.append(logging.lastResort)
+    flt: Optional[RedactingFilter] = None
+    for h in handlers:
+        found = next((f for f in h.filters if isinstance(f, RedactingFilter)), None)
+        flt = flt or found
+    flt = flt or RedactingFilter()
+    for h in handlers:
+        if flt not in h.filters:
+            h.addFilter(flt)
+    return flt

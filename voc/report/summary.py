@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.table import Table
 
+from voc.redact.guard import terminal_safe
 from voc.report import actions, metrics
 from voc.report.inputs import load_inputs
 
@@ -48,20 +49,20 @@ def summary_table(out_dir: str | Path) -> Table:
     def num(v: Any) -> str:
         return "n/a" if v is None else f"{v:,}"
 
-    t.add_row("contacts", num(h["contacts"]) + (f"  ({', '.join(f'{k} {v:,}' for k, v in h['channels'].items())})" if h["channels"] else ""))
+    t.add_row("contacts", num(h["contacts"]) + (f"  ({', '.join(f'{terminal_safe(k)} {v:,}' for k, v in h['channels'].items())})" if h["channels"] else ""))
     t.add_row("customers", num(h["customers"]))
     rep = pct(h["repeat_contact_rate"]) + ("  (estimated)" if h["repeat_source"] == "estimated" else "")
     t.add_row("repeat-contact rate", rep)
     t.add_row("first-contact resolution", pct(h["first_contact_resolution"]))
     t.add_row("negative", pct(h["share_negative"]))
     if d["top_intents"]:
-        t.add_row("top intents", ", ".join(f"{i['intent']} {pct(i['share'])}" for i in d["top_intents"][:3]))
+        t.add_row("top intents", ", ".join(f"{terminal_safe(i['intent'])} {pct(i['share'])}" for i in d["top_intents"][:3]))
     if d["friction"]:
-        t.add_row("friction", ", ".join(f"{k} {v:,}" for k, v in list(d["friction"].items())[:3]))
+        t.add_row("friction", ", ".join(f"{terminal_safe(k)} {v:,}" for k, v in list(d["friction"].items())[:3]))
     rej = num(h["rejects"])
     if h["rejects"]:
         rej = f"[red]{rej}[/]  see {Path(d['out_dir']) / 'rejects.jsonl'}"
     t.add_row("rejects", rej)
     for f in d["findings"][:3]:
-        t.add_row("act on", f"{f['title']}: {f['detail']}")
+        t.add_row("act on", terminal_safe(f"{f['title']}: {f['detail']}"))   # titles quote labels: no escapes
     return t
