@@ -186,3 +186,16 @@ def test_topics_show_prints_no_raw_personal_data_nor_escapes(tmp_path: Path) -> 
     assert res.exit_code == 0, res.output
     assert "Müllerstraße 5" not in res.output and "maria@example.com" not in res.output
     assert "[ADDRESS]" in res.output and "\x1b[2J" not in res.output
+
+
+@pytest.mark.parametrize("text, card", [
+    ("Your conversation id is 628676043135796", None),            # passes Luhn and a UnionPay prefix
+    ("tracking number is 9400 6627 6227 8849 9355 20", None),       # a Luhn-valid card hides inside
+    ("Bitte die Bestellung 355-1684991-7083126 prüfen", None),
+    ("order 4111 1111 1111 1111 was paid", "4111 1111 1111 1111"),  # grouped like a card: a card, whatever the cue
+    ("ID 4000000000000002", "4000000000000002"),
+])
+def test_identifiers_that_pass_luhn_are_not_cards(text, card) -> None:
+    from voc.redact.patterns import find_cards
+
+    assert [text[s.start:s.end] for s in find_cards(text)] == ([card] if card else [])

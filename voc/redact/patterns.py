@@ -141,8 +141,11 @@ def find_cards(text: str) -> list[Span]:
             if found is None:
                 i += 1
                 continue
-            if (found - i == 1 or i > 0) and _id_not_card(text, groups[i][0]):   # bare, or inside a longer run
-                i = found
+            whole = i == 0 and found == len(groups)
+            sizes = [e - s for s, e in groups]
+            card_grouped = len(sizes) > 1 and (all(n == 4 for n in sizes[:-1]) or sizes[:2] == [4, 6])
+            if not (whole and card_grouped) and _id_not_card(text, groups[0][0]):
+                i = found       # 'tracking number 9400 ...': part of another identifier, not a card
                 continue
             out.append(Span(groups[i][0], groups[found - 1][1], "CARD"))
             i = found
@@ -153,11 +156,19 @@ _CARD_CUE_RE = re.compile(r"\b(?:card|credit|debit|visa|mastercard|amex|american
                           r"karte|kreditkarte|carte|tarjeta|karta)\b", re.I)
 
 
+_NAMED_ID_RE = re.compile(
+    r"\b(?:conversation|ticket|order|tracking|invoice|case|reference|ref|shipment|parcel|booking|reservation|"
+    r"confirmation|transaction|serial|imei|bestellung|rechnung|sendung|auftrag|commande|facture|colis|pedido|factura|"
+    r"zamówienie|przesyłka)(?:\s+(?:id|number|no\.?|nr\.?|#|nummer|numéro|número))?(?:\s*(?:is|was|ist|est|es|:|=))?[\s#]*$",
+    re.I)
+
+
 def _id_not_card(text: str, start: int) -> bool:
-    """A bare run of digits right after an identifier cue ('conversation id is 628676043135796') is that
-    identifier even when it passes the Luhn check (one in ten numbers does), unless a card cue is nearer."""
-    before = text[max(0, start - 40):start]
-    return _last_cue(_ID_CUE_RE, before) > _last_cue(_CARD_CUE_RE, before)
+    """A run of digits that directly follows the name of another identifier ('conversation id is
+    628676043135796', 'tracking number 9400 ...', 'Bestellung 355-...') is that identifier even when a part of
+    it passes the Luhn check (one number in ten does). Any other context, 'ID 4000...' included, keeps the
+    card rule: a valid card number is redacted."""
+    return _NAMED_ID_RE.search(text[max(0, start - 40):start]) is not None
 
 
 # ---- IBAN ------------------------------------------------------------------------------
@@ -229,7 +240,8 @@ _ID_CUE_RE = re.compile(
     r"confirmation|conf|transaction|txn|serial|model|sku|item|product|policy|claim|member|membership|"
     r"customer|id|pin|otp|code|zip|postal|postcode|version|ver|build|iban|routing|sort|booking|reservation|"
     r"receipt|imei|license|licence|passport|ssn|vin|po|amount|total|price|balance|paid|pay|charged|cost|fee|refund|"
-    r"usd|eur|gbp)\b|[#$€£¥]", re.I)
+    r"usd|eur|gbp|bestellung|bestellnummer|rechnung|auftrag|sendung|kundennummer|commande|facture|colis|pedido|factura|"
+    r"envío|zamówienie|faktura|przesyłka)\b|[#$€£¥]", re.I)
 _PHONE_AFTER_RE = re.compile(r"^\W{0,3}(?:is|was)\s+(?:my|our|his|her|the)\s+(?:\w+\s+)?(?:phone|number|cell|mobile)\b", re.I)
 _DOTTED_RE = re.compile(r"^\d+(?:\.\d+){3,}$")
 _THOUSANDS_RE = re.compile(r"^\d{1,3}(?:([ .,\u00a0])\d{3})(?:\1\d{3})+$")
