@@ -158,7 +158,8 @@ _CARD_CUE_RE = re.compile(r"\b(?:card|credit|debit|visa|mastercard|amex|american
 
 _NAMED_ID_RE = re.compile(
     r"\b(?:conversation|ticket|order|tracking|invoice|case|reference|ref|shipment|parcel|booking|reservation|"
-    r"confirmation|transaction|serial|imei|bestellung|rechnung|sendung|auftrag|commande|facture|colis|pedido|factura|"
+    r"confirmation|transaction|serial|imei|sku|ean|gtin|upc|isbn|item|article|artikel|model|part|"
+    r"bestellung|rechnung|sendung|auftrag|commande|facture|colis|pedido|factura|"
     r"zamówienie|przesyłka)(?:\s+(?:id|number|no\.?|nr\.?|#|nummer|numéro|número))?(?:\s*(?:is|was|ist|est|es|:|=))?[\s#]*$",
     re.I)
 
