@@ -13,6 +13,7 @@ from voc import config as cfg
 from voc import datasets
 from voc.cli import app
 from voc.cli.common import handle_errors
+from voc.redact.guard import terminal_safe
 from voc.errors import Errors, VocError
 
 out_console = Console()
@@ -102,7 +103,7 @@ def _summary(result, out: Path) -> None:
             t.add_row("repeat-contact rate", "n/a" if rr is None or rr != rr else f"{rr:.0%}")
             t.add_row("first-contact resolution", "n/a" if fcr is None or fcr != fcr else f"{fcr:.0%}")
     fr = n.get("frictions", {})
-    t.add_row("friction found", ", ".join(f"{k} {v}" for k, v in sorted(fr.items(), key=lambda kv: -kv[1])) or "none")
+    t.add_row("friction found", ", ".join(f"{terminal_safe(k)} {v}" for k, v in sorted(fr.items(), key=lambda kv: -kv[1])) or "none")
     t.add_row("time", f"{result.timings.get('total_s', 0):.1f} s")
     t.add_row("written to", str(out))
     out_console.print(t)

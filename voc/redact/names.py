@@ -5,9 +5,16 @@
   only PERSON entities count (the small model tags phones as DATE and emails as ORG:
   pattern spans are resolved first and win, see voc.redact.spans).
 - Cues: high-precision rules for names the small model misses. Strong cues ("my name is",
-  "Name:") take one to three name-like words in any case; weak cues ("this is", "I'm",
-  "you're speaking with", sign-offs like "Regards,") take capitalised words only, and only
-  in the shape of a self-introduction ("This is Sarah from billing", "Thanks,\\nPeter").
+  "Name:", "ich heiße", "je m'appelle", "me llamo", "nazywam się", "меня зовут") take one to three
+  name-like words in any case; weak cues ("this is", "I'm", "you're speaking with", sign-offs like
+  "Regards," / "Mit freundlichen Grüßen", greetings "Hi X,") take capitalised words, or lower-case
+  words that are not common words ("hi this is maria garcia", "thanks, priya"), and only in the
+  shape of a self-introduction ("This is Sarah from billing", "Thanks,\\nPeter"). Also: role words
+  ("Customer Jane Doe (...)", "Kunde X,", "requested by X"), "X here" at a line start, "Is this X?",
+  the answer to "what is your name?" inside one transcript, and runs of a non-Latin script
+  (Cyrillic, Chinese, Devanagari, Arabic, ...) inside Latin-script text.
+- The model's PERSON entities are dropped after an article or a place preposition ("a Baker",
+  "in Warszawa") and in texts that are not English ("Guten Tag", "Adresse").
 - Known names: the customer's or agent's name when the caller knows it (a transcript's
   speaker label, a CRM field): the full name in any case, and each part of it when written
   capitalised ("Crystal Minh" also redacts "... level Crystal?").
