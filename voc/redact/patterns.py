@@ -320,7 +320,7 @@ def _find_phones(text: str, default_region: str, leniency: int) -> list[Span]:
             break
         for m in new:
             seen.add((m.start, m.end))
-            if _is_phone(text, m.start, m.end, m.raw_string):
+            if _is_phone(text, m.start, m.end, m.raw_string, out):
                 out.append(Span(m.start, m.end, "PHONE"))
             scan = scan[:m.start] + " " * (m.end - m.start) + scan[m.end:]
     return sorted(out)
@@ -331,11 +331,23 @@ _DATE_LIKE_RE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 _ID_NUMBER_RE = re.compile(_ID_CUE_RE.pattern.split("|[#")[0] + r"\s+(?:number|no\.?|#)\s*(?:is|was|:)?", re.I)
 
 
-def _is_phone(text: str, start: int, end: int, raw: str) -> bool:
+_ENTITY_GAP_RE = re.compile(r" {4,}")   # a blanked entity (an earlier detector's span, a placeholder on a second pass)
+
+
+def _cue_consumed(text: str, cue_end: int, start: int, found: list[Span]) -> bool:
+    """Whether an entity stands between a phone cue and this number ('call me 415-555-0134 3348917502': the cue
+    belongs to the first number). Counting it keeps a second pass identical: there the first number is a
+    placeholder, blanked, and the cue would otherwise reach further."""
+    return _ENTITY_GAP_RE.search(text, cue_end, start) is not None or any(cue_end <= f.start and f.end <= start for f in found)
+
+
+def _is_phone(text: str, start: int, end: int, raw: str, found: list[Span] = ()) -> bool:  # type: ignore[assignment]
     if _DOTTED_RE.match(raw) or _DATE_LIKE_RE.match(raw):
         return False
     before = text[max(0, start - 40):start]
     phone_cue, id_cue = _last_cue(_PHONE_CUE_RE, before), _last_cue(_ID_CUE_RE, before)
+    if phone_cue >= 0 and _cue_consumed(text, start - len(before) + phone_cue, start, list(found)):
+        phone_cue = -1
     id_number = _last_cue(_ID_NUMBER_RE, before)
     if id_number >= 0 and id_number >= phone_cue:
         return False
