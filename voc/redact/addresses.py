@@ -35,13 +35,13 @@ _SUFFIXES = (
     "End|Gate|Parade|Promenade|Wynd|Run|Runs|Heath|Common|Fold|Green|Chase|Rd\.|St\.|Ave\.")
 _CAP = r"(?:[A-Z][\w'’.-]*|(?:of|the|de|la|le)\b)"
 _US_UK_STREET = rf"\d{{1,5}}[A-Za-z]?,?\s+(?:{_CAP}\s+){{1,3}}(?:[NSEW]\.?\s+)?(?:{_SUFFIXES})\b\.?(?:\s+(?:[NSEW]{{1,2}})\b)?"
-_DE_STREET = (r"(?:[A-ZÄÖÜ][\wäöüß.-]*\s+)?[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|"
+_DE_STREET = (r"(?-i:[A-ZÄÖÜ][\wäöüß.-]*[ \t]+)?(?-i:[A-ZÄÖÜ])[\wäöüß-]*(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|"
               r"chaussee|steig|pfad|markt|hof|berg|graben|kamp|stieg|wall|tor)\s+\d{1,4}(?:\s?[a-z](?!\w))?(?:\s*-\s*\d{1,4})?")
 _FR_STREET = (r"\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours|"
               r"square|passage|voie|rond-point)\s+(?:(?:de|du|des|la|le|l'|d'|de\s+la)\s*)?[\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}")
 _ES_PL_STREET = (r"(?:calle|c/|avenida|avda\.|plaza|paseo|camino|carrer|ul\.|ulica|al\.|aleja|plac|os\.|osiedle)\s+"
                  r"(?:(?:de|del|la|los|las)\s+)*[\w'’-]+(?:\s+[A-ZĄĆĘŁŃÓŚŹŻ][\w'’-]+){0,3},?\s+\d{1,4}[A-Za-z]?")
-_STREET = re.compile(rf"(?<![\w])(?:{_US_UK_STREET}|{_DE_STREET}|{_FR_STREET}|{_ES_PL_STREET})", re.I)
+_STREET = re.compile(rf"(?<![\w'’])(?:{_US_UK_STREET}|{_DE_STREET}|{_FR_STREET}|{_ES_PL_STREET})", re.I)
 _STREET_CASED = re.compile(rf"(?<![\w])(?:{_US_UK_STREET})")
 
 _UNIT = re.compile(r"^,?\s+(?:apt\.?|apartment|suite|ste\.?|unit|flat|floor|fl\.?|#)\s*[\w-]{1,6}", re.I)
@@ -61,6 +61,8 @@ def find_addresses(text: str) -> list[Span]:
     for regex in (_STREET,):
         for m in regex.finditer(text):
             start, end = m.start(), m.end()
+            if "    " in m.group():
+                continue        # runs over a blanked entity: not one address
             # US/UK forms need the capitalised words of a written address; re.I above was for the other forms
             if text[start].isdigit() and _STREET_CASED.match(text, start) is None and not _is_fr_es(m.group()):
                 continue
@@ -68,7 +70,7 @@ def find_addresses(text: str) -> list[Span]:
             if u:
                 end += u.end()
             t = _TAIL.match(text[end:end + 80])
-            if t:
+            if t and "    " not in t.group():
                 end += t.end()
             while end > start and text[end - 1] in ".,":
                 end -= 1

@@ -14,6 +14,7 @@ import re
 
 from voc.redact.spans import Span
 
+_GAP = re.compile(r" {4,}")    # a blanked span: an earlier detector's entity, or a placeholder on a second pass
 _WINDOW = 60      # characters after a cue in which the value is looked for (crosses "?\nCaller: ")
 
 
@@ -27,6 +28,8 @@ def _after_cue(text: str, cue: re.Pattern[str], value: re.Pattern[str], label: s
             return out          # none of the cue's words occurs: skip the regex (most texts)
     for m in cue.finditer(text):
         for v in value.finditer(text, m.end(), min(len(text), m.end() + window)):
+            if _GAP.search(text, m.end(), v.start()):
+                break       # an entity (blanked) stands between: the cue was its, as on a second pass
             if ok(v.group()):
                 out.append(Span(v.start(), v.end(), label))
                 break
@@ -56,8 +59,10 @@ _ID_VALUE = re.compile(r"(?<![\w-])(?=[A-Z0-9 -]*\d[A-Z0-9 -]*\d)[A-Z0-9](?:[A-Z
 def find_national_ids(text: str) -> list[Span]:
     out = [Span(m.start(), m.end(), "NATIONAL_ID") for m in _SSN_DASHED.finditer(text)]
     out += [Span(m.start(), m.end(), "NATIONAL_ID") for m in _NINO.finditer(text)]
-    out += _after_cue(text, _ID_CUE, _ID_VALUE, "NATIONAL_ID", window=30,
-                      ok=lambda v: sum(c.isdigit() for c in v) >= 6)
+    # a cue's value only where no self-identifying format was found ('ssn 123-45-6789 1600 ...' is the SSN alone)
+    out += [s for s in _after_cue(text, _ID_CUE, _ID_VALUE, "NATIONAL_ID", window=30,
+                                  ok=lambda v: sum(c.isdigit() for c in v) >= 6)
+            if not any(s.start < o.end and o.start < s.end for o in out)]
     return _dedupe(out)
 
 
@@ -115,6 +120,8 @@ def find_usernames(text: str) -> list[Span]:
     out: list[Span] = []
     for cue in (_USER_CUE, _BARE_USER_CUE):
         for m in cue.finditer(text):
+            if _GAP.search(m.group()):
+                continue        # the value after the cue is an entity already (blanked)
             v = _USER_VALUE.match(text, m.end())
             if v and v.group().lower() not in _NOT_USER and (cue is _USER_CUE or any(c.isdigit() or c in "_." for c in v.group())):
                 out.append(Span(v.start(), v.end(), "USERNAME"))

@@ -221,7 +221,12 @@ def _take_words(text: str, pos: int, *, titled: bool, max_words: int = 3, lower:
     return got
 
 
+_MASKED_NAME = re.compile(r"Xx{3,}(?!\w)")   # how the redactor shows an existing [PERSON] placeholder to the rules
+
+
 def _take(text: str, pos: int, *, titled: bool, max_words: int = 3) -> tuple[int, int] | None:
+    if _MASKED_NAME.match(text, pos):
+        return None       # the cue's name is redacted already: what follows it is not part of it
     word = re.compile(_TITLE_WORD if titled else _NAME_WORD)
     start = end = None
     i = pos
@@ -237,7 +242,7 @@ def _take(text: str, pos: int, *, titled: bool, max_words: int = 3) -> tuple[int
             start = m.start()
         end = m.start() + len(w)
         n += 1
-        sep = re.compile(r"[ \t]+").match(text, m.end())
+        sep = re.compile(r"[ \t]{1,3}(?! )").match(text, m.end())   # not across a blanked entity
         if sep is None:
             break
         i = sep.end()
@@ -271,6 +276,12 @@ def _mostly_latin(text: str) -> bool:
     return bool(letters) and sum(c.isascii() or "\u00C0" <= c <= "\u024F" for c in letters) >= 0.7 * len(letters)
 
 
+def _cues(regex: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
+    """Cue matches, less those whose trailing space runs over a blanked entity: after 'this is [PERSON]' the
+    next word is not a name (a second pass must give the first pass's answer)."""
+    return (m for m in regex.finditer(text) if "    " not in m.group())
+
+
 def cue_spans(text: str, not_person: Iterable[Span] = ()) -> list[Span]:
     out: list[Span] = []
     blocked = list(not_person)
@@ -282,27 +293,27 @@ def cue_spans(text: str, not_person: Iterable[Span] = ()) -> list[Span]:
                                       for b in blocked)):
             out.append(Span(got[0], got[1], "PERSON", "cue"))
 
-    for m in _STRONG_CUE.finditer(text):
+    for m in _cues(_STRONG_CUE, text):
         got = _take_words(text, m.end(), titled=False, max_words=3)
         if got:
             out.append(Span(got[0], got[1], "PERSON", "cue"))
-    for m in _WEAK_CUE.finditer(text):
+    for m in _cues(_WEAK_CUE, text):
         got = _take_words(text, m.end(), titled=True, max_words=3, lower=True)
         if got and _INTRO_TAIL.match(text[got[1]:got[1] + 40]):
             add(got)
-    for m in _SIGNOFF.finditer(text):
+    for m in _cues(_SIGNOFF, text):
         got = _take_words(text, m.end(), titled=True, max_words=3, lower=True)
         if got and re.match(r"^[ \t]*[.!]*[ \t]*(?:\n|$)", text[got[1]:]):
             add(got, check=False)
-    for m in _GREETING.finditer(text):
+    for m in _cues(_GREETING, text):
         got = _take_words(text, m.end(), titled=True, max_words=2, lower=True)
         if got and _GREETING_TAIL.match(text[got[1]:]):
             add(got, check=False)    # 'Hi Lidia,': the model's ORG reading of a lone first name is wrong here
-    for m in _HONORIFIC.finditer(text):
+    for m in _cues(_HONORIFIC, text):
         got = _take_words(text, m.end(), titled=True, max_words=2)
         if got:
             out.append(Span(got[0], got[1], "PERSON", "cue"))
-    for m in _ROLE_CUE.finditer(text):
+    for m in _cues(_ROLE_CUE, text):
         got = _take_words(text, m.end(), titled=True, max_words=4)
         if got and _ROLE_TAIL.match(text[got[1]:]):
             add(got, check=False)
@@ -319,7 +330,7 @@ def cue_spans(text: str, not_person: Iterable[Span] = ()) -> list[Span]:
         got = _take_words(text, m.end(), titled=True, max_words=2)
         if got and re.match(r"^[ \t]+here\b", text[got[1]:]):
             add(got, check=False)
-    for m in _IS_THIS.finditer(text):
+    for m in _cues(_IS_THIS, text):
         got = _take_words(text, m.end(), titled=True, max_words=2)
         if got and re.match(r"^[ \t]*\?", text[got[1]:]):
             add(got, check=False)

@@ -346,9 +346,14 @@ def _is_phone(text: str, start: int, end: int, raw: str, found: list[Span] = ())
         return False
     before = text[max(0, start - 40):start]
     phone_cue, id_cue = _last_cue(_PHONE_CUE_RE, before), _last_cue(_ID_CUE_RE, before)
-    if phone_cue >= 0 and _cue_consumed(text, start - len(before) + phone_cue, start, list(found)):
+    base = start - len(before)
+    if phone_cue >= 0 and _cue_consumed(text, base + phone_cue, start, list(found)):
         phone_cue = -1
+    if id_cue >= 0 and _cue_consumed(text, base + id_cue, start, list(found)):
+        id_cue = -1         # 'licence D1234567 ... 07700 900123': the cue named the licence, not this number
     id_number = _last_cue(_ID_NUMBER_RE, before)
+    if id_number >= 0 and _cue_consumed(text, base + id_number, start, list(found)):
+        id_number = -1
     if id_number >= 0 and id_number >= phone_cue:
         return False
     if id_cue > phone_cue:
@@ -442,7 +447,8 @@ def find_patterns(text: str, labels: tuple[str, ...] | list[str], default_region
     for label in PATTERN_LABELS:
         if label not in labels:
             continue
-        spans = table[label](scan)
+        # a detector never claims what an earlier one found (it sees it blanked, but a loose rule can span it)
+        spans = [s for s in table[label](scan) if not any(s.start < f.end and f.start < s.end for f in found)]
         found.extend(spans)
         for s in spans:
             scan = scan[:s.start] + " " * (s.end - s.start) + scan[s.end:]

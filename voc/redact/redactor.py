@@ -78,14 +78,21 @@ class Redactor:
                 out.append(Redaction(text))
                 continue
             protected = [Span(m.start(), m.end(), "PLACEHOLDER") for m in protected_re.finditer(text)]
-            # rules see placeholders as blanks: '[PHONE] 3348917502' must not read as a phone cue
-            masked = protected_re.sub(lambda m: " " * len(m.group()), text) if protected else text
+            # rules see placeholders as blanks: '[PHONE] 3348917502' must not read as a phone cue; a name
+            # placeholder reads as a word, as the name did on the first pass ('Customer [PERSON] (...')
+            masked = protected_re.sub(self._mask, text) if protected else text
             spans = find_patterns(masked, labels, self.config.default_region)
             if want_names:
                 persons, others = found[i] if found[i] is not None else ((), ())
                 spans.extend(persons)
                 if self.config.name_cues:
-                    spans.extend(cue_spans(masked, others))
+                    # the cue rules read the text with the pattern entities blanked, as a second pass reads
+                    # the placeholders: 'this is maria garcia cvv 123' and its redaction get the same answer
+                    blanked = masked
+                    for sp in spans:
+                        if sp.source == "pattern":
+                            blanked = blanked[:sp.start] + " " * (sp.end - sp.start) + blanked[sp.end:]
+                    spans.extend(cue_spans(blanked, others))
                 if known_names is not None and known_names[i]:
                     spans.extend(known_name_spans(masked, known_names[i]))
             keep = keep_spans(masked, self._keep_terms) if any(s.source != "pattern" for s in spans) else []
@@ -110,6 +117,15 @@ class Redactor:
                 "company_names": len(self.config.company_names), "keep_terms": len(self._keep_terms)}
 
     # ---- internals -----------------------------------------------------------------------
+    def _mask(self, m: re.Match[str]) -> str:
+        if m.group() == self._person_placeholder:
+            return "X" + "x" * (len(m.group()) - 1)
+        return " " * len(m.group())
+
+    @property
+    def _person_placeholder(self) -> str:
+        return self.config.placeholder.format(label="PERSON")
+
     def _placeholder_re(self) -> re.Pattern[str]:
         forms = sorted({self.config.placeholder.format(label=lab) for lab in REDACT_ENTITIES}, key=len, reverse=True)
         return re.compile("|".join(map(re.escape, forms)))
