@@ -34,29 +34,32 @@ _SUFFIXES = (
     "Views|Village|Villages|Ville|Vista|Walks|Wall|Ways|Well|Wells|Wharf|Yard|Yards|Quay|Rise|Approach|Broadway|Drove|"
     "End|Gate|Parade|Promenade|Wynd|Run|Runs|Heath|Common|Fold|Green|Chase|Rd\.|St\.|Ave\.")
 _CAP = r"(?:[A-Z][\w'’.-]*|(?:of|the|de|la|le)\b)"
-_US_UK_STREET = rf"\d{{1,5}}[A-Za-z]?,?\s+(?:{_CAP}\s+){{1,3}}(?:[NSEW]\.?\s+)?(?:{_SUFFIXES})\b\.?(?:\s+(?:[NSEW]{{1,2}})\b)?"
-_DE_STREET = (r"(?-i:[A-ZÄÖÜ][\wäöüß.-]*[ \t]+)?(?-i:[A-ZÄÖÜ])[\wäöüß-]*(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|"
-              r"chaussee|steig|pfad|markt|hof|berg|graben|kamp|stieg|wall|tor)\s+\d{1,4}(?:\s?[a-z](?!\w))?(?:\s*-\s*\d{1,4})?")
-_FR_STREET = (r"\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours|"
-              r"square|passage|voie|rond-point)\s+(?:(?:de|du|des|la|le|l'|d'|de\s+la)\s*)?[\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}")
-_ES_PL_STREET = (r"(?:calle|c/|avenida|avda\.|plaza|paseo|camino|carrer|ul\.|ulica|al\.|aleja|plac|os\.|osiedle)\s+"
-                 r"(?:(?:de|del|la|los|las)\s+)*[\w'’-]+(?:\s+[A-ZĄĆĘŁŃÓŚŹŻ][\w'’-]+){0,3},?\s+\d{1,4}[A-Za-z]?")
+_US_UK_STREET = rf"\d{{1,5}}[A-Za-z]?,?\s{{1,3}}(?:{_CAP}\s{{1,3}}){{1,3}}(?:[NSEW]\.?\s{{1,3}})?(?:{_SUFFIXES})\b\.?(?:\s{{1,3}}(?:[NSEW]{{1,2}})\b)?"
+_DE_STREET = (r"(?-i:[A-ZÄÖÜ][\wäöüß.-]*[ \t]{1,3})?(?-i:[A-ZÄÖÜ])[\wäöüß-]*(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|"
+              r"chaussee|steig|pfad|markt|hof|berg|graben|kamp|stieg|wall|tor)\s{1,3}\d{1,4}(?:\s?[a-z](?!\w))?(?:\s{0,3}-\s{0,3}\d{1,4})?")
+_FR_STREET = (r"\d{1,4}(?:\s?(?:bis|ter))?,?\s{1,3}(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours|"
+              r"square|passage|voie|rond-point)\s{1,3}(?:(?:de|du|des|la|le|l'|d'|de\s{1,3}la)\s{0,3})?[\w'’-]+(?:\s{1,3}[A-Z][\w'’-]+){0,3}")
+_ES_PL_STREET = (r"(?:calle|c/|avenida|avda\.|plaza|paseo|camino|carrer|ul\.|ulica|al\.|aleja|plac|os\.|osiedle)\s{1,3}"
+                 r"(?:(?:de|del|la|los|las)\s{1,3})*[\w'’-]+(?:\s{1,3}[A-ZĄĆĘŁŃÓŚŹŻ][\w'’-]+){0,3},?\s{1,3}\d{1,4}[A-Za-z]?")
 _STREET = re.compile(rf"(?<![\w'’])(?:{_US_UK_STREET}|{_DE_STREET}|{_FR_STREET}|{_ES_PL_STREET})", re.I)
 _STREET_CASED = re.compile(rf"(?<![\w])(?:{_US_UK_STREET})")
 
-_UNIT = re.compile(r"^,?\s+(?:apt\.?|apartment|suite|ste\.?|unit|flat|floor|fl\.?|#)\s*[\w-]{1,6}", re.I)
+_UNIT = re.compile(r"^,?\s{1,3}(?:apt\.?|apartment|suite|ste\.?|unit|flat|floor|fl\.?|#)\s{0,3}[\w-]{1,6}", re.I)
 _US_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|"
               "OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR|AA|AE|AP|AS|GU|MP|VI|FM|MH|PW")
 _CITY = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:[ -](?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|sur|en|am|an|der|de|le|la))*"
 _TAIL = re.compile(
-    rf"^(?:,?\s+{_CITY})?(?:,\s*|\s+)(?:(?:{_US_STATES})\s+\d{{5}}(?:-\d{{4}})?|{UK_POSTCODE})(?![\w])"     # ', City, ST 12345' / ' City SW1A 1AA'
-    rf"|^,?\s+(?:[A-Z]{{1,2}}-)?\d{{2}}-?\d{{3}}\s+{_CITY}"                                           # ', 80331 München' / ', 00-950 Warszawa'
-    rf"|^,\s+{_CITY}(?=\s*(?:[.;!?\n]|$))")                                                            # ', Springfield' at a sentence end
+    rf"^(?:,?\s{{1,3}}{_CITY})?(?:,\s{{0,3}}|\s{{1,3}})(?:(?:{_US_STATES})\s{{1,3}}\d{{5}}(?:-\d{{4}})?|{UK_POSTCODE})(?![\w])"     # ', City, ST 12345' / ' City SW1A 1AA'
+    rf"|^,?\s{{1,3}}(?:[A-Z]{{1,2}}-)?\d{{2}}-?\d{{3}}\s{{1,3}}{_CITY}"                                           # ', 80331 München' / ', 00-950 Warszawa'
+    rf"|^,\s{{1,3}}{_CITY}(?=\s{{0,3}}(?:[.;!?\n]|$))")                                                            # ', Springfield' at a sentence end
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def find_addresses(text: str) -> list[Span]:
     out: list[Span] = []
-    if not any(c.isdigit() for c in text):
+    if _DIGIT.search(text) is None:
         return out       # every street form holds a house number
     for regex in (_STREET,):
         for m in regex.finditer(text):

@@ -11,6 +11,7 @@ French, Spanish and Polish. Each detector is a pure function ``text -> list[Span
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from voc.redact.spans import Span
 
@@ -22,10 +23,8 @@ def _after_cue(text: str, cue: re.Pattern[str], value: re.Pattern[str], label: s
                ok=lambda v: True) -> list[Span]:  # noqa: ANN001
     out: list[Span] = []
     hints = _HINTS.get(cue.pattern)
-    if hints is not None:
-        low = text.lower()
-        if not any(h in low for h in hints):
-            return out          # none of the cue's words occurs: skip the regex (most texts)
+    if hints is not None and not has_any(lowered(text), hints):
+        return out              # none of the cue's words occurs: skip the cue regex (most texts)
     for m in cue.finditer(text):
         for v in value.finditer(text, m.end(), min(len(text), m.end() + window)):
             if _GAP.search(text, m.end(), v.start()):
@@ -57,7 +56,9 @@ _ID_VALUE = re.compile(r"(?<![\w-])(?=[A-Z0-9 -]*\d[A-Z0-9 -]*\d)[A-Z0-9](?:[A-Z
 
 
 def find_national_ids(text: str) -> list[Span]:
-    out = [Span(m.start(), m.end(), "NATIONAL_ID") for m in _SSN_DASHED.finditer(text)]
+    if digit_count(text) < 6:
+        return []
+    out = [Span(m.start(), m.end(), "NATIONAL_ID") for m in _SSN_DASHED.finditer(text)] if "-" in text else []
     out += [Span(m.start(), m.end(), "NATIONAL_ID") for m in _NINO.finditer(text)]
     # a cue's value only where no self-identifying format was found ('ssn 123-45-6789 1600 ...' is the SSN alone)
     out += [s for s in _after_cue(text, _ID_CUE, _ID_VALUE, "NATIONAL_ID", window=30,
@@ -116,16 +117,21 @@ _NOT_USER = {"is", "was", "and", "or", "the", "a", "an", "my", "your", "has", "h
              "page", "screen", "details", "failure", "failures", "attempt", "attempts", "error", "errors", "link", "button", "problem", "problems", "name", "email", "password", "ist", "est", "es"}
 
 
+_USER_HINT = ("user", "login", "handle", "account", "screen", "benutzer", "utilisateur", "identifiant", "usuario",
+              "użytkownika")
+
+
 def find_usernames(text: str) -> list[Span]:
     out: list[Span] = []
-    for cue in (_USER_CUE, _BARE_USER_CUE):
+    for cue in ((_USER_CUE, _BARE_USER_CUE) if has_any(lowered(text), _USER_HINT) else ()):
         for m in cue.finditer(text):
             if _GAP.search(m.group()):
                 continue        # the value after the cue is an entity already (blanked)
             v = _USER_VALUE.match(text, m.end())
             if v and v.group().lower() not in _NOT_USER and (cue is _USER_CUE or any(c.isdigit() or c in "_." for c in v.group())):
                 out.append(Span(v.start(), v.end(), "USERNAME"))
-    out += [Span(m.start(), m.end(), "USERNAME") for m in _HANDLE.finditer(text)]
+    if "@" in text:
+        out += [Span(m.start(), m.end(), "USERNAME") for m in _HANDLE.finditer(text)]
     return _dedupe(out)
 
 
@@ -157,8 +163,30 @@ _HINTS = {
 }
 
 
+
+
+@lru_cache(maxsize=8)
+def digit_count(text: str) -> int:
+    return sum(map(str.isdigit, text))
+
+
+@lru_cache(maxsize=8)
+def lowered(text: str) -> str:
+    """``text.lower()``, computed once for the several detectors that pre-check the same text."""
+    return text.lower()
+
+
+def has_any(low: str, keys: tuple[str, ...]) -> bool:
+    for k in keys:
+        if k in low:
+            return True
+    return False
+
+
 def _dedupe(spans: list[Span]) -> list[Span]:
     """Drop spans contained in another span of the list."""
+    if len(spans) < 2:
+        return spans
     spans = sorted(set(spans), key=lambda s: (s.start, -s.end))
     out: list[Span] = []
     for s in spans:

@@ -26,7 +26,7 @@ import phonenumbers
 
 from voc.redact.addresses import find_addresses
 from voc.redact.contextual import (find_cvv, find_dobs, find_licences, find_national_ids, find_passports,
-                                   find_postcodes, find_usernames)
+                                   find_postcodes, find_usernames, has_any, lowered)
 from voc.redact.spans import Span
 
 # ---- EMAIL -----------------------------------------------------------------------------
@@ -56,8 +56,15 @@ _NOT_LOCAL = {"me", "us", "him", "her", "them", "you", "it", "look", "looking", 
               "found", "sold", "bought", "available", "order", "ordered", "shop", "shopping", "account", "login", "sign"}
 
 
+_OB_AT = (" at ", "[at]", "(at)", "{at}", "<at>", "[ at ]", "( at )", "[@]", "(@)")
+_OB_HINT_RE = re.compile(rf"(?:\.|\bdot\b|[\[({{<]\s*dot\s*[\])}}>])\s*(?:{_OB_TLDS})\b", re.I)
+
+
 def find_emails(text: str) -> list[Span]:
-    out = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL_RE.finditer(text)]
+    out = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL_RE.finditer(text)] if "@" in text else []
+    low = lowered(text)
+    if not (has_any(low, _OB_AT) and _OB_HINT_RE.search(low)):
+        return out          # no 'at' form, or no '.com' / 'dot de' / '[dot] net': no obfuscated address
     for m in OBFUSCATED_EMAIL_RE.finditer(text):
         if "@" in m.group() and EMAIL_RE.fullmatch(m.group()):
             continue
@@ -284,10 +291,11 @@ _NATIONAL_RE = re.compile(r"(?<![\w+.,/-])0\d[\d \-().\u00a0]{6,}\d")   # a numb
 
 def find_phones(text: str, default_region: str = "US") -> list[Span]:
     out = find_spelled_phones(text)
-    if sum(c.isdigit() for c in text) < 7:
+    if sum(map(str.isdigit, text)) < 7:
         return out
     text_in = text
-    text = _INTL_00_RE.sub(" +", text)      # same length: offsets stay those of the original
+    if "00" in text:
+        text = _INTL_00_RE.sub(" +", text)      # same length: offsets stay those of the original
     found = _find_phones(text, default_region, phonenumbers.Leniency.POSSIBLE)
     scan = text
     for s in found:
@@ -393,8 +401,8 @@ _VERSION_CUE_RE = re.compile(r"\b(?:version|ver|v|build|release|firmware|app)\.?
 
 
 def find_ips(text: str) -> list[Span]:
-    out = []
-    for regex in (_IPV4_RE, _IPV6_RE):
+    out: list[Span] = []
+    for regex in ((_IPV4_RE,) if "." in text else ()) + ((_IPV6_RE,) if "::" in text or text.count(":") >= 2 else ()):
         for m in regex.finditer(text):
             try:
                 ipaddress.ip_address(m.group())
@@ -447,8 +455,11 @@ def find_patterns(text: str, labels: tuple[str, ...] | list[str], default_region
     for label in PATTERN_LABELS:
         if label not in labels:
             continue
-        # a detector never claims what an earlier one found (it sees it blanked, but a loose rule can span it)
-        spans = [s for s in table[label](scan) if not any(s.start < f.end and f.start < s.end for f in found)]
+        spans = table[label](scan)
+        if not spans:
+            continue
+        if found:   # a detector never claims what an earlier one found (it sees it blanked; a loose rule can span it)
+            spans = [s for s in spans if not any(s.start < f.end and f.start < s.end for f in found)]
         found.extend(spans)
         for s in spans:
             scan = scan[:s.start] + " " * (s.end - s.start) + scan[s.end:]
