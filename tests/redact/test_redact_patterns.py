@@ -87,8 +87,19 @@ def test_bare_digits_without_cue_are_not_phone():
 
 def test_default_region_reads_national_numbers():
     text = "ring me on 020 7946 0958 after five"
-    assert find_phones(text, "US") == []
     assert [text[s.start:s.end] for s in find_phones(text, "GB")] == ["020 7946 0958"]
+
+
+@pytest.mark.parametrize("phone", ["020 7946 0958", "07700 900123", "0044 20 7946 0958", "0049 89 1234567",
+                                   "06 12 34 56 78", "030 1234567"])
+def test_national_and_00_formats_are_found_outside_the_default_region(phone):
+    # issue 12: with default_region US, UK/DE/FR numbers written nationally or with '00' leaked
+    text = f"ring me on {phone} after five"
+    assert [text[s.start:s.end] for s in find_phones(text, "US")] == [phone]
+
+
+def test_invalid_national_numbers_stay():
+    assert find_phones("ring me on 0 12 after five, ref 01 2345", "US") == []
 
 
 def test_ip_address_is_not_phone():

@@ -81,8 +81,8 @@ def test_placeholders_are_never_redetected(full):
 
 
 def test_known_names_per_text(full):
-    out = full.redact_many(["thanks crystal minh", "thanks crystal minh"], known_names=[["Crystal Minh"], []])
-    assert out[0].text == "thanks [PERSON]"
+    out = full.redact_many(["so crystal minh wrote again", "so crystal minh wrote again"], known_names=[["Crystal Minh"], []])
+    assert out[0].text == "so [PERSON] wrote again"
     assert "crystal minh" in out[1].text
 
 

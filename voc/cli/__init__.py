@@ -38,4 +38,7 @@ def _wire() -> None:
 
 def main() -> None:
     _wire()
+    from voc.redact.guard import install_log_filter
+
+    install_log_filter()      # log lines pass the pattern redactor and lose control characters
     app()

@@ -10,7 +10,7 @@ import typer
 
 from voc import config as cfg
 from voc.cli import app
-from voc.cli.common import console, handle_errors, progress_for
+from voc.cli.common import console, handle_errors, progress_for, warn_no_redact
 from voc.errors import Errors, VocError
 
 
@@ -68,7 +68,7 @@ def analyze_cmd(
     conf = cfg.load(config_path, overrides)
     check_options(conf, intents=intents, events=list(events or []))
     if no_redact:
-        console.print("[yellow]warning[/]: --no-redact: personal data is stored and embedded as found.")
+        warn_no_redact()
 
     from voc.pipeline.run import run_all
 
@@ -81,3 +81,5 @@ def analyze_cmd(
         from voc.cli.summary import print_summary
 
         print_summary(result)
+    if no_redact:
+        warn_no_redact()      # again at the end, where the eye lands

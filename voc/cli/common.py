@@ -21,11 +21,28 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except VocError as e:
-            console.print(f"[bold red]error[{e.code}][/]: {e.cause}", highlight=False, markup=True)
-            console.print(f"[bold]fix[/]: {e.fix}", highlight=False)
+            cause, fix = safe_texts([e.cause, e.fix])
+            console.print(f"[bold red]error[{e.code}][/]: {cause}", highlight=False, markup=True)
+            console.print(f"[bold]fix[/]: {fix}", highlight=False)
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+def safe_texts(texts: list[str], *, names: bool = False) -> list[str]:
+    """Texts made fit for the terminal: personal data redacted (patterns and name cues; the NER model too when
+    ``names``) and control characters / escape sequences made visible (voc.redact.guard)."""
+    from voc.redact.guard import terminal_safe
+    from voc.redact.redactor import Redactor
+
+    done = Redactor().redact_many(["" if t is None else str(t) for t in texts], ner=names)
+    return [terminal_safe(r.text) for r in done]
+
+
+def warn_no_redact() -> None:
+    console.print("[bold white on red] WARNING [/] [bold red]--no-redact: redaction is OFF.[/] Personal data is "
+                  "stored, embedded and shown as found in every output of this run (run.json and the report say so too).",
+                  highlight=False)
 
 
 def is_interactive() -> bool:

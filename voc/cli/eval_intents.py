@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from voc.cli.common import console, handle_errors, parse_weight
+from voc.cli.common import console, handle_errors, parse_weight, safe_texts
 from voc.cli.eval import eval_app
 from voc.errors import Errors, VocError
 
@@ -73,7 +73,7 @@ def eval_intents(
     else:
         ds = read_csv(data, text_col=text_col, label_col=label_col)
         if ds.skipped:
-            say(f"[yellow]{len(ds.skipped)} row(s) left out[/] (first: {'; '.join(ds.skipped[:3])})")
+            say(f"[yellow]{len(ds.skipped)} row(s) left out[/] (first: {'; '.join(safe_texts(list(ds.skipped[:3])))})")
         if clf is not None:
             labels, conf = clf.predict(ds.texts)
             report = evaluate_predictions(ds.labels, labels, conf, threshold=clf.threshold_)

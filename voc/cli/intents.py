@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from voc.cli import app
-from voc.cli.common import console, handle_errors, parse_weight
+from voc.cli.common import console, handle_errors, parse_weight, safe_texts
 from voc.config import EmbedConfig
 from voc.errors import Errors, VocError
 
@@ -58,7 +58,7 @@ def train(
         ds = read_csv(data, text_col=text_col, label_col=label_col)
         texts, labels, skipped = ds.texts, ds.labels, ds.skipped
     if skipped:
-        console.print(f"[yellow]{len(skipped)} row(s) left out[/] (first: {'; '.join(skipped[:3])})")
+        console.print(f"[yellow]{len(skipped)} row(s) left out[/] (first: {'; '.join(safe_texts(list(skipped[:3])))})")
     embed = EmbedConfig(model=model, device=device)
     params = dict(embed=embed, C=c, feature_set=features, tfidf_weight=weight, threshold=threshold if threshold is not None else "auto",
                   finetune=finetune, finetune_epochs=epochs, seed=seed)

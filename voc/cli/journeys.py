@@ -14,6 +14,7 @@ from voc import catalog, datasets, outfolder
 from voc.cli import app
 from voc.cli.analyze import Fmt
 from voc.cli.common import console, handle_errors, progress_for
+from voc.redact.guard import terminal_safe
 from voc.errors import Errors, VocError
 
 out_console = Console()
@@ -149,7 +150,7 @@ def _summary(result, out: Path, figures: dict, report: Optional[Path] = None) ->
         if rec["value"] is not None:
             t.add_row(rec["label"].lower(), metric_value(rec) + f" ({metric_card_note(rec)})")
     fr = n.get("frictions", {})
-    t.add_row("friction found", ", ".join(f"{label(k)} {v:,}" for k, v in sorted(fr.items(), key=lambda kv: -kv[1])) or "none")
+    t.add_row("friction found", ", ".join(f"{terminal_safe(label(k))} {v:,}" for k, v in sorted(fr.items(), key=lambda kv: -kv[1])) or "none")
     dist = (result.summary or {}).get("friction_distribution") or {}
     if dist.get("journeys"):
         q = dist.get("score_quantiles_flagged") or {}

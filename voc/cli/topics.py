@@ -12,7 +12,7 @@ from typing import Optional
 import typer
 
 from voc.cli import app
-from voc.cli.common import handle_errors
+from voc.cli.common import handle_errors, safe_texts
 
 topics_app = typer.Typer(help="Inspect the topics found by `voc analyze`.", no_args_is_help=True)
 app.add_typer(topics_app, name="topics")
@@ -67,11 +67,20 @@ def show(
             return [s for s in v.split(" | ") if s]
         return [str(x) for x in v]
 
-    for r in table_df.head(top).itertuples():
-        row = [str(r.topic_id), str(r.label), f"{int(r.size):,}", f"{float(getattr(r, 'share', 0.0)):.1%}",
-               ", ".join(as_list(r.keywords)[:6])]
+    shown = list(table_df.head(top).itertuples())
+    # labels, keywords and example messages pass the redactor (and lose control characters) before printing:
+    # the run redacted them already unless --no-redact was given, this is the last door
+    texts: list[str] = []
+    for r in shown:
+        texts.append(str(r.label))
+        texts.append(", ".join(as_list(r.keywords)[:6]))
+        texts.append("\n".join(f"“{d[:160]}”" for d in as_list(getattr(r, "representative_docs", None))[:docs]) if docs else "")
+    safe = safe_texts(texts, names=True)
+    for k, r in enumerate(shown):
+        label, keywords, example = safe[3 * k:3 * k + 3]
+        row = [str(r.topic_id), label, f"{int(r.size):,}", f"{float(getattr(r, 'share', 0.0)):.1%}", keywords]
         if docs:
-            row.append("\n".join(f"“{d[:160]}”" for d in as_list(getattr(r, "representative_docs", None))[:docs]))
+            row.append(example)
         t.add_row(*row)
     console.print(t)
 
@@ -92,5 +101,5 @@ def show(
         for c in wide.columns:
             x.add_column(str(c), justify="right")
         for label, row in wide.iterrows():
-            x.add_row(str(label), *[f"{v:.0%}" if v else "" for v in row.tolist()])
+            x.add_row(safe_texts([str(label)])[0], *[f"{v:.0%}" if v else "" for v in row.tolist()])
         console.print(x)

@@ -24,6 +24,7 @@ from voc.config import VocConfig
 from voc.errors import Errors, VocError
 from voc.ingest import IngestStats, iter_batches, scan
 from voc.pipeline import components as comp_registry
+from voc.redact.guard import redact_records
 
 DEFAULT_BATCH = 512
 VERSIONED_PACKAGES = ("torch", "transformers", "sentence-transformers", "bertopic", "spacy", "pandas",
@@ -102,6 +103,17 @@ def read_batches(path: Path, config: VocConfig, progress: Progress = _no_progres
                iter_batches(path, config.ingest, stats, rejects, batch_size=batch_size, on_file=on_file)]
     tick(max(len(files), stats.files) - ticked)      # the last file (and any the reader skipped)
     return batches, rejects, stats
+
+
+NO_REDACT_WARNING = ("redaction is OFF (--no-redact): personal data in the input is stored, embedded and shown "
+                     "as found in every output of this run")
+
+
+def redaction_status(config: VocConfig) -> dict[str, Any]:
+    """run.json's 'redaction' entry; the report and the terminal show its warning when redaction is off."""
+    if config.redact.enabled:
+        return {"enabled": True, "entities": list(config.redact.entities)}
+    return {"enabled": False, "warning": NO_REDACT_WARNING}
 
 
 def split_batches(contacts: pd.DataFrame, messages: pd.DataFrame, size: int = DEFAULT_BATCH) -> list[Batch]:
@@ -242,12 +254,15 @@ def analyze_into(input_path: str | Path, tx: outfolder.Transaction, config: VocC
 
     with timer("read"):
         batches, rejects, stats = read_batches(input_path, config, progress, batch_size=batch_size)
+    with timer("redact_rejects"):
+        rejects = redact_records(rejects, config.redact)   # rejects quote raw input: same redactor as the messages
 
     run: dict[str, Any] = {
         "started_at": started.isoformat(),
         "input": str(input_path),
         "versions": versions(),
         "config": config.model_dump(mode="json"),
+        "redaction": redaction_status(config),
     }
     if not batches:
         raise fail_nothing_read(run, stats, rejects, input_path, tx)

@@ -1,4 +1,5 @@
-"""Pattern detectors for structured PII: EMAIL, PHONE, CARD, IBAN, URL, IP.
+"""Pattern detectors for structured PII: EMAIL, PHONE, CARD, IBAN, URL, IP (and, from voc.redact.contextual
+and voc.redact.addresses, CVV, NATIONAL_ID, DOB, PASSPORT, LICENCE, USERNAME, POSTCODE, ADDRESS).
 
 Each detector is a pure function ``text -> list[Span]`` (character offsets into ``text``).
 Precision matters as much as recall in support text, which is full of order numbers,
@@ -23,6 +24,9 @@ from typing import Callable
 
 import phonenumbers
 
+from voc.redact.addresses import find_addresses
+from voc.redact.contextual import (find_cvv, find_dobs, find_licences, find_national_ids, find_passports,
+                                   find_postcodes, find_usernames, has_any, lowered)
 from voc.redact.spans import Span
 
 # ---- EMAIL -----------------------------------------------------------------------------
@@ -34,8 +38,44 @@ _TLD = r"(?:[xX][nN]--[a-zA-Z0-9-]{1,59}|[^\W\d_]{2,63})"
 EMAIL_RE = re.compile(rf"(?<![\w.!#$%&'*+/=?^`{{|}}~-]){_LOCAL}@(?:{_LABEL}\.)+{_TLD}(?![\w-])")
 
 
+# Obfuscated forms: "john dot doe at gmail dot com", "jane[at]web.de", "j.doe (at) gmx (dot) net".
+_OB_DOT = r"(?:\s*\.\s*|\s+dot\s+|\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*)"
+_OB_AT_BRACKET = r"\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*"
+_OB_TLDS = (r"com|net|org|edu|gov|mil|int|info|biz|io|co|me|us|uk|de|fr|es|it|nl|be|ch|at|pl|ru|eu|se|no|dk|fi|ie|pt|"
+            r"cz|gr|hu|ro|ca|au|nz|in|jp|cn|br|mx|ar|za|app|dev|email|online|xyz")
+_OB_LOCAL = rf"[\w+-]+(?:{_OB_DOT}[\w+-]+){{0,3}}"
+_OB_DOMAIN = rf"[\w-]+(?:{_OB_DOT}[\w-]+){{0,2}}{_OB_DOT}(?:{_OB_TLDS})"
+OBFUSCATED_EMAIL_RE = re.compile(
+    rf"(?<![\w.+-])(?P<local>{_OB_LOCAL})(?P<at>{_OB_AT_BRACKET}|\s+at\s+)(?P<domain>{_OB_DOMAIN})(?![\w-]|\.\w)", re.I)
+_MAIL_PROVIDERS = {"gmail", "googlemail", "yahoo", "hotmail", "outlook", "live", "msn", "aol", "icloud", "me", "mac",
+                   "proton", "protonmail", "pm", "gmx", "web", "t-online", "freenet", "orange", "free", "laposte",
+                   "wanadoo", "sfr", "btinternet", "sky", "virginmedia", "yandex", "mail", "onet", "wp", "interia", "o2",
+                   "zoho", "fastmail", "tutanota", "hey", "comcast", "verizon", "att", "sbcglobal"}
+_NOT_LOCAL = {"me", "us", "him", "her", "them", "you", "it", "look", "looking", "arrive", "arrived", "stay", "staying",
+              "work", "working", "live", "living", "be", "is", "am", "are", "was", "were", "here", "there", "email", "mail",
+              "found", "sold", "bought", "available", "order", "ordered", "shop", "shopping", "account", "login", "sign"}
+
+
+_OB_AT = (" at ", "[at]", "(at)", "{at}", "<at>", "[ at ]", "( at )", "[@]", "(@)")
+_OB_HINT_RE = re.compile(rf"(?:\.|\bdot\b|[\[({{<]\s*dot\s*[\])}}>])\s*(?:{_OB_TLDS})\b", re.I)
+
+
 def find_emails(text: str) -> list[Span]:
-    return [Span(m.start(), m.end(), "EMAIL") for m in EMAIL_RE.finditer(text)]
+    out = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL_RE.finditer(text)] if "@" in text else []
+    low = lowered(text)
+    if not (has_any(low, _OB_AT) and _OB_HINT_RE.search(low)):
+        return out          # no 'at' form, or no '.com' / 'dot de' / '[dot] net': no obfuscated address
+    for m in OBFUSCATED_EMAIL_RE.finditer(text):
+        if "@" in m.group() and EMAIL_RE.fullmatch(m.group()):
+            continue
+        if not re.search(r"[\[({<@]", m.group("at")):        # plain ' at ': only with a mail provider or a dotted/odd local part
+            local = m.group("local").lower()
+            first_label = re.split(_OB_DOT, m.group("domain").lower())[0]
+            if local in _NOT_LOCAL or not (first_label in _MAIL_PROVIDERS or re.search(rf"{_OB_DOT}|[\d_+]", local)):
+                continue
+        if not any(s.start < m.end() and m.start() < s.end for s in out):
+            out.append(Span(m.start(), m.end(), "EMAIL"))
+    return sorted(out)
 
 
 # ---- CARD ------------------------------------------------------------------------------
@@ -108,9 +148,35 @@ def find_cards(text: str) -> list[Span]:
             if found is None:
                 i += 1
                 continue
+            whole = i == 0 and found == len(groups)
+            sizes = [e - s for s, e in groups]
+            card_grouped = len(sizes) > 1 and (all(n == 4 for n in sizes[:-1]) or sizes[:2] == [4, 6])
+            if not (whole and card_grouped) and _id_not_card(text, groups[0][0]):
+                i = found       # 'tracking number 9400 ...': part of another identifier, not a card
+                continue
             out.append(Span(groups[i][0], groups[found - 1][1], "CARD"))
             i = found
     return out
+
+
+_CARD_CUE_RE = re.compile(r"\b(?:card|credit|debit|visa|mastercard|amex|american\s+express|discover|maestro|cc|pan|"
+                          r"karte|kreditkarte|carte|tarjeta|karta)\b", re.I)
+
+
+_NAMED_ID_RE = re.compile(
+    r"\b(?:conversation|ticket|order|tracking|invoice|case|reference|ref|shipment|parcel|booking|reservation|"
+    r"confirmation|transaction|serial|imei|sku|ean|gtin|upc|isbn|item|article|artikel|model|part|"
+    r"bestellung|rechnung|sendung|auftrag|commande|facture|colis|pedido|factura|"
+    r"zamówienie|przesyłka)(?:\s+(?:id|number|no\.?|nr\.?|#|nummer|numéro|número))?(?:\s*(?:is|was|ist|est|es|:|=))?[\s#]*$",
+    re.I)
+
+
+def _id_not_card(text: str, start: int) -> bool:
+    """A run of digits that directly follows the name of another identifier ('conversation id is
+    628676043135796', 'tracking number 9400 ...', 'Bestellung 355-...') is that identifier even when a part of
+    it passes the Luhn check (one number in ten does). Any other context, 'ID 4000...' included, keeps the
+    card rule: a valid card number is redacted."""
+    return _NAMED_ID_RE.search(text[max(0, start - 40):start]) is not None
 
 
 # ---- IBAN ------------------------------------------------------------------------------
@@ -182,7 +248,8 @@ _ID_CUE_RE = re.compile(
     r"confirmation|conf|transaction|txn|serial|model|sku|item|product|policy|claim|member|membership|"
     r"customer|id|pin|otp|code|zip|postal|postcode|version|ver|build|iban|routing|sort|booking|reservation|"
     r"receipt|imei|license|licence|passport|ssn|vin|po|amount|total|price|balance|paid|pay|charged|cost|fee|refund|"
-    r"usd|eur|gbp)\b|[#$€£¥]", re.I)
+    r"usd|eur|gbp|bestellung|bestellnummer|rechnung|auftrag|sendung|kundennummer|commande|facture|colis|pedido|factura|"
+    r"envío|zamówienie|faktura|przesyłka)\b|[#$€£¥]", re.I)
 _PHONE_AFTER_RE = re.compile(r"^\W{0,3}(?:is|was)\s+(?:my|our|his|her|the)\s+(?:\w+\s+)?(?:phone|number|cell|mobile)\b", re.I)
 _DOTTED_RE = re.compile(r"^\d+(?:\.\d+){3,}$")
 _THOUSANDS_RE = re.compile(r"^\d{1,3}(?:([ .,\u00a0])\d{3})(?:\1\d{3})+$")
@@ -195,33 +262,108 @@ def _last_cue(regex: re.Pattern[str], context: str) -> int:
     return last
 
 
-def find_phones(text: str, default_region: str = "US") -> list[Span]:
+# Digits read out: "four one five, five five five, zero one three four", "oh seven seven double oh ...".
+_DIGIT_WORD = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|triple)"
+_SPELLED_RE = re.compile(rf"(?<![\w-])(?:(?:plus|\+)\s*)?{_DIGIT_WORD}(?:(?:\s*[,-]\s*|\s+){_DIGIT_WORD}){{5,}}(?![\w-])", re.I)
+_ANY_DIGIT_WORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b[\s,-]+(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|triple)\b", re.I)
+_WORD_VALUE = {"zero": 1, "oh": 1, "o": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1, "six": 1, "seven": 1,
+               "eight": 1, "nine": 1, "double": 1, "triple": 2}   # 'double five' is two digits: 1 + 1
+
+
+def find_spelled_phones(text: str) -> list[Span]:
     out: list[Span] = []
-    if sum(c.isdigit() for c in text) < 7:
+    if not _ANY_DIGIT_WORD.search(text):
         return out
+    for m in _SPELLED_RE.finditer(text):
+        words = re.findall(r"[a-z]+", m.group().lower())
+        n = sum(_WORD_VALUE.get(w, 0) for w in words)
+        if n >= 7 and sum(w in ("oh", "o") for w in words) < len(words) / 2:
+            out.append(Span(m.start(), m.end(), "PHONE"))
+    return out
+
+
+# Numbers written with the international prefix '00' ('0044 20 7946 0958') are read as '+44 ...'; numbers in
+# national format ('07700 900123', '030 1234567') that are not valid in the default region are tried in these.
+FALLBACK_REGIONS = ("GB", "DE", "FR", "ES", "IT", "NL", "PL", "IE", "AU")
+_INTL_00_RE = re.compile(r"(?<![^\s(:])00(?=[1-9]\d)")      # '00' opening a number, not inside '555-0010'
+_NATIONAL_RE = re.compile(r"(?<![\w+.,/-])0\d[\d \-().\u00a0]{6,}\d")   # a number in national format, 0 first
+
+
+def find_phones(text: str, default_region: str = "US") -> list[Span]:
+    out = find_spelled_phones(text)
+    if sum(map(str.isdigit, text)) < 7:
+        return out
+    text_in = text
+    if "00" in text:
+        text = _INTL_00_RE.sub(" +", text)      # same length: offsets stay those of the original
+    found = _find_phones(text, default_region, phonenumbers.Leniency.POSSIBLE)
+    scan = text
+    for s in found:
+        scan = scan[:s.start] + " " * (s.end - s.start) + scan[s.end:]
+    for region in FALLBACK_REGIONS:
+        if region == default_region:
+            continue
+        if _NATIONAL_RE.search(scan) is None:
+            break
+        more = [s for s in _find_phones(scan, region, phonenumbers.Leniency.VALID) if text_in[s.start] == "0"]
+        found += more
+        for s in more:
+            scan = scan[:s.start] + " " * (s.end - s.start) + scan[s.end:]
+    found = [Span(s.start - 1, s.end, s.label) if s.start > 0 and text[s.start] == "+" and text_in[s.start - 1:s.start + 1] == "00"
+             else s for s in found]
+    return sorted(out + [s for s in found if not any(o.start < s.end and s.start < o.end for o in out)])
+
+
+def _find_phones(text: str, default_region: str, leniency: int) -> list[Span]:
+    out: list[Span] = []
     # The matcher reads a run of digits and separators as one candidate and, when that fails,
     # gives back only one number inside it ('0 415-555-0134 (977) 625-2661'): blank out what it
     # found and ask again until it finds nothing new.
     seen: set[tuple[int, int]] = set()
     scan = text
     for _ in range(8):
-        new = [m for m in phonenumbers.PhoneNumberMatcher(scan, default_region, leniency=phonenumbers.Leniency.POSSIBLE,
+        new = [m for m in phonenumbers.PhoneNumberMatcher(scan, default_region, leniency=leniency,
                                                           max_tries=1 << 30) if (m.start, m.end) not in seen]
         if not new:
             break
         for m in new:
             seen.add((m.start, m.end))
-            if _is_phone(text, m.start, m.end, m.raw_string):
+            if _is_phone(text, m.start, m.end, m.raw_string, out):
                 out.append(Span(m.start, m.end, "PHONE"))
             scan = scan[:m.start] + " " * (m.end - m.start) + scan[m.end:]
     return sorted(out)
 
 
-def _is_phone(text: str, start: int, end: int, raw: str) -> bool:
-    if _DOTTED_RE.match(raw):
+_DATE_LIKE_RE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+# "tracking number is", "order no.:": the identifier word names the number, not 'number is'
+_ID_NUMBER_RE = re.compile(_ID_CUE_RE.pattern.split("|[#")[0] + r"\s+(?:number|no\.?|#)\s*(?:is|was|:)?", re.I)
+
+
+_ENTITY_GAP_RE = re.compile(r" {4,}")   # a blanked entity (an earlier detector's span, a placeholder on a second pass)
+
+
+def _cue_consumed(text: str, cue_end: int, start: int, found: list[Span]) -> bool:
+    """Whether an entity stands between a phone cue and this number ('call me 415-555-0134 3348917502': the cue
+    belongs to the first number). Counting it keeps a second pass identical: there the first number is a
+    placeholder, blanked, and the cue would otherwise reach further."""
+    return _ENTITY_GAP_RE.search(text, cue_end, start) is not None or any(cue_end <= f.start and f.end <= start for f in found)
+
+
+def _is_phone(text: str, start: int, end: int, raw: str, found: list[Span] = ()) -> bool:  # type: ignore[assignment]
+    if _DOTTED_RE.match(raw) or _DATE_LIKE_RE.match(raw):
         return False
     before = text[max(0, start - 40):start]
     phone_cue, id_cue = _last_cue(_PHONE_CUE_RE, before), _last_cue(_ID_CUE_RE, before)
+    base = start - len(before)
+    if phone_cue >= 0 and _cue_consumed(text, base + phone_cue, start, list(found)):
+        phone_cue = -1
+    if id_cue >= 0 and _cue_consumed(text, base + id_cue, start, list(found)):
+        id_cue = -1         # 'licence D1234567 ... 07700 900123': the cue named the licence, not this number
+    id_number = _last_cue(_ID_NUMBER_RE, before)
+    if id_number >= 0 and _cue_consumed(text, base + id_number, start, list(found)):
+        id_number = -1
+    if id_number >= 0 and id_number >= phone_cue:
+        return False
     if id_cue > phone_cue:
         return False      # "Order ID: 334-891-7502" is an order number, whatever it looks like
     formatted = raw.startswith("+") or any(c in raw for c in " -.()/\u00a0")
@@ -259,8 +401,8 @@ _VERSION_CUE_RE = re.compile(r"\b(?:version|ver|v|build|release|firmware|app)\.?
 
 
 def find_ips(text: str) -> list[Span]:
-    out = []
-    for regex in (_IPV4_RE, _IPV6_RE):
+    out: list[Span] = []
+    for regex in ((_IPV4_RE,) if "." in text else ()) + ((_IPV6_RE,) if "::" in text or text.count(":") >= 2 else ()):
         for m in regex.finditer(text):
             try:
                 ipaddress.ip_address(m.group())
@@ -282,12 +424,21 @@ def detectors(default_region: str = "US") -> dict[str, Callable[[str], list[Span
         "IBAN": find_ibans,
         "IP": find_ips,
         "PHONE": lambda t: find_phones(t, default_region),
+        "NATIONAL_ID": find_national_ids,
+        "PASSPORT": find_passports,
+        "LICENCE": find_licences,
+        "CVV": find_cvv,
+        "DOB": find_dobs,
+        "ADDRESS": find_addresses,
+        "POSTCODE": find_postcodes,
+        "USERNAME": find_usernames,
     }
 
 
-# Precedence: a URL may hold an email, an email or IBAN may hold digits, anything may hold
-# something phone-like; PHONE, the loosest, comes last.
-PATTERN_LABELS = ("URL", "EMAIL", "IBAN", "CARD", "IP", "PHONE")
+# Precedence: a URL may hold an email, an email or IBAN may hold digits, a card is followed by its
+# CVV, an address holds a postcode, anything may hold something phone-like; PHONE, the loosest, comes last.
+PATTERN_LABELS = ("URL", "EMAIL", "IBAN", "CARD", "IP", "NATIONAL_ID", "PASSPORT", "LICENCE", "CVV", "DOB", "ADDRESS",
+                  "POSTCODE", "USERNAME", "PHONE")
 
 
 def find_patterns(text: str, labels: tuple[str, ...] | list[str], default_region: str = "US") -> list[Span]:
@@ -305,6 +456,10 @@ def find_patterns(text: str, labels: tuple[str, ...] | list[str], default_region
         if label not in labels:
             continue
         spans = table[label](scan)
+        if not spans:
+            continue
+        if found:   # a detector never claims what an earlier one found (it sees it blanked; a loose rule can span it)
+            spans = [s for s in spans if not any(s.start < f.end and f.start < s.end for f in found)]
         found.extend(spans)
         for s in spans:
             scan = scan[:s.start] + " " * (s.end - s.start) + scan[s.end:]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Sequence
 
 from voc.config import REDACT_ENTITIES, RedactConfig
+from voc.redact.keep import KEEP_TERMS, keep_spans
 from voc.redact.names import cue_spans, known_name_spans, load_ner, ner_spans
 from voc.redact.patterns import find_patterns
 from voc.redact.spans import Span, apply, resolve
@@ -37,7 +38,9 @@ class Redaction:
 
 
 class Redactor:
-    """Redacts EMAIL, PHONE, CARD, IBAN, URL, IP (patterns) and PERSON (spaCy + rules) in text.
+    """Redacts the pattern entities (EMAIL, PHONE, CARD, IBAN, URL, IP, CVV, NATIONAL_ID, DOB, ADDRESS, POSTCODE,
+    USERNAME, PASSPORT, LICENCE) and PERSON (spaCy + rules) in text; brand, product and company names
+    (voc.redact.keep, ``config.company_names``, ``config.keep``) are never taken for names.
 
     The constructor only stores the config; the spaCy model is loaded on first use into
     ``nlp_`` (and only when PERSON is among ``config.entities``).
@@ -45,6 +48,10 @@ class Redactor:
 
     def __init__(self, config: Optional[RedactConfig] = None) -> None:
         self.config = config if config is not None else RedactConfig()
+
+    @property
+    def _keep_terms(self) -> tuple[str, ...]:
+        return tuple(KEEP_TERMS) + tuple(self.config.company_names) + tuple(self.config.keep)
 
     # ---- public API --------------------------------------------------------------------
     def redact(self, text: str, known_names: Sequence[str] = ()) -> Redaction:
@@ -71,17 +78,25 @@ class Redactor:
                 out.append(Redaction(text))
                 continue
             protected = [Span(m.start(), m.end(), "PLACEHOLDER") for m in protected_re.finditer(text)]
-            # rules see placeholders as blanks: '[PHONE] 3348917502' must not read as a phone cue
-            masked = protected_re.sub(lambda m: " " * len(m.group()), text) if protected else text
+            # rules see placeholders as blanks: '[PHONE] 3348917502' must not read as a phone cue; a name
+            # placeholder reads as a word, as the name did on the first pass ('Customer [PERSON] (...')
+            masked = protected_re.sub(self._mask, text) if protected else text
             spans = find_patterns(masked, labels, self.config.default_region)
             if want_names:
                 persons, others = found[i] if found[i] is not None else ((), ())
                 spans.extend(persons)
                 if self.config.name_cues:
-                    spans.extend(cue_spans(masked, others))
+                    # the cue rules read the text with the pattern entities blanked, as a second pass reads
+                    # the placeholders: 'this is maria garcia cvv 123' and its redaction get the same answer
+                    blanked = masked
+                    for sp in spans:
+                        if sp.source == "pattern":
+                            blanked = blanked[:sp.start] + " " * (sp.end - sp.start) + blanked[sp.end:]
+                    spans.extend(cue_spans(blanked, others))
                 if known_names is not None and known_names[i]:
                     spans.extend(known_name_spans(masked, known_names[i]))
-            final = resolve(text, spans, protected)
+            keep = keep_spans(masked, self._keep_terms) if any(s.source != "pattern" for s in spans) else []
+            final = resolve(text, spans, protected, keep)
             out.append(Redaction(apply(text, final, self.config.placeholder), tuple(final),
                                  dict(Counter(s.label for s in final))))
         return out
@@ -98,9 +113,19 @@ class Redactor:
         elif "PERSON" in self.labels:
             model = self.config.spacy_model
         return {"entities": list(self.labels), "spacy_model": model, "placeholder": self.config.placeholder,
-                "default_region": self.config.default_region, "name_cues": self.config.name_cues}
+                "default_region": self.config.default_region, "name_cues": self.config.name_cues,
+                "company_names": len(self.config.company_names), "keep_terms": len(self._keep_terms)}
 
     # ---- internals -----------------------------------------------------------------------
+    def _mask(self, m: re.Match[str]) -> str:
+        if m.group() == self._person_placeholder:
+            return "X" + "x" * (len(m.group()) - 1)
+        return " " * len(m.group())
+
+    @property
+    def _person_placeholder(self) -> str:
+        return self.config.placeholder.format(label="PERSON")
+
     def _placeholder_re(self) -> re.Pattern[str]:
         forms = sorted({self.config.placeholder.format(label=lab) for lab in REDACT_ENTITIES}, key=len, reverse=True)
         return re.compile("|".join(map(re.escape, forms)))

@@ -1,7 +1,7 @@
 """Detected spans and how overlapping detections are resolved.
 
 A ``Span`` is a half-open character range ``[start, end)`` of the *original* text with an
-entity label (EMAIL, PHONE, CARD, IBAN, URL, IP, PERSON) and the detector that found it.
+entity label (EMAIL, PHONE, CARD, IBAN, URL, IP, PERSON, ADDRESS, ...) and the detector that found it.
 Pattern detectors are precise and checksum-validated, so their spans win over name spans;
 within a kind the longest span wins. Name spans that overlap a pattern span are trimmed to
 what lies outside it (spaCy likes to swallow an email into a PERSON or ORG entity), never
@@ -55,13 +55,14 @@ def _subtract(span: Span, blockers: list[Span], text: str) -> list[Span]:
     return out
 
 
-def resolve(text: str, spans: Iterable[Span], protected: Iterable[Span] = ()) -> list[Span]:
+def resolve(text: str, spans: Iterable[Span], protected: Iterable[Span] = (), keep: Iterable[Span] = ()) -> list[Span]:
     """Non-overlapping spans sorted by start.
 
     Order of precedence: pattern spans (longest first), then name spans (longest first),
     which are trimmed around pattern spans. ``protected`` ranges (placeholders already in
     the text) are never redacted again: a pattern span touching one is dropped, a name span
-    is trimmed around it.
+    is trimmed around it. ``keep`` ranges (brand, product and company names) only block name
+    spans, which are trimmed around them.
     """
     protected = sorted(protected)
     patterns = sorted((s for s in spans if s.source in PATTERN_SOURCES), key=lambda s: (-s.length, s.start))
@@ -73,7 +74,7 @@ def resolve(text: str, spans: Iterable[Span], protected: Iterable[Span] = ()) ->
         if any(_overlaps(s, p) for p in protected) or any(_overlaps(s, c) for c in chosen):
             continue
         chosen.append(s)
-    blockers = chosen + list(protected)
+    blockers = chosen + list(protected) + list(keep)
     for s in names:
         for piece in _subtract(s, blockers, text):
             if not any(_overlaps(piece, c) for c in chosen):

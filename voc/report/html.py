@@ -53,7 +53,7 @@ CARD_KEYS = ("contacts", "customers", "repeat_contact_rate", "same_issue_repeat_
              "negative_share", "friction_rate", "friction_score")
 
 
-def _cards(h: dict[str, Any]) -> list[dict[str, Any]]:
+def _cards(h: dict[str, Any], run: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     m = h["metrics"]
     cards = []
     for i, key in enumerate(CARD_KEYS, start=1):
@@ -76,6 +76,10 @@ def _cards(h: dict[str, Any]) -> list[dict[str, Any]]:
                   "note": "see rejects.jsonl for file, record and fix" if h["rejects"] else ("none" if h["rejects"] == 0 else "no rejects.jsonl"),
                   "warn": bool(h["rejects"]), "definition": "Input records or files that could not be read; none of them is in any figure.",
                   "ref": None})
+    red = (run or {}).get("redaction") if isinstance((run or {}).get("redaction"), dict) else None
+    if red is not None and red.get("enabled") is False:
+        cards.insert(0, {"label": "Redaction OFF", "value": "--no-redact", "small": True, "warn": True,
+                         "note": red.get("warning", "personal data is shown as found")})
     for c in cards:
         c.setdefault("warn", False)
         c.setdefault("small", False)
@@ -108,7 +112,7 @@ def render(out_dir: str | Path, config: ReportConfig, *, shown_dir: Optional[Pat
         period = f"{h['period_start'][:10]} to {h['period_end'][:10]}"
     return _env().get_template("report.html.j2").render(
         title=config.title, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        period=period, out_dir=str(shown_dir or out_dir), cards=_cards(h), metric_notes=metric_notes(h),
+        period=period, out_dir=str(shown_dir or out_dir), cards=_cards(h, inp.run), metric_notes=metric_notes(h),
         actions=content["actions"], sections=content["sections"], quality=q,
         plotly_js=Markup(_plotly_js()), plotly_version=plotly.__version__, changes=changes,
         explore=(ex := explorer_data(inp)), explore_json=Markup(to_script_json(ex)),

@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.table import Table
 
+from voc.redact.guard import terminal_safe
 from voc.report import actions, metrics
 from voc.report.inputs import load_inputs
 from voc.report.labels import label
@@ -52,7 +53,7 @@ def summary_table(out_dir: str | Path) -> Table:
     def num(v: Any) -> str:
         return "n/a" if v is None else f"{v:,}"
 
-    t.add_row("contacts", num(h["contacts"]) + (f"  ({', '.join(f'{k} {v:,}' for k, v in h['channels'].items())})" if h["channels"] else ""))
+    t.add_row("contacts", num(h["contacts"]) + (f"  ({', '.join(f'{terminal_safe(k)} {v:,}' for k, v in h['channels'].items())})" if h["channels"] else ""))
     for key in ("customers", "repeat_contact_rate", "same_issue_repeat_rate", "first_contact_resolution",
                 "negative_share", "friction_rate", "friction_score"):
         rec = d["metrics"][key]
@@ -61,13 +62,13 @@ def summary_table(out_dir: str | Path) -> Table:
         basis = metric_card_note(rec) if rec["unit"] != "count" else ""
         t.add_row(rec["label"].lower(), metric_value(rec) + (f"  [dim]({basis})[/]" if basis and rec["value"] is not None else ""))
     if d["top_intents"]:
-        t.add_row("top intents", ", ".join(f"{label(i['intent'])} {pct(i['share'])}" for i in d["top_intents"][:3]))
+        t.add_row("top intents", ", ".join(f"{terminal_safe(label(i['intent']))} {pct(i['share'])}" for i in d["top_intents"][:3]))
     if d["friction"]:
-        t.add_row("friction found", ", ".join(f"{label(k)} {v:,}" for k, v in list(d["friction"].items())[:3]))
+        t.add_row("friction found", ", ".join(f"{terminal_safe(label(k))} {v:,}" for k, v in list(d["friction"].items())[:3]))
     rej = num(h["rejects"])
     if h["rejects"]:
         rej = f"[red]{rej}[/]  see {Path(d['out_dir']) / 'rejects.jsonl'}"
     t.add_row("rejects", rej)
     for f in d["findings"][:3]:
-        t.add_row("act on", f"{f['title']}: {f['detail']}")
+        t.add_row("act on", terminal_safe(f"{f['title']}: {f['detail']}"))   # titles quote labels: no escapes
     return t

@@ -57,7 +57,9 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
     from voc.engines.spark.session import get_session
     from voc.engines.spark.types import struct_type, to_pandas
     from voc.pipeline import components as comp_registry
-    from voc.pipeline.analyze import Timer, fail_nothing_read, finish_analyze, versions, write_step_outputs, write_tables
+    from voc.pipeline.analyze import (Timer, fail_nothing_read, finish_analyze, redaction_status, versions,
+                                      write_step_outputs, write_tables)
+    from voc.redact.guard import redact_records
     from voc.pipeline.run import RunResult, finish_run
 
     out_dir = tx.staging
@@ -72,13 +74,14 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
 
     with timer("read"):
         ing = ingest.read(spark, input_path, config.ingest, partitions=partitions)
-    stats, rejects = ing.stats, ing.rejects
+    stats, rejects = ing.stats, redact_records(ing.rejects, config.redact)   # rejects quote raw input
     run: dict[str, Any] = {
         "engine": "spark",
         "started_at": started.isoformat(),
         "input": str(input_path),
         "versions": {**versions(), "pyspark": spark.version},
         "config": config.model_dump(mode="json"),
+        "redaction": redaction_status(config),
         "spark": {"master": sc.master, "app_id": sc.applicationId, "partitions": partitions,
                   "default_parallelism": sc.defaultParallelism, "output": config.spark.output},
     }
