@@ -367,7 +367,10 @@ def test_analyze_csv_has_no_formula_cells(tmp_path: Path) -> None:
     from voc.report.inputs import load_inputs
 
     subjects = set(load_inputs(out).tables["contacts"]["subject"])
-    assert set(PAYLOADS[:4]) <= subjects        # voc's own readers give back the original text
+    analyze(inp, tmp_path / "pq", cheap(), fmt="parquet")
+    # voc's own readers give back the text as stored (the same as the Parquet run's, after redaction)
+    assert subjects == set(load_inputs(tmp_path / "pq").tables["contacts"]["subject"])
+    assert {p for p in PAYLOADS[:4] if not p.startswith("@")} <= subjects   # '@SUM' reads as a handle and is redacted
 
 
 def _number(s: str) -> bool:

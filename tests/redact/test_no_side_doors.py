@@ -93,6 +93,7 @@ def test_rejects_are_redacted_but_keep_their_reason(leaky_run) -> None:
     rejects = [json.loads(x) for x in (out / "rejects.jsonl").read_text().splitlines()]
     assert all(r["reason"] and r["fix"] and r["code"] for r in rejects)
     srt = [r for r in rejects if r["file"].endswith("call.srt")]
-    assert srt and "[CARD]" in srt[0]["reason"] and "[EMAIL]" in srt[0]["reason"] and "[PHONE]" in srt[0]["reason"]
+    # the reason names the problem and where it is; it quotes none of the file's content (which held the PII)
+    assert srt and "SRT" in srt[0]["reason"] and "cue" in srt[0]["reason"]
     run = json.loads((out / "run.json").read_text())
     assert run["redaction"]["enabled"] is True

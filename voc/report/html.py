@@ -78,7 +78,8 @@ def _cards(h: dict[str, Any], run: dict[str, Any] | None = None) -> list[dict[st
                   "ref": None})
     red = (run or {}).get("redaction") if isinstance((run or {}).get("redaction"), dict) else None
     if red is not None and red.get("enabled") is False:
-        cards.insert(0, {"label": "Redaction OFF", "value": "--no-redact", "small": True, "warn": True,
+        cards.insert(0, {"key": "redaction", "label": "Redaction OFF", "value": "--no-redact", "small": True, "warn": True, "ref": None,
+                         "definition": "This run was made with --no-redact: texts were stored and embedded without removing personal data.",
                          "note": red.get("warning", "personal data is shown as found")})
     for c in cards:
         c.setdefault("warn", False)
