@@ -77,6 +77,9 @@ def journeys(
     contacts_df, embeddings = read_contacts(contacts) if contacts is not None else (None, None)
     result = run_journeys(events, contacts_df, jc, out, fmt=fmt, embeddings=embeddings)
     _summary(result, out)
+    from voc.journey.predict.analytics import warning_lines
+    for line in warning_lines(result.analytics):
+        out_console.print(f"[yellow]warning[/yellow] {line}", highlight=False)
 
 
 def _summary(result, out: Path) -> None:

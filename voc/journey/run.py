@@ -19,6 +19,7 @@ from voc.journey.events import EventLog, read_events
 from voc.journey.friction import compute_friction
 from voc.journey.identity import IdentityResult, read_identity_map, resolve
 from voc.journey.merge import customer_table, journey_table, merge_features
+from voc.journey.predict.analytics import journey_analytics
 from voc.journey.repeat import compute_repeats
 from voc.journey.timeline import build_timeline, timeline_frame
 from voc.sequences import compute_all, journey_features, prepare
@@ -34,6 +35,7 @@ class JourneyResult:
     timings: dict[str, float]
     paths: dict[str, Path] = field(default_factory=dict)
     rejects: list[dict] = field(default_factory=list)
+    analytics: dict[str, Any] = field(default_factory=dict)   # prediction, segments, unusual, warnings
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -112,7 +114,10 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         "repeat_contacts": int(rc["is_repeat"].fillna(False).astype(bool).sum()) if len(rc) else 0,
         "frictions": {k: int(v) for k, v in fr["kind"].value_counts().items()} if len(fr) else {},
     }
-    return JourneyResult(tables, counts, timings, rejects=[r.as_dict() for r in events.rejects])
+    extra, analytics = journey_analytics(tables, config, case_based=events.case_based)
+    tables.update(extra)
+    timings.update(analytics.pop("timings"))
+    return JourneyResult(tables, counts, timings, rejects=[r.as_dict() for r in events.rejects], analytics=analytics)
 
 
 def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, config: JourneyConfig, out_dir: Path,
@@ -139,7 +144,7 @@ def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, co
                                                            dataset="journey_rejects")
     result.timings["write_s"] = round(time.perf_counter() - t, 3)
     result.timings["total_s"] = round(time.perf_counter() - t0, 3)
-    info = {**(run_info or {}), "counts": result.counts, "timings": result.timings,
+    info = {**(run_info or {}), "counts": result.counts, "timings": result.timings, **result.analytics,
             "config": config.model_dump(mode="json"), "outputs": {k: str(v) for k, v in result.paths.items()}}
     result.paths["journey_run"] = datasets.write_json(info, out_dir / "journey_run.json", dataset="journey_run")
     return result
