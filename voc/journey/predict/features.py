@@ -82,7 +82,8 @@ class PrefixFeaturizer:
         self.property_keys_ = _top(share[share >= 0.5], MAX_PROPERTY_KEYS) if len(share) else []
         X = self.transform(rows, cuts)
         # a column without two distinct values in training carries nothing (and all-NaN ones break binning)
-        keep = [c for c in X.columns if X[c].nunique(dropna=True) >= 2]
+        # (the latest step is always kept: the baseline reads it)
+        keep = [c for c in X.columns if X[c].nunique(dropna=True) >= 2 or c in ("last_step", "previous_step")]
         self.columns_ = keep
         self.categorical_ = [c in ("last_step", "previous_step") for c in self.columns_]
         return self
