@@ -54,6 +54,13 @@ def _read(out_dir: Path, name: str, columns: list[str]) -> Optional[pd.DataFrame
     return df[[c for c in columns if c in df.columns]]
 
 
+def journey_trait_rows(out_dir: str | Path) -> Optional[pd.DataFrame]:
+    """The journey_traits table of `voc journeys` (journey_id, customer_id, end, segment_id,
+    propensity_<outcome>), or None when the folder has none."""
+    p = datasets.find_table(Path(out_dir), "journey_traits")
+    return datasets.read_table(p, dataset="journey_traits") if p is not None else None
+
+
 def to_bool(s: pd.Series) -> pd.Series:
     """Booleans from parquet (bool) or csv ('True'/'False'/1/0/blank) as pandas 'boolean'."""
     if pd.api.types.is_bool_dtype(s.dtype):

@@ -30,7 +30,7 @@ def journey_traits(journeys: pd.DataFrame, predictions: pd.DataFrame, segments: 
                    anomalies: pd.DataFrame) -> pd.DataFrame:
     """journey_id, customer_id, segment_id, anomaly_score, propensity_<outcome>: the score of each open
     journey at the longest prefix cut it has passed (NULL when the journey is not open for it)."""
-    jn = journeys[["journey_id"] + (["customer_id"] if "customer_id" in journeys else [])].copy()
+    jn = journeys[["journey_id"] + [c for c in ("customer_id", "end") if c in journeys]].copy()
     jn["journey_id"] = jn["journey_id"].astype(str)
     if "customer_id" not in jn:
         jn["customer_id"] = None
