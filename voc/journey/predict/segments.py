@@ -100,12 +100,15 @@ def choose_k(Z: np.ndarray, k_min: int, k_max: int, seed: int) -> tuple[int, dic
     sample = rng.choice(len(Z), SILHOUETTE_SAMPLE, replace=False) if len(Z) > SILHOUETTE_SAMPLE else np.arange(len(Z))
     sil: dict[int, float] = {}
     labels: dict[int, np.ndarray] = {}
-    for k in range(k_min, min(k_max, len(Z) - 1) + 1):
+    n_distinct = len(np.unique(np.round(Z, 9), axis=0))   # k-means cannot make more clusters than distinct journeys
+    for k in range(k_min, min(k_max, len(Z) - 1, n_distinct) + 1):
         lab = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(Z)
         if len(np.unique(lab[sample])) < 2:
             continue
         sil[k] = round(float(silhouette_score(Z[sample], lab[sample])), 4)
         labels[k] = lab
+    if not sil:
+        return 0, sil, np.zeros(len(Z), dtype=int)
     best = max(sil, key=lambda k: (sil[k], -k))
     return best, sil, labels[best]
 
@@ -200,6 +203,9 @@ def segment_journeys(timeline: pd.DataFrame, config: JourneyConfig, journeys: Op
         return SegmentResult(empty_segments(), empty_profiles(), {"status": "no_variation", "warning": "E334"}, [w])
     Z = _embed(X, sc.seed)
     k, sil, lab = choose_k(Z, sc.k_min, max(sc.k_min, sc.k_max), sc.seed)
+    if k == 0:
+        w = VocError(Errors.E334, n=n, what=f"{sc.k_min}+ segments (too few distinct journeys)", need=sc.k_min).as_dict()
+        return SegmentResult(empty_segments(), empty_profiles(), {"status": "no_variation", "warning": "E334"}, [w])
     ari = stability(Z, k, lab, sc.stability_runs, sc.seed)
     # number segments by size, largest first
     sizes = pd.Series(lab).value_counts()
