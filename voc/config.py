@@ -179,7 +179,7 @@ class PredictConfig(Section):
     max_iter: int = Field(200, ge=10, description="Boosting iterations of HistGradientBoostingClassifier.")
     learning_rate: float = Field(0.1, gt=0, le=1)
     importance_repeats: int = Field(5, ge=1, description="Permutation-importance repeats for the top drivers (on the test split).")
-    top_drivers: int = Field(10, ge=1)
+    top_drivers: int = Field(10, ge=0, description="Drivers kept per target and cut (permutation importance on the test split); 0 skips them.")
     seed: int = 42
 
 
