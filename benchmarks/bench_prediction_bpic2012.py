@@ -19,9 +19,9 @@ the case's label event name as a marker step (<label>_marker) placed after its l
 the cut. Cases shorter than the prefix are left out at that length, as in the benchmark.
 
 Differences that remain (stated in docs/prediction.md): voc's features are control flow, timing,
-and the numeric case attribute AMOUNT_REQ from the first and last prefix event; the benchmark's
-best methods also use the resource per event and inter-case features (open cases), and tune
-hyper-parameters per dataset. Its "overall AUC" averages over prefix lengths 1..40 weighted by the
+the numeric case attribute AMOUNT_REQ and counts of the resources (org:resource, prefixed 'r' so
+voc keeps it as a categorical property, not a number) in the prefix; the benchmark's methods also
+use inter-case features (open cases) and tune hyper-parameters per dataset and method. Its "overall AUC" averages over prefix lengths 1..40 weighted by the
 number of prefixes; we print each length and the weighted mean over the lengths we run.
 
 Prints one row per (label, prefix length): n_train, n_test, test positives, ROC-AUC, the
@@ -58,9 +58,11 @@ def labelled_log(path: Path) -> pd.DataFrame:
     end = ev.groupby("case_id")["ts"].max() + pd.Timedelta(seconds=1)
     marks = pd.DataFrame({"case_id": end.index, "ts": end.to_numpy(), "activity": [MARKER.format(label[c]) for c in end.index],
                           "case:AMOUNT_REQ": ev.groupby("case_id")["case:AMOUNT_REQ"].first().reindex(end.index).to_numpy()})
-    out = pd.concat([ev[["case_id", "ts", "activity", "case:AMOUNT_REQ"]], marks], ignore_index=True)
+    out = pd.concat([ev[["case_id", "ts", "activity", "case:AMOUNT_REQ", "org:resource"]], marks], ignore_index=True)
     out["timestamp"] = out["ts"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return out.drop(columns=["ts"]).rename(columns={"case:AMOUNT_REQ": "amount_req"})
+    # the event attributes voc keeps as properties: the requested amount (numeric) and the resource (categorical)
+    out["resource"] = "r" + out["org:resource"].fillna("missing").astype(str)
+    return out.drop(columns=["ts", "org:resource"]).rename(columns={"case:AMOUNT_REQ": "amount_req"})
 
 
 def main() -> None:

@@ -67,7 +67,10 @@ def _features(tl: pd.DataFrame, prefix: Prefix) -> pd.DataFrame:
 @pytest.mark.parametrize("prefix", [Prefix("events", 3), Prefix("hours", 1.2)], ids=lambda p: p.name)
 def test_events_after_the_cut_do_not_change_the_features(prefix):
     tl = signal_log(200)
+    # event properties: a numeric amount and a categorical resource, both features
+    tl["properties"] = [f'{{"amount": "{i % 7}", "resource": "team{i * i % 5}"}}' for i in range(len(tl))]
     before = _features(tl, prefix)
+    assert "first:amount" in before.columns and any(c.startswith("property:resource=") for c in before.columns)
     changed = tl.copy()
     t = prepare(tl)
     after_cut = (t["pos"] > 3).to_numpy() if prefix.kind == "events" else (
@@ -78,6 +81,7 @@ def test_events_after_the_cut_do_not_change_the_features(prefix):
     changed.loc[after_cut, "kind"] = "contact"                             # as contacts with intents/sentiment
     changed.loc[after_cut, "intent"] = "refund"
     changed.loc[after_cut, "sentiment_score"] = -0.9
+    changed.loc[after_cut, "properties"] = '{"amount": "1000", "resource": "elsewhere", "new_key": "x"}'
     extra = changed[after_cut].copy()
     extra["seq"] = extra["seq"] + 1000                                      # and more of them
     changed = pd.concat([changed, extra], ignore_index=True)
@@ -258,3 +262,14 @@ def test_journey_analytics_tables_and_info():
     assert info["prediction"]["purchase"]["roc_auc"] is not None
     assert info["segments"]["status"] == "ok" and info["unusual"]["status"] == "ok"
     assert len(tables["journey_traits"]) == len(jn) and tables["journey_traits"]["segment_id"].notna().all()
+
+
+def test_categorical_properties_that_identify_one_journey_are_not_features():
+    tl = signal_log(100)
+    t = prepare(tl)
+    t["properties"] = [f'{{"resource": "team{i * i % 5}", "session": "s-{j}"}}' for i, j in enumerate(t["journey_id"])]
+    rows, cuts = cut(t, Prefix("events", 3))
+    f = PrefixFeaturizer().fit(rows, cuts)
+    assert list(f.property_values_) == ["resource"]
+    X = f.transform(rows, cuts)
+    assert X.filter(like="property:resource=").sum(axis=1).eq(3).all()

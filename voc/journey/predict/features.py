@@ -9,7 +9,8 @@ Every feature reads the prefix rows alone (plus the cut time for hour cuts):
   contacts        n_contacts, intent:<x> and topic:<x> counts, mean/min/last sentiment_score, n_negative
   friction so far n_errors (journey.error_events), max_repeats of one step, n_immediate_repeats,
                   max_level and n_level_rises (journey.escalation_order)
-  properties      numeric event properties (e.g. an amount) of the first and last prefix step
+  properties      numeric event properties (e.g. an amount) of the first and last prefix step; counts of
+                  the most common values of categorical ones (e.g. the resource or page of each step)
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from voc.journey.catalog import build_catalog
 
 NEGATIVE_BELOW = -0.05
 MAX_PROPERTY_KEYS = 10
+MAX_LEVELS = 500
 
 
 def step_catalog(names: list[str], config: JourneyConfig, *, case_based: bool) -> pd.DataFrame:
@@ -55,6 +57,26 @@ def _numeric_props(values: pd.Series) -> pd.DataFrame:
     return pd.DataFrame([parse(v) for v in values], index=values.index)
 
 
+def _string_props(values: pd.Series) -> pd.DataFrame:
+    """String-valued event properties (numbers left out: _numeric_props has them) as a frame."""
+    def parse(v: Any) -> dict:
+        if not isinstance(v, str) or not v:
+            return {}
+        try:
+            d = json.loads(v)
+        except ValueError:
+            return {}
+        out = {}
+        for k, x in (d.items() if isinstance(d, dict) else []):
+            if isinstance(x, str) and x:
+                try:
+                    float(x)
+                except ValueError:
+                    out[k] = x
+        return out
+    return pd.DataFrame([parse(v) for v in values], index=values.index)
+
+
 def _top(counts: pd.Series, n: int) -> list[str]:
     counts = counts[counts > 0]
     order = sorted(counts.index, key=lambda k: (-counts[k], str(k)))
@@ -80,6 +102,19 @@ class PrefixFeaturizer:
         props = _numeric_props(ends["properties"]) if len(ends) else pd.DataFrame()
         share = props.notna().mean() if len(props.columns) else pd.Series(dtype=float)
         self.property_keys_ = _top(share[share >= 0.5], MAX_PROPERTY_KEYS) if len(share) else []
+        # categorical event properties (e.g. the resource or page of each step): the most common values of the
+        # keys present on at least half the steps with 2..MAX_LEVELS distinct values, counted over the prefix
+        sp = _string_props(rows["properties"]) if len(rows) else pd.DataFrame()
+        self.property_values_: dict[str, list[str]] = {}
+        for k in (sp.columns if len(sp.columns) else []):
+            col = sp[k].dropna()
+            if len(col) >= 0.5 * len(sp) and 2 <= col.nunique() <= MAX_LEVELS:
+                # an id of its journey (session, order number) says nothing about another journey: values must recur
+                per_value = rows.loc[col.index, "journey_id"].groupby(col).nunique()
+                if (per_value >= 2).mean() >= 0.5:
+                    self.property_values_[str(k)] = _top(per_value, self.top_categories)
+            if len(self.property_values_) >= MAX_PROPERTY_KEYS:
+                break
         X = self.transform(rows, cuts)
         # a column without two distinct values in training carries nothing (and all-NaN ones break binning)
         # (the latest step is always kept: the baseline reads it)
@@ -186,6 +221,14 @@ class PrefixFeaturizer:
                 P[f"first:{k}"] = pf[k].astype(float) if k in pf.columns else np.nan
                 P[f"last:{k}"] = pl[k].astype(float) if k in pl.columns else np.nan
             parts.append(P)
+        values = getattr(self, "property_values_", {})
+        if values and len(rows):
+            sp = _string_props(rows["properties"])
+            for k, vocab in values.items():
+                if k not in sp.columns:
+                    continue
+                r = pd.DataFrame({"journey_id": rows["journey_id"], "v": sp[k]}, index=rows.index)
+                parts.append(self._counts(r, "v", vocab, f"property:{k}=", idx))
         out = pd.concat(parts, axis=1)
         if hasattr(self, "columns_"):
             out = out.reindex(columns=self.columns_)
@@ -207,7 +250,8 @@ def describe(column: str) -> str:
     if column in plain:
         return plain[column]
     for pre, words in (("step:", "times step '{}' occurred"), ("bigram:", "times '{}' occurred"), ("intent:", "contacts with intent '{}'"),
-                       ("topic:", "contacts on topic '{}'"), ("first:", "'{}' at the first step"), ("last:", "'{}' at the latest step")):
+                       ("topic:", "contacts on topic '{}'"), ("first:", "'{}' at the first step"), ("last:", "'{}' at the latest step"),
+                       ("property:", "steps with {}")):
         if column.startswith(pre):
             return words.format(column[len(pre):])
     return column
