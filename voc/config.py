@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from voc.errors import ConfigError, Errors
 
@@ -255,6 +255,15 @@ class JourneyConfig(Section):
     predict: PredictConfig = Field(default_factory=PredictConfig, description="Outcome prediction from journey prefixes (docs/prediction.md).")
     segments: SegmentsConfig = Field(default_factory=SegmentsConfig, description="Journey segments (archetypes).")
     unusual: UnusualConfig = Field(default_factory=UnusualConfig, description="Unusual-journey scores.")
+
+    @model_validator(mode="after")
+    def _predict_targets(self) -> "JourneyConfig":
+        known = set(self.outcomes) | {"repeat_contact", "escalation", "contact"}
+        bad = [o for o in (self.predict.outcomes or []) if o not in known and not (o.startswith("contact:intent=") and len(o) > 15)]
+        if bad:
+            raise ValueError(f"predict.outcomes {bad} are unknown: use names of journey.outcomes ({sorted(self.outcomes)}), "
+                             "'repeat_contact', 'escalation', 'contact' or 'contact:intent=<intent>'")
+        return self
 
 
 class ReportConfig(Section):

@@ -273,3 +273,10 @@ def test_categorical_properties_that_identify_one_journey_are_not_features():
     assert list(f.property_values_) == ["resource"]
     X = f.transform(rows, cuts)
     assert X.filter(like="property:resource=").sum(axis=1).eq(3).all()
+
+
+def test_an_unknown_prediction_target_is_a_config_error_before_any_work():
+    from voc import config as cfg
+    with pytest.raises(VocError) as e:
+        cfg.from_dict({"journey": {"outcomes": {"churn": ["cancel*"]}, "predict": {"outcomes": ["chrun"]}}})
+    assert e.value.code == "E102" and "chrun" in e.value.cause
