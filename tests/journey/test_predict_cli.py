@@ -61,3 +61,11 @@ def test_voc_journeys_writes_predictions_segments_and_unusual_journeys(tmp_path,
     open_pred = pred[pred["split"] == "open"]
     for outcome in open_pred["outcome"].unique():
         assert f"propensity_{outcome}" in traits.columns
+    # the report carries the three sections, the unusual journeys as cards with their evidence
+    rep = runner.invoke(app, ["report", str(out)])
+    assert rep.exit_code == 0, rep.output
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for sid in ("prediction", "segments", "unusual"):
+        assert f'<section id="{sid}"' in html
+    assert f"Journey {an['journey_id'].iloc[0]}" in html and "rarest step change" in html
+    assert "baseline ROC-AUC" in html and prof["description"].iloc[0].split(":")[0] in html
