@@ -178,7 +178,7 @@ class PredictConfig(Section):
     top_categories: int = Field(20, ge=1, description="Intents and topics counted as features: the most frequent in training journeys.")
     max_iter: int = Field(200, ge=10, description="Boosting iterations of HistGradientBoostingClassifier.")
     learning_rate: float = Field(0.1, gt=0, le=1)
-    importance_repeats: int = Field(5, ge=1, description="Permutation-importance repeats for the top drivers (on the test split).")
+    importance_repeats: int = Field(3, ge=1, description="Permutation-importance repeats for the top drivers (on at most 2000 test journeys, headline cut).")
     top_drivers: int = Field(10, ge=0, description="Drivers kept per target and cut (permutation importance on the test split); 0 skips them.")
     seed: int = 42
 

@@ -4,7 +4,7 @@ importance) and score the open journeys (refitted on every labelled journey).
 
 Tables: predictions (journey_id, outcome, prefix, score, split in train/test/open, label,
 baseline_score, start) and prediction_drivers (outcome, prefix, rank, feature, description,
-importance, importance_std, mean_positive, mean_negative). ``info[outcome]``: the headline cut's
+importance, importance_std, mean_positive, mean_negative) at the headline (first) cut. ``info[outcome]``: the headline cut's
 figures (roc_auc, pr_auc, brier, lift_top_decile, baseline_*, prior_*, n_train, n_test, ...) and
 ``by_prefix`` with the same figures for every cut."""
 from __future__ import annotations
@@ -29,7 +29,7 @@ from voc.journey.predict.timeline import journey_spans, prepare
 PREDICTION_COLUMNS = ["journey_id", "outcome", "prefix", "score", "split", "label", "baseline_score", "start"]
 DRIVER_COLUMNS = ["outcome", "prefix", "rank", "feature", "description", "importance", "importance_std",
                   "mean_positive", "mean_negative"]
-MAX_IMPORTANCE_ROWS = 5000
+MAX_IMPORTANCE_ROWS = 2000
 
 
 @dataclass
@@ -118,7 +118,7 @@ def predict_outcomes(timeline: pd.DataFrame, config: JourneyConfig, *, repeat_co
         for prefix, rows, cuts in cuts_all:
             lab = labels(cuts, tgt, horizon_s=horizon_s, open_s=open_s, data_end_t=data_end_t)
             by_prefix[prefix.name] = fig = _fit_one(outcome, prefix, rows, cuts, lab, split, catalog, config,
-                                                    warnings, preds, drivers)
+                                                    warnings, preds, drivers, explain=not by_prefix)
             fig["status_counts"] = {k: int(v) for k, v in lab["status"].value_counts().items()}
         failed = [p for p, f in by_prefix.items() if f.get("status") == "too_few"]
         if failed:
@@ -137,7 +137,10 @@ def predict_outcomes(timeline: pd.DataFrame, config: JourneyConfig, *, repeat_co
 
 
 def _fit_one(outcome: str, prefix: Prefix, rows: pd.DataFrame, cuts: pd.DataFrame, lab: pd.DataFrame, split: pd.Series,
-             catalog: pd.DataFrame, config: JourneyConfig, warnings: list, preds: list, drivers: list) -> dict[str, Any]:
+             catalog: pd.DataFrame, config: JourneyConfig, warnings: list, preds: list, drivers: list,
+             explain: bool = True) -> dict[str, Any]:
+    """Fit, evaluate and score one (target, cut); ``explain``: compute its drivers (the headline cut only:
+    permutation importance is the costliest step)."""
     pc = config.predict
     labelled = lab.index[lab["status"] == "labelled"]
     opened = lab.index[lab["status"] == "open"]
@@ -163,7 +166,7 @@ def _fit_one(outcome: str, prefix: Prefix, rows: pd.DataFrame, cuts: pd.DataFram
     if not evaluate.enough(y_te):
         _warn(warnings, Errors.E332, outcome=outcome, prefix=prefix.name, n_pos=int(y_te.sum()), n_neg=int(len(y_te) - y_te.sum()))
         fig["warning"] = "E332"
-    elif fig.get("roc_auc") is not None and pc.top_drivers > 0:
+    elif fig.get("roc_auc") is not None and pc.top_drivers > 0 and explain:
         drivers.append(_drivers(model, X_te, y_te, repeats=pc.importance_repeats, top=pc.top_drivers, seed=pc.seed,
                                 outcome=outcome, prefix=prefix.name))
     parts = [_rows(tr, outcome, prefix, p_tr, "train", y_tr, b_tr, cuts), _rows(te, outcome, prefix, p_te, "test", y_te, b_te, cuts)]
