@@ -54,7 +54,8 @@ def prediction_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
         d = drv[[heads.get(o) == p for o, p in zip(drv["outcome"], drv["prefix"])]].copy()
         for outcome, part in d.groupby("outcome", sort=False):
             part = part.sort_values("rank").head(8)
-            labels = [f"{r.description} ({'more' if r.mean_positive > r.mean_negative else 'less'} when it happens)"
+            labels = [r.description if r.mean_positive != r.mean_positive else
+                      f"{r.description} ({'higher' if r.mean_positive > r.mean_negative else 'lower'} when it happens)"
                       for r in part.itertuples()]
             s.figures.append((f"Top drivers of '{outcome}': drop in test ROC-AUC when the feature is shuffled",
                               figures.bars(labels, part["importance"].round(4).tolist(), xaxis_title="ROC-AUC drop")))

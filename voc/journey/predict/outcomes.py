@@ -69,8 +69,9 @@ def _drivers(model: OutcomeModel, X: pd.DataFrame, y: np.ndarray, *, repeats: in
     df = pd.DataFrame({"feature": X.columns, "importance": imp.importances_mean, "importance_std": imp.importances_std})
     df = df[df["importance"] > 0].sort_values(["importance", "feature"], ascending=[False, True]).head(top)
     pos, neg = X[y == 1], X[y == 0]
-    df["mean_positive"] = [float(pos[c].mean()) for c in df["feature"]]
-    df["mean_negative"] = [float(neg[c].mean()) for c in df["feature"]]
+    categorical = {"last_step", "previous_step"}   # codes: their mean means nothing (NULL)
+    df["mean_positive"] = [np.nan if c in categorical else float(pos[c].mean()) for c in df["feature"]]
+    df["mean_negative"] = [np.nan if c in categorical else float(neg[c].mean()) for c in df["feature"]]
     df["description"] = df["feature"].map(describe)
     df["outcome"], df["prefix"] = outcome, prefix
     df["rank"] = np.arange(1, len(df) + 1)
