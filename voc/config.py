@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal, Optional, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from voc.config_source import raise_errors, read_yaml
 from voc.errors import ConfigError, Errors
@@ -177,6 +177,52 @@ class TopicsConfig(Section):
     save_to: Optional[str] = Field(None, description="Where to save the fitted model; default <out>/topic_model.")
 
 
+class PredictConfig(Section):
+    enabled: bool = Field(True, description="Fit outcome models in `voc journeys` (predictions.parquet, journey_run.json['prediction']).")
+    outcomes: Optional[list[str]] = Field(None, description=(
+        "Targets to predict: names of journey.outcomes, 'repeat_contact' (a repeat contact, repeat_contacts.parquet), "
+        "'escalation' (an escalation friction), 'contact' or 'contact:intent=<intent>'. Default: every configured "
+        "outcome, plus repeat_contact and escalation when the journeys hold contacts / escalations."))
+    prefix_events: list[int] = Field(default_factory=lambda: [3, 5, 10], description=(
+        "Prefix cuts in events: a model per cut sees only each journey's first K steps and predicts whether the "
+        "target happens after them. The first cut is the headline figure."))
+    prefix_hours: list[float] = Field(default_factory=list, description=(
+        "Prefix cuts in hours since the journey's first step (steps at or before start + H), in addition to prefix_events."))
+    test_share: float = Field(0.2, gt=0, lt=1, description="Share of journeys, the latest by start time, held out as the test split.")
+    horizon_days: Optional[float] = Field(None, gt=0, description=(
+        "The target must happen within this many days after the cut. None: any time after the cut in the journey."))
+    open_days: Optional[float] = Field(None, gt=0, description=(
+        "A journey without the target whose last step is within this many days of the data end is still open: "
+        "its label is not known yet, so it is scored (CDP trait propensity_<outcome>) but not trained or tested on. "
+        "Default: journey.repeat_window_days for customer journeys; case-based logs (cases end) have no open journeys "
+        "unless set. With horizon_days, a journey is open when its cut + horizon is after the data end."))
+    min_journeys: int = Field(100, ge=10, description="Fewer labelled journeys at a cut than this: no model (warning E331).")
+    min_positives: int = Field(20, ge=2, description="Fewer positive journeys in the training split than this: no model (E331); fewer than 5 in the test split: no metrics (E332).")
+    top_steps: int = Field(60, ge=1, description="Step names (and as many step bigrams) counted as features: the most frequent in training journeys.")
+    top_categories: int = Field(20, ge=1, description="Intents and topics counted as features: the most frequent in training journeys.")
+    max_iter: int = Field(200, ge=10, description="Boosting iterations of HistGradientBoostingClassifier.")
+    learning_rate: float = Field(0.1, gt=0, le=1)
+    importance_repeats: int = Field(3, ge=1, description="Permutation-importance repeats for the top drivers (on at most 2000 test journeys, headline cut).")
+    top_drivers: int = Field(10, ge=0, description="Drivers kept per target and cut (permutation importance on the test split); 0 skips them.")
+    seed: int = 42
+
+
+class SegmentsConfig(Section):
+    enabled: bool = Field(True, description="Cluster journeys into segments (segments.parquet, segment_profiles.parquet).")
+    k_min: int = Field(2, ge=2)
+    k_max: int = Field(8, ge=2, description="k is chosen in k_min..k_max by the highest silhouette (cosine, on at most 3000 journeys).")
+    top_steps: int = Field(40, ge=1, description="Step names whose share of a journey's steps are clustering features.")
+    stability_runs: int = Field(5, ge=2, description="Bootstrap refits whose agreement (adjusted Rand index) with the chosen segmentation is reported.")
+    min_journeys: int = Field(20, ge=4, description="Fewer journeys: no segments (warning E334).")
+    seed: int = 42
+
+
+class UnusualConfig(Section):
+    enabled: bool = Field(True, description="Score how unusual each journey is (anomalies.parquet).")
+    top: int = Field(10, ge=1, description="Unusual journeys shown in the report with their evidence.")
+    smoothing: float = Field(0.5, gt=0, description="Additive smoothing of the transition model (unseen next steps get a small probability).")
+
+
 # Column roles of an event log that journey.columns may name. voc.journey.columns.ROLES are the roles the
 # readers detect; tests/cli/test_cli_errors.py checks each of them is known here.
 JourneyColumnRole = Literal["customer_id", "case_id", "timestamp", "event", "channel", "actor", "lifecycle"]
@@ -272,6 +318,18 @@ class JourneyConfig(Section):
         "negative_end": 0.7, "abandonment_after_contact": 0.8, "handoff_pingpong": 0.6,
     }, description="Weight of each friction kind in the journey friction score (noisy-OR of weight x max severity, 0..100).")
     gmail_normalisation: bool = Field(True, description="Match gmail.com/googlemail.com addresses ignoring dots and +tags (the same mailbox for Gmail).")
+    predict: PredictConfig = Field(default_factory=PredictConfig, description="Outcome prediction from journey prefixes (docs/prediction.md).")
+    segments: SegmentsConfig = Field(default_factory=SegmentsConfig, description="Journey segments (archetypes).")
+    unusual: UnusualConfig = Field(default_factory=UnusualConfig, description="Unusual-journey scores.")
+
+    @model_validator(mode="after")
+    def _predict_targets(self) -> "JourneyConfig":
+        known = set(self.outcomes) | {"repeat_contact", "escalation", "contact"}
+        bad = [o for o in (self.predict.outcomes or []) if o not in known and not (o.startswith("contact:intent=") and len(o) > 15)]
+        if bad:
+            raise ValueError(f"predict.outcomes {bad} are unknown: use names of journey.outcomes ({sorted(self.outcomes)}), "
+                             "'repeat_contact', 'escalation', 'contact' or 'contact:intent=<intent>'")
+        return self
 
     @field_validator("friction_weights")
     @classmethod

@@ -162,6 +162,19 @@ class Errors:
                      "Lower journey.min_journeys only if {n} journeys are enough for you to act on; otherwise collect more data.")
     E324 = ErrorSpec("E324", "Outcome '{outcome}': for {n} step(s) the Markov model's reach probability or removal effect differs from what the journeys show by more than {tol} (e.g. '{step}': modelled reach {p_reach:.2f}, observed {observed:.2f} over {journeys} journeys; removal effect {removal:.2f}, observed {observed_removal:.2f}).",
                      "Read observed_share and observed_removal beside p_reach and removal_effect in outcome_paths (markov_gap = true): a first-order chain mixes the paths through hub steps.")
+    # E33x prediction, segments, unusual journeys (voc.journey.predict)
+    E330 = ErrorSpec("E330", "Unknown prediction target '{outcome}' in journey.predict.outcomes.",
+                     "Use 'repeat_contact', 'escalation', 'contact', 'contact:intent=<intent>' or an outcome defined under journey.outcomes ({available}).")
+    E331 = ErrorSpec("E331", "No model for '{outcome}' at prefix {prefix}: {detail}.",
+                     "Predictions need at least journey.predict.min_journeys labelled journeys and min_positives positive ones in training; add history, use a shorter prefix, or lower these settings knowing the figures rest on few cases.")
+    E332 = ErrorSpec("E332", "Test metrics for '{outcome}' at prefix {prefix} rest on {n_pos} positive and {n_neg} negative test journeys.",
+                     "Too few to trust (at least 5 of each are needed for metrics); the model was still fitted. Add history or raise journey.predict.test_share.")
+    E333 = ErrorSpec("E333", "Prediction target '{outcome}' never happens in these journeys.",
+                     "Check its event names under journey.outcomes against the events (e.g. {examples}); nothing was predicted for it.")
+    E334 = ErrorSpec("E334", "Only {n} journeys: too few for {what} (at least {need}).",
+                     "Add history or lower journey.segments.min_journeys; nothing was computed for it.")
+    E335 = ErrorSpec("E335", "The {k} journey segments are unstable: refits on bootstrap samples agree with them at a mean adjusted Rand index of {ari:.2f} (below {cut}).",
+                     "Read the segments as tendencies, not fixed groups; more journeys or a narrower journey.segments.k_max usually make them stable.")
     # ---- E4xx outputs, reports, CDP --------------------------------------------------------
     E401 = ErrorSpec("E401", "Could not write dataset '{dataset}' to '{path}': {detail}.",
                      "Check the output folder is writable and the disk has space; the previous output was left intact.")

@@ -58,6 +58,16 @@ def _read(out_dir: Path, name: str, columns: list[str]) -> Optional[pd.DataFrame
     return df[[c for c in columns if c in df.columns]]
 
 
+def journey_trait_rows(out_dir: str | Path) -> Optional[pd.DataFrame]:
+    """The journey_traits table of `voc journeys` (journey_id, customer_id, end, segment_id,
+    propensity_<outcome>), or None when the folder has none."""
+    p = catalog.find(out_dir, "journey_traits")
+    listed = outfolder.run_files(Path(out_dir))
+    if p is None or (listed is not None and p.name not in listed):   # never another run's table
+        return None
+    return datasets.read_table(p, dataset="journey_traits")
+
+
 def to_bool(s: pd.Series) -> pd.Series:
     """Booleans from parquet (bool) or csv ('True'/'False'/1/0/blank) as pandas 'boolean'."""
     if pd.api.types.is_bool_dtype(s.dtype):

@@ -30,7 +30,8 @@ from voc.config import EnrichConfig
 from voc.datasets import atomic_dir
 from voc.enrich import store
 from voc.enrich.rows import conform, contact_rows, contact_schema, content_hash, empty
-from voc.enrich.traits import customer_traits, traits_schema
+from voc.enrich.rows import journey_trait_rows
+from voc.enrich.traits import add_journey_traits, customer_traits, journey_trait_fields, journey_traits_by_customer, traits_schema
 from voc.errors import Errors, VocError
 
 
@@ -125,7 +126,13 @@ def enrich(out_dir: Path, cdp_dir: Path, config: EnrichConfig, now: Optional[dat
         store.check_target(cdp_dir)
         manifest = store.read_manifest(cdp_dir)
         settings = _settings(config)
-        c_schema, t_schema = contact_schema(config.identifiers), traits_schema(config.window_days, config.identifiers)
+        jt = journey_trait_rows(out_dir)
+        jfields = journey_trait_fields(list(jt.columns)) if jt is not None else []
+        if jfields:   # journey-model traits (segment_id, propensity_<outcome>) from `voc journeys`
+            settings["journey_traits"] = [n for n, _ in jfields]
+        jt_by_customer = journey_traits_by_customer(jt) if jfields else None
+        c_schema = contact_schema(config.identifiers)
+        t_schema = traits_schema(config.window_days, config.identifiers, jfields)
         full = manifest is None or manifest.get("settings") != settings or manifest.get("format") != store.FORMAT
 
         inc = contact_rows(out_dir, config.identifiers)
@@ -135,8 +142,9 @@ def enrich(out_dir: Path, cdp_dir: Path, config: EnrichConfig, now: Optional[dat
         if manifest is not None:
             old_set = manifest["settings"]
             old_c = store.read_table(cdp_dir, store.CONTACTS, contact_schema(old_set["identifiers"]), manifest)
-            old_t = store.read_table(cdp_dir, store.TRAITS, traits_schema(old_set["window_days"], old_set["identifiers"]
-                                     if manifest.get("format") == store.FORMAT else "drop"), manifest)
+            old_t = store.read_table(cdp_dir, store.TRAITS, traits_schema(
+                old_set["window_days"], old_set["identifiers"] if manifest.get("format") == store.FORMAT else "drop",
+                journey_trait_fields(old_set.get("journey_traits", []))), manifest)
             if full:  # settings changed: stored rows keep their hash, so rows whose fields change are updated
                 old_c = conform(old_c, c_schema)
         else:
@@ -151,7 +159,7 @@ def enrich(out_dir: Path, cdp_dir: Path, config: EnrichConfig, now: Optional[dat
         up["updated_at"] = up["updated_at"].astype("datetime64[us, UTC]")
 
         n_new, n_changed = int(is_new.sum()), int(is_changed.sum())
-        if manifest is not None and not full and n_new == 0 and n_changed == 0:
+        if manifest is not None and not full and n_new == 0 and n_changed == 0 and not jfields:
             return EnrichResult(cdp_dir, False, int(manifest.get("version", 0)), len(inc), 0, 0, len(inc), len(old_c),
                                 0, 0, 0, len(old_t), [], recovered, time.perf_counter() - t0)
 
@@ -164,11 +172,12 @@ def enrich(out_dir: Path, cdp_dir: Path, config: EnrichConfig, now: Optional[dat
         contacts = contacts.sort_values(["_key", "contact_id"], kind="stable").reset_index(drop=True)
 
         # traits of the customers touched
-        if full:
+        if full or jfields:   # journey traits can change without any contact changing
             touched = set(contacts["customer_id"].dropna())
         else:
             touched = set(up["customer_id"].dropna()) | set(moved_from)
         new_t = customer_traits(contacts[contacts["customer_id"].isin(touched)], config.window_days, config.identifiers)
+        new_t = add_journey_traits(new_t, jt_by_customer)
         new_t = conform(new_t, t_schema)
         t_fields = [f.name for f in t_schema if f.name not in ("content_hash", "updated_at")]
         new_t["content_hash"] = content_hash(new_t, t_fields)
@@ -182,6 +191,9 @@ def enrich(out_dir: Path, cdp_dir: Path, config: EnrichConfig, now: Optional[dat
         new_t["updated_at"] = pd.to_datetime(new_t["updated_at"], utc=True).astype("datetime64[us, UTC]")
         t_up = new_t[~same]
         removed = touched - set(new_t["customer_id"])
+        if manifest is not None and not full and n_new == 0 and n_changed == 0 and t_up.empty and not removed:
+            return EnrichResult(cdp_dir, False, int(manifest.get("version", 0)), len(inc), 0, 0, len(inc), len(old_c),
+                                0, 0, 0, len(old_t), [], recovered, time.perf_counter() - t0)
         traits = pd.concat([old_t[~old_t["customer_id"].isin(touched)], new_t], ignore_index=True)
         traits = conform(traits, t_schema)
         traits["_key"] = store.partition_key(traits["last_contact_at"])

@@ -20,6 +20,9 @@ gives the same traits, and a customer's traits change only when their contacts d
 - n_contacts: all the customer's contacts.
 - email_sha256 / phone_sha256 (identifiers='hash' only): the hashed e-mail / phone of the customer's
   latest contact that has one, so a CDP can match the traits row like the contact rows.
+- segment_id, propensity_<outcome> (when the output folder holds `voc journeys`' journey_traits): the
+  segment of the customer's latest journey and, while that journey is open, its predicted
+  probability of reaching <outcome> (docs/prediction.md).
 """
 from __future__ import annotations
 
@@ -36,7 +39,38 @@ def window_column(window_days: int) -> str:
     return f"contacts_{window_days}d"
 
 
-def traits_schema(window_days: int, identifiers: str = "drop") -> pa.Schema:
+def journey_trait_fields(columns: list[str]) -> list[tuple[str, pa.DataType]]:
+    """The journey-model traits a `voc journeys` output offers (journey_traits table): segment_id and
+    propensity_<outcome> per predicted target."""
+    fields: list[tuple[str, pa.DataType]] = [("segment_id", pa.int32())] if "segment_id" in columns else []
+    return fields + [(c, pa.float64()) for c in sorted(columns) if c.startswith("propensity_")]
+
+
+def journey_traits_by_customer(jt: pd.DataFrame) -> pd.DataFrame:
+    """One row per customer (index customer_id) from journey_traits: the customer's latest journey
+    (by its end, then journey_id). segment_id: its segment; propensity_<outcome>: its score while the
+    journey is open for that outcome (null otherwise: its outcome is known or it was not scored)."""
+    cols = [n for n, _ in journey_trait_fields(list(jt.columns))]
+    j = jt[jt["customer_id"].notna()].copy()
+    if j.empty or not cols:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="customer_id"))
+    j["customer_id"] = j["customer_id"].astype(str)
+    order = ["customer_id"] + (["end"] if "end" in j.columns else []) + ["journey_id"]
+    j = j.sort_values(order, kind="stable", na_position="first")
+    return j.groupby("customer_id", sort=True).tail(1).set_index("customer_id")[cols].sort_index()   # (last() would skip nulls)
+
+
+def add_journey_traits(traits: pd.DataFrame, by_customer: pd.DataFrame | None) -> pd.DataFrame:
+    if by_customer is None or not len(by_customer.columns):
+        return traits
+    out = traits.copy()
+    for c in by_customer.columns:
+        out[c] = out["customer_id"].astype(str).map(by_customer[c])
+    return out
+
+
+def traits_schema(window_days: int, identifiers: str = "drop",
+                  journey_fields: list[tuple[str, pa.DataType]] | None = None) -> pa.Schema:
     ids = list(HASHED_ID_FIELDS) if identifiers == "hash" else []
     return pa.schema([
         ("customer_id", pa.string()),
@@ -48,7 +82,7 @@ def traits_schema(window_days: int, identifiers: str = "drop") -> pa.Schema:
         ("friction_score", pa.float64()),
         ("top_topic", pa.string()),
         ("n_contacts", pa.int32()),
-    ] + ids + list(META_FIELDS))
+    ] + list(journey_fields or []) + ids + list(META_FIELDS))
 
 
 def customer_traits(contacts: pd.DataFrame, window_days: int, identifiers: str = "drop") -> pd.DataFrame:

@@ -19,6 +19,7 @@ from voc.journey.events import EventLog, read_events
 from voc.journey.friction import compute_friction
 from voc.journey.identity import IdentityResult, read_identity_map, resolve
 from voc.journey.merge import customer_table, journey_table, merge_features
+from voc.journey.predict.analytics import journey_analytics
 from voc.journey.repeat import compute_repeats
 from voc.journey.timeline import build_timeline, timeline_frame
 from voc.sequences import compute_all, journey_features, prepare
@@ -36,6 +37,7 @@ class JourneyResult:
     rejects: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)    # {code, level, message, fix, source, ...} (voc.journey.quality)
     summary: dict[str, Any] = field(default_factory=dict)  # basis and friction_distribution (journey_run.json)
+    analytics: dict[str, Any] = field(default_factory=dict)   # prediction, segments, unusual, warnings
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -122,8 +124,14 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         "frictions": {k: int(v) for k, v in fr["kind"].value_counts().items()} if len(fr) else {},
     }
     summary = {"basis": quality.basis(journeys, counts), "friction_distribution": quality.friction_distribution(journeys, fr)}
+    extra, analytics = journey_analytics(tables, config, case_based=events.case_based)
+    tables.update(extra)
+    timings.update(analytics.pop("timings"))
+    # the prediction / segment / unusual-journey warnings join the run's one warnings list, in its format
+    found = list(found) + [{"code": w["code"], "level": "warning", "message": w["reason"], "reason": w["reason"],
+                            "fix": w["fix"], "source": "prediction"} for w in analytics.pop("warnings", [])]
     return JourneyResult(tables, counts, timings, rejects=[r.as_dict() for r in events.rejects], warnings=found,
-                         summary=summary)
+                         summary=summary, analytics=analytics)
 
 
 def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, config: JourneyConfig, out_dir: Path,
@@ -163,8 +171,8 @@ def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, co
     result.timings["write_s"] = round(time.perf_counter() - t, 3)
     result.timings["total_s"] = round(time.perf_counter() - t0, 3)
     result.paths = {k: tx.final(v) for k, v in result.paths.items()}
-    info = {**(run_info or {}), "run_id": tx.run_id, "counts": result.counts, **result.summary, "warnings": result.warnings,
-            "timings": result.timings,
+    info = {**(run_info or {}), "run_id": tx.run_id, "counts": result.counts, **result.summary, **result.analytics,
+            "warnings": result.warnings, "timings": result.timings,
             "config": config.model_dump(mode="json"), "outputs": {k: str(v) for k, v in result.paths.items()}}
     written = datasets.write_json(info, catalog.path(staging, "journey_run"), dataset="journey_run")
     result.paths["journey_run"] = tx.final(written)

@@ -250,6 +250,8 @@ def build(inp: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
     sections = [intent_section(inp, cfg), repeat_section(inp, cfg), friction_section(inp, cfg),
                 paths_section(inp, cfg, cpaths), transitions_section(inp, cfg), *sequence_sections(inp, cfg),
                 topics_section(inp, cfg)]
+    from voc.report.journey_models import sections as journey_model_sections   # (it imports this module)
+    sections += journey_model_sections(inp, cfg)
     return {
         "headline": metrics.headline(inp),
         "actions": actions.what_to_act_on(inp, max_items=cfg.max_actions, min_contacts=cfg.min_contacts,
