@@ -201,20 +201,20 @@ class PredictConfig(Section):
     top_steps: int = Field(60, ge=1, description="Step names (and as many step bigrams) counted as features: the most frequent in training journeys.")
     top_categories: int = Field(20, ge=1, description="Intents and topics counted as features: the most frequent in training journeys.")
     max_iter: int = Field(200, ge=10, description="Boosting iterations of HistGradientBoostingClassifier.")
-    learning_rate: float = Field(0.1, gt=0, le=1)
+    learning_rate: float = Field(0.1, gt=0, le=1, description="Learning rate of the boosted trees.")
     importance_repeats: int = Field(3, ge=1, description="Permutation-importance repeats for the top drivers (on at most 2000 test journeys, headline cut).")
     top_drivers: int = Field(10, ge=0, description="Drivers kept per target and cut (permutation importance on the test split); 0 skips them.")
-    seed: int = 42
+    seed: int = Field(42, description="Random seed of the boosted trees and the permutation importance (same data, same figures).")
 
 
 class SegmentsConfig(Section):
     enabled: bool = Field(True, description="Cluster journeys into segments (segments.parquet, segment_profiles.parquet).")
-    k_min: int = Field(2, ge=2)
+    k_min: int = Field(2, ge=2, description="Fewest segments tried.")
     k_max: int = Field(8, ge=2, description="k is chosen in k_min..k_max by the highest silhouette (cosine, on at most 3000 journeys).")
     top_steps: int = Field(40, ge=1, description="Step names whose share of a journey's steps are clustering features.")
     stability_runs: int = Field(5, ge=2, description="Bootstrap refits whose agreement (adjusted Rand index) with the chosen segmentation is reported.")
     min_journeys: int = Field(20, ge=4, description="Fewer journeys: no segments (warning E334).")
-    seed: int = 42
+    seed: int = Field(42, description="Random seed of k-means and the bootstrap refits.")
 
 
 class UnusualConfig(Section):
