@@ -99,7 +99,7 @@ class EmbedConfig(Section):
     batch_size: int = Field(64, gt=0, description="Texts per forward pass on the CPU (batches are sorted by length).")
     gpu_batch_size: int = Field(512, gt=0, description="Texts per forward pass on a CUDA GPU: large, length-sorted batches keep it busy.")
     device: str = Field("auto", description="auto | cpu | cuda | cuda:N | mps")
-    precision: Literal["auto", "fp32", "int8", "fp16"] = Field("fp32", description=(
+    precision: Literal["auto", "fp32", "int8", "fp16"] = Field("auto", description=(
         "fp32 (sentence-transformers on torch) | int8 (the same encoder quantised to int8 ONNX, run by onnxruntime "
         "on the CPU; exported once per model into ~/.cache/voc/onnx) | fp16 (CUDA only) | auto (fp16 on a CUDA GPU, "
         "int8 on the CPU). Cached vectors are kept apart per precision. Figures: docs/benchmarks.md."))
