@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from voc.report import actions, metrics
@@ -34,7 +35,8 @@ def summary_dict(out_dir: str | Path) -> dict[str, Any]:
         "top_intents": top_intents,
         "friction": {str(k): int(v) for k, v in fr["kind"].astype(str).value_counts().items()}
         if fr is not None and "kind" in fr.columns else {},
-        "findings": [{k: f[k] for k in ("kind", "title", "detail")} for f in actions.what_to_act_on(inp, max_items=3)],
+        "findings": actions.what_to_act_on(inp),   # the list run.json["findings"] holds, numbers and quotes included
+        "taxonomy_fit": actions.taxonomy_fit(inp),
         "rejects_by_code": (inp.run.get("rejects") or {}).get("by_code", {}) if isinstance(inp.run.get("rejects"), dict) else {},
         "files": files,
     }
@@ -68,6 +70,13 @@ def summary_table(out_dir: str | Path) -> Table:
     if h["rejects"]:
         rej = f"[red]{rej}[/]  see {Path(d['out_dir']) / 'rejects.jsonl'}"
     t.add_row("rejects", rej)
-    for f in d["findings"][:3]:
-        t.add_row("act on", f"{f['title']}: {f['detail']}")
+    fit = d["taxonomy_fit"]
+    if fit.get("fits") is False:
+        t.add_row("[yellow]taxonomy[/]", "[yellow]does not fit this data[/]: " + escape("; ".join(fit["reasons"]))
+                  + ". Intents are not headlined; topics lead. Get your own: `voc intents suggest OUT_DIR --out "
+                  "taxonomy.yaml` or `voc intents train`.")
+    for f in d["findings"][:5]:
+        t.add_row(f"act on #{f['rank']}", escape(f"{f['title']}: {f['detail']}"))
+    if not d["findings"]:
+        t.add_row("act on", "no finding stands out (none significant and material at the run's settings)")
     return t
