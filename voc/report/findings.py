@@ -237,7 +237,7 @@ def describe(r: pd.Series, label: Any = str) -> dict[str, str]:
                 "action": "See 'What changed' for the trend; read the quotes to find what changed for these customers."}
     words = OUTCOMES[out][1]
     if dim == "friction_kind":
-        where = f"contacts after friction '{label(r['value'])}'"
+        where = f"contacts with friction '{label(r['value'])}' in their journey"
     else:
         where = f"{DIMENSION_WORDS[dim]} '{label(r['value'])}'"
     title = {"negative_share": f"Negative sentiment on {where}", "repeat_rate": f"Repeat contacts on {where}",
@@ -277,6 +277,7 @@ def find(frame: pd.DataFrame, alerts: Optional[list[dict[str, Any]]] = None,
     al = alert_candidates(alerts or [], include_intents=settings.include_intents)
     if not al.empty:
         al = al[al["excess"] > 0]
-        ranked = pd.concat([ranked, al], ignore_index=True).sort_values("excess", ascending=False, kind="stable")
+        ranked = pd.concat([ranked, al] if len(ranked) else [al], ignore_index=True)
+        ranked = ranked.sort_values("excess", ascending=False, kind="stable")
         ranked = ranked.reset_index(drop=True)
     return deduplicate(ranked, settings.jaccard).head(settings.max_items)

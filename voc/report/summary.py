@@ -37,6 +37,7 @@ def summary_dict(out_dir: str | Path) -> dict[str, Any]:
         if fr is not None and "kind" in fr.columns else {},
         "findings": actions.what_to_act_on(inp),   # the list run.json["findings"] holds, numbers and quotes included
         "taxonomy_fit": actions.taxonomy_fit(inp),
+        "warnings": [w for w in inp.run.get("warnings") or [] if isinstance(w, dict)],
         "rejects_by_code": (inp.run.get("rejects") or {}).get("by_code", {}) if isinstance(inp.run.get("rejects"), dict) else {},
         "files": files,
     }
