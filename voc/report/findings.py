@@ -167,7 +167,8 @@ def alert_candidates(alerts: list[dict[str, Any]], *, include_intents: bool = Tr
             excess = float(n or 0) * abs(float(obs) - float(exp))
         lift = float(obs) / float(exp) if exp else None
         rows.append({"dimension": "alert", "value": str(a.get("value", "")), "outcome": metric,
-                     "alert_dimension": a.get("dimension"), "alert_id": a.get("alert_id"), "period": a.get("period"),
+                     "alert_dimension": a.get("dimension"), "alert_id": a.get("alert_id"),
+                     "period": f"{a.get('period', 'period')} of {str(a.get('period_start') or '')[:10]}".strip(),
                      "sentence": a.get("sentence", ""), "n": int(n or 0), "hits": None, "rate": float(obs),
                      "overall": float(exp), "lift": lift, "excess": excess, "p_value": a.get("p_value"),
                      "q_value": a.get("q_value"), "contact_ids": [str(c) for c in a.get("contact_ids") or []],
