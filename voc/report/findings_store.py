@@ -59,7 +59,12 @@ def compute(inp: ReportInputs, config: ReportConfig) -> dict[str, Any]:
                                      include_intents=fit["fits"] is not False)
         found = F.find(frame, read_alerts(inp.out_dir), settings)
         msgs = inp.get("messages")
-        qs = {i: quotes.quotes_for(msgs, r["hit_ids"] or r["contact_ids"], s["quotes"]) for i, r in found.iterrows()}
+        qs, used = {}, set()
+        for i, r in found.iterrows():   # a quote shown under a finding above is not repeated under the next one
+            pool = quotes.quotes_for(msgs, r["hit_ids"] or r["contact_ids"], s["quotes"] + 6)
+            fresh = [q for q in pool if q["text"] not in used] or pool
+            qs[i] = fresh[: s["quotes"]]
+            used |= {q["text"] for q in qs[i]}
         items = F.to_records(found, qs, label=label)
     return {"computed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "inputs": fingerprint(inp.out_dir),
             "settings": s, "taxonomy_fit": fit, "items": items}
