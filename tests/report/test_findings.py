@@ -173,7 +173,9 @@ def test_taxonomy_fit_warning_reaches_run_json_terminal_and_report(tmp_path, unk
 
     con = Console(width=250, record=True, file=io.StringIO())
     con.print(summary_table(out))
-    assert ("does not fit this data" in con.export_text()) is (not fits)
+    text = con.export_text()
+    assert ("does not fit this data" in text) is (not fits)
+    assert ("top topics" in text) is (not fits) and ("top intents" in text) is fits   # intents not headlined
     # refreshing twice keeps one warning
     findings_store.refresh(out)
     assert [w["code"] for w in json.loads((out / "run.json").read_text())["warnings"]].count("E412") == (0 if fits else 1)
