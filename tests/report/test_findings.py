@@ -205,6 +205,19 @@ def test_findings_identical_in_run_json_json_summary_and_report(tmp_path):
     assert findings_store.load(load_inputs(out))["items"] == []
 
 
+def test_event_logs_without_contacts_list_friction_kinds_by_journeys(tmp_path):
+    fr = pd.DataFrame({"journey_id": ["j1", "j1", "j2", "j3", "j3", "j4"],
+                       "kind": ["long_wait", "loop", "long_wait", "long_wait", "long_wait", "loop"],
+                       "contact_id": [None] * 6, "severity": [0.5] * 6})
+    jn = pd.DataFrame({"journey_id": [f"j{i}" for i in range(1, 11)], "friction_score": [10.0] * 10})
+    datasets.write_table(fr, datasets.table_path(tmp_path, "friction", "parquet"), dataset="friction")
+    datasets.write_table(jn, datasets.table_path(tmp_path, "journeys", "parquet"), dataset="journeys")
+    found = summary_dict(tmp_path)["findings"]
+    assert [(f["value"], f["evidence"]["hits"], f["evidence"]["n"]) for f in found] == [("long_wait", 3, 10), ("loop", 2, 10)]
+    html = write_report(tmp_path, ReportConfig()).read_text()
+    assert "Friction: long wait" in html and "3 of 10 journeys" in html and "No finding stands out" not in html
+
+
 @pytest.mark.slow
 def test_end_to_end_on_the_fixtures(tmp_path, fixtures_dir):
     """`voc analyze fixtures/transcripts --json`: run.json holds the findings and the taxonomy verdict, --json

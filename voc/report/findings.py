@@ -282,3 +282,29 @@ def find(frame: pd.DataFrame, alerts: Optional[list[dict[str, Any]]] = None,
         ranked = ranked.sort_values("excess", ascending=False, kind="stable")
         ranked = ranked.reset_index(drop=True)
     return deduplicate(ranked, settings.jaccard).head(settings.max_items)
+
+
+def journey_friction(friction: Optional[pd.DataFrame], journeys: Optional[pd.DataFrame], *, top: int = 8,
+                     label: Any = str) -> list[dict[str, Any]]:
+    """Event logs without contacts (nothing to compare a rate with): the friction kinds by the number of
+    journeys they touch, largest first, as finding records with the counts behind them (no test)."""
+    if friction is None or friction.empty or not {"journey_id", "kind"} <= set(friction.columns):
+        return []
+    total = int(journeys["journey_id"].nunique()) if journeys is not None and "journey_id" in journeys.columns \
+        else int(friction["journey_id"].nunique())
+    g = friction.groupby(friction["kind"].astype(str)).agg(journeys=("journey_id", "nunique"), n=("journey_id", "size"))
+    g = g.sort_values(["journeys", "n"], ascending=False).head(top)
+    out = []
+    for kind, r in g.iterrows():
+        share = r["journeys"] / total if total else None
+        out.append({"rank": len(out) + 1, "kind": "friction", "signal": "friction_kind", "value": kind,
+                    "label": label(kind), "outcome": "journeys",
+                    "title": f"Friction: {label(kind)}",
+                    "detail": f"{int(r['n']):,} occurrences in {int(r['journeys']):,} of {total:,} journeys ({_pct(share)}); "
+                              "no contacts in this folder, so no rate is compared with the rest.",
+                    "action": FRICTION_ADVICE.get(kind, "Inspect the journeys listed in the friction section."),
+                    "impact": float(r["journeys"]),
+                    "evidence": {"n": total, "hits": int(r["journeys"]), "rate": share, "overall": None, "lift": None,
+                                 "excess": None, "p_value": None, "q_value": None},
+                    "also": [], "contacts": 0, "quotes": []})
+    return out

@@ -18,7 +18,7 @@ from voc.report.inputs import ReportInputs, load_inputs
 from voc.report.labels import label
 from voc.report.taxonomy_fit import fit_warning, taxonomy_fit
 
-TABLES = ("contacts", "messages", "friction", "repeat_contacts")
+TABLES = ("contacts", "messages", "friction", "repeat_contacts", "journeys")
 QUOTES_PER_FINDING = 2
 
 
@@ -66,6 +66,8 @@ def compute(inp: ReportInputs, config: ReportConfig) -> dict[str, Any]:
             qs[i] = fresh[: s["quotes"]]
             used |= {q["text"] for q in qs[i]}
         items = F.to_records(found, qs, label=label)
+    elif c is None:
+        items = F.journey_friction(inp.get("friction"), inp.get("journeys"), top=config.max_actions, label=label)
     return {"computed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "inputs": fingerprint(inp.out_dir),
             "settings": s, "taxonomy_fit": fit, "items": items}
 
