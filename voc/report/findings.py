@@ -108,10 +108,7 @@ def _groups(frame: pd.DataFrame, dim: str) -> Iterable[tuple[str, pd.Series]]:
     if dim == "friction_kind":
         vals = sorted({k for ks in col.dropna() for k in ks})
         return [(v, col.map(lambda ks, v=v: isinstance(ks, list) and v in ks)) for v in vals]
-    known = col.dropna()
-    if known.nunique() < 2:
-        return []   # one value only: the cell is everyone, nothing to compare it with
-    return [(v, col == v) for v in known.value_counts().index]
+    return [(v, col == v) for v in col.dropna().value_counts().index]   # a cell that is everyone is skipped later
 
 
 def candidates(frame: pd.DataFrame, *, dimensions: Iterable[str] = DIMENSIONS, min_contacts: int = 10) -> pd.DataFrame:
@@ -194,10 +191,6 @@ def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def _same_outcome(a: str, b: str) -> bool:
-    return a == b
-
-
 def deduplicate(ranked: pd.DataFrame, threshold: float = 0.5) -> pd.DataFrame:
     """One finding per group of contacts: walking down the ranking, a finding whose outcome matches a kept
     one and whose contacts overlap it (Jaccard >= ``threshold``) is folded into it (listed in ``also``)."""
@@ -209,7 +202,7 @@ def deduplicate(ranked: pd.DataFrame, threshold: float = 0.5) -> pd.DataFrame:
     for i, r in ranked.iterrows():
         home = None
         for j in kept:
-            if _same_outcome(ranked.at[j, "outcome"], r["outcome"]) and jaccard(sets[i], sets[j]) >= threshold:
+            if ranked.at[j, "outcome"] == r["outcome"] and jaccard(sets[i], sets[j]) >= threshold:
                 home = j
                 break
         if home is None:
