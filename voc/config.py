@@ -363,6 +363,19 @@ class ReportConfig(Section):
     top_n: int = Field(15, ge=1, description="Categories shown per chart (intents, steps); the rest are grouped as 'other'.")
     steps_before_contact: int = Field(3, ge=1, le=6, description="Steps shown before a contact in the Sankey of paths to contact.")
     max_rows: int = Field(25, ge=1, description="Rows shown per table (long tables are cut to keep the file small).")
+    findings_fdr: float = Field(0.05, gt=0, lt=1, description=(
+        "Findings: Benjamini-Hochberg false discovery rate over every cell tested (intent, topic, channel, friction kind "
+        "x negative share, repeat rate, friction rate; one-sided Fisher test of the cell against the rest)."))
+    findings_min_lift: float = Field(1.2, ge=1, description="Findings: a cell's rate must be at least this many times the overall rate.")
+    findings_min_diff: float = Field(0.05, ge=0, le=1, description="Findings: a cell's rate must be at least this far above the overall rate (0.05 = 5 points).")
+    findings_jaccard: float = Field(0.5, gt=0, le=1, description=(
+        "Findings on the same outcome whose contacts overlap at least this much (Jaccard of contact ids; e.g. a topic and an "
+        "intent covering the same contacts) are one finding."))
+    taxonomy_unknown_max: float = Field(0.40, ge=0, le=1, description=(
+        "When more than this share of contacts gets intent 'unknown', the taxonomy is said not to fit the data: a warning, "
+        "no intent findings, topics lead the report."))
+    taxonomy_min_confidence: float = Field(0.40, ge=0, le=1, description=(
+        "When the median intent confidence is below this, the taxonomy is said not to fit the data (as taxonomy_unknown_max)."))
 
 
 class TrendsConfig(Section):

@@ -198,6 +198,9 @@ class Errors:
                      "Run the voc command that writes to it again (it finishes or discards the interrupted update first), or wait for the running one.")
     E411 = ErrorSpec("E411", "Folder '{path}' {what}, so there is nothing to report.",
                      "Pass the --out folder of `voc analyze` or `voc journeys`; run one of them first if there is none.")
+    E412 = ErrorSpec("E412", "The intent taxonomy does not fit this data: {reasons}. Intents are not headlined in the findings; topics lead.",
+                     "Derive intents from your own contacts with `voc intents suggest OUT_DIR --out taxonomy.yaml` and set intent.taxonomy to it, "
+                     "or train on labelled contacts with `voc intents train` and set intent.model.")
     # ---- E5xx engines ----------------------------------------------------------------------
     E501 = ErrorSpec("E501", "The Spark engine needs pyspark and Java: {detail}.",
                      "pip install 'voc[spark]' and make `java -version` work, or use --engine local.")

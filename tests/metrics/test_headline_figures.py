@@ -191,13 +191,17 @@ def test_findings_and_charts_state_the_same_base(demo):
     inp = load_inputs(demo["out"])
     rt, _ = rmetrics.repeat_table(inp)
     chart = rmetrics.repeat_by(rt, "intent").set_index("intent")
-    for f in what_to_act_on(inp, min_contacts=3):
-        if f["kind"] != "repeat":
+    from voc.config import ReportConfig
+
+    for f in what_to_act_on(inp, ReportConfig(min_contacts=3)):
+        if f["outcome"] != "repeat_rate" or f["signal"] != "intent":
             continue
-        m = re.match(r"(\d+)% of (\d+) contacts", f["detail"])
-        intent = f["title"].split("'")[1].replace(" ", "_")
-        assert m and int(m.group(2)) == int(chart.loc[intent, "contacts"]), (f, chart.loc[intent].to_dict())
+        m = re.match(r"(\d+)% of ([\d,]+) contacts", f["detail"])
+        intent = f["value"]
+        assert m and int(m.group(2).replace(",", "")) == int(chart.loc[intent, "contacts"]) == f["evidence"]["n"], \
+            (f, chart.loc[intent].to_dict())
         assert int(m.group(1)) == round(100 * chart.loc[intent, "repeat_rate"])
+        assert f["evidence"]["rate"] == pytest.approx(chart.loc[intent, "repeat_rate"])
 
 
 def test_report_reads_as_text_not_as_python(demo):

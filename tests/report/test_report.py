@@ -190,7 +190,7 @@ def test_report_is_one_offline_file_with_every_section(full, full_report):
     out, tables = full
     path, html = full_report
     assert path == out / "report.html"
-    assert html.count("Plotly.newPlot(") == 7          # intent, repeat x2, friction, sankey, heatmap, topics over time
+    assert html.count("Plotly.newPlot(") == 8          # intent, repeat x2, friction, sankey, heatmap, topics: negative share, over time
     assert html.count("plotly.js v") <= 2 and len(re.findall(r"<script[^>]+src=", html)) == 0
     assert not re.search(r"<link[^>]+href=\"?https?:", html)
     for sid in ("act", "intent", "repeat", "friction", "paths", "transitions", "topics", "quality"):
@@ -222,19 +222,31 @@ def test_csv_folder_gives_the_same_figures(tmp_path, full):
     assert not list(tmp_path.glob("*.parquet"))
     assert metrics.headline(load_inputs(tmp_path)) == metrics.headline(load_inputs(out))
     html = write_report(tmp_path, ReportConfig(min_contacts=5)).read_text()
-    assert html.count("Plotly.newPlot(") == 7
+    assert html.count("Plotly.newPlot(") == 8
+    from voc.report.actions import what_to_act_on
+
+    cfg = ReportConfig(min_contacts=5)
+    assert what_to_act_on(load_inputs(tmp_path), cfg) == what_to_act_on(load_inputs(out), cfg)
 
 
 def test_findings_point_at_the_planted_problems(full):
     out, _ = full
-    from voc.report.actions import what_to_act_on
+    from voc.report.actions import data_note, what_to_act_on
 
-    found = what_to_act_on(load_inputs(out), min_contacts=5)
+    inp = load_inputs(out)
+    found = what_to_act_on(inp, ReportConfig(min_contacts=5))
     titles = [f["title"] for f in found]
-    assert "Negative sentiment on 'payment issue'" in titles             # 80% negative by construction
-    assert any(t.startswith("Friction: error before contact") for t in titles)
-    assert titles[-1].startswith("2 input records")                      # rejects are always listed, last
-    impacts = [f["impact"] for f in found[:-1]]
+    # 80% negative by construction; the intent and its topic cover (largely) the same contacts: one finding
+    neg = [f for f in found if f["outcome"] == "negative_share"]
+    assert neg and neg[0]["title"] in ("Negative sentiment on intent 'payment issue'",
+                                       "Negative sentiment on topic 'payment issue topic'"), titles
+    named = {neg[0]["value"]} | {a["value"] for a in neg[0]["also"]}
+    assert {"payment_issue", "payment_issue topic"} <= named
+    # the friction of the payment journeys (error before contact) is found on the same contacts
+    fr = [f for f in found if f["outcome"] == "friction_rate"]
+    assert fr and fr[0]["value"] in ("payment_issue", "payment_issue topic")
+    assert data_note(inp)["title"].startswith("2 input records")            # rejects: always said, apart
+    impacts = [f["impact"] for f in found]
     assert impacts == sorted(impacts, reverse=True)
 
 
@@ -321,7 +333,7 @@ def test_report_renders_in_headless_chromium(full, full_report, tmp_path):
     console = [l for l in dom.stderr.splitlines() if "CONSOLE" in l or "Uncaught" in l]
     assert console == [], console                                     # no JS error, no console output at all
     ids = re.findall(r'id="(fig-[a-z]+-\d+)"', html)
-    assert len(ids) == 7
+    assert len(ids) == 8
     rendered = dom.stdout
     assert rendered.count('class="main-svg"') >= len(ids)            # plotly drew every chart
     for fid in ids:                                                   # ... each into its own div

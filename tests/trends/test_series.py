@@ -86,6 +86,17 @@ def test_repeat_and_fcr_counts_from_flags():
     assert r["repeat_rate"] == pytest.approx(2 / 5) and r["fcr"] == pytest.approx(2 / 3) and np.isnan(r["negative_share"])
 
 
+def test_fcr_leaves_out_first_contacts_whose_follow_up_is_not_observed():
+    # the last days' first contacts have no resolution yet (their window runs past the data): not unresolved
+    c = _contacts([(T0 + pd.Timedelta(days=i), "a", "chat", None) for i in range(4)])
+    c["is_repeat"] = pd.array([False, False, False, False], dtype="boolean")
+    c["resolved_first_contact"] = pd.array([True, False, None, None], dtype="boolean")
+    row = period_counts(c, {"intent": "intent"}, "month").query("dimension == 'intent'").iloc[0]
+    assert (row["first_contacts"], row["resolved"]) == (2, 1)
+    r = trends_table(period_counts(c, {"intent": "intent"}, "month"), "month", 3).query("dimension == 'intent'").iloc[0]
+    assert r["fcr"] == pytest.approx(1 / 2)
+
+
 def test_configured_dimensions_and_warnings():
     c = _contacts([(T0, "a", "chat", "neutral")]).assign(status=["open"], empty=[None], topic_id=[-1], topic_label=["-1_x"])
     c["email"] = ["a@b.example"]

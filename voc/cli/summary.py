@@ -27,5 +27,12 @@ def print_summary(result: RunResult) -> None:
         from voc.cli.journeys import print_warnings
 
         print_warnings(getattr(result.journeys, "warnings", None), out)
+    import json
+
+    run_p = result.out_dir / "run.json"
+    run = json.loads(run_p.read_text(encoding="utf-8")) if run_p.exists() else {}
+    from voc.cli.journeys import print_warnings as _print
+
+    _print([w for w in run.get("warnings") or [] if isinstance(w, dict) and w.get("source") == "taxonomy"], out)
     if result.report is not None:
         out.print(f"report: {result.report}")

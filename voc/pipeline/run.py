@@ -84,6 +84,10 @@ def finish_run(res: RunResult, config: VocConfig, *, fmt: str, events: list[Path
 
         res.trends = run_trends_step(staging, config, fmt=fmt)
 
+    from voc.report import findings_store
+
+    findings_store.refresh(staging, config.report)   # the run's findings and taxonomy fit, once, into run.json
+
     if config.report.html:
         from voc.report import write_report
 

@@ -2,12 +2,12 @@
 A section whose inputs are missing says what is missing and which command produces it."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import pandas as pd
 
 from voc.config import ReportConfig
-from voc.report import actions, figures, metrics, paths, quotes
+from voc.report import actions, figures, findings_store, metrics, paths, quotes, topic_card
 from voc.report.content import Section, Table, df_table  # noqa: F401  (Table: part of this module's API)
 from voc.report.inputs import ReportInputs
 from voc.report.labels import cell, label
@@ -20,9 +20,11 @@ HOW_JOURNEYS = ("Join behavioural events: `voc analyze TICKETS --events EVENTS.c
                 "folder as contacts; it writes timeline, friction, journeys and transitions tables here.")
 
 
-def intent_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
-    s = Section("intent", "Why customers contact you",
-                "Contacts per intent, split by the sentiment of what the customer wrote.")
+def intent_section(inp: ReportInputs, cfg: ReportConfig, *, fits: bool = True) -> Section:
+    s = Section("intent", "Why customers contact you" if fits else "Intents (the taxonomy does not fit this data)",
+                "Contacts per intent, split by the sentiment of what the customer wrote." if fits else
+                "Contacts per intent of the configured taxonomy. It does not fit these contacts (see the warning at the "
+                "top), so intents are not used for the findings; read the topics above instead.")
     c = inp.get("contacts")
     if c is None:
         s.missing = "No contacts table in this folder. Run `voc analyze` on your help-desk exports."
@@ -78,22 +80,67 @@ def repeat_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
     return s
 
 
-def topics_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
-    s = Section("topics", "Topics", "What contacts are about, found without labels (BERTopic), and how that changes over time.")
-    tot, top = inp.get("topics_over_time"), inp.get("topics")
-    if tot is None and top is None:
+def _growth_text(g: object) -> str:
+    return "" if g is None or g != g else f"{g:.1f}x expected"
+
+
+def topics_section(inp: ReportInputs, cfg: ReportConfig, *, leads: bool = False) -> Section:
+    """Topics get the treatment intents get: per topic volume, negative share, repeat rate and trend, the
+    fastest-growing topics, and what customers wrote in the largest ones."""
+    s = Section("topics", "Topics: what contacts are about" if leads else "Topics",
+                "What contacts are about, found without labels (BERTopic) in your own contacts: per topic its size, "
+                "negative share, repeat-contact rate and trend, the fastest-growing topics, and what customers wrote.")
+    tot, top, c = inp.get("topics_over_time"), inp.get("topics"), inp.get("contacts")
+    if tot is None and top is None and (c is None or topic_card.topic_of(c) is None):
         s.missing = "No topic tables in this folder. " + HOW_TOPICS
         return s
+    growth = topic_card.topic_growth(inp.get("trends"), tot)
+    card = pd.DataFrame()
+    if c is not None:
+        flags, _ = metrics.repeat_table(inp)
+        card = topic_card.topic_scorecard(c, flags, growth)
+    if not card.empty:
+        neg = card.set_index("topic")["share_negative"] if "share_negative" in card.columns else None
+        tab = card.head(cfg.top_n).iloc[::-1]
+        if neg is not None:
+            s.figures.append(("Contacts per topic, negative share", figures.rate_bars(
+                tab.assign(topic=tab["topic"].map(label)), "topic", rate="share_negative", color="#d6453d",
+                overall=metrics.headline(inp)["share_negative"])))
+        shown = card.copy()
+        if "trend" in shown.columns:
+            shown["trend"] = shown["trend"].map(_growth_text)
+        keep = [k for k in ("topic", "contacts", "share", "share_negative", "repeat_rate", "trend") if k in shown.columns]
+        s.tables.append(df_table(shown[keep], cfg.max_rows,
+                                 "Per topic (outliers left out): contacts, share of all contacts, negative share, "
+                                 "repeat-contact rate (of the contacts with a known customer) and trend (contacts in the "
+                                 "latest complete period against what the topic's baseline share would give)."))
+    fast = topic_card.fastest_growing(growth, min_contacts=max(3, cfg.min_contacts // 2))
+    if not fast.empty:
+        fast = fast.assign(growth=fast["growth"].map(_growth_text), topic=fast["topic"].map(label))
+        s.tables.append(df_table(fast.rename(columns={"period_contacts": "contacts in period",
+                                                      "expected": "expected contacts"}), cfg.max_rows,
+                                 "Fastest-growing topics in the latest complete period."))
     if tot is not None and {"bin_start", "count"} <= set(tot.columns) and not tot.empty:
         s.figures.append(("Contacts per topic over time", figures.topics_over_time(tot)))
-    if top is not None and not top.empty:
-        t = top.copy()
-        if "topic_id" in t.columns:
-            t = t[pd.to_numeric(t["topic_id"], errors="coerce") != -1]
-        if "size" in t.columns:
-            t = t.sort_values("size", ascending=False)
-        keep = [c for c in ("topic_id", "label", "size", "keywords") if c in t.columns]
-        s.tables.append(df_table(t[keep], cfg.max_rows, "Largest topics (outliers, topic -1, left out)."))
+    msgs = inp.get("messages")
+    if not card.empty and msgs is not None and cfg.max_quotes:
+        t = topic_card.topic_of(c)
+        ids = c["contact_id"].astype(str)
+        for _, r in card.head(6).iterrows():
+            meta = [f"{int(r['contacts']):,} contacts ({metrics.fmt_pct(r['share'])})"]
+            if "share_negative" in r and r["share_negative"] == r["share_negative"]:
+                meta.append(f"{metrics.fmt_pct(r['share_negative'])} negative")
+            if "repeat_rate" in r and r["repeat_rate"] == r["repeat_rate"]:
+                meta.append(f"{metrics.fmt_pct(r['repeat_rate'])} repeat")
+            if "trend" in r and r["trend"] == r["trend"]:
+                meta.append(_growth_text(r["trend"]))
+            s.cards.append({"title": label(r["topic"]), "meta": meta, "steps": [], "path": "", "evidence": [],
+                            "quotes": quotes.quotes_for(msgs, ids[(t == r["topic"]).fillna(False).to_numpy()], cfg.max_quotes)})
+    if top is not None and not top.empty and {"keywords", "label"} <= set(top.columns):
+        t2 = top[pd.to_numeric(top["topic_id"], errors="coerce") != -1] if "topic_id" in top.columns else top
+        t2 = t2.sort_values("size", ascending=False) if "size" in t2.columns else t2
+        keep = [k for k in ("label", "size", "keywords") if k in t2.columns]
+        s.tables.append(df_table(t2[keep], cfg.max_rows, "Keywords of each topic (outliers, topic -1, left out)."))
     return s
 
 
@@ -245,17 +292,34 @@ def quality(inp: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
     }
 
 
+def _top_topic(inp: ReportInputs) -> Optional[tuple[str, float]]:
+    c = inp.get("contacts")
+    t = topic_card.topic_of(c) if c is not None else None
+    if t is None or t.isna().all():
+        return None
+    vc = t.dropna().value_counts()
+    return str(vc.index[0]), float(vc.iloc[0] / len(c))
+
+
 def build(inp: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
     cpaths = contact_paths(inp, cfg)
-    sections = [intent_section(inp, cfg), repeat_section(inp, cfg), friction_section(inp, cfg),
-                paths_section(inp, cfg, cpaths), transitions_section(inp, cfg), *sequence_sections(inp, cfg),
-                topics_section(inp, cfg)]
+    fit = actions.taxonomy_fit(inp, cfg)
+    fits = fit.get("fits") is not False
+    intents = intent_section(inp, cfg, fits=fits)
+    topics = topics_section(inp, cfg, leads=not fits)
+    # the taxonomy does not fit: topics lead, the intent chart comes after them
+    lead = [intents, topics] if fits else [topics, intents]
+    sections = [*lead, repeat_section(inp, cfg), friction_section(inp, cfg),
+                paths_section(inp, cfg, cpaths), transitions_section(inp, cfg), *sequence_sections(inp, cfg)]
     from voc.report.journey_models import sections as journey_model_sections   # (it imports this module)
     sections += journey_model_sections(inp, cfg)
     return {
         "headline": metrics.headline(inp),
-        "actions": actions.what_to_act_on(inp, max_items=cfg.max_actions, min_contacts=cfg.min_contacts,
-                                          contact_paths=cpaths),
+        "actions": actions.what_to_act_on(inp, cfg),
+        "data_note": actions.data_note(inp),
+        "taxonomy_fit": fit,
+        "findings_settings": findings_store.load(inp, cfg)["settings"],
+        "top_topic": _top_topic(inp),
         "sections": sections,
         "quality": quality(inp, cfg),
     }

@@ -53,7 +53,8 @@ CARD_KEYS = ("contacts", "customers", "repeat_contact_rate", "same_issue_repeat_
              "negative_share", "friction_rate", "friction_score")
 
 
-def _cards(h: dict[str, Any], run: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def _cards(h: dict[str, Any], fit: Optional[dict[str, Any]] = None, top_topic: Optional[tuple[str, float]] = None,
+           run: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     m = h["metrics"]
     cards = []
     for i, key in enumerate(CARD_KEYS, start=1):
@@ -69,9 +70,14 @@ def _cards(h: dict[str, Any], run: dict[str, Any] | None = None) -> list[dict[st
                       "definition": rec["definition"], "ref": i})
     if m["contacts"]["value"] is None:
         return [dict(c, warn=False, small=False) for c in cards]
-    cards.append({"key": "top_intent", "label": "Top intent", "value": label(h["top_intent"]) if h["top_intent"] else "n/a",
-                  "small": True, "note": f"{metrics.fmt_pct(h['top_intent_share'])} of contacts" if h["top_intent"] else "no intent column",
-                  "definition": "The most frequent known intent and its share of all contacts.", "ref": None})
+    if fit is not None and fit.get("fits") is False and top_topic is not None:
+        cards.append({"key": "top_topic", "label": "Top topic", "value": label(top_topic[0]), "small": True,
+                      "note": f"{metrics.fmt_pct(top_topic[1])} of contacts (the intent taxonomy does not fit)",
+                      "definition": "The largest topic and its share of all contacts.", "ref": None})
+    else:
+        cards.append({"key": "top_intent", "label": "Top intent", "value": label(h["top_intent"]) if h["top_intent"] else "n/a",
+                      "small": True, "note": f"{metrics.fmt_pct(h['top_intent_share'])} of contacts" if h["top_intent"] else "no intent column",
+                      "definition": "The most frequent known intent and its share of all contacts.", "ref": None})
     cards.append({"key": "rejects", "label": "Rejects", "value": "n/a" if h["rejects"] is None else f"{h['rejects']:,}",
                   "note": "see rejects.jsonl for file, record and fix" if h["rejects"] else ("none" if h["rejects"] == 0 else "no rejects.jsonl"),
                   "warn": bool(h["rejects"]), "definition": "Input records or files that could not be read; none of them is in any figure.",
@@ -113,8 +119,9 @@ def render(out_dir: str | Path, config: ReportConfig, *, shown_dir: Optional[Pat
         period = f"{h['period_start'][:10]} to {h['period_end'][:10]}"
     return _env().get_template("report.html.j2").render(
         title=config.title, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        period=period, out_dir=str(shown_dir or out_dir), cards=_cards(h, inp.run), metric_notes=metric_notes(h),
-        actions=content["actions"], sections=content["sections"], quality=q,
+        period=period, out_dir=str(shown_dir or out_dir), cards=_cards(h, content["taxonomy_fit"], content["top_topic"], inp.run), metric_notes=metric_notes(h),
+        actions=content["actions"], sections=content["sections"], quality=q, data_note=content["data_note"],
+        taxonomy_fit=content["taxonomy_fit"], findings_settings=content["findings_settings"],
         plotly_js=Markup(_plotly_js()), plotly_version=plotly.__version__, changes=changes,
         explore=(ex := explorer_data(inp)), explore_json=Markup(to_script_json(ex)),
         any_figures=any(s.figures for s in content["sections"]) or any(a["figure"] for a in changes["alerts"]))

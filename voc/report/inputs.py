@@ -21,6 +21,7 @@ WANTED: dict[str, Optional[tuple[str, ...]]] = {
     "messages": ("contact_id", "seq", "role", "text", "sentiment", "sentiment_score"),
     "topics": None,
     "topics_over_time": None,
+    "trends": ("dimension", "value", "period_start", "partial", "contacts", "expected_contacts"),
     "repeat_contacts": None,
     "repeat_summary": None,
     "friction": None,

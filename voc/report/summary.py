@@ -10,6 +10,7 @@ from voc.redact.guard import terminal_safe
 from voc.report import actions, metrics
 from voc.report.inputs import load_inputs
 from voc.report.labels import label
+from voc.report.topic_card import topic_of
 from voc.report.values import metric_card_note, metric_value
 
 _SUMMARY_TABLES = ("contacts", "messages", "repeat_contacts", "identity", "friction", "journeys", "topics")
@@ -26,6 +27,11 @@ def summary_dict(out_dir: str | Path) -> dict[str, Any]:
     if c is not None and "intent" in c.columns:
         vc = c["intent"].dropna().astype(str).value_counts().head(5)
         top_intents = [{"intent": k, "contacts": int(v), "share": float(v / len(c))} for k, v in vc.items()]
+    top_topics: list[dict[str, Any]] = []
+    t = topic_of(c) if c is not None else None
+    if t is not None and t.notna().any():
+        vc = t.dropna().value_counts().head(5)
+        top_topics = [{"topic": k, "contacts": int(v), "share": float(v / len(c))} for k, v in vc.items()]
     fr = inp.get("friction")
     files = sorted(p.name for p in out_dir.iterdir() if p.is_file() and not p.name.startswith("."))
     return {
@@ -33,9 +39,12 @@ def summary_dict(out_dir: str | Path) -> dict[str, Any]:
         "headline": h,
         "metrics": figures,          # every headline figure: value, numerator, denominator, definition (voc.metrics)
         "top_intents": top_intents,
+        "top_topics": top_topics,
         "friction": {str(k): int(v) for k, v in fr["kind"].astype(str).value_counts().items()}
         if fr is not None and "kind" in fr.columns else {},
-        "findings": [{k: f[k] for k in ("kind", "title", "detail")} for f in actions.what_to_act_on(inp, max_items=3)],
+        "findings": actions.what_to_act_on(inp),   # the list run.json["findings"] holds, numbers and quotes included
+        "taxonomy_fit": actions.taxonomy_fit(inp),
+        "warnings": [w for w in inp.run.get("warnings") or [] if isinstance(w, dict)],
         "rejects_by_code": (inp.run.get("rejects") or {}).get("by_code", {}) if isinstance(inp.run.get("rejects"), dict) else {},
         "files": files,
     }
@@ -61,14 +70,25 @@ def summary_table(out_dir: str | Path) -> Table:
             continue
         basis = metric_card_note(rec) if rec["unit"] != "count" else ""
         t.add_row(rec["label"].lower(), metric_value(rec) + (f"  [dim]({basis})[/]" if basis and rec["value"] is not None else ""))
-    if d["top_intents"]:
-        t.add_row("top intents", ", ".join(f"{terminal_safe(label(i['intent']))} {pct(i['share'])}" for i in d["top_intents"][:3]))
+    fit_bad = d["taxonomy_fit"].get("fits") is False
+    if d["top_topics"] and (fit_bad or not d["top_intents"]):
+        t.add_row("top topics", terminal_safe(", ".join(f"{label(i['topic'])} {pct(i['share'])}" for i in d["top_topics"][:3])))
+    if d["top_intents"] and not fit_bad:
+        t.add_row("top intents", terminal_safe(", ".join(f"{label(i['intent'])} {pct(i['share'])}" for i in d["top_intents"][:3])))
     if d["friction"]:
         t.add_row("friction found", ", ".join(f"{terminal_safe(label(k))} {v:,}" for k, v in list(d["friction"].items())[:3]))
     rej = num(h["rejects"])
     if h["rejects"]:
         rej = f"[red]{rej}[/]  see {Path(d['out_dir']) / 'rejects.jsonl'}"
     t.add_row("rejects", rej)
-    for f in d["findings"][:3]:
-        t.add_row("act on", terminal_safe(f"{f['title']}: {f['detail']}"))   # titles quote labels: no escapes
+    fit = d["taxonomy_fit"]
+    if fit.get("fits") is False:
+        conf = fit.get("median_confidence")
+        t.add_row("[yellow]taxonomy[/]", f"[yellow]does not fit this data[/] ({pct(fit['unknown_share'])} 'unknown'"
+                  + (f", median confidence {conf:.2f}" if conf is not None else "")
+                  + "): intents are not headlined, topics lead; see warning E412")
+    for f in d["findings"][:5]:
+        t.add_row(f"act on #{f['rank']}", terminal_safe(f"{f['title']}: {f['detail']}"))
+    if not d["findings"]:
+        t.add_row("act on", "no finding stands out (none significant and material at the run's settings)")
     return t

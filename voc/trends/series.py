@@ -89,10 +89,12 @@ def contact_flags(contacts: pd.DataFrame) -> pd.DataFrame:
     rep = contacts["is_repeat"].astype("boolean") if "is_repeat" in contacts.columns else pd.Series(pd.NA, index=contacts.index, dtype="boolean")
     out["repeat_known"] = rep.notna().astype(np.int64)
     out["repeats"] = rep.fillna(False).astype(np.int64)
-    first = (rep == False).fillna(False)  # noqa: E712
-    out["first_contacts"] = first.astype(np.int64)
     res = contacts["resolved_first_contact"].astype("boolean") if "resolved_first_contact" in contacts.columns else \
         pd.Series(pd.NA, index=contacts.index, dtype="boolean")
+    # a first contact whose follow-up window runs past the end of the data has no known resolution: it is not
+    # in the FCR denominator (else the latest period reads as 'FCR fell to 0%', a false alert every run)
+    first = ((rep == False) & res.notna()).fillna(False)  # noqa: E712
+    out["first_contacts"] = first.astype(np.int64)
     out["resolved"] = (first & res.fillna(False)).astype(np.int64)
     return out
 
