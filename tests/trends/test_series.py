@@ -112,3 +112,13 @@ def test_no_timestamps_is_a_warning_not_a_crash():
     c = _contacts([(None, "a", "chat", "neutral")] * 3)
     tr, warn = trends(c, "week", 4)
     assert tr.empty and any("no created_at" in w for w in warn)
+
+
+def test_fcr_is_the_headline_metric_definition_repeats_included():
+    # voc.metrics: FCR = of the contacts whose follow-up window is observed, the share not followed by a
+    # same-issue contact; a repeat contact is such a contact too (it may itself be resolved or not)
+    c = _contacts([(T0 + pd.Timedelta(days=i), "a", "chat", None) for i in range(3)])
+    c["is_repeat"] = pd.array([False, True, True], dtype="boolean")
+    c["resolved_first_contact"] = pd.array([False, True, False], dtype="boolean")
+    row = period_counts(c, {"intent": "intent"}, "month").query("dimension == 'intent'").iloc[0]
+    assert (row["first_contacts"], row["resolved"]) == (3, 1)

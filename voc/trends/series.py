@@ -91,9 +91,11 @@ def contact_flags(contacts: pd.DataFrame) -> pd.DataFrame:
     out["repeats"] = rep.fillna(False).astype(np.int64)
     res = contacts["resolved_first_contact"].astype("boolean") if "resolved_first_contact" in contacts.columns else \
         pd.Series(pd.NA, index=contacts.index, dtype="boolean")
-    # a first contact whose follow-up window runs past the end of the data has no known resolution: it is not
-    # in the FCR denominator (else the latest period reads as 'FCR fell to 0%', a false alert every run)
-    first = ((rep == False) & res.notna()).fillna(False)  # noqa: E712
+    # FCR as voc.metrics defines it (one definition everywhere): of the contacts whose follow-up window is
+    # observed, the share not followed by a same-issue contact. A contact whose window runs past the end of the
+    # data has no known resolution and is not in the denominator (else the latest period reads as 'FCR fell').
+    # ('first_contacts' is the column name of that denominator.)
+    first = res.notna().fillna(False)
     out["first_contacts"] = first.astype(np.int64)
     out["resolved"] = (first & res.fillna(False)).astype(np.int64)
     return out
