@@ -103,6 +103,8 @@ class Errors:
                      "Use the same embed.model as when the topic model was fitted, or remove topics.model to fit a new one.")
     E232 = ErrorSpec("E232", "The topics step needs contact embeddings, but none were computed before it.",
                      "Put 'embed' before 'topics' in the pipeline list of your config.")
+    E233 = ErrorSpec("E233", "Topic labels file '{path}' is invalid: {detail}.",
+                     "Write one entry per topic id under 'topics:', e.g. `3: Card delivery` or `5: {{name: Refunds, merge: [7, 9]}}`, using the ids `voc topics show` prints for the saved model; docs/topics.md has the format.")
     # ---- E3xx journeys ---------------------------------------------------------------------
     E301 = ErrorSpec("E301", "Event file '{file}' lacks the {role} column (looked for {candidates}); columns present: {present}.",
                      "Name it in the config under journey.columns.{role}, or pass --{role}-col.")

@@ -87,6 +87,10 @@ class TopicsComponent(Component):
             else:
                 ids = model.topics_
             self.source_ = model.status_
+        if self.config.labels:
+            model.apply_labels(self.config.labels)
+            if len(ids) and model.merged_:
+                ids = np.array([model.merged_.get(int(t), int(t)) for t in ids], dtype=np.int32)
         self.model_ = model
         ids = np.asarray(ids, dtype=np.int32)
         self.assignments_ = dict(zip(cids, ids.tolist()))

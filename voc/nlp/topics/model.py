@@ -27,8 +27,10 @@ import pandas as pd
 from voc.config import TopicsConfig
 from voc.datasets import atomic_dir
 from voc.errors import Errors, VocError
+from voc.nlp.topics.clustering import SplittingHDBSCAN
 from voc.nlp.topics.neighbours import cosine_knn
 from voc.nlp.topics.numba_cache import enable_umap_cache
+from voc.nlp.topics.labels_file import apply_labels, merged_map
 from voc.nlp.topics.labels import OUTLIER_ID, OUTLIER_LABEL, clean_keywords, unique_labels
 from voc.nlp.topics.sizing import MIN_DOCS, EffectiveParams, effective_params
 from voc.nlp.topics.vocabulary import keyword_docs, make_vectorizer
@@ -129,6 +131,8 @@ class TopicModel:
         self.embedding_model_ = embedding_model
         self.n_docs_ = len(docs)
         self.notes_: list[str] = []
+        self.merged_: dict[int, int] = {}
+        self.labels_file_: Optional[str] = None
         self.model_ = None
         self.params_: dict[str, Any] = {}
         params = effective_params(len(docs), cfg)
@@ -140,7 +144,8 @@ class TopicModel:
         if params.adapted:
             self.notes_.append(
                 f"settings adapted to {len(docs)} documents: n_neighbors={params.n_neighbors}, "
-                f"n_components={params.n_components}, min_topic_size={params.min_topic_size}.")
+                f"n_components={params.n_components}, min_topic_size={params.min_topic_size}, "
+                f"min_samples={params.min_samples}.")
         kdocs = keyword_docs(docs)
         try:
             topics = self._fit_bertopic(kdocs, x, params)
@@ -161,7 +166,6 @@ class TopicModel:
     def _fit_bertopic(self, kdocs: list[str], x: np.ndarray, p: EffectiveParams) -> Optional[np.ndarray]:
         from bertopic import BERTopic
         from bertopic.vectorizers import ClassTfidfTransformer
-        from hdbscan import HDBSCAN
         from umap import UMAP
 
         enable_umap_cache()
@@ -171,8 +175,8 @@ class TopicModel:
         knn = cosine_knn(x, p.n_neighbors)
         umap_model = UMAP(n_neighbors=p.n_neighbors, n_components=p.n_components, min_dist=0.0,
                           metric="cosine", random_state=cfg.seed, precomputed_knn=knn, n_epochs=cfg.umap_epochs)
-        hdbscan_model = HDBSCAN(min_cluster_size=p.min_topic_size, metric="euclidean",
-                                cluster_selection_method="eom", prediction_data=True)
+        hdbscan_model = SplittingHDBSCAN(min_cluster_size=p.min_topic_size, min_samples=p.min_samples,
+                                         max_share=p.max_topic_share)
         model = BERTopic(
             top_n_words=N_KEYWORDS, min_topic_size=p.min_topic_size, nr_topics=cfg.nr_topics,
             umap_model=umap_model, hdbscan_model=hdbscan_model,
@@ -182,6 +186,11 @@ class TopicModel:
         with _quiet():
             topics, _ = model.fit_transform(kdocs, embeddings=x)
         topics = np.asarray(topics, dtype=np.int64)
+        splits = getattr(model.hdbscan_model, "splits_", [])
+        if splits:
+            self.params_["splits"] = splits
+            self.notes_.append(f"{len(splits)} topic(s) holding more than {p.max_topic_share:.0%} of the documents "
+                               f"were clustered again and split ({', '.join(str(s['size']) + ' -> ' + str(s['into']) for s in splits)}).")
         self.outlier_share_before_ = float(np.mean(topics == OUTLIER_ID))
         if not np.any(topics != OUTLIER_ID):
             return None
@@ -307,6 +316,8 @@ class TopicModel:
             "representative_docs": {str(int(r.topic_id)): list(r.representative_docs) for r in self.topic_info_.itertuples()},
             "outlier_share_before": self.outlier_share_before_, "outlier_share_after": self.outlier_share_after_,
             "notes": self.notes_,
+            "merged": {str(k): int(v) for k, v in (getattr(self, "merged_", {}) or {}).items()},
+            "labels_file": getattr(self, "labels_file_", None),
         }
 
     @classmethod
@@ -354,6 +365,8 @@ class TopicModel:
         self.outlier_share_before_ = meta.get("outlier_share_before")
         self.outlier_share_after_ = meta.get("outlier_share_after")
         self.notes_ = list(meta.get("notes", []))
+        self.merged_ = merged_map(meta)
+        self.labels_file_ = meta.get("labels_file")
         self.topics_ = None  # the fitted documents are not part of the saved model
         self.over_time_ = None
         self.model_ = None
@@ -368,6 +381,10 @@ class TopicModel:
                 log.warning("BERTopic part of %s could not be loaded (%s); topic assignment uses the saved centroids", path, e)
                 self.notes_.append(f"BERTopic part could not be loaded: {e}")
         return self
+
+    def apply_labels(self, labels: Any) -> "TopicModel":
+        """Rename / merge topics from a labels file path or ``TopicLabels`` (voc.nlp.topics.labels_file)."""
+        return apply_labels(self, labels)
 
     # -------------------------------------------------------------- helpers
     @property
