@@ -96,6 +96,8 @@ class Errors:
                      "Use a CSV with text,label columns, a CLINC150 JSON, or a TweetEval folder.")
     E207 = ErrorSpec("E207", "Intent taxonomy '{path}' is invalid: {detail}.",
                      "Each intent needs a name, a description and at least one example phrase.")
+    E208 = ErrorSpec("E208", "No intent taxonomy could be suggested from '{path}': {detail}.",
+                     "Give it more contacts (a few hundred or more work best), or lower topics.min_topic_size in the config.")
     # topics (E230-E239)
     E230 = ErrorSpec("E230", "Topic model '{path}' is not a voc topic model folder: {detail}.",
                      "Point topics.model to a folder written by `voc analyze` (<out>/topic_model) or TopicModel.save, or remove topics.model to fit a new model.")
