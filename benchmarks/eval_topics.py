@@ -8,7 +8,8 @@ For each data set and each n: a seeded random sample of n labelled queries (Bank
 with voc's Embedder (``--precision int8`` by default: the int8 ONNX encoder, cosine 0.994 to fp32,
 2-4x faster on a CPU; the embedding cache makes a re-run skip this), then ``TopicModel`` is fitted
 with voc's default topic settings (plus ``--set key=value`` overrides) and compared with the gold
-intents. Printed per row:
+intents (keywords re-ranked with the same encoder when topics.representation is keybert, as in
+`voc analyze`). Printed per row:
 
     topics      number of topics found (-1 'unassigned' not counted)
     largest     share of the n documents in the largest topic
@@ -67,6 +68,7 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[0], help="sample seeds (one row each)")
     ap.add_argument("--set", nargs="*", default=[], help="TopicsConfig overrides, e.g. nr_topics=null min_topic_size=5")
     ap.add_argument("--json", type=Path, default=None, help="also write the rows as JSON here")
+    ap.add_argument("--show-labels", type=int, default=0, help="also print the labels of the K largest topics per row")
     args = ap.parse_args()
 
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
@@ -88,7 +90,7 @@ def main() -> None:
                 texts = df["text"].astype(str).tolist()
                 emb = embedder.encode(texts)
                 t = time.perf_counter()
-                m = TopicModel(TopicsConfig(**overrides)).fit(texts, emb)
+                m = TopicModel(TopicsConfig(**overrides)).fit(texts, emb, embed_fn=embedder.encode)
                 fit_s = time.perf_counter() - t
                 topics = np.asarray(m.topics_)
                 sizes = pd.Series(topics[topics >= 0]).value_counts()
@@ -104,6 +106,9 @@ def main() -> None:
                 print(f"{name:<10} {row['n']:>6} {seed:>4} {row['gold']:>5} {row['topics']:>6} {largest:>8.1%} "
                       f"{row['outliers']:>7.1%} ({row['outliers_before']:>5.1%}) {row['nmi']:>6.3f} {row['ari']:>6.3f} "
                       f"{fit_s:>6.1f}  {row['label'][:50]}", flush=True)
+                if args.show_labels:
+                    for t in sizes.index[:args.show_labels]:
+                        print(f"{'':>12}{int(sizes[t]):>5}  {m.labels_[int(t)]}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2, default=str))
 

@@ -151,6 +151,9 @@ class TopicsConfig(Section):
     max_topic_share: float = Field(0.2, gt=0, le=1, description=(
         "A topic holding more than this share of the documents is clustered again on its own (finer HDBSCAN "
         "'leaf' selection) and replaced by its sub-topics when it has any: no single giant 'everything' topic."))
+    representation: Literal["keybert", "ctfidf"] = Field("keybert", description=(
+        "Topic keywords and labels: keybert re-ranks c-TF-IDF candidates by similarity to the topic's centre with "
+        "diversity (MMR), using the pipeline's encoder; ctfidf keeps c-TF-IDF order (rare words rank high)."))
     labels: Optional[str] = Field(None, description=(
         "A topic labels YAML (topic id -> name, and merges of several ids into one) applied to the fitted or "
         "loaded model; it is saved with the model. Write it for a saved model (topics.model): ids of a refit differ."))

@@ -160,3 +160,31 @@ def test_labels_file_errors_are_coded(small_model, tmp_path):
     bad.write_text("topics: [unclosed")
     with pytest.raises(VocError):
         read_labels(bad)
+
+
+# ------------------------------------------------------ readable labels
+def test_mmr_reranks_by_meaning_and_avoids_repeats():
+    from voc.nlp.topics.representation import rerank_keywords
+
+    vecs = {"remember": [0.0, 0.0, 1.0], "card": [1.0, 0.0, 0.0], "cards": [0.99, 0.14, 0.0], "pin": [0.7, 0.7, 0.0]}
+    embed = lambda words: np.array([vecs[w] for w in words], dtype=np.float32)
+    out = rerank_keywords({0: ["remember", "card", "cards", "pin"]}, {0: np.array([1.0, 0.05, 0.0])}, embed,
+                          top_n=3, diversity=0.5)
+    assert out[0][0] == "card" and "remember" not in out[0][:2]   # the rare c-TF-IDF word no longer leads
+    assert out[0][1] == "pin"                                       # diversity: not the near-duplicate "cards"
+
+
+def test_plural_of_a_shown_word_adds_nothing_to_a_label():
+    from voc.nlp.topics.labels import label_from_keywords
+
+    assert label_from_keywords(["card payment", "payments", "pending"]) == "card payment · pending"
+    assert label_from_keywords(["pass", "passcode"]) == "pass · passcode"
+
+
+def test_keybert_keywords_with_the_pipelines_encoder(small_model, int8_embedder):
+    df, emb, ctfidf = small_model
+    m = TopicModel(TopicsConfig()).fit(df["text"].tolist(), emb, embed_fn=int8_embedder.encode)
+    assert m.params_["representation"] == "keybert" and ctfidf.params_["representation"] == "ctfidf"
+    assert np.array_equal(m.topics_, ctfidf.topics_)  # only the words change, never the assignment
+    for t in m.topic_ids_.tolist():
+        assert set(m.keywords_[t]) <= set(ctfidf.model_.get_topic(t) and [w for w, _ in ctfidf.model_.get_topic(t)])

@@ -69,7 +69,9 @@ def suggest_taxonomy(texts: Sequence[str], embeddings: np.ndarray, *, topics: Op
                      unknown_share: float = DEFAULT_UNKNOWN_SHARE, name: str = "suggested") -> Suggestion:
     """Fit a topic model on ``texts`` (redacted customer texts) and turn its topics into a taxonomy."""
     texts = [str(t) for t in texts]
-    model = TopicModel(topics or TopicsConfig()).fit(texts, embeddings)
+    from voc.nlp.embed import get_embedder
+
+    model = TopicModel(topics or TopicsConfig()).fit(texts, embeddings, embed_fn=get_embedder(embed or EmbedConfig()).encode)
     ids = model.topic_ids_.tolist()
     if not ids:
         raise ValueError("; ".join(model.notes_) or "no topic was found")

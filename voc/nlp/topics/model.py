@@ -19,7 +19,7 @@ import logging
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ from voc.datasets import atomic_dir
 from voc.errors import Errors, VocError
 from voc.nlp.topics.clustering import SplittingHDBSCAN
 from voc.nlp.topics.neighbours import cosine_knn
+from voc.nlp.topics.representation import N_CANDIDATES, rerank_keywords
 from voc.nlp.topics.numba_cache import enable_umap_cache
 from voc.nlp.topics.labels_file import apply_labels, merged_map
 from voc.nlp.topics.labels import OUTLIER_ID, OUTLIER_LABEL, clean_keywords, unique_labels
@@ -117,13 +118,17 @@ class TopicModel:
 
     # ------------------------------------------------------------------ fit
     def fit(self, docs: Sequence[str], embeddings: np.ndarray, timestamps: Optional[Sequence[Any]] = None,
-            *, embedding_model: Optional[str] = None) -> "TopicModel":
+            *, embedding_model: Optional[str] = None,
+            embed_fn: Optional[Callable[[list[str]], np.ndarray]] = None) -> "TopicModel":
         """Fit on ``docs`` (redacted customer texts) and their embeddings (one row per doc).
 
         ``timestamps`` (optional, one per doc) fills ``over_time_`` (see ``topics_over_time``).
         ``embedding_model`` is recorded in the saved model so a later run can check it embeds
-        the same way (a local path or a voc model id, never a hub name).
+        the same way (a local path or a voc model id, never a hub name). ``embed_fn`` (texts ->
+        embeddings with the same encoder) lets keywords be re-ranked KeyBERT-style
+        (``config.representation``, voc.nlp.topics.representation); without it c-TF-IDF order is kept.
         """
+        self._embed_fn = embed_fn
         docs = [str(d) if d is not None else "" for d in docs]
         x = _as_matrix(embeddings, len(docs))
         cfg = self.config
@@ -178,7 +183,7 @@ class TopicModel:
         hdbscan_model = SplittingHDBSCAN(min_cluster_size=p.min_topic_size, min_samples=p.min_samples,
                                          max_share=p.max_topic_share)
         model = BERTopic(
-            top_n_words=N_KEYWORDS, min_topic_size=p.min_topic_size, nr_topics=cfg.nr_topics,
+            top_n_words=N_CANDIDATES, min_topic_size=p.min_topic_size, nr_topics=cfg.nr_topics,
             umap_model=umap_model, hdbscan_model=hdbscan_model,
             vectorizer_model=make_vectorizer(cfg.stop_words), ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
             calculate_probabilities=False, verbose=False,
@@ -198,7 +203,7 @@ class TopicModel:
             with _quiet():
                 new = model.reduce_outliers(kdocs, topics.tolist(), strategy="embeddings", embeddings=x,
                                             threshold=cfg.outlier_threshold)
-                model.update_topics(kdocs, topics=new, top_n_words=N_KEYWORDS, vectorizer_model=make_vectorizer(cfg.stop_words),
+                model.update_topics(kdocs, topics=new, top_n_words=N_CANDIDATES, vectorizer_model=make_vectorizer(cfg.stop_words),
                                     ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True))
             topics = np.asarray(new, dtype=np.int64)
         self.outlier_share_after_ = float(np.mean(topics == OUTLIER_ID))
@@ -222,9 +227,17 @@ class TopicModel:
         self.centroids_ = _centroids(x, topics, self.topic_ids_.tolist())
         keywords: dict[int, list[str]] = {}
         if self.model_ is not None:
-            for t in self.topic_ids_.tolist():
-                words = self.model_.get_topic(int(t)) or []
-                keywords[t] = clean_keywords([w for w, _ in words], N_KEYWORDS)
+            candidates = {t: clean_keywords([w for w, _ in (self.model_.get_topic(int(t)) or [])], N_CANDIDATES)
+                          for t in self.topic_ids_.tolist()}
+            embed_fn = getattr(self, "_embed_fn", None)
+            if self.config.representation == "keybert" and embed_fn is not None:
+                cents = dict(zip(self.topic_ids_.tolist(), self.centroids_))
+                keywords = rerank_keywords(candidates, cents, embed_fn, top_n=N_KEYWORDS)
+                self.params_["representation"] = "keybert"
+            else:
+                keywords = {t: c[:N_KEYWORDS] for t, c in candidates.items()}
+                self.params_["representation"] = "ctfidf"
+        self._embed_fn = None  # not part of the fitted state (nor of the saved model)
         self.keywords_ = {OUTLIER_ID: [], **keywords}
         self.labels_ = unique_labels(self.keywords_)
         if self.model_ is not None:
