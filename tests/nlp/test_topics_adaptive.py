@@ -188,3 +188,27 @@ def test_keybert_keywords_with_the_pipelines_encoder(small_model, int8_embedder)
     assert np.array_equal(m.topics_, ctfidf.topics_)  # only the words change, never the assignment
     for t in m.topic_ids_.tolist():
         assert set(m.keywords_[t]) <= set(ctfidf.model_.get_topic(t) and [w for w, _ in ctfidf.model_.get_topic(t)])
+
+
+def test_topics_label_cli_template_then_apply(small_model, tmp_path):
+    from typer.testing import CliRunner
+
+    from voc.cli import _wire, app
+
+    _wire()
+    runner = CliRunner()
+    _, _, m = small_model
+    folder = m.save(tmp_path / "topic_model")
+    tpl = tmp_path / "labels.yaml"
+    r = runner.invoke(app, ["topics", "label", str(folder), "--template", str(tpl)])
+    assert r.exit_code == 0, r.output
+    data = read_labels(tpl)                  # the template is itself a valid labels file
+    assert sorted(data.names) == m.topic_ids_.tolist()
+    a, b = m.topic_ids_.tolist()[:2]
+    tpl.write_text(f"topics:\n  {a}: {{name: Merged pair, merge: [{b}]}}\n")
+    r = runner.invoke(app, ["topics", "label", str(folder), str(tpl)])
+    assert r.exit_code == 0, r.output
+    loaded = TopicModel.load(folder)
+    assert loaded.labels_[a] == "Merged pair" and b not in loaded.topic_ids_.tolist()
+    r = runner.invoke(app, ["topics", "label", str(tmp_path)])
+    assert r.exit_code == 2 and "E230" in r.output

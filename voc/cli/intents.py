@@ -135,6 +135,8 @@ def suggest(
     unknown_share: float = typer.Option(0.05, "--unknown-share", min=0.0, max=0.5,
                                         help="Share of these contacts the calibrated threshold leaves 'unknown'."),
     no_redact: bool = typer.Option(False, "--no-redact", help="Read raw text WITHOUT removing personal data (examples are copied into the file)."),
+    max_intents: Optional[int] = typer.Option(None, "--max-intents", min=2,
+                                              help="Merge similar topics until at most this many intents remain (default: topics.nr_topics, 50)."),
     force: bool = typer.Option(False, "--force", help="Overwrite --out when it exists."),
 ) -> None:
     """Discover the topics of DATA and write them as an intent taxonomy for a person to edit, then use with
@@ -146,7 +148,10 @@ def suggest(
     if out.exists() and not force:
         raise VocError(Errors.E104, option="--out", value=str(out), detail="the file exists; pass --force to overwrite it",
                        command="intents suggest")
-    conf = cfg.load(config_path, {"redact.enabled": False} if no_redact else {})
+    overrides: dict = {"redact.enabled": False} if no_redact else {}
+    if max_intents is not None:
+        overrides["topics.nr_topics"] = max_intents
+    conf = cfg.load(config_path, overrides)
     texts, emb, kind = _contact_texts(data, conf)
     console.print(f"{len(texts):,} contacts read ({kind}); discovering topics ...", highlight=False)
     try:
