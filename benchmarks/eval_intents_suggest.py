@@ -47,11 +47,12 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=2000, help="discovery set size (and evaluation set size)")
     ap.add_argument("--precision", default="int8")
     ap.add_argument("--examples", type=int, default=8)
+    ap.add_argument("--max-intents", default="50", help="topics.nr_topics for the suggestion (`--max-intents`; 'null': no merging)")
     args = ap.parse_args()
 
     from sklearn.metrics import accuracy_score, adjusted_rand_score, normalized_mutual_info_score
 
-    from voc.config import EmbedConfig
+    from voc.config import EmbedConfig, TopicsConfig
     from voc.nlp.embed import Embedder
     from voc.nlp.intent.classifier import IntentClassifier
     from voc.nlp.intent.suggest import suggest_taxonomy
@@ -60,7 +61,8 @@ def main() -> None:
 
     embed = EmbedConfig(precision=args.precision)
     embedder = Embedder(embed)
-    print(f"embed.precision={args.precision}; discovery n={args.n}, evaluation n={args.n} (disjoint), seed 0")
+    print(f"embed.precision={args.precision}; discovery n={args.n}, evaluation n={args.n} (disjoint), seed 0; "
+          f"max intents {args.max_intents}")
     print(f"{'data':<10} {'method':<28} {'intents':>7} {'covered':>8} {'unknown':>8} {'NMI':>6} {'ARI':>6} {'accuracy':>9} {'s':>6}")
     for name in args.data:
         df = load(name).sample(frac=1.0, random_state=0).reset_index(drop=True)
@@ -75,7 +77,9 @@ def main() -> None:
                   f"{adjusted_rand_score(gold, pred):>6.3f} {'' if acc is None else f'{acc:.1%}':>9} {secs:>6.1f}", flush=True)
 
         t = time.perf_counter()
-        s = suggest_taxonomy(disc["text"].tolist(), e_disc, embed=embed, n_examples=args.examples, name=name)
+        nr = None if args.max_intents in ("null", "none") else int(args.max_intents)
+        s = suggest_taxonomy(disc["text"].tolist(), e_disc, topics=TopicsConfig(nr_topics=nr), embed=embed,
+                             n_examples=args.examples, name=name)
         tax = parse_taxonomy(s.data)
         zs = ZeroShotIntentClassifier(tax, embed=embed).fit()
         pred, _ = zs.predict(ev["text"].tolist(), embeddings=e_ev)
