@@ -153,8 +153,22 @@ class SentimentConfig(Section):
 class TopicsConfig(Section):
     enabled: bool = Field(True, description="Run topic modelling (the --no-topics flag turns it off).")
     model: Optional[str] = Field(None, description="A saved topic model folder: new contacts are assigned to its topic ids instead of refitting.")
-    min_topic_size: int = Field(10, ge=2, description="Fewest contacts that make a topic (HDBSCAN min_cluster_size).")
-    n_neighbors: int = Field(15, ge=2, description="UMAP neighbours: larger values give broader topics.")
+    min_topic_size: Optional[int] = Field(None, ge=2, description=(
+        "Smallest topic (HDBSCAN min_cluster_size). null: scaled to the corpus, round(sqrt(n)/4) within 3..15 "
+        "(500 contacts -> 6, 2,000 -> 11, 3,600 or more -> 15); see voc/nlp/topics/sizing.py."))
+    min_samples: Optional[int] = Field(None, ge=1, description=(
+        "HDBSCAN min_samples (how dense a topic's core must be; lower: fewer outliers). null: min_topic_size // 2."))
+    n_neighbors: Optional[int] = Field(None, ge=2, description=(
+        "UMAP neighbours. null: scaled to the corpus, round(sqrt(n)/2) within 5..15."))
+    max_topic_share: float = Field(0.2, gt=0, le=1, description=(
+        "A topic holding more than this share of the documents is clustered again on its own (finer HDBSCAN "
+        "'leaf' selection) and replaced by its sub-topics when it has any: no single giant 'everything' topic."))
+    representation: Literal["keybert", "ctfidf"] = Field("keybert", description=(
+        "Topic keywords and labels: keybert re-ranks c-TF-IDF candidates by similarity to the topic's centre with "
+        "diversity (MMR), using the pipeline's encoder; ctfidf keeps c-TF-IDF order (rare words rank high)."))
+    labels: Optional[str] = Field(None, description=(
+        "A topic labels YAML (topic id -> name, and merges of several ids into one) applied to the fitted or "
+        "loaded model; it is saved with the model. Write it for a saved model (topics.model): ids of a refit differ."))
     n_components: int = Field(5, ge=2, description="Dimensions UMAP reduces the embeddings to before clustering.")
     umap_epochs: Optional[int] = Field(200, ge=10, description=(
         "UMAP layout epochs. UMAP's own default is 500 up to 10,000 documents and 200 above; 200 gave the same "

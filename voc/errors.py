@@ -111,6 +111,8 @@ class Errors:
                      "Use a CSV with text,label columns, a CLINC150 JSON, or a TweetEval folder.")
     E207 = ErrorSpec("E207", "Intent taxonomy '{path}' is invalid: {detail}.",
                      "Each intent needs a name, a description and at least one example phrase.")
+    E208 = ErrorSpec("E208", "No intent taxonomy could be suggested from '{path}': {detail}.",
+                     "Give it more contacts (a few hundred or more work best), or lower topics.min_topic_size in the config.")
     # topics (E230-E239)
     E230 = ErrorSpec("E230", "Topic model '{path}' is not a voc topic model folder: {detail}.",
                      "Point topics.model to a folder written by `voc analyze` (<out>/topic_model) or TopicModel.save, or remove topics.model to fit a new model.")
@@ -118,6 +120,8 @@ class Errors:
                      "Use the same embed.model as when the topic model was fitted, or remove topics.model to fit a new one.")
     E232 = ErrorSpec("E232", "The topics step needs contact embeddings, but none were computed before it.",
                      "Put 'embed' before 'topics' in the pipeline list of your config.")
+    E233 = ErrorSpec("E233", "Topic labels file '{path}' is invalid: {detail}.",
+                     "Write one entry per topic id under 'topics:', e.g. `3: Card delivery` or `5: {{name: Refunds, merge: [7, 9]}}`, using the ids `voc topics show` prints for the saved model; docs/topics.md has the format.")
     # ---- E3xx journeys ---------------------------------------------------------------------
     E301 = ErrorSpec("E301", "Event file '{file}' lacks the {role} column (looked for {candidates}); columns present: {present}.",
                      "Name it in the config under journey.columns.{role}, or pass --{role}-col.")

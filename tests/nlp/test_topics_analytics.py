@@ -102,7 +102,7 @@ def test_labels_merge_phrases_and_skip_stop_words():
 
 
 def test_settings_shrink_with_the_corpus_within_bounds():
-    cfg = TopicsConfig()
+    cfg = TopicsConfig(min_topic_size=10, n_neighbors=15, min_samples=5)  # values set by the user shrink
     assert effective_params(MIN_DOCS - 1, cfg) is None
     small = effective_params(30, cfg)
     assert small.adapted and small.n_neighbors == 10 and small.min_topic_size == 3
@@ -110,6 +110,8 @@ def test_settings_shrink_with_the_corpus_within_bounds():
     assert not big.adapted and (big.n_neighbors, big.min_topic_size) == (cfg.n_neighbors, cfg.min_topic_size)
     for n in range(MIN_DOCS, 200):
         p = effective_params(n, cfg)
+        assert 2 <= p.n_neighbors < n and p.n_components + 1 < n and 3 <= p.min_topic_size <= n // 2
+        p = effective_params(n, TopicsConfig())  # auto values obey the same bounds
         assert 2 <= p.n_neighbors < n and p.n_components + 1 < n and 3 <= p.min_topic_size <= n // 2
 
 

@@ -65,6 +65,8 @@ def eval_intents(
         clf = ZeroShotIntentClassifier(load_taxonomy(taxonomy), threshold=threshold).fit()
     if clf is not None and threshold is not None and hasattr(clf, "threshold_"):
         clf.threshold_ = threshold
+        if hasattr(clf, "ood_rule_"):
+            clf.ood_rule_ = None  # a threshold given by hand is a confidence threshold: distance not used
 
     if is_clinc(data):
         splits = read_clinc(data)

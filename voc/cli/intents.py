@@ -88,3 +88,83 @@ def train(
         typer.echo(f"saved {out}: {len(clf.classes_)} intents, {clf.n_train_} examples, threshold {clf.threshold_:.3f}"
                    + (f", held-out accuracy {ho['accuracy']:.4f}" if ho.get("accuracy") is not None else "")
                    + f" ({summary['seconds']}s)")
+
+
+def _contact_texts(folder: Path, conf) -> tuple[list[str], "object", str]:
+    """Redacted customer texts and their embeddings: from a `voc analyze` output folder (its contacts
+    and messages tables, already redacted) or by reading and redacting a help-desk export folder."""
+    import numpy as np
+
+    from voc import datasets
+    from voc.nlp.embed import get_embedder
+    from voc.schema import customer_text
+
+    if not folder.exists():
+        raise VocError(Errors.E001, path=str(folder))
+    cpath, mpath = (datasets.find_table(folder, n) if folder.is_dir() else None for n in ("contacts", "messages"))
+    if cpath is not None and mpath is not None:
+        contacts = datasets.read_table(cpath, dataset="contacts")
+        messages = datasets.read_table(mpath, dataset="messages")
+        texts = customer_text(messages, contacts).tolist()
+        return texts, get_embedder(conf.embed).encode(texts), "voc analyze output"
+    from voc.ingest import to_frames
+    from voc.pipeline import components as comp_registry
+    from voc.pipeline.analyze import Timer, concat_batches, read_inputs, run_components, split_batches
+
+    records, rejects, stats = read_inputs(folder, conf)
+    if not records:
+        raise VocError(Errors.E002, path=str(folder), n_files=stats.files, n_rejects=len(rejects))
+    if rejects:
+        console.print(f"[yellow]{len(rejects)} record(s) or file(s) rejected[/] while reading (first: {rejects[0].get('reason', rejects[0])})",
+                      highlight=False)
+    contacts, messages = to_frames(records)
+    names = (["redact"] if conf.redact.enabled else []) + ["embed"]
+    steps = {n: comp_registry.build(n, conf) for n in names}
+    final = concat_batches(run_components(split_batches(contacts, messages), steps, Timer()))
+    texts = customer_text(final.messages, final.contacts).tolist()
+    return texts, np.asarray(final.embeddings), "help-desk export"
+
+
+@intents_app.command("suggest")
+@handle_errors
+def suggest(
+    data: Path = typer.Argument(..., help="A help-desk export folder (as for `voc analyze`) or a `voc analyze` output folder."),
+    out: Path = typer.Option(..., "--out", "-o", help="Taxonomy YAML to write (voc/nlp/intent/taxonomy.yaml's format)."),
+    config_path: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML (its redact, embed and topics sections apply)."),
+    examples: int = typer.Option(8, "--examples", min=1, max=50, help="Example phrases per intent."),
+    unknown_share: float = typer.Option(0.05, "--unknown-share", min=0.0, max=0.5,
+                                        help="Share of these contacts the calibrated threshold leaves 'unknown'."),
+    no_redact: bool = typer.Option(False, "--no-redact", help="Read raw text WITHOUT removing personal data (examples are copied into the file)."),
+    max_intents: Optional[int] = typer.Option(None, "--max-intents", min=2,
+                                              help="Merge similar topics until at most this many intents remain (default: topics.nr_topics, 50)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out when it exists."),
+) -> None:
+    """Discover the topics of DATA and write them as an intent taxonomy for a person to edit, then use with
+    intent.taxonomy (zero-shot intents without labelled data)."""
+    from voc import config as cfg
+    from voc.nlp.intent.suggest import suggest_taxonomy, taxonomy_yaml
+    from voc.nlp.intent.taxonomy import load_taxonomy
+
+    if out.exists() and not force:
+        raise VocError(Errors.E104, option="--out", value=str(out), detail="the file exists; pass --force to overwrite it",
+                       command="intents suggest")
+    overrides: dict = {"redact.enabled": False} if no_redact else {}
+    if max_intents is not None:
+        overrides["topics.nr_topics"] = max_intents
+    conf = cfg.load(config_path, overrides)
+    texts, emb, kind = _contact_texts(data, conf)
+    console.print(f"{len(texts):,} contacts read ({kind}); discovering topics ...", highlight=False)
+    try:
+        s = suggest_taxonomy(texts, emb, topics=conf.topics, embed=conf.embed, n_examples=examples,
+                             unknown_share=unknown_share, name=f"suggested-from-{data.name or 'contacts'}")
+    except ValueError as e:
+        raise VocError(Errors.E208, path=str(data), detail=str(e)) from None
+    for note in s.model.notes_:
+        console.print(f"[dim]note: {note}[/]", highlight=False)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(taxonomy_yaml(s, source=str(data)), encoding="utf-8")
+    tmp.replace(out)
+    tax = load_taxonomy(out)  # what was written is a valid taxonomy
+    console.print(f"wrote {out}: {len(tax.intents)} intents from {s.n_docs:,} contacts, threshold {tax.threshold}. "
+                  "Edit names and descriptions, then set intent.taxonomy to this file.", highlight=False)

@@ -103,3 +103,35 @@ def show(
         for label, row in wide.iterrows():
             x.add_row(safe_texts([str(label)])[0], *[f"{v:.0%}" if v else "" for v in row.tolist()])
         console.print(x)
+
+
+@topics_app.command("label")
+@handle_errors
+def label(
+    model_dir: Path = typer.Argument(..., help="A saved topic model folder (<out>/topic_model of `voc analyze`)."),
+    labels: Optional[Path] = typer.Argument(None, help="Labels YAML to apply (topic id -> name, merges). Omit with --template."),
+    template: Optional[Path] = typer.Option(None, "--template", help="Write a labels YAML listing every topic here, to edit."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Save the labelled model here (default: replace MODEL_DIR)."),
+) -> None:
+    """Rename and merge the topics of a saved model; the result is saved with the model, so
+    `topics.model: <folder>` assigns and names new contacts the same way."""
+    from voc.errors import Errors, VocError
+    from voc.nlp.topics.labels_file import labels_template
+    from voc.nlp.topics.model import META_FILE, TopicModel
+
+    if not (model_dir / META_FILE).is_file():
+        raise VocError(Errors.E230, path=str(model_dir), detail=f"{META_FILE} is missing")
+    model = TopicModel.load(model_dir)
+    if template is not None:
+        template.write_text(labels_template(model), encoding="utf-8")
+        typer.echo(f"wrote {template}: {model.n_topics_} topics; edit the names, add merges, then run "
+                   f"`voc topics label {model_dir} {template}`")
+        if labels is None:
+            return
+    if labels is None:
+        raise VocError(Errors.E104, option="LABELS", value=None, detail="give a labels YAML, or --template to write one",
+                       command="topics label")
+    before = model.n_topics_
+    model.apply_labels(labels)
+    dest = model.save(out or model_dir)
+    typer.echo(f"saved {dest}: {model.n_topics_} topics (was {before}); labels from {labels}")

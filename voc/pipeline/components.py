@@ -21,6 +21,7 @@ COMPONENT_MODULES: dict[str, str] = {
 SHARED_SECTIONS: dict[str, tuple[str, ...]] = {
     "intent": ("embed",),
     "sentiment": ("embed",),
+    "topics": ("embed",),
 }
 
 # Steps that need another step before them (checked when the pipeline is built).

@@ -60,11 +60,15 @@ def save(clf: "IntentClassifier", path: Path) -> Path:
         "cv": clf.cv_,
         "fit_seconds": clf.fit_seconds_,
         "params": clf._params(),
+        "ood_rule": None if getattr(clf, "ood_rule_", None) is None else
+                    {"weight": clf.ood_rule_.weight, "threshold": clf.ood_rule_.threshold, "norm": list(clf.ood_rule_.norm)},
     }
     arrays = {"coef": clf.coef_, "intercept": clf.intercept_}
     if clf.tfidf_ is not None:
         arrays["tfidf_vocab"], arrays["tfidf_idf"] = features.tfidf_to_arrays(clf.tfidf_)
         arrays["tfidf_coef"], arrays["tfidf_intercept"] = clf.tfidf_coef_, clf.tfidf_intercept_
+    if getattr(clf, "distance_", None) is not None:
+        arrays["ood_means"], arrays["ood_precision"] = clf.distance_.means, clf.distance_.precision
     with atomic_dir(path, dataset="intent model") as tmp:
         np.savez_compressed(tmp / "weights.npz", **arrays)
         if finetuned:
@@ -134,5 +138,12 @@ def load(cls: type, path: Path, *, embed: Optional[EmbedConfig] = None) -> "Inte
     clf.holdout_ = meta.get("holdout") or {}
     clf.cv_ = meta.get("cv")
     clf.fit_seconds_ = meta.get("fit_seconds")
+    clf.ood_rule_ = clf.distance_ = None
+    rule = meta.get("ood_rule")
+    if rule and "ood_means" in arrays:
+        from voc.nlp.intent.ood import DistanceScorer, OodRule
+
+        clf.ood_rule_ = OodRule(float(rule["weight"]), float(rule["threshold"]), tuple(float(v) for v in rule["norm"]))
+        clf.distance_ = DistanceScorer(arrays["ood_means"], arrays["ood_precision"])
     clf.meta_ = meta
     return clf

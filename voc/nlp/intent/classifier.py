@@ -7,7 +7,9 @@
 Model: multinomial logistic regression on L2-normalised embeddings, with (default) a second one on
 TF-IDF character n-grams whose log-probabilities are added, weighted (voc.nlp.intent.features);
 probabilities calibrated by temperature scaling on a held-out split, and a threshold below which the
-answer is ``unknown`` (fitted on the same held-out split, or given). The n-gram head's weight is
+answer is ``unknown`` (fitted on the same held-out split, or given). When out-of-scope examples are
+given and the threshold is 'auto', the decision also weighs the Mahalanobis distance of the query to
+the training data (voc.nlp.intent.ood, ``ood="distance+confidence"``), fitted on the same split. The n-gram head's weight is
 0.5 (best of a grid in Banking77 5-fold CV) or chosen on the held-out split (``tfidf_weight="auto"``).
 Training items labelled with one of ``oos_labels`` ('oos', 'out_of_scope', the unknown label) are
 not a class: they are used to choose the threshold (CLINC150's oos_train).
@@ -34,6 +36,7 @@ from voc.errors import Errors, VocError
 from voc.nlp.embed import Embedder, get_embedder
 from voc.nlp.intent import artifact, features
 from voc.nlp.intent.calibration import choose_threshold, fit_temperature, probabilities
+from voc.nlp.intent.ood import DistanceScorer, OodRule, choose_rule
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +64,7 @@ class IntentClassifier:
                  tfidf_weight: Union[str, float] = 0.5, tfidf_C: float = 10.0, threshold: Union[str, float] = "auto", holdout: float = 0.15,
                  unknown_label: str = "unknown", oos_labels: Sequence[str] = OOS_LABELS, min_per_class: int = 2,
                  max_iter: int = 1000, finetune: bool = False, finetune_epochs: int = 2, finetune_lr: float = 5e-5,
-                 finetune_batch_size: int = 32, seed: int = 42) -> None:
+                 finetune_batch_size: int = 32, seed: int = 42, ood: str = "distance+confidence") -> None:
         self.embed = embed
         self.C = C
         self.feature_set = feature_set
@@ -78,16 +81,19 @@ class IntentClassifier:
         self.finetune_lr = finetune_lr
         self.finetune_batch_size = finetune_batch_size
         self.seed = seed
+        self.ood = ood
 
     # -- helpers ----------------------------------------------------------------------------------
     def _params(self) -> dict[str, Any]:
         p = {k: getattr(self, k) for k in ("C", "feature_set", "tfidf_weight", "tfidf_C", "threshold", "holdout", "unknown_label",
                                             "min_per_class", "max_iter", "finetune", "finetune_epochs", "finetune_lr",
-                                            "finetune_batch_size", "seed")}
+                                            "finetune_batch_size", "seed", "ood")}
         p["oos_labels"] = list(self.oos_labels)
         return p
 
     def _check_params(self) -> None:
+        if self.ood not in ("distance+confidence", "confidence"):
+            raise ValueError(f"ood must be 'distance+confidence' or 'confidence', got {self.ood!r}")
         if self.feature_set not in features.FEATURE_SETS:
             raise ValueError(f"feature_set must be one of {features.FEATURE_SETS}, got {self.feature_set!r}")
         if not (isinstance(self.threshold, (int, float)) or self.threshold == "auto"):
@@ -162,6 +168,8 @@ class IntentClassifier:
         self.temperature_ = 1.0
         self.holdout_ = {}
         self.tfidf_weight_ = 1.0 if self.tfidf_weight == "auto" else float(self.tfidf_weight)
+        self.ood_rule_: Optional[OodRule] = None
+        self.distance_: Optional[DistanceScorer] = None
         if len(ho):
             heads = self._fit_heads(emb_all[ins_idx[tr]], list(txt[ins_idx[tr]]), y_idx[tr])
             eh, th = heads.scores(emb_all[ins_idx[ho]], list(txt[ins_idx[ho]]))
@@ -178,10 +186,26 @@ class IntentClassifier:
             auto_thr = choose_threshold(conf_h, pred_h == y_idx[ho], conf_oos)
             thr = auto_thr if self.threshold == "auto" else float(self.threshold)
             kept = conf_h >= thr
+            use_distance = self.ood == "distance+confidence" and self.threshold == "auto" and conf_oos is not None
+            if use_distance:
+                # distance to the training data as second evidence, standardised and weighted on held-out data
+                dist_fit = DistanceScorer.fit(emb_all[ins_idx[tr]], y_idx[tr])
+                self.ood_rule_ = choose_rule(conf_h, dist_fit.score(emb_all[ins_idx[ho]]), pred_h == y_idx[ho],
+                                             conf_oos, dist_fit.score(emb_all[is_oos]))
+                if self.ood_rule_.weight > 0:
+                    s_h = self.ood_rule_.combined(conf_h, dist_fit.score(emb_all[ins_idx[ho]]))
+                    s_o = self.ood_rule_.combined(conf_oos, dist_fit.score(emb_all[is_oos]))
+                    kept = s_h >= self.ood_rule_.threshold
+                    conf_oos_kept = s_o >= self.ood_rule_.threshold
+                else:
+                    self.ood_rule_ = None  # the distance did not help on held-out data: confidence alone
             self.holdout_ = {"n": int(len(ho)), "accuracy": float(np.mean(pred_h == y_idx[ho])),
                              "accuracy_at_threshold": float(np.mean(kept & (pred_h == y_idx[ho]))),
                              "coverage_at_threshold": float(np.mean(kept)), "n_oos": int(is_oos.sum()),
-                             "oos_recall_at_threshold": float(np.mean(conf_oos < thr)) if conf_oos is not None else None}
+                             "oos_recall_at_threshold": (float(np.mean(~conf_oos_kept)) if self.ood_rule_ is not None else
+                                                         float(np.mean(conf_oos < thr))) if conf_oos is not None else None,
+                             "ood": "distance+confidence" if self.ood_rule_ is not None else "confidence",
+                             "ood_weight": self.ood_rule_.weight if self.ood_rule_ is not None else None}
         else:
             if self.threshold == "auto":
                 log.warning("too little data for a held-out split: threshold 0 (never 'unknown') and no calibration")
@@ -192,6 +216,8 @@ class IntentClassifier:
         heads = self._fit_heads(emb_all[ins_idx], list(txt[ins_idx]), y_idx)
         self.coef_, self.intercept_ = heads.coef, heads.intercept
         self.tfidf_, self.tfidf_coef_, self.tfidf_intercept_ = heads.tfidf, heads.tfidf_coef, heads.tfidf_intercept
+        if self.ood_rule_ is not None:
+            self.distance_ = DistanceScorer.fit(emb_all[ins_idx], y_idx)
         self.n_train_ = int(len(ins_idx))
         self.n_oos_train_ = int(is_oos.sum())
         self.class_counts_ = {str(k): int(v) for k, v in sorted(counts.items())}
@@ -224,12 +250,20 @@ class IntentClassifier:
     def predict(self, texts: Sequence[str], *, embeddings: Optional[np.ndarray] = None,
                 threshold: Optional[float] = None) -> tuple[np.ndarray, np.ndarray]:
         """(labels, confidences); a label is ``unknown_label`` where the confidence is below the threshold."""
+        texts = ["" if t is None else str(t) for t in texts]
+        if embeddings is None and texts:
+            embeddings = self.embedder().encode(texts)
         p = self.predict_proba(texts, embeddings=embeddings)
         if len(p) == 0:
             return np.asarray([], dtype=object), np.asarray([], dtype=np.float64)
         conf = p.max(axis=1)
-        thr = self.threshold_ if threshold is None else float(threshold)
-        labels = np.where(conf >= thr, self.classes_[p.argmax(axis=1)], self.unknown_label).astype(object)
+        rule, dist = getattr(self, "ood_rule_", None), getattr(self, "distance_", None)
+        if threshold is None and rule is not None and dist is not None:
+            # out of scope: the fitted combination of confidence and distance to the training data
+            kept = rule.combined(conf, dist.score(embeddings)) >= rule.threshold
+        else:
+            kept = conf >= (self.threshold_ if threshold is None else float(threshold))
+        labels = np.where(kept, self.classes_[p.argmax(axis=1)], self.unknown_label).astype(object)
         return labels, conf
 
     def info(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from voc import catalog, datasets, registry
 from voc.component import Batch, Component
-from voc.config import TopicsConfig
+from voc.config import EmbedConfig, TopicsConfig
 from voc.errors import Errors, VocError
 from voc.nlp.topics.analytics import flatten_lists, topic_table, topics_over_time
 from voc.nlp.topics.labels import OUTLIER_ID
@@ -51,8 +51,9 @@ class TopicsComponent(Component):
     name = "topics"
     needs_fit = True
 
-    def __init__(self, config: TopicsConfig) -> None:
+    def __init__(self, config: TopicsConfig, embed: Optional[EmbedConfig] = None) -> None:
         self.config = config
+        self.embed = embed  # the pipeline's encoder settings: topic keywords are re-ranked with it
 
     def fit(self, corpus: Batch) -> "TopicsComponent":
         texts = _texts(corpus)
@@ -75,7 +76,12 @@ class TopicsComponent(Component):
             self.source_ = "loaded"
         else:
             try:
-                model = TopicModel(self.config).fit(texts, emb, embedding_model=embedding_model)
+                embed_fn = None
+                if self.embed is not None and self.config.representation == "keybert":
+                    from voc.nlp.embed import get_embedder
+
+                    embed_fn = get_embedder(self.embed).encode
+                model = TopicModel(self.config).fit(texts, emb, embedding_model=embedding_model, embed_fn=embed_fn)
             except VocError:
                 raise
             except Exception as e:  # one corpus the clustering libraries choke on must not sink the run
@@ -87,6 +93,10 @@ class TopicsComponent(Component):
             else:
                 ids = model.topics_
             self.source_ = model.status_
+        if self.config.labels:
+            model.apply_labels(self.config.labels)
+            if len(ids) and model.merged_:
+                ids = np.array([model.merged_.get(int(t), int(t)) for t in ids], dtype=np.int32)
         self.model_ = model
         ids = np.asarray(ids, dtype=np.int32)
         self.assignments_ = dict(zip(cids, ids.tolist()))

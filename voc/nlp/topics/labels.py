@@ -12,6 +12,11 @@ OUTLIER_LABEL = "unassigned"
 SEPARATOR = " · "
 
 
+def _stem(word: str) -> str:
+    """A plural's singular, crudely ("payments" -> "payment", "fees" -> "fee"; "pass" stays)."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 def label_from_keywords(keywords: Sequence[str], n_words: int = 3) -> str:
     """Up to ``n_words`` non-redundant keywords joined with ' · ' (most important first).
 
@@ -26,14 +31,14 @@ def label_from_keywords(keywords: Sequence[str], n_words: int = 3) -> str:
             continue
         words = kw.split()
         singles = [p for p in picked if " " not in p]
-        covered = {w for p in picked for w in p.split()}
+        covered = {_stem(w) for p in picked for w in p.split()}
         if len(words) > 1 and set(words) <= set(singles):
             pos = min(picked.index(w) for w in words)
             rest = [p for p in picked if p not in words]
             rest.insert(min(pos, len(rest)), kw)
             picked = rest
             continue
-        if set(words) & covered:
+        if {_stem(w) for w in words} & covered:  # "payments" adds nothing next to "card payment"
             continue
         if len(picked) >= n_words:
             break

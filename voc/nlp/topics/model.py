@@ -19,7 +19,7 @@ import logging
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -27,8 +27,11 @@ import pandas as pd
 from voc.config import TopicsConfig
 from voc.datasets import atomic_dir
 from voc.errors import Errors, VocError
+from voc.nlp.topics.clustering import SplittingHDBSCAN
 from voc.nlp.topics.neighbours import cosine_knn
+from voc.nlp.topics.representation import N_CANDIDATES, rerank_keywords
 from voc.nlp.topics.numba_cache import enable_umap_cache
+from voc.nlp.topics.labels_file import apply_labels, merged_map
 from voc.nlp.topics.labels import OUTLIER_ID, OUTLIER_LABEL, clean_keywords, unique_labels
 from voc.nlp.topics.sizing import MIN_DOCS, EffectiveParams, effective_params
 from voc.nlp.topics.vocabulary import keyword_docs, make_vectorizer
@@ -115,13 +118,17 @@ class TopicModel:
 
     # ------------------------------------------------------------------ fit
     def fit(self, docs: Sequence[str], embeddings: np.ndarray, timestamps: Optional[Sequence[Any]] = None,
-            *, embedding_model: Optional[str] = None) -> "TopicModel":
+            *, embedding_model: Optional[str] = None,
+            embed_fn: Optional[Callable[[list[str]], np.ndarray]] = None) -> "TopicModel":
         """Fit on ``docs`` (redacted customer texts) and their embeddings (one row per doc).
 
         ``timestamps`` (optional, one per doc) fills ``over_time_`` (see ``topics_over_time``).
         ``embedding_model`` is recorded in the saved model so a later run can check it embeds
-        the same way (a local path or a voc model id, never a hub name).
+        the same way (a local path or a voc model id, never a hub name). ``embed_fn`` (texts ->
+        embeddings with the same encoder) lets keywords be re-ranked KeyBERT-style
+        (``config.representation``, voc.nlp.topics.representation); without it c-TF-IDF order is kept.
         """
+        self._embed_fn = embed_fn
         docs = [str(d) if d is not None else "" for d in docs]
         x = _as_matrix(embeddings, len(docs))
         cfg = self.config
@@ -129,6 +136,8 @@ class TopicModel:
         self.embedding_model_ = embedding_model
         self.n_docs_ = len(docs)
         self.notes_: list[str] = []
+        self.merged_: dict[int, int] = {}
+        self.labels_file_: Optional[str] = None
         self.model_ = None
         self.params_: dict[str, Any] = {}
         params = effective_params(len(docs), cfg)
@@ -140,7 +149,8 @@ class TopicModel:
         if params.adapted:
             self.notes_.append(
                 f"settings adapted to {len(docs)} documents: n_neighbors={params.n_neighbors}, "
-                f"n_components={params.n_components}, min_topic_size={params.min_topic_size}.")
+                f"n_components={params.n_components}, min_topic_size={params.min_topic_size}, "
+                f"min_samples={params.min_samples}.")
         kdocs = keyword_docs(docs)
         try:
             topics = self._fit_bertopic(kdocs, x, params)
@@ -161,7 +171,6 @@ class TopicModel:
     def _fit_bertopic(self, kdocs: list[str], x: np.ndarray, p: EffectiveParams) -> Optional[np.ndarray]:
         from bertopic import BERTopic
         from bertopic.vectorizers import ClassTfidfTransformer
-        from hdbscan import HDBSCAN
         from umap import UMAP
 
         enable_umap_cache()
@@ -171,10 +180,10 @@ class TopicModel:
         knn = cosine_knn(x, p.n_neighbors)
         umap_model = UMAP(n_neighbors=p.n_neighbors, n_components=p.n_components, min_dist=0.0,
                           metric="cosine", random_state=cfg.seed, precomputed_knn=knn, n_epochs=cfg.umap_epochs)
-        hdbscan_model = HDBSCAN(min_cluster_size=p.min_topic_size, metric="euclidean",
-                                cluster_selection_method="eom", prediction_data=True)
+        hdbscan_model = SplittingHDBSCAN(min_cluster_size=p.min_topic_size, min_samples=p.min_samples,
+                                         max_share=p.max_topic_share)
         model = BERTopic(
-            top_n_words=N_KEYWORDS, min_topic_size=p.min_topic_size, nr_topics=cfg.nr_topics,
+            top_n_words=N_CANDIDATES, min_topic_size=p.min_topic_size, nr_topics=cfg.nr_topics,
             umap_model=umap_model, hdbscan_model=hdbscan_model,
             vectorizer_model=make_vectorizer(cfg.stop_words), ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
             calculate_probabilities=False, verbose=False,
@@ -182,6 +191,11 @@ class TopicModel:
         with _quiet():
             topics, _ = model.fit_transform(kdocs, embeddings=x)
         topics = np.asarray(topics, dtype=np.int64)
+        splits = getattr(model.hdbscan_model, "splits_", [])
+        if splits:
+            self.params_["splits"] = splits
+            self.notes_.append(f"{len(splits)} topic(s) holding more than {p.max_topic_share:.0%} of the documents "
+                               f"were clustered again and split ({', '.join(str(s['size']) + ' -> ' + str(s['into']) for s in splits)}).")
         self.outlier_share_before_ = float(np.mean(topics == OUTLIER_ID))
         if not np.any(topics != OUTLIER_ID):
             return None
@@ -189,7 +203,7 @@ class TopicModel:
             with _quiet():
                 new = model.reduce_outliers(kdocs, topics.tolist(), strategy="embeddings", embeddings=x,
                                             threshold=cfg.outlier_threshold)
-                model.update_topics(kdocs, topics=new, top_n_words=N_KEYWORDS, vectorizer_model=make_vectorizer(cfg.stop_words),
+                model.update_topics(kdocs, topics=new, top_n_words=N_CANDIDATES, vectorizer_model=make_vectorizer(cfg.stop_words),
                                     ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True))
             topics = np.asarray(new, dtype=np.int64)
         self.outlier_share_after_ = float(np.mean(topics == OUTLIER_ID))
@@ -213,9 +227,17 @@ class TopicModel:
         self.centroids_ = _centroids(x, topics, self.topic_ids_.tolist())
         keywords: dict[int, list[str]] = {}
         if self.model_ is not None:
-            for t in self.topic_ids_.tolist():
-                words = self.model_.get_topic(int(t)) or []
-                keywords[t] = clean_keywords([w for w, _ in words], N_KEYWORDS)
+            candidates = {t: clean_keywords([w for w, _ in (self.model_.get_topic(int(t)) or [])], N_CANDIDATES)
+                          for t in self.topic_ids_.tolist()}
+            embed_fn = getattr(self, "_embed_fn", None)
+            if self.config.representation == "keybert" and embed_fn is not None:
+                cents = dict(zip(self.topic_ids_.tolist(), self.centroids_))
+                keywords = rerank_keywords(candidates, cents, embed_fn, top_n=N_KEYWORDS)
+                self.params_["representation"] = "keybert"
+            else:
+                keywords = {t: c[:N_KEYWORDS] for t, c in candidates.items()}
+                self.params_["representation"] = "ctfidf"
+        self._embed_fn = None  # not part of the fitted state (nor of the saved model)
         self.keywords_ = {OUTLIER_ID: [], **keywords}
         self.labels_ = unique_labels(self.keywords_)
         if self.model_ is not None:
@@ -307,6 +329,8 @@ class TopicModel:
             "representative_docs": {str(int(r.topic_id)): list(r.representative_docs) for r in self.topic_info_.itertuples()},
             "outlier_share_before": self.outlier_share_before_, "outlier_share_after": self.outlier_share_after_,
             "notes": self.notes_,
+            "merged": {str(k): int(v) for k, v in (getattr(self, "merged_", {}) or {}).items()},
+            "labels_file": getattr(self, "labels_file_", None),
         }
 
     @classmethod
@@ -354,6 +378,8 @@ class TopicModel:
         self.outlier_share_before_ = meta.get("outlier_share_before")
         self.outlier_share_after_ = meta.get("outlier_share_after")
         self.notes_ = list(meta.get("notes", []))
+        self.merged_ = merged_map(meta)
+        self.labels_file_ = meta.get("labels_file")
         self.topics_ = None  # the fitted documents are not part of the saved model
         self.over_time_ = None
         self.model_ = None
@@ -368,6 +394,10 @@ class TopicModel:
                 log.warning("BERTopic part of %s could not be loaded (%s); topic assignment uses the saved centroids", path, e)
                 self.notes_.append(f"BERTopic part could not be loaded: {e}")
         return self
+
+    def apply_labels(self, labels: Any) -> "TopicModel":
+        """Rename / merge topics from a labels file path or ``TopicLabels`` (voc.nlp.topics.labels_file)."""
+        return apply_labels(self, labels)
 
     # -------------------------------------------------------------- helpers
     @property

@@ -3,7 +3,8 @@
 Topic keywords come from c-TF-IDF over the (redacted) customer text. Three kinds of token must
 never become a keyword, whatever their frequency:
 
-* redaction placeholders (``[EMAIL]``, ``<PHONE>``, ``[ORDER_ID]``): stripped from the text
+* redaction placeholders (``[EMAIL]``, ``<PHONE>``, ``[ORDER_ID]``, ``{{name}}``, ``__NUM__``,
+  ``XXXX``, a bare ``num``): stripped from the text
   before counting, so a genuine "email" in "change my email address" still counts while the
   placeholder ``[EMAIL]`` never does;
 * English stop words (scikit-learn's list) and support small talk: greetings, thanks,
@@ -20,9 +21,20 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer,
 # The labels voc's redactor writes (voc.config.REDACT_ENTITIES).
 PLACEHOLDER_LABELS = ("EMAIL", "PHONE", "CARD", "IBAN", "PERSON", "URL", "IP")
 
-# A redaction placeholder: an ALL-CAPS label in square or angle brackets ([EMAIL], <PHONE>,
-# [ORDER_ID]), or one of voc's labels written bare in capitals (a template without brackets).
-PLACEHOLDER = re.compile(r"[\[<]\s*[A-Z][A-Z0-9_]*\s*[\]>]|\b(?:" + "|".join(PLACEHOLDER_LABELS) + r")\b")
+# Placeholders other anonymisers write bare, in lower case (Kaggle's airline support threads write
+# "num" for every number); a genuine word is never one of these.
+BARE_PLACEHOLDERS = ("num",)
+
+# A redaction placeholder: a label in square or angle brackets ([EMAIL], <PHONE>, [ORDER_ID], <num>),
+# in double braces ({{name}}) or double underscores (__NUM__); one of voc's labels written bare in
+# capitals (a template without brackets); a run of x's masking digits (XXXX); a bare placeholder.
+PLACEHOLDER = re.compile(
+    r"[\[<]\s*[A-Za-z][A-Za-z0-9_]*\s*[\]>]"
+    r"|\{\{\s*\w+\s*\}\}"
+    r"|\b__[A-Za-z][A-Za-z0-9_]*?__\b"
+    r"|\b(?:" + "|".join(PLACEHOLDER_LABELS) + r")\b"
+    r"|\b[xX]{3,}\b"
+    r"|\b(?:" + "|".join(BARE_PLACEHOLDERS) + r")\b")
 
 # Tokens of two or more word characters holding at least one letter ("2fa" yes, "55812" no).
 TOKEN_PATTERN = r"(?u)\b(?=\w*[^\W\d_])\w\w+\b"
@@ -43,7 +55,16 @@ see saw seen look looking looked think thought say said says way thing things ab
 ve lot lots bit maybe probably literally
 """.split())
 
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | SUPPORT_STOP_WORDS
+# English contractions as BERTopic's c-TF-IDF sees them: it deletes apostrophes before counting
+# ("hadn't" -> "hadnt"), so each must be a stop word without its apostrophe as well.
+CONTRACTIONS = frozenset("""
+im ive id ill youre youve youll youd hes shes its weve wed theyre theyve theyll theyd
+thats whats wheres whos whens whys hows theres heres lets
+dont doesnt didnt cant couldnt wont wouldnt shouldnt shant isnt arent wasnt werent
+hasnt havent hadnt mustnt neednt mightnt aint
+""".split())
+
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | SUPPORT_STOP_WORDS | CONTRACTIONS
 
 
 def strip_placeholders(text: str) -> str:
