@@ -239,3 +239,17 @@ def test_end_to_end_on_the_fixtures(tmp_path, fixtures_dir):
     for f in run["findings"]["items"]:
         assert str(escape(f["title"])) in html
     assert "Topics: what contacts are about" not in html and 'id="topics"' in html
+
+
+def test_a_friction_kind_defined_by_the_outcome_is_no_finding():
+    # 'negative end' friction is a conversation that ends negative: its contacts being negative is circular
+    n = 200
+    contacts = pd.DataFrame({"contact_id": [f"c{i}" for i in range(n)], "intent": ["x"] * n,
+                             "channel": ["chat"] * n,
+                             "sentiment": ["negative" if i < 60 else "neutral" for i in range(n)]})
+    friction = pd.DataFrame({"contact_id": [f"c{i}" for i in range(50)] + [f"c{i}" for i in range(100, 150)],
+                             "kind": ["negative_end"] * 50 + ["loop"] * 50})
+    cands = F.candidates(F.contact_frame(contacts, friction=friction), min_contacts=5)
+    cells = set(zip(cands["dimension"], cands["value"], cands["outcome"]))
+    assert ("friction_kind", "negative_end", "negative_share") not in cells
+    assert ("friction_kind", "loop", "negative_share") in cells   # other kinds are still tested against it

@@ -34,6 +34,9 @@ OUTCOMES = {  # outcome -> (column of the per-contact frame, words)
     "friction_rate": ("friction", "friction in the journey"),
 }
 DIMENSIONS = ("intent", "topic", "channel", "friction_kind")
+# cells defined by their own outcome are no finding: a 'negative end' friction IS a conversation that ends
+# negative, so its contacts being negative more often says nothing
+CIRCULAR = {("friction_kind", "negative_end", "negative_share")}
 DIMENSION_WORDS = {"intent": "intent", "topic": "topic", "channel": "channel", "friction_kind": "friction"}
 ACTIONS = {
     "negative_share": "Read the example quotes; fix the policy, product or process customers complain about.",
@@ -128,6 +131,8 @@ def candidates(frame: pd.DataFrame, *, dimensions: Iterable[str] = DIMENSIONS, m
             if outcome == "friction_rate" and dim == "friction_kind":
                 continue
             for value, mask in _groups(frame, dim):
+                if (dim, str(value), outcome) in CIRCULAR:
+                    continue
                 m = mask.fillna(False).to_numpy(dtype=bool) & known
                 n = int(m.sum())
                 if n < min_contacts or n == N:
