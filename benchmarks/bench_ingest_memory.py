@@ -78,7 +78,7 @@ def make_export(n: int, path: Path, seed: int = 0) -> str:
     return source
 
 
-STEPS_OFF = "pipeline: []\nredact:\n  enabled: false\ntopics:\n  enabled: false\nreport:\n  html: false\n"
+STEPS_OFF = "pipeline: []\ntopics:\n  enabled: false\nreport:\n  html: false\ntrends:\n  enabled: false\n"  # --no-redact turns redaction off
 
 
 def run_child(export: Path, work: Path) -> dict:

@@ -107,20 +107,21 @@ def _contact_texts(folder: Path, conf) -> tuple[list[str], "object", str]:
         messages = datasets.read_table(mpath, dataset="messages")
         texts = customer_text(messages, contacts).tolist()
         return texts, get_embedder(conf.embed).encode(texts), "voc analyze output"
-    from voc.ingest import to_frames
     from voc.pipeline import components as comp_registry
-    from voc.pipeline.analyze import Timer, concat_batches, read_inputs, run_components, split_batches
+    from voc.pipeline.analyze import Timer, concat_batches, read_batches, run_components
+    from voc.redact.guard import redact_records, terminal_safe
 
-    records, rejects, stats = read_inputs(folder, conf)
-    if not records:
-        raise VocError(Errors.E002, path=str(folder), n_files=stats.files, n_rejects=len(rejects))
+    batches, rejects, stats = read_batches(folder, conf)
+    if not batches:
+        raise VocError(Errors.E002, path=str(folder), n_files=stats.files, n_rejects=len(rejects),
+                       rejects="the reasons printed above (`voc analyze` writes them to rejects.jsonl)")
     if rejects:
-        console.print(f"[yellow]{len(rejects)} record(s) or file(s) rejected[/] while reading (first: {rejects[0].get('reason', rejects[0])})",
-                      highlight=False)
-    contacts, messages = to_frames(records)
+        first = redact_records(rejects[:1], conf.redact)[0]
+        console.print(f"[yellow]{len(rejects)} record(s) or file(s) rejected[/] while reading (first: "
+                      f"{terminal_safe(first.get('reason', first))})", highlight=False)
     names = (["redact"] if conf.redact.enabled else []) + ["embed"]
     steps = {n: comp_registry.build(n, conf) for n in names}
-    final = concat_batches(run_components(split_batches(contacts, messages), steps, Timer()))
+    final = concat_batches(run_components(batches, steps, Timer()))
     texts = customer_text(final.messages, final.contacts).tolist()
     return texts, np.asarray(final.embeddings), "help-desk export"
 
@@ -129,7 +130,7 @@ def _contact_texts(folder: Path, conf) -> tuple[list[str], "object", str]:
 @handle_errors
 def suggest(
     data: Path = typer.Argument(..., help="A help-desk export folder (as for `voc analyze`) or a `voc analyze` output folder."),
-    out: Path = typer.Option(..., "--out", "-o", help="Taxonomy YAML to write (voc/nlp/intent/taxonomy.yaml's format)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Taxonomy YAML to write (the format of the shipped taxonomy.yaml)."),
     config_path: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML (its redact, embed and topics sections apply)."),
     examples: int = typer.Option(8, "--examples", min=1, max=50, help="Example phrases per intent."),
     unknown_share: float = typer.Option(0.05, "--unknown-share", min=0.0, max=0.5,
