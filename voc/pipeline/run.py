@@ -42,10 +42,25 @@ def run_all(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, f
             res = run_spark(input_path, out_dir, config, fmt=fmt, events=events or [], tx=tx)
         else:
             result = analyze_into(input_path, tx, config, fmt=fmt, progress=progress)
+            # the messages are written; no later step reads them from memory: free them before the figures,
+            # findings and report read what they need back from the staged files
+            result.messages = result.messages.head(0)
+            release_memory()
             res = finish_run(RunResult(out_dir=out_dir, analyze=result), config, fmt=fmt, events=events or [], tx=tx,
                              progress=progress)
         tx.commit({"input": str(input_path), "engine": engine})
     return after_commit(res, config, progress=progress)
+
+
+def release_memory() -> None:
+    """Hand freed table memory back: Python's garbage, then Arrow's allocator (jemalloc/mimalloc keep freed
+    pages otherwise, and the process's peak grows with every table read back)."""
+    import gc
+
+    import pyarrow as pa
+
+    gc.collect()
+    pa.default_memory_pool().release_unused()
 
 
 def embeddings_frame(analyzed: AnalyzeResult, tx: outfolder.Transaction) -> Optional[pd.DataFrame]:

@@ -9,16 +9,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
 
-from voc import catalog, datasets
+import pandas as pd
+
+from voc import catalog, datasets, outfolder
 from voc.config import ReportConfig
 from voc.metrics.store import fingerprint as metrics_fingerprint
 from voc.report import findings as F
 from voc.report import metrics, quotes
-from voc.report.inputs import ReportInputs, load_inputs
+from voc.report.inputs import ReportInputs, load_inputs, normalise, read_narrow
 from voc.report.labels import label
 from voc.report.taxonomy_fit import fit_warning, taxonomy_fit
 
-TABLES = ("contacts", "messages", "friction", "repeat_contacts", "journeys")
+TABLES = ("contacts", "friction", "repeat_contacts", "journeys")   # messages: only the quoted contacts' rows
+QUOTE_COLUMNS = ("contact_id", "seq", "role", "text", "timestamp")
 QUOTES_PER_FINDING = 2
 
 
@@ -59,6 +62,9 @@ def compute(inp: ReportInputs, config: ReportConfig) -> dict[str, Any]:
                                      include_intents=fit["fits"] is not False)
         found = F.find(frame, read_alerts(inp.out_dir), settings)
         msgs = inp.get("messages")
+        if msgs is None and len(found):
+            wanted = set().union(*[set(r["hit_ids"] or r["contact_ids"]) for _, r in found.iterrows()])
+            msgs = messages_of(inp.out_dir, wanted)
         qs, used = {}, set()
         for i, r in found.iterrows():   # a quote shown under a finding above is not repeated under the next one
             pool = quotes.quotes_for(msgs, r["hit_ids"] or r["contact_ids"], s["quotes"] + 6)
@@ -70,6 +76,23 @@ def compute(inp: ReportInputs, config: ReportConfig) -> dict[str, Any]:
         items = F.journey_friction(inp.get("friction"), inp.get("journeys"), top=config.max_actions, label=label)
     return {"computed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "inputs": fingerprint(inp.out_dir),
             "settings": s, "taxonomy_fit": fit, "items": items}
+
+
+def messages_of(out_dir: Path, contact_ids: set[str]) -> Optional[pd.DataFrame]:
+    """The messages of ``contact_ids`` only (for quotes): a Parquet table is read with a row filter, so a run
+    of 500,000 messages never holds them all again at the end of the run."""
+    p = catalog.find(out_dir, "messages")
+    listed = outfolder.run_files(out_dir)
+    if p is None or (listed is not None and p.name not in listed) or not contact_ids:
+        return None
+    if p.suffix == ".parquet" and p.is_file():
+        import pyarrow.parquet as pq
+
+        cols = [c for c in QUOTE_COLUMNS if c in pq.read_schema(p).names]
+        t = pq.read_table(p, columns=cols, filters=[("contact_id", "in", sorted(contact_ids))])
+        return normalise(t.to_pandas())
+    m = read_narrow(p, "messages", QUOTE_COLUMNS)
+    return m[m["contact_id"].astype(str).isin(contact_ids)]
 
 
 def _read_run(out_dir: Path) -> dict[str, Any]:
