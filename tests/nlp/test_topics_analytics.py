@@ -118,3 +118,18 @@ def test_settings_shrink_with_the_corpus_within_bounds():
 @pytest.mark.parametrize("word", ["hi", "hello", "thanks", "please", "regards", "asap"])
 def test_support_small_talk_is_stop_words(word):
     assert word in STOP_WORDS
+
+
+def test_over_time_bins_of_microsecond_timestamps_cast_to_the_table_unit():
+    # equal-width edges between timestamps with microseconds fell on fractions of a microsecond, which
+    # Arrow refused to cast to the tables' timestamp[us] (a traceback at the end of `voc analyze`)
+    import pyarrow as pa
+
+    from voc.nlp.topics.analytics import topics_over_time
+
+    c = pd.DataFrame({"contact_id": ["a", "b", "c"], "topic_id": [0, 0, 1], "topic_label": ["x", "x", "y"],
+                      "created_at": pd.to_datetime(["2026-01-01 10:00:00.123457", "2026-01-02 11:00:00.000001",
+                                                    "2026-01-05 09:13:07.654321"], utc=True).as_unit("us")})
+    ot = topics_over_time(c, bins=7)
+    assert int(ot["count"].sum()) == 3
+    pa.array(ot["bin_start"]).cast(pa.timestamp("us", tz="UTC"))   # safe cast: raises on lost precision

@@ -39,8 +39,11 @@ def time_bin_edges(ts: pd.Series, bins: int) -> pd.DatetimeIndex:
     ts = pd.to_datetime(ts, utc=True).dropna()
     lo, hi = ts.min(), ts.max()
     if lo == hi:
-        return pd.DatetimeIndex([lo, lo + pd.Timedelta(microseconds=1)])
-    return pd.date_range(lo, hi, periods=bins + 1)
+        return pd.DatetimeIndex([lo, lo + pd.Timedelta(microseconds=1)]).as_unit("us")
+    # whole microseconds (the tables' unit): equal-width edges can fall on fractions of one, which Arrow
+    # refuses to cast; the last edge is rounded up so the latest contact stays inside the last bin
+    edges = pd.date_range(lo, hi, periods=bins + 1)
+    return pd.DatetimeIndex([*edges[:-1].floor("us"), edges[-1].ceil("us")]).as_unit("us")
 
 
 def topics_over_time(contacts: pd.DataFrame, bins: int = 10, *, time_col: str = "created_at") -> pd.DataFrame:
