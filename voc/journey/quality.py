@@ -95,6 +95,15 @@ def actor_warning(events: pd.DataFrame, config: JourneyConfig) -> list[dict[str,
     return [warning(Errors.E312, column=column, n_values=n)] if n <= 1 else []
 
 
+def actor_warning_sql(con: Any, config: JourneyConfig) -> list[dict[str, Any]]:
+    """E312 from the events view ``ev`` on ``con`` (the actor column holds one value or none)."""
+    column = config.columns.get("actor")
+    if not column:
+        return []
+    n = int(con.sql("SELECT COUNT(DISTINCT actor) FROM ev").fetchall()[0][0])
+    return [warning(Errors.E312, column=column, n_values=n)] if n <= 1 else []
+
+
 @contextmanager
 def collect_sequence_warnings(into: list[dict[str, Any]]) -> Iterator[None]:
     """Record the SequenceWarnings emitted inside the block as warning dicts in ``into`` (and emit

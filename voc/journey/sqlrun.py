@@ -27,8 +27,15 @@ def render(name: str, **params: Any) -> str:
     return text
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
+def connect(config: Any = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection in UTC; with a JourneyConfig, also its memory limit (beyond it DuckDB
+    spills to a temporary folder), threads and ``preserve_insertion_order = false``."""
+    if config is not None:
+        from voc.sequences.engine import connect as seq_connect
+
+        con = seq_connect(config)
+    else:
+        con = duckdb.connect()
     con.execute("SET TimeZone='UTC'")
     return con
 
