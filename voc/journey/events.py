@@ -239,8 +239,8 @@ def _read_into(store: EventStore, paths: list[Path], config: JourneyConfig, reje
         fmt = sqlread.sql_format(path, reader.name)
         file_idx = len(files)
         if fmt is not None:
-            rj, info = sqlread.load(store, path, fmt, config, file_idx=file_idx, start_order=order[0])
-            order[0] += info["rows_in"]
+            rj, info, span = sqlread.load(store, path, fmt, config, file_idx=file_idx, start_order=order[0])
+            order[0] += span
         else:
             raw = reader.read(path)
             ev, rj, info = normalise(raw, path, config, start_order=order[0])

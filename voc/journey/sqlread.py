@@ -57,6 +57,8 @@ class RawSource:
     n_records: int
     rejects: list[Reject] = field(default_factory=list)
     drop: list[str] = field(default_factory=list)
+    index: str = "__voc_rn - 1"     # 0-based position of the record in the file (input order)
+    span: int | None = None         # positions used (records, or lines where blank lines leave gaps)
 
 
 def _describe(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[str, str]]:
@@ -104,7 +106,7 @@ def raw_parquet(con: duckdb.DuckDBPyConnection, path: Path, k: int) -> RawSource
         raise VocError(Errors.E306, file=str(path), detail=str(e).splitlines()[0]) from None
     cols = {c: ident(c) for c, _ in desc if c != "file_row_number"}
     types = {c: t for c, t in desc if c != "file_row_number"}
-    return RawSource(src, cols, types, "file_row_number + 1", "row", n)
+    return RawSource(src, cols, types, "file_row_number + 1", "row", n, index="file_row_number")
 
 
 def raw_jsonl(con: duckdb.DuckDBPyConnection, path: Path, k: int) -> RawSource:
@@ -141,8 +143,9 @@ def raw_jsonl(con: duckdb.DuckDBPyConnection, path: Path, k: int) -> RawSource:
         path_ = "$." + json.dumps(str(key))
         cols[str(key)] = f"json_extract_string(j, {lit(path_)})"
     source = f"(SELECT * FROM {table} WHERE __voc_ok)"
+    span = int(con.sql(f"SELECT COALESCE(MAX(__voc_rn), 0) FROM {table}").fetchall()[0][0])
     return RawSource(source, cols, {c: "VARCHAR" for c in cols}, "__voc_rn", "line", n, rejects,
-                     drop=[f"DROP TABLE IF EXISTS {table}"])
+                     drop=[f"DROP TABLE IF EXISTS {table}"], span=span)
 
 
 RAW = {"csv": raw_csv, "parquet": raw_parquet, "jsonl": raw_jsonl}
@@ -190,16 +193,17 @@ def _free_format(values: list[str], timezone: str) -> list[tuple[str, pd.Timesta
             continue
         try:
             t = t.tz_localize(timezone) if t.tzinfo is None else t
-        except (ValueError, TypeError, OverflowError):   # ambiguous or missing local time
+        except Exception:   # noqa: BLE001 -- pytz's Ambiguous/NonExistentTimeError: the local time is not guessed
             continue
         out.append((v, t.tz_convert("UTC")))
     return out
 
 
 def load(store: EventStore, path: Path, fmt: str, config: JourneyConfig, *, file_idx: int,
-         start_order: int) -> tuple[list[Reject], dict]:
-    """Read one CSV / Parquet / JSONL file into ``store`` (rows with a problem included, flagged by
-    ``problems`` and removed by ``drop_rejected``). Returns the file's rejects and description."""
+         start_order: int) -> tuple[list[Reject], dict, int]:
+    """Read one CSV / Parquet / JSONL file into ``store`` (rows with a problem included, removed by
+    ``drop_rejected`` once every file is read). Returns the file's rejects, its description and
+    how many input-order positions it used (src_order = start_order + position)."""
     con = store.con
     raw = RAW[fmt](con, path, file_idx)
     try:
@@ -221,8 +225,9 @@ def load(store: EventStore, path: Path, fmt: str, config: JourneyConfig, *, file
         case_based = "case_id" in roles
         info = {"path": str(path), "roles": roles, "rows_in": raw.n_records, "rows_out": 0,
                 "rejects": 0, "case_based": case_based, "reader": fmt}
+        span = raw.span if raw.span is not None else raw.n_records
         if not n_rows:
-            return list(raw.rejects), info
+            return list(raw.rejects), info, span
 
         def col(role: str) -> str:
             return clean(_text_col(raw.columns[roles[role]], raw.types[roles[role]])) if role in roles else "CAST(NULL AS VARCHAR)"
@@ -239,7 +244,7 @@ def load(store: EventStore, path: Path, fmt: str, config: JourneyConfig, *, file
             con.execute(
                 f"INSERT INTO {TABLE} SELECT {journey}, {col('customer_id')}, {col('case_id')}, {ts}, {col('event')}, "
                 f"{col('channel')}, {col('actor')}, {col('lifecycle')}, CAST({props} AS VARCHAR), {int(file_idx)}, "
-                f"{raw.rec}, NULL, {int(start_order)} + {raw.rec} - 1, {bad_ts} FROM {raw.source}")
+                f"{raw.rec}, NULL, {int(start_order)} + {raw.index}, {bad_ts} FROM {raw.source}")
         except duckdb.Error as e:
             raise VocError(Errors.E306, file=str(path), detail=str(e).splitlines()[0]) from None
         finally:
@@ -250,7 +255,7 @@ def load(store: EventStore, path: Path, fmt: str, config: JourneyConfig, *, file
         rejects = list(raw.rejects) + _row_rejects(con, path, roles, file_idx)
         info["rejects"] = len(rejects)
         info["rows_out"] = n_rows - (len(rejects) - len(raw.rejects))
-        return rejects, info
+        return rejects, info, span
     finally:
         for stmt in raw.drop:
             con.execute(stmt)
@@ -271,9 +276,6 @@ def _fill_free_formats(con: duckdb.DuckDBPyConnection, file_idx: int, timezone: 
                     f"WHERE {TABLE}.file_idx = {int(file_idx)} AND {TABLE}.bad_ts = f.t")
     finally:
         con.unregister("__voc_free_ts")
-
-
-PROBLEM = "(journey_id IS NULL AND customer_id IS NULL AND case_id IS NULL) OR event IS NULL OR ts IS NULL"
 
 
 def _row_rejects(con: duckdb.DuckDBPyConnection, path: Path, roles: dict, file_idx: int) -> list[Reject]:
