@@ -147,3 +147,23 @@ def test_timeline_written_by_duckdb_equals_the_pandas_timeline(tmp_path):
     for c in a.columns:
         assert a[c].astype(str).tolist() == b[c].astype(str).tolist(), c
     assert written["journeys"]["path"].tolist() == in_memory["journeys"]["path"].tolist()
+
+
+def test_xes_is_streamed_in_batches_of_whole_traces(tmp_path, monkeypatch):
+    from voc.journey.readers.xes import XesEventReader
+
+    traces = "".join(
+        f'<trace><string key="concept:name" value="T{i}"/>'
+        + "".join(f'<event><string key="concept:name" value="s{j}"/><date key="time:timestamp" '
+                  f'value="2026-01-0{1 + j}T10:00:00Z"/></event>' for j in range(3))
+        + "</trace>" for i in range(5))
+    p = write(tmp_path, "log.xes", f'<?xml version="1.0"?><log xmlns="http://www.xes-standard.org/">{traces}</log>')
+    batches = list(XesEventReader().iter_batches(p, batch_size=4))
+    assert [len(b.frame) for b in batches] == [6, 6, 3]          # whole traces: 2 + 2 + 1
+    whole = read_events([p], JourneyConfig())
+    original = XesEventReader.iter_batches
+    monkeypatch.setattr(XesEventReader, "iter_batches", lambda self, path, batch_size=4: original(self, path, batch_size))
+    streamed = read_events([p], JourneyConfig())
+    assert streamed.counts == whole.counts == {"events_in": 15, "events_out": 15, "events_rejected": 0}
+    cols = ["journey_id", "ts", "event", "source_record", "src_order"]
+    assert streamed.events[cols].astype(str).values.tolist() == whole.events[cols].astype(str).values.tolist()

@@ -242,11 +242,22 @@ def _read_into(store: EventStore, paths: list[Path], config: JourneyConfig, reje
             rj, info, span = sqlread.load(store, path, fmt, config, file_idx=file_idx, start_order=order[0])
             order[0] += span
         else:
-            raw = reader.read(path)
-            ev, rj, info = normalise(raw, path, config, start_order=order[0])
-            info["reader"] = reader.name
+            # XES (and plug-in formats): parsed in Python, in batches where the reader streams them
+            batches = reader.iter_batches(path) if hasattr(reader, "iter_batches") else iter([reader.read(path)])
             store.add_file(file_idx, str(path), "record")
-            store.insert_frame(ev, file_idx)
-            order[0] += raw.n_records
+            rj, info = [], None
+            for raw in batches:
+                ev, brj, binfo = normalise(raw, path, config, start_order=order[0])
+                store.insert_frame(ev, file_idx)
+                order[0] += raw.n_records
+                rj += brj
+                if info is None:
+                    info = binfo
+                else:
+                    info["roles"] = {**binfo["roles"], **info["roles"]}
+                    info["case_based"] = info["case_based"] or binfo["case_based"]
+                    for k in ("rows_in", "rows_out", "rejects"):
+                        info[k] += binfo[k]
+            info["reader"] = reader.name
         rejects += rj
         files.append(info)
