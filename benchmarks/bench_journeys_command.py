@@ -109,6 +109,7 @@ def run(args) -> None:
 
     import duckdb
 
+    sys.stdout.reconfigure(line_buffering=True)   # each figure shows as soon as it is measured
     work = Path(args.workdir)
     small, large = make_data(work, args.events)
     root = Path(args.voc_root).resolve()

@@ -133,19 +133,24 @@ def test_timeline_written_by_duckdb_equals_the_pandas_timeline(tmp_path):
 
     p = write(tmp_path, "e.csv", "customer_id,timestamp,event,page\n"
                                  "c1,2026-01-05T10:00:00Z,login,/a\nc1,2026-01-05T10:00:00Z,search,\n"
-                                 "c2,2026-01-06T10:00:00Z,login,/b\n")
+                                 "c2,2026-01-06T10:00:00Z,login,/b\nc2,2026-01-06T10:01:00Z,search,\n"
+                                 "c2,2026-01-06T10:02:00Z,search,\nc2,2026-01-06T10:03:00Z,search,\n")
     contacts = pd.DataFrame({"contact_id": ["t1"], "customer_id": ["c1"], "created_at": ["2026-01-05T11:00:00Z"],
                              "channel": ["chat"], "intent": ["billing"]})
     cfg = JourneyConfig()
     in_memory = compute(read_events([p], cfg), contacts, cfg)
     out = tmp_path / "out"
     written = compute(read_events([p], cfg), contacts, cfg, out_dir=out)
-    assert "timeline" not in written.tables and written.paths["timeline"].exists()
-    a = in_memory["timeline"].reset_index(drop=True)
-    b = pd.read_parquet(written.paths["timeline"])
-    assert list(b.columns) == list(a.columns) and len(b) == len(a) == written.counts["timeline_rows"] == 4
-    for c in a.columns:
-        assert a[c].astype(str).tolist() == b[c].astype(str).tolist(), c
+    for name in ("timeline", "friction"):           # as large as the log: written by DuckDB, not held in pandas
+        assert name not in written.tables and written.paths[name].exists()
+        a = in_memory[name].reset_index(drop=True)
+        b = pd.read_parquet(written.paths[name])
+        assert list(b.columns) == list(a.columns) and len(b) == len(a) > 0, name
+        for c in a.columns:
+            assert a[c].astype(str).tolist() == b[c].astype(str).tolist(), (name, c)
+    assert written.counts["timeline_rows"] == 7
+    assert written.counts["frictions"] == in_memory.counts["frictions"] == {"loop": 1}
+    assert written.summary["friction_distribution"] == in_memory.summary["friction_distribution"]
     assert written["journeys"]["path"].tolist() == in_memory["journeys"]["path"].tolist()
 
 

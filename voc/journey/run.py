@@ -18,7 +18,7 @@ from voc.errors import Errors, VocError
 from voc.journey import quality, sqlrun
 from voc.journey.events import EventLog, read_events
 from voc.journey.eventstore import TABLE, EventStore
-from voc.journey.friction import compute_friction
+from voc.journey.friction import FRICTION_SQL, compute_friction
 from voc.journey.identity import IdentityResult, read_identity_map, resolve
 from voc.journey.merge import customer_table, journey_table, merge_features
 from voc.journey.repeat import compute_repeats
@@ -111,7 +111,8 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         data_end_s = con.sql("SELECT MAX(ts_s) FROM tl").fetchall()[0][0] or 0.0
         timeline_rows = int(con.sql("SELECT COUNT(*) FROM tl").fetchall()[0][0])
         lap("timeline_s")
-        if out_dir is not None and fmt == "parquet":
+        big = out_dir is not None and fmt == "parquet"   # tables as large as the log: written by DuckDB
+        if big:
             target = catalog.path(out_dir, "timeline", fmt)
             with datasets.atomic_path(target, dataset="timeline") as tmp:
                 copy_timeline(con, tmp)
@@ -121,7 +122,13 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         lap("timeline_write_s")
         rc, summary = compute_repeats(con, config, embeddings, data_end_s=data_end_s)
         lap("repeat_s")
-        fr = compute_friction(con, config, data_end_s=data_end_s)
+        fr = compute_friction(con, config, data_end_s=data_end_s, fetch=not big)
+        kinds = con.sql("SELECT kind, COUNT(*), COUNT(DISTINCT journey_id) FROM fr GROUP BY kind ORDER BY 2 DESC, 1").fetchall()
+        if fr is None:
+            target = catalog.path(out_dir, "friction", fmt)
+            with datasets.atomic_path(target, dataset="friction") as tmp:
+                con.execute(f"COPY ({FRICTION_SQL}) TO {sqlrun.literal(tmp)} (FORMAT parquet, COMPRESSION zstd)")
+            paths["friction"] = target
         lap("friction_s")
         jn = journey_table(con)
         customers = customer_table(con)
@@ -137,8 +144,9 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
                 con.execute(f"DROP TABLE IF EXISTS {name}")
     journeys = merge_features(jn, features)
     lap("features_merge_s")
-    tables = {**({"timeline": timeline} if timeline is not None else {}), "identity": ident.identity, "repeat_contacts": rc, "repeat_summary": summary,
-              "friction": fr, "journeys": journeys, "customers": customers, **seq_tables}
+    tables = {**({"timeline": timeline} if timeline is not None else {}), "identity": ident.identity,
+              "repeat_contacts": rc, "repeat_summary": summary, **({"friction": fr} if fr is not None else {}),
+              "journeys": journeys, "customers": customers, **seq_tables}
     counts = {
         **events.counts,
         "event_files": events.files,
@@ -154,9 +162,10 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         "event_match_rate": joined["match_rate"],
         "identity": ident.stats,
         "repeat_contacts": int(rc["is_repeat"].fillna(False).astype(bool).sum()) if len(rc) else 0,
-        "frictions": {k: int(v) for k, v in fr["kind"].value_counts().items()} if len(fr) else {},
+        "frictions": {k: int(n) for k, n, _ in kinds},
     }
-    summary = {"basis": quality.basis(journeys, counts), "friction_distribution": quality.friction_distribution(journeys, fr)}
+    summary = {"basis": quality.basis(journeys, counts),
+               "friction_distribution": quality.friction_distribution(journeys, {k: int(j) for k, _, j in kinds})}
     return JourneyResult(tables, counts, timings, paths=paths, rejects=[r.as_dict() for r in events.rejects],
                          warnings=found, summary=summary)
 

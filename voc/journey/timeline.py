@@ -126,5 +126,4 @@ def timeline_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def copy_timeline(con: duckdb.DuckDBPyConnection, path) -> None:
     """Write the timeline to Parquet by DuckDB itself (no Python round trip; it spills to disk)."""
-    lit = "'" + str(path).replace("'", "''") + "'"
-    con.execute(f"COPY ({timeline_sql()}) TO {lit} (FORMAT parquet, COMPRESSION zstd)")
+    con.execute(f"COPY ({timeline_sql()}) TO {sqlrun.literal(path)} (FORMAT parquet, COMPRESSION zstd)")
