@@ -172,3 +172,13 @@ def test_xes_is_streamed_in_batches_of_whole_traces(tmp_path, monkeypatch):
     assert streamed.counts == whole.counts == {"events_in": 15, "events_out": 15, "events_rejected": 0}
     cols = ["journey_id", "ts", "event", "source_record", "src_order"]
     assert streamed.events[cols].astype(str).values.tolist() == whole.events[cols].astype(str).values.tolist()
+
+
+def test_csv_row_with_extra_fields_is_an_error_not_a_silent_loss(tmp_path):
+    from voc.errors import VocError
+
+    for text in ("a,b\n1,2,3\n", "customer_id,timestamp,event\nc1,2026-01-05,x,extra\nc2,2026-01-05,y\n"):
+        p = write(tmp_path, "e.csv", text)
+        with pytest.raises(VocError) as ei:
+            read_events([p], JourneyConfig())
+        assert ei.value.code == "E306" and str(p) in str(ei.value)

@@ -70,7 +70,7 @@ def raw_csv(con: duckdb.DuckDBPyConnection, path: Path, k: int) -> RawSource:
     sep = "\t" if suffixes(path)[0] == ".tsv" else ","
     table = f"{_RAW}_{k}"
     src = (f"read_csv({lit(path)}, all_varchar = true, header = true, delim = {lit(sep)}, quote = '\"', "
-           f"escape = '\"', auto_detect = true, compression = 'auto')")
+           f"escape = '\"', skip = 0, auto_detect = true, compression = 'auto')")   # skip = 0: no line is ever dropped
     try:
         con.execute("SET preserve_insertion_order = true")
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT ROW_NUMBER() OVER () AS __voc_rn, * FROM {src}")
