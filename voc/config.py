@@ -306,8 +306,8 @@ class JourneyConfig(Section):
         "frequent, ties shorter first then alphabetical; each keeps its exact count/support. None: every pattern "
         "at min_support (MLlib PrefixSpan's full output). Bounds time and size when a low min_support meets few, "
         "long journeys (e.g. 40 journeys at 0.01: every subsequence of one journey is 'frequent')."))
-    duckdb_memory_limit: str = Field("2GB", description="DuckDB memory limit for sequence statistics (it spills to disk beyond).")
-    duckdb_threads: Optional[int] = Field(None, ge=1, description="DuckDB threads for sequence statistics; default: all cores.")
+    duckdb_memory_limit: str = Field("2GB", description="DuckDB memory limit of `voc journeys` (event reading, timeline, friction, sequence statistics); it spills to disk beyond.")
+    duckdb_threads: Optional[int] = Field(None, ge=1, description="DuckDB threads of `voc journeys`; default: all cores.")
     timezone: str = Field("UTC", description="Time zone of event timestamps written without an offset (IANA name, e.g. Europe/Rome).")
     contact_stage: str = Field("support", description="Stage of contacts whose 'contact:<channel>' name matches no entry of stages.")
     escalation_events: dict[str, list[str]] = Field(default_factory=lambda: {

@@ -158,3 +158,33 @@ def test_spark_written_csv_escapes_formula_cells(spark, tmp_path):
     assert "-0.5" in cells                       # a number in a text column is not prefixed
     assert not [c for c in cells if c[:1] in ("=", "+", "@")]
     assert not [c for c in cells if c[:1] == "-" and c != "-0.5" and not c[1:2].isdigit()]
+
+
+def test_spark_journeys_read_the_timeline_file_not_the_driver_memory(spark, tmp_path, monkeypatch):
+    """The Spark journey path reads the timeline Parquet file DuckDB wrote: no pandas timeline is
+    collected on the driver and handed to Spark, and the tables equal the local engine's."""
+    from voc.config import JourneyConfig
+    from voc.engines.spark import sequences as spark_sequences
+    from voc.engines.spark.journeys import run_journeys_spark
+    from voc.journey.run import run_journeys
+
+    rows = ["customer_id,timestamp,event"]
+    for c in range(30):
+        for k, step in enumerate(("login", "search", "search" if c % 3 else "cart", "checkout")):
+            rows.append(f"c{c},2026-01-0{1 + k % 5}T1{c % 10}:00:00Z,{step}")
+    log = tmp_path / "events.csv"
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    cfg = JourneyConfig(min_journeys=1)
+
+    def no_pandas(*a, **k):
+        raise AssertionError("the timeline went through pandas on the driver")
+
+    monkeypatch.setattr(spark_sequences, "_from_pandas", no_pandas)
+    sp = run_journeys_spark(spark, [log], None, cfg, tmp_path / "spark")
+    lo = run_journeys([log], None, cfg, tmp_path / "local")
+    assert "timeline" not in sp.tables and sp.paths["timeline"].exists()
+    pd.testing.assert_frame_equal(pd.read_parquet(sp.paths["timeline"]), pd.read_parquet(lo.paths["timeline"]))
+    for name in ("transitions", "step_times", "journeys"):
+        a = sp.tables[name].sort_values(list(sp.tables[name].columns[:2])).reset_index(drop=True)
+        b = lo.tables[name].sort_values(list(lo.tables[name].columns[:2])).reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b, check_dtype=False, check_exact=False, rtol=1e-6)

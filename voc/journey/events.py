@@ -7,7 +7,6 @@ customer/case id. The row's other columns are kept, as a JSON object, in ``prope
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -18,7 +17,9 @@ import pyarrow as pa
 from voc.config import JourneyConfig
 from voc.errors import Errors, VocError
 from voc.ingest.base import Reject
+from voc.journey import eventstore, sqlread
 from voc.journey.columns import REQUIRED, candidates_text, detect_roles
+from voc.journey.eventstore import EventStore
 from voc.journey.readers import RawEvents, reader_for
 
 EVENTS = pa.schema([
@@ -40,17 +41,44 @@ _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 _EPOCH = re.compile(r"^\d{9,13}(?:\.\d+)?$")
 
 
-@dataclass
 class EventLog:
-    events: pd.DataFrame
-    rejects: list[Reject] = field(default_factory=list)
-    files: list[dict] = field(default_factory=list)   # per file: path, reader, roles, rows_in, rows_out, rejects
-    case_based: bool = False                           # journeys are cases (case_id) rather than customers
+    """The events read (a pandas table, or the DuckDB events table of voc.journey.eventstore for a
+    journeys run: ``events`` then builds the pandas table on first use, for small logs and tests),
+    their rejects, one description per file and whether journeys are cases."""
+
+    def __init__(self, events: pd.DataFrame | None = None, rejects: list[Reject] | None = None,
+                 files: list[dict] | None = None, case_based: bool = False, *, store: EventStore | None = None) -> None:
+        self._events = events
+        self.rejects = list(rejects or [])
+        self.files = list(files or [])
+        self.case_based = case_based
+        self.store = store
+
+    @property
+    def events(self) -> pd.DataFrame:
+        if self._events is None:
+            self._events = self.store.frame() if self.store is not None else to_events_frame(
+                pd.DataFrame({f.name: [] for f in EVENTS}))
+        return self._events
+
+    @events.setter
+    def events(self, df: pd.DataFrame) -> None:
+        self._events = df
+
+    @property
+    def n_events(self) -> int:
+        if self._events is None and self.store is not None:
+            return len(self.store)
+        return len(self.events)
 
     @property
     def counts(self) -> dict[str, int]:
-        return {"events_in": sum(f["rows_in"] for f in self.files), "events_out": len(self.events),
+        return {"events_in": sum(f["rows_in"] for f in self.files), "events_out": self.n_events,
                 "events_rejected": len(self.rejects)}
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
 
 
 def parse_timestamps(values: pd.Series, timezone: str = "UTC") -> pd.Series:
@@ -176,34 +204,60 @@ def to_events_frame(df: pd.DataFrame) -> pd.DataFrame:
 def read_events(paths: Iterable[str | Path], config: JourneyConfig) -> EventLog:
     """Read every event file into one canonical events table (see EVENTS) and its rejects.
 
+    CSV, Parquet and JSON Lines are read by DuckDB itself (voc.journey.sqlread) into the DuckDB
+    events table of the returned log (``EventLog.store``, spilling under journey.duckdb_memory_limit);
+    XES and plug-in formats are parsed in Python and appended to the same table.
     Journeys are cases when every file has a case id column (Helpdesk, BPIC: journey_id = case id),
     otherwise customers (journey_id = customer_id)."""
-    frames, rejects, files = [], [], []
-    order = 0
-    for p in paths:
-        path = Path(p)
+    from voc.journey import sqlrun
+
+    store = EventStore(sqlrun.connect(config))
+    try:
+        rejects, files = [], []
+        _read_into(store, [Path(p) for p in paths], config, rejects, files, [0])
+        sqlread.drop_rejected(store)
+        case_based = bool(files) and all(f["case_based"] for f in files)
+        if not case_based and files and any(f["case_based"] for f in files):
+            # mixed logs: a journey is a customer; case-less rows of case files have no customer -> keep the case
+            store.con.execute(f"UPDATE {eventstore.TABLE} SET journey_id = COALESCE(customer_id, case_id)")
+    except BaseException:
+        store.close()
+        raise
+    return EventLog(None, rejects, files, case_based, store=store)
+
+
+def _read_into(store: EventStore, paths: list[Path], config: JourneyConfig, rejects: list, files: list,
+               order: list[int]) -> None:
+    for path in paths:
         if not path.exists():
             raise VocError(Errors.E315, path=str(path))
         if path.is_dir():
             inner = sorted(q for q in path.rglob("*") if q.is_file() and not q.name.startswith("."))
-            sub = read_events(inner, config)
-            sub.events["src_order"] = sub.events["src_order"] + order
-            frames.append(sub.events)
-            rejects += sub.rejects
-            files += sub.files
-            order += sum(f["rows_in"] for f in sub.files)
+            _read_into(store, inner, config, rejects, files, order)
             continue
         reader = reader_for(path)
-        raw = reader.read(path)
-        ev, rj, info = normalise(raw, path, config, start_order=order)
-        info["reader"] = reader.name
-        order += raw.n_records
-        frames.append(ev)
+        fmt = sqlread.sql_format(path, reader.name)
+        file_idx = len(files)
+        if fmt is not None:
+            rj, info, span = sqlread.load(store, path, fmt, config, file_idx=file_idx, start_order=order[0])
+            order[0] += span
+        else:
+            # XES (and plug-in formats): parsed in Python, in batches where the reader streams them
+            batches = reader.iter_batches(path) if hasattr(reader, "iter_batches") else iter([reader.read(path)])
+            store.add_file(file_idx, str(path), "record")
+            rj, info = [], None
+            for raw in batches:
+                ev, brj, binfo = normalise(raw, path, config, start_order=order[0])
+                store.insert_frame(ev, file_idx)
+                order[0] += raw.n_records
+                rj += brj
+                if info is None:
+                    info = binfo
+                else:
+                    info["roles"] = {**binfo["roles"], **info["roles"]}
+                    info["case_based"] = info["case_based"] or binfo["case_based"]
+                    for k in ("rows_in", "rows_out", "rejects"):
+                        info[k] += binfo[k]
+            info["reader"] = reader.name
         rejects += rj
         files.append(info)
-    events = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({f.name: [] for f in EVENTS})
-    case_based = bool(files) and all(f["case_based"] for f in files)
-    if not case_based and files and any(f["case_based"] for f in files):
-        # mixed logs: a journey is a customer; case-less rows of case files have no customer -> keep the case
-        events["journey_id"] = events["customer_id"].where(events["customer_id"].notna(), events["case_id"])
-    return EventLog(to_events_frame(events), rejects, files, case_based)

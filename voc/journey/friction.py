@@ -28,9 +28,14 @@ KINDS = FRICTION_KINDS
 FRICTION_COLUMNS = ["journey_id", "customer_id", "kind", "stage", "ts", "contact_id", "severity", "evidence"]
 
 
-def compute_friction(con: duckdb.DuckDBPyConnection, config: JourneyConfig, *, data_end_s: float) -> pd.DataFrame:
+FRICTION_SQL = f"SELECT {', '.join(FRICTION_COLUMNS)} FROM fr ORDER BY journey_id, ts, kind"
+
+
+def compute_friction(con: duckdb.DuckDBPyConnection, config: JourneyConfig, *, data_end_s: float,
+                     fetch: bool = True) -> pd.DataFrame | None:
     """All friction found in the timeline ``tl`` on ``con``; leaves ``fr`` (frictions) and ``fs``
-    (friction score per journey) on the connection."""
+    (friction score per journey) on the connection. Returns ``fr`` as pandas, or None with
+    ``fetch=False`` (a large log: the caller writes ``FRICTION_SQL`` with DuckDB)."""
     order = [c.lower() for c in config.escalation_order]
     con.register("levels", pa.table({"level": pa.array(range(len(order)), pa.float64()), "name": pa.array(order, pa.string())}))
     weights = {k: float(config.friction_weights.get(k, 0.0)) for k in KINDS}
@@ -55,4 +60,4 @@ def compute_friction(con: duckdb.DuckDBPyConnection, config: JourneyConfig, *, d
     union = "\nUNION ALL\n".join(f"SELECT {cols} FROM ({p}) AS f{i}" for i, p in enumerate(parts))
     con.execute(f"CREATE OR REPLACE TEMP TABLE fr AS SELECT {cols} FROM ({union}) AS u")
     sqlrun.materialise(con, "fs", "friction_score")
-    return sqlrun.fetch(con, f"SELECT {cols} FROM fr ORDER BY journey_id, ts, kind")
+    return sqlrun.fetch(con, FRICTION_SQL) if fetch else None

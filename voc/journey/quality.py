@@ -95,6 +95,15 @@ def actor_warning(events: pd.DataFrame, config: JourneyConfig) -> list[dict[str,
     return [warning(Errors.E312, column=column, n_values=n)] if n <= 1 else []
 
 
+def actor_warning_sql(con: Any, config: JourneyConfig) -> list[dict[str, Any]]:
+    """E312 from the events view ``ev`` on ``con`` (the actor column holds one value or none)."""
+    column = config.columns.get("actor")
+    if not column:
+        return []
+    n = int(con.sql("SELECT COUNT(DISTINCT actor) FROM ev").fetchall()[0][0])
+    return [warning(Errors.E312, column=column, n_values=n)] if n <= 1 else []
+
+
 @contextmanager
 def collect_sequence_warnings(into: list[dict[str, Any]]) -> Iterator[None]:
     """Record the SequenceWarnings emitted inside the block as warning dicts in ``into`` (and emit
@@ -127,16 +136,20 @@ def basis(journeys: pd.DataFrame, counts: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def friction_distribution(journeys: pd.DataFrame, friction: pd.DataFrame) -> dict[str, Any]:
+def friction_distribution(journeys: pd.DataFrame, friction: pd.DataFrame | dict[str, int]) -> dict[str, Any]:
     """Share of journeys with friction, score quantiles (all journeys and flagged ones), a
-    10-point histogram, journeys and share per kind, and time parked (hours) quantiles."""
+    10-point histogram, journeys and share per kind, and time parked (hours) quantiles.
+    ``friction``: the friction table, or already {kind: journeys with that kind}."""
     n = int(len(journeys))
     score = (journeys["friction_score"].astype(float).fillna(0.0).to_numpy() if n else np.zeros(0))
     flagged = score[score > 0]
     q = lambda a: {f"p{round(x * 100)}": (round(float(np.quantile(a, x)), 2) if len(a) else None)  # noqa: E731
                    for x in SCORE_QUANTILES}
     counts, _ = np.histogram(score, bins=np.array(HISTOGRAM_EDGES, dtype=float))
-    by_kind = friction.groupby("kind")["journey_id"].nunique().to_dict() if len(friction) else {}
+    if isinstance(friction, dict):
+        by_kind = friction
+    else:
+        by_kind = friction.groupby("kind")["journey_id"].nunique().to_dict() if len(friction) else {}
     out: dict[str, Any] = {
         "journeys": n,
         "journeys_with_friction": int(len(flagged)),

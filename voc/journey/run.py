@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import duckdb
 import pandas as pd
 
 from voc import catalog, datasets, outfolder
@@ -16,12 +17,13 @@ from voc.config import JourneyConfig
 from voc.errors import Errors, VocError
 from voc.journey import quality, sqlrun
 from voc.journey.events import EventLog, read_events
-from voc.journey.friction import compute_friction
+from voc.journey.eventstore import TABLE, EventStore
+from voc.journey.friction import FRICTION_SQL, compute_friction
 from voc.journey.identity import IdentityResult, read_identity_map, resolve
 from voc.journey.merge import customer_table, journey_table, merge_features
 from voc.journey.predict.analytics import journey_analytics
 from voc.journey.repeat import compute_repeats
-from voc.journey.timeline import build_timeline, timeline_frame
+from voc.journey.timeline import build_timeline, copy_timeline, timeline_frame
 from voc.sequences import compute_all, journey_features, prepare
 
 CONTACT_REQUIRED = ("contact_id", "created_at")
@@ -49,18 +51,36 @@ def check_contacts(contacts: pd.DataFrame, source: str = "contacts") -> None:
         raise VocError(Errors.E308, file=source, missing=", ".join(missing), present=", ".join(map(str, contacts.columns)))
 
 
-SequenceStats = Callable[[pd.DataFrame, JourneyConfig], tuple[dict[str, pd.DataFrame], pd.DataFrame]]
+# sequence statistics of the timeline table ``tl`` on a DuckDB connection -> (tables, per-journey
+# features); the third argument is the timeline's Parquet file when the run wrote one (another engine
+# reads it there instead of through the driver's memory)
+SequenceStats = Callable[[duckdb.DuckDBPyConnection, JourneyConfig, "Path | None"], tuple[dict[str, pd.DataFrame], pd.DataFrame]]
+SEQUENCE_INPUT = "SELECT journey_id, ts, seq, event, intent FROM tl"
 
 
-def local_sequences(timeline: pd.DataFrame, config: JourneyConfig) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def local_sequences(con: duckdb.DuckDBPyConnection, config: JourneyConfig,
+                    timeline_path: Path | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Sequence tables and per-journey sequence features on DuckDB, from one prepared timeline."""
-    with prepare(timeline, config) as tl:
+    with prepare(SEQUENCE_INPUT, config, con) as tl:
         return compute_all(tl, config), journey_features(tl, config)
 
 
+def _store_of(events: EventLog, config: JourneyConfig) -> tuple[EventStore, bool]:
+    """The DuckDB events table of ``events`` (a pandas event log is loaded into a new one)."""
+    if events.store is not None:
+        return events.store, False
+    store = EventStore(sqlrun.connect(config))
+    store.add_file(0, "", "record")
+    store.insert_frame(events.events, 0)
+    return store, True
+
+
 def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConfig,
-            embeddings: pd.DataFrame | None = None, *, sequences: SequenceStats = local_sequences) -> JourneyResult:
-    """Every journey table from an event log and (optionally) contacts; nothing is written.
+            embeddings: pd.DataFrame | None = None, *, sequences: SequenceStats = local_sequences,
+            out_dir: Path | None = None, fmt: str = "parquet") -> JourneyResult:
+    """Every journey table from an event log and (optionally) contacts. Nothing is written, except
+    with ``out_dir`` and Parquet: the timeline (as large as the event log) is then written there by
+    DuckDB (``COPY ... TO``) and is in ``paths`` rather than ``tables``.
     ``sequences`` computes the sequence statistics (the Spark engine passes its own)."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -80,39 +100,62 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         ident = IdentityResult(pd.DataFrame({c: pd.Series([], dtype=object) for c in IDENTITY_COLUMNS}),
                                {"contacts": 0, "matched": 0, "unmatched": 0, "match_rate": None})
     lap("identity_s")
-    found: list[dict] = quality.actor_warning(events.events, config)
-    con = sqlrun.connect()
+    store, owns = _store_of(events, config)
+    con = store.con
+    paths: dict[str, Path] = {}
+    timeline: pd.DataFrame | None = None
     try:
-        build_timeline(con, events.events, contacts, ident.identity, config, case_based=events.case_based)
-        timeline = timeline_frame(con)
+        build_timeline(con, TABLE, contacts, ident.identity, config, case_based=events.case_based)
+        found: list[dict] = quality.actor_warning_sql(con, config)
         joined = quality.event_match(con)
         found = quality.match_rate_warning(joined, config) + found
         found += quality.pattern_warnings([r[0] for r in con.sql("SELECT event FROM cat").fetchall()], config)
         data_end_s = con.sql("SELECT MAX(ts_s) FROM tl").fetchall()[0][0] or 0.0
+        timeline_rows = int(con.sql("SELECT COUNT(*) FROM tl").fetchall()[0][0])
         lap("timeline_s")
+        big = out_dir is not None and fmt == "parquet"   # tables as large as the log: written by DuckDB
+        if big:
+            target = catalog.path(out_dir, "timeline", fmt)
+            with datasets.atomic_path(target, dataset="timeline") as tmp:
+                copy_timeline(con, tmp)
+            paths["timeline"] = target
+        else:
+            timeline = timeline_frame(con)
+        lap("timeline_write_s")
         rc, summary = compute_repeats(con, config, embeddings, data_end_s=data_end_s)
         lap("repeat_s")
-        fr = compute_friction(con, config, data_end_s=data_end_s)
+        fr = compute_friction(con, config, data_end_s=data_end_s, fetch=not big)
+        kinds = con.sql("SELECT kind, COUNT(*), COUNT(DISTINCT journey_id) FROM fr GROUP BY kind ORDER BY 2 DESC, 1").fetchall()
+        if fr is None:
+            target = catalog.path(out_dir, "friction", fmt)
+            with datasets.atomic_path(target, dataset="friction") as tmp:
+                con.execute(f"COPY ({FRICTION_SQL}) TO {sqlrun.literal(tmp)} (FORMAT parquet, COMPRESSION zstd)")
+            paths["friction"] = target
         lap("friction_s")
         jn = journey_table(con)
         customers = customer_table(con)
         lap("merge_s")
+        with quality.collect_sequence_warnings(found):
+            seq_tables, features = sequences(con, config, paths.get("timeline"))
+        lap("sequences_s")
     finally:
-        con.close()
-    with quality.collect_sequence_warnings(found):
-        seq_tables, features = sequences(timeline, config)
-    lap("sequences_s")
+        if owns:
+            store.close()
+        else:
+            for name in ("tl", "rc", "fr", "fs", "jn"):
+                con.execute(f"DROP TABLE IF EXISTS {name}")
     journeys = merge_features(jn, features)
     lap("features_merge_s")
-    tables = {"timeline": timeline, "identity": ident.identity, "repeat_contacts": rc, "repeat_summary": summary,
-              "friction": fr, "journeys": journeys, "customers": customers, **seq_tables}
+    tables = {**({"timeline": timeline} if timeline is not None else {}), "identity": ident.identity,
+              "repeat_contacts": rc, "repeat_summary": summary, **({"friction": fr} if fr is not None else {}),
+              "journeys": journeys, "customers": customers, **seq_tables}
     counts = {
         **events.counts,
         "event_files": events.files,
         "case_based": events.case_based,
         "journeys": int(len(journeys)),
         "customers": int(len(customers)),
-        "timeline_rows": int(len(timeline)),
+        "timeline_rows": timeline_rows,
         "contacts": ident.stats.get("contacts", 0),
         "contacts_matched": ident.stats.get("matched", 0),
         "contacts_unmatched": ident.stats.get("unmatched", 0),
@@ -121,17 +164,27 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         "event_match_rate": joined["match_rate"],
         "identity": ident.stats,
         "repeat_contacts": int(rc["is_repeat"].fillna(False).astype(bool).sum()) if len(rc) else 0,
-        "frictions": {k: int(v) for k, v in fr["kind"].value_counts().items()} if len(fr) else {},
+        "frictions": {k: int(n) for k, n, _ in kinds},
     }
-    summary = {"basis": quality.basis(journeys, counts), "friction_distribution": quality.friction_distribution(journeys, fr)}
-    extra, analytics = journey_analytics(tables, config, case_based=events.case_based)
+    summary = {"basis": quality.basis(journeys, counts),
+               "friction_distribution": quality.friction_distribution(journeys, {k: int(j) for k, _, j in kinds})}
+    # prediction, segments, unusual journeys work on the timeline in memory: when the timeline (and friction)
+    # went straight from DuckDB to Parquet, they are read back for them (journey.predict/segments/unusual
+    # .enabled: false skips this on logs too large for it)
+    view = dict(tables)
+    wanted = config.predict.enabled or config.segments.enabled or config.unusual.enabled
+    for name in ("timeline", "friction"):
+        if wanted and name not in view and name in paths:
+            view[name] = datasets.read_table(paths[name], dataset=name)
+    extra, analytics = journey_analytics(view, config, case_based=events.case_based)
+    del view
     tables.update(extra)
     timings.update(analytics.pop("timings"))
     # the prediction / segment / unusual-journey warnings join the run's one warnings list, in its format
     found = list(found) + [{"code": w["code"], "level": "warning", "message": w["reason"], "reason": w["reason"],
                             "fix": w["fix"], "source": "prediction"} for w in analytics.pop("warnings", [])]
-    return JourneyResult(tables, counts, timings, rejects=[r.as_dict() for r in events.rejects], warnings=found,
-                         summary=summary, analytics=analytics)
+    return JourneyResult(tables, counts, timings, paths=paths, rejects=[r.as_dict() for r in events.rejects],
+                         warnings=found, summary=summary, analytics=analytics)
 
 
 def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, config: JourneyConfig, out_dir: Path,
@@ -157,11 +210,14 @@ def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, co
     staging = tx.staging
     t0 = time.perf_counter()
     log = read_events(list(events_paths), config)
-    read_s = round(time.perf_counter() - t0, 3)
-    if not len(log.events) and (contacts is None or not len(contacts)):
-        raise VocError(Errors.E307, files=", ".join(str(p) for p in events_paths) or "(no event files)",
-                       n_rejects=len(log.rejects))
-    result = compute(log, contacts, config, embeddings, sequences=sequences)
+    try:
+        read_s = round(time.perf_counter() - t0, 3)
+        if not log.n_events and (contacts is None or not len(contacts)):
+            raise VocError(Errors.E307, files=", ".join(str(p) for p in events_paths) or "(no event files)",
+                           n_rejects=len(log.rejects))
+        result = compute(log, contacts, config, embeddings, sequences=sequences, out_dir=staging, fmt=fmt)
+    finally:
+        log.close()
     result.timings = {"read_events_s": read_s, **result.timings}
     t = time.perf_counter()
     for name, df in result.tables.items():

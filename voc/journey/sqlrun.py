@@ -27,8 +27,20 @@ def render(name: str, **params: Any) -> str:
     return text
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
+def literal(value: Any) -> str:
+    """A SQL string literal (e.g. a file path in COPY ... TO)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def connect(config: Any = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection in UTC; with a JourneyConfig, also its memory limit (beyond it DuckDB
+    spills to a temporary folder), threads and ``preserve_insertion_order = false``."""
+    if config is not None:
+        from voc.sequences.engine import connect as seq_connect
+
+        con = seq_connect(config)
+    else:
+        con = duckdb.connect()
     con.execute("SET TimeZone='UTC'")
     return con
 

@@ -89,17 +89,23 @@ def contacts_table(contacts: pd.DataFrame, identity: pd.DataFrame) -> pa.Table:
     return _arrow(df, _CT)
 
 
-def build_timeline(con: duckdb.DuckDBPyConnection, events: pd.DataFrame, contacts: pd.DataFrame | None,
+def build_timeline(con: duckdb.DuckDBPyConnection, events: pd.DataFrame | str, contacts: pd.DataFrame | None,
                    identity: pd.DataFrame | None, config: JourneyConfig, *, case_based: bool) -> None:
-    """Register ev, ct, cat and outcome_map on ``con`` and materialise the enriched timeline ``tl``."""
-    ev = events_table(events)
+    """Register ev, ct, cat and outcome_map on ``con`` and materialise the enriched timeline ``tl``.
+    ``events``: a pandas events table (voc.journey.events.EVENTS), or the name of the events table
+    already on ``con`` (voc.journey.eventstore: nothing leaves DuckDB)."""
+    if isinstance(events, str):
+        con.execute(f"CREATE OR REPLACE TEMP VIEW ev AS SELECT journey_id, customer_id, ts, "
+                    f"CAST(epoch_us(ts) AS DOUBLE) / 1e6 AS ts_s, event, channel, actor, lifecycle, properties, src_order "
+                    f"FROM {events}")
+    else:
+        con.register("ev", events_table(events))
     ct = contacts_table(contacts, identity) if contacts is not None and len(contacts) else _CT.empty_table()
-    names = set(pa.compute.unique(ev.column("event")).to_pylist())
+    names = {r[0] for r in con.sql("SELECT DISTINCT event FROM ev").fetchall()}
     names |= {f"contact:{ch if ch is not None else 'unknown'}" for ch in pa.compute.unique(ct.column("channel")).to_pylist()}
     names = sorted(n for n in names if n is not None)
     cat = build_catalog(names, config, case_based=case_based)
     omap = build_outcome_map(names, config)
-    con.register("ev", ev)
     con.register("ct", ct)
     con.register("cat", pa.Table.from_pandas(cat.astype({"level": "float64"}), preserve_index=False))
     con.register("outcome_map", pa.Table.from_pandas(omap, preserve_index=False,
@@ -107,7 +113,17 @@ def build_timeline(con: duckdb.DuckDBPyConnection, events: pd.DataFrame, contact
     sqlrun.materialise(con, "tl", "timeline")
 
 
-def timeline_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def timeline_sql() -> str:
     """The timeline as written (contract columns + sentiment_score, properties), ordered."""
     cols = ", ".join(TIMELINE_COLUMNS + EXTRA_COLUMNS)
-    return sqlrun.fetch(con, f"SELECT {cols} FROM tl ORDER BY journey_id, seq")
+    return f"SELECT {cols} FROM tl ORDER BY journey_id, seq"
+
+
+def timeline_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The timeline as a pandas table (small logs and tests; a journeys run writes it with ``copy_timeline``)."""
+    return sqlrun.fetch(con, timeline_sql())
+
+
+def copy_timeline(con: duckdb.DuckDBPyConnection, path) -> None:
+    """Write the timeline to Parquet by DuckDB itself (no Python round trip; it spills to disk)."""
+    con.execute(f"COPY ({timeline_sql()}) TO {sqlrun.literal(path)} (FORMAT parquet, COMPRESSION zstd)")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from voc import catalog, datasets, outfolder
@@ -88,6 +89,45 @@ def read_narrow(path: Path, name: str, wanted: Optional[tuple[str, ...]]) -> pd.
     return normalise(df)
 
 
+# the report reads the timeline only around contacts: the Sankey of paths into a contact (at most 6
+# steps before it, ReportConfig.steps_before_contact) and the steps around a friction journey's contact
+# (4 before, 2 after); one more row each side keeps the '(start)' and '…' markers exact
+TIMELINE_BEFORE, TIMELINE_AFTER = 7, 3
+
+
+def read_timeline_near_contacts(path: Path, wanted: Optional[tuple[str, ...]]) -> pd.DataFrame:
+    """The timeline rows within TIMELINE_BEFORE / TIMELINE_AFTER steps of a contact, read by DuckDB
+    from the Parquet file (a 10-million-event timeline never enters pandas whole), with
+    ``journey_steps`` (the journey's length) so that the steps left out can still be counted."""
+    import duckdb
+
+    present = _columns_of(path)
+    if not {"journey_id", "seq", "kind"} <= set(present):
+        return read_narrow(path, "timeline", wanted)
+    cols = [c for c in (wanted or present) if c in present]
+    src = "read_parquet('" + str(path).replace("'", "''") + "')"
+    sel = ", ".join('t."' + c.replace('"', '""') + '"' for c in cols)
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        table = con.sql(
+            f"WITH c AS (SELECT DISTINCT journey_id, seq AS cseq FROM {src} WHERE kind = 'contact'), "
+            f"n AS (SELECT journey_id, MAX(seq) AS journey_steps FROM {src} "
+            f"      WHERE journey_id IN (SELECT journey_id FROM c) GROUP BY journey_id) "
+            f"SELECT {sel}, n.journey_steps FROM {src} t JOIN n USING (journey_id) "
+            f"WHERE EXISTS (SELECT 1 FROM c WHERE c.journey_id = t.journey_id "
+            f"AND t.seq BETWEEN c.cseq - {TIMELINE_BEFORE} AND c.cseq + {TIMELINE_AFTER}) "
+            f"ORDER BY t.journey_id, t.seq").to_arrow_table()
+        if not isinstance(table, pa.Table):
+            table = table.read_all()
+        df = table.to_pandas()
+    except duckdb.Error as e:
+        raise DatasetError(Errors.E402, dataset="timeline", path=str(path), detail=str(e).splitlines()[0]) from e
+    finally:
+        con.close()
+    return normalise(df)
+
+
 def to_bool(s: pd.Series) -> pd.Series:
     """Booleans from parquet (bool / boolean[pyarrow]) or csv ('True'/'False'/1/0/blank) as pandas 'boolean'."""
     if pd.api.types.is_bool_dtype(s.dtype):
@@ -149,7 +189,10 @@ def load_inputs(out_dir: str | Path, tables: Optional[tuple[str, ...]] = None) -
         p = locate(name)
         if p is None:
             continue
-        inp.tables[name] = read_narrow(p, name, wanted)
+        if name == "timeline" and p.suffix == ".parquet":
+            inp.tables[name] = read_timeline_near_contacts(p, wanted)
+        else:
+            inp.tables[name] = read_narrow(p, name, wanted)
         inp.paths[name] = p
     run_p, jrun_p, rej = locate("run"), locate("journey_run"), locate("rejects")
     inp.run = _read_json(run_p, "run") if run_p else {}

@@ -157,14 +157,18 @@ def steps_around_contact(timeline: Optional[pd.DataFrame], journey_id: Any, cont
     lo, hi = max(0, pos - before), min(len(tl), pos + after + 1)
     t0 = tl["ts"].iloc[pos] if "ts" in tl.columns else None
     out: list[dict[str, Any]] = []
-    if lo > 0:
-        out.append({"step": f"… {lo} earlier steps", "when": "", "contact": False, "gap": True})
+    n_before, n_after = lo, len(tl) - hi
+    if {"seq", "journey_steps"} <= set(tl.columns):   # only the rows near contacts were read (voc.report.inputs)
+        n_before = int(tl["seq"].iloc[lo]) - 1
+        n_after = int(tl["journey_steps"].iloc[0]) - int(tl["seq"].iloc[hi - 1])
+    if n_before > 0:
+        out.append({"step": f"… {n_before} earlier steps", "when": "", "contact": False, "gap": True})
     for i in range(lo, hi):
         when = ""
         if t0 is not None and pd.notna(tl["ts"].iloc[i]) and pd.notna(t0) and i != pos:
             d = (tl["ts"].iloc[i] - t0).total_seconds()
             when = ("+" if d >= 0 else "−") + duration(abs(d))
         out.append({"step": str(tl["event"].iloc[i]), "when": when, "contact": bool(is_contact.iloc[i]), "gap": False})
-    if hi < len(tl):
-        out.append({"step": f"… {len(tl) - hi} later steps", "when": "", "contact": False, "gap": True})
+    if n_after > 0:
+        out.append({"step": f"… {n_after} later steps", "when": "", "contact": False, "gap": True})
     return out

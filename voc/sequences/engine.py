@@ -39,7 +39,7 @@ _SRC = "__voc_timeline_src"
 _counter = itertools.count()
 REQUIRED = ("journey_id", "ts", "event")
 
-TimelineLike = Union[pd.DataFrame, "duckdb.DuckDBPyRelation", "Prepared"]
+TimelineLike = Union[pd.DataFrame, "duckdb.DuckDBPyRelation", "Prepared", str]
 
 
 class SequenceWarning(UserWarning):
@@ -208,8 +208,13 @@ def prepare(timeline: TimelineLike, config: JourneyConfig | None = None,
             timeline.create_view(_SRC, replace=True)
         else:  # a relation of another connection: bring its rows over through Arrow
             con.register(_SRC, timeline.fetch_arrow_table())
+    elif isinstance(timeline, str):   # a query (or table name) on ``con``: read in place
+        if con is None:
+            raise TypeError("a timeline given as SQL needs the connection it runs on (con=...)")
+        sql = timeline if " " in timeline.strip() else f"SELECT * FROM {timeline}"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {_SRC} AS {sql}")
     else:
-        raise TypeError(f"timeline must be a pandas DataFrame or a DuckDB relation, not {type(timeline).__name__}")
+        raise TypeError(f"timeline must be a pandas DataFrame, a DuckDB relation or SQL on con, not {type(timeline).__name__}")
 
     head = con.sql(f"SELECT * FROM {_SRC} LIMIT 0")
     types = {c: str(t) for c, t in zip(head.columns, head.types)}
@@ -234,6 +239,8 @@ def prepare(timeline: TimelineLike, config: JourneyConfig | None = None,
     prepared = Prepared(con=con, config=config, n_rows=int(n_rows), n_excluded=int(n_bad), owns_connection=owns,
                         view=norm)
     prepared._drop.append(f"DROP VIEW IF EXISTS {norm}")
+    if isinstance(timeline, str):
+        prepared._drop.append(f"DROP VIEW IF EXISTS {_SRC}")
     try:
         _materialise(prepared)
     except BaseException:

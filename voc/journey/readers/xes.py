@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 
@@ -28,6 +29,19 @@ class XesEventReader:
     extensions = (".xes",)
 
     def read(self, path: Path) -> RawEvents:
+        """The whole file at once (small logs, tests); a journeys run uses ``iter_batches``."""
+        batches = list(self.iter_batches(path, batch_size=None))
+        if len(batches) == 1:
+            return batches[0]
+        frames = [b.frame for b in batches if len(b.frame)]
+        df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        df = df.astype(object).where(df.notna(), None) if len(df) else df
+        return RawEvents(df, pd.concat([b.locations for b in batches], ignore_index=True) if batches else pd.Series([], dtype=object),
+                         [r for b in batches for r in b.rejects])
+
+    def iter_batches(self, path: Path, batch_size: int | None = 200_000) -> Iterator[RawEvents]:
+        """The events in batches of about ``batch_size`` (whole traces; None: one batch), streamed
+        with iterparse: memory holds one batch, not the log."""
         rows: list[dict] = []
         locs: list[str] = []
         rejects: list[Reject] = []
@@ -68,6 +82,9 @@ class XesEventReader:
                         pending = []
                         in_trace = False
                         el.clear()
+                        if batch_size is not None and len(rows) >= batch_size:
+                            yield _batch(rows, locs, [])
+                            rows, locs = [], []
         except ET.ParseError as e:
             # keep what was read; the damaged tail is one reject
             rejects.append(Reject.of(Errors.E309, file=path, location=f"line {e.position[0]}", level="event",
@@ -79,6 +96,10 @@ class XesEventReader:
             raise VocError(Errors.E306, file=str(path), detail=str(e).splitlines()[0]) from None
         if not rows and not rejects and n_trace == 0 and n_event == 0:
             raise VocError(Errors.E306, file=str(path), detail="no <trace> or <event> elements")
-        df = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
-        df = df.astype(object).where(df.notna(), None) if len(df) else df
-        return RawEvents(df, pd.Series(locs, dtype=object), rejects)
+        yield _batch(rows, locs, rejects)
+
+
+def _batch(rows: list[dict], locs: list[str], rejects: list[Reject]) -> RawEvents:
+    df = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+    df = df.astype(object).where(df.notna(), None) if len(df) else df
+    return RawEvents(df, pd.Series(locs, dtype=object), rejects)

@@ -7,8 +7,8 @@
 -- closed) beyond the same quantile of the open times of contacts of the same channel.
 -- severity = 0.5 * wait / threshold, capped at 1 (twice the threshold is the maximum).
 -- DuckDB: quantile_cont(x, q); on Spark: percentile(x, q).
-WITH s AS (
-    SELECT tl.*,
+WITH s AS (   -- only the columns used below: the window sort carries no more than it needs
+    SELECT journey_id, customer_id, ts, ts_s, seq, kind, event, contact_id, closed_s, is_wait_step, stage, context_stage,
            LEAD(ts_s) OVER (PARTITION BY journey_id ORDER BY seq) AS next_s,
            LEAD(event) OVER (PARTITION BY journey_id ORDER BY seq) AS next_event
     FROM tl

@@ -19,11 +19,8 @@ WITH unioned AS (
            closed_s, CAST(NULL AS STRING) AS properties, 1 AS kind_rank, src_order
     FROM ct
 ),
-ordered AS (
-    SELECT u.*,
-           ROW_NUMBER() OVER (PARTITION BY u.journey_id
-                              ORDER BY u.ts_s ASC NULLS LAST, u.kind_rank, u.src_order) AS seq,
-           cat.stage, COALESCE(cat.is_error, FALSE) AS is_error, cat.level,
+staged AS (
+    SELECT u.*, cat.stage, COALESCE(cat.is_error, FALSE) AS is_error, cat.level,
            COALESCE(cat.is_wait_step, FALSE) AS is_wait_step, COALESCE(cat.loopable, FALSE) AS loopable,
            COALESCE(cat.is_waiting_state, FALSE) AS is_waiting_state,
            COALESCE(cat.is_positive_outcome, FALSE) AS is_positive_outcome,
@@ -31,16 +28,19 @@ ordered AS (
     FROM unioned u
     LEFT JOIN cat ON u.event = cat.event
 ),
-ctx AS (
-    SELECT o.*,
-           MAX(CASE WHEN o.kind = 'event' AND o.stage IS NOT NULL THEN o.seq END)
-               OVER (PARTITION BY o.journey_id ORDER BY o.seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ctx_seq
-    FROM ordered o
+-- one window sort: seq, and the stage of the latest staged event at or before the row (the row's
+-- own stage when there is none); the order (ts, kind, input order) is total, so ROWS frames are exact
+ordered AS (
+    SELECT s.*,
+           ROW_NUMBER() OVER w AS seq,
+           LAST_VALUE(CASE WHEN s.kind = 'event' THEN s.stage END IGNORE NULLS)
+               OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ctx_stage
+    FROM staged s
+    WINDOW w AS (PARTITION BY s.journey_id ORDER BY s.ts_s ASC NULLS LAST, s.kind_rank, s.src_order)
 )
 SELECT c.journey_id, c.customer_id, c.ts, c.ts_s, c.seq, c.kind, c.event, c.channel, c.contact_id,
        c.intent, c.sentiment, c.topic_label, c.stage, c.sentiment_score, c.sentiment_end, c.closed_s,
        c.properties, c.actor, c.lifecycle, c.is_error, c.level, c.is_wait_step, c.loopable, c.is_waiting_state, c.is_positive_outcome,
        c.is_negative_outcome, c.src_order,
-       COALESCE(s.stage, c.stage) AS context_stage
-FROM ctx c
-LEFT JOIN ordered s ON s.journey_id = c.journey_id AND s.seq = c.ctx_seq
+       COALESCE(c.ctx_stage, c.stage) AS context_stage
+FROM ordered c

@@ -1,0 +1,174 @@
+"""The WHOLE `voc journeys` command at scale: wall time and peak memory of `python -m voc journeys ...`
+run as a child process, on BPIC 2012 and on BPIC 2012 scaled to ~10 million events, with and
+without synthetic contacts joined.
+
+    nice -n 10 .venv/bin/python benchmarks/bench_journeys_command.py [--events 10000000]
+        [--contacts-large 200000] [--skip-large] [--only small|large] [--voc-root DIR] [--workdir DIR]
+
+Each measurement: this script starts a small launcher process (``--launch``) which runs the command
+as ITS child and reports wall time and ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` -- the peak
+resident memory of the command (all of it: interpreter, imports, DuckDB). ``--voc-root`` runs another
+checkout of voc (e.g. main before this change) for before/after figures.
+
+Data (built once under --workdir, see benchmarks/bench_sequences.py): BPIC 2012 as published
+(bpic2012_events.csv.gz, 262,200 events, 13,087 cases: the command reads the gzipped CSV itself) and
+the scaled Parquet log (every case copied with a new id, times shifted 7 days per copy), read with
+--case-col journey_id --timestamp-col ts --event-col event. Contacts: a Parquet contacts table
+(contact_id, customer_id = a case of the log, created_at inside that case's time span, channel,
+intent, sentiment, sentiment_score), so every contact joins a journey.
+
+pm4py (AGPL-3.0) is never imported by voc; if it is installed in this interpreter the script also
+times pm4py's closest equivalent (read the same Parquet log into pandas, directly-follows graph,
+variants, per-case durations) in the same way. If it is absent, that column is skipped.
+The machine is shared: the load average is printed with every figure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_sequences import BPIC, make_data  # noqa: E402
+
+
+def launch(argv: list[str], env_root: str) -> None:
+    """Launcher: run ``argv`` as a child, print wall time and the child's peak RSS as JSON."""
+    env = dict(os.environ, PYTHONPATH=env_root)
+    t0 = time.perf_counter()
+    p = subprocess.run(argv, env=env, cwd=env_root, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"rc": p.returncode, "wall_s": round(wall, 2), "cpu_s": round(ru.ru_utime + ru.ru_stime, 1),
+                      "peak_rss_mb": round(ru.ru_maxrss / 1024), "tail": (p.stdout + p.stderr)[-600:]}))
+
+
+def measure(argv: list[str], root: Path, timeout: int = 1800) -> dict:
+    p = subprocess.run([sys.executable, __file__, "--launch", str(root), "--", *argv], capture_output=True,
+                       text=True, timeout=timeout)
+    if p.returncode != 0 or not p.stdout.strip():
+        return {"rc": p.returncode, "tail": p.stderr[-600:]}
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def make_contacts(log: Path, out: Path, n: int, *, journey: str, ts: str) -> Path:
+    """``n`` synthetic contacts keyed to journeys of ``log`` (sampled cases, times inside each case)."""
+    import duckdb
+
+    if out.exists():
+        return out
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    src = f"read_csv('{log}', all_varchar = true)" if str(log).endswith(".csv.gz") else f"'{log}'"
+    con.execute(f"""
+        COPY (
+          WITH spans AS (SELECT CAST({journey} AS VARCHAR) AS customer_id, MIN(CAST({ts} AS TIMESTAMPTZ)) AS t0,
+                                MAX(CAST({ts} AS TIMESTAMPTZ)) AS t1 FROM {src} GROUP BY 1),
+               picks AS (SELECT s.*, i FROM spans s, range(CAST(CEIL({n} / (SELECT COUNT(*) FROM spans)) AS BIGINT) + 1) r(i))
+          SELECT 'ct' || CAST(ROW_NUMBER() OVER () AS VARCHAR) AS contact_id, customer_id,
+                 t0 + to_microseconds(CAST(random() * (epoch_us(t1) - epoch_us(t0)) AS BIGINT)) AS created_at,
+                 t0 + to_microseconds(CAST(random() * (epoch_us(t1) - epoch_us(t0)) AS BIGINT)) + INTERVAL 2 HOUR AS closed_at,
+                 ['chat', 'email', 'phone'][1 + CAST(floor(random() * 3) AS INTEGER)] AS channel,
+                 ['billing', 'delivery', 'account', 'unknown'][1 + CAST(floor(random() * 4) AS INTEGER)] AS intent,
+                 ['negative', 'neutral', 'positive'][1 + CAST(floor(random() * 3) AS INTEGER)] AS sentiment,
+                 round(random() * 2 - 1, 3) AS sentiment_score
+          FROM picks USING SAMPLE {n} ROWS)
+        TO '{out}' (FORMAT parquet)""")
+    return out
+
+
+def voc_argv(log: Path, out: Path, contacts: Path | None, scaled: bool) -> list[str]:
+    argv = [sys.executable, "-m", "voc", "journeys", str(log), "--out", str(out)]
+    if scaled:
+        argv += ["--case-col", "journey_id", "--timestamp-col", "ts", "--event-col", "event"]
+    if contacts is not None:
+        argv += ["--contacts", str(contacts)]
+    return argv
+
+
+PM4PY = """
+import sys, pandas as pd, pm4py
+df = pd.read_parquet(sys.argv[1])
+df = pm4py.format_dataframe(df, case_id='journey_id', activity_key='event', timestamp_key='ts')
+dfg, sa, ea = pm4py.discover_dfg(df)
+v = pm4py.get_variants(df)
+d = pm4py.get_all_case_durations(df)
+print(len(dfg), len(v), len(d))
+"""
+
+
+def run(args) -> None:
+    import platform
+    import shutil
+
+    import duckdb
+
+    sys.stdout.reconfigure(line_buffering=True)   # each figure shows as soon as it is measured
+    work = Path(args.workdir)
+    small, large = make_data(work, args.events)
+    root = Path(args.voc_root).resolve()
+    have_pm4py = subprocess.run([sys.executable, "-c", "import pm4py"], capture_output=True).returncode == 0
+    print(f"machine: {os.cpu_count()} cores, python {platform.python_version()}, duckdb {duckdb.__version__}; "
+          f"voc from {root}; load average at start {os.getloadavg()[0]:.1f} (shared machine: wall times inflate with load)")
+    if not have_pm4py:
+        print("pm4py is not installed in this interpreter: its column is skipped.")
+    cases = []
+    if args.only in (None, "small"):
+        c_small = make_contacts(BPIC, work / f"contacts_bpic_{args.contacts_small}.parquet", args.contacts_small,
+                                journey="case_id", ts='"time:timestamp"')
+        cases += [("BPIC 2012 csv.gz", BPIC, None, False), (f"BPIC 2012 + {args.contacts_small:,} contacts", BPIC, c_small, False)]
+    if args.only in (None, "large") and not args.skip_large:
+        n = duckdb.sql(f"SELECT COUNT(*) FROM '{large}'").fetchall()[0][0]
+        c_large = make_contacts(large, work / f"contacts_x{args.events}_{args.contacts_large}.parquet", args.contacts_large,
+                                journey="journey_id", ts="ts")
+        cases += [(f"scaled {n:,} events", large, None, True)]
+        if not args.no_large_contacts:
+            cases += [(f"scaled {n:,} events + {args.contacts_large:,} contacts", large, c_large, True)]
+    print(f"\n  {'case':<44} {'wall_s':>8} {'cpu_s':>7} {'peak_rss_mb':>11} {'load':>5}")
+    for label, log, contacts, scaled in cases:
+        out = work / "out_journeys"
+        shutil.rmtree(out, ignore_errors=True)
+        r = measure(voc_argv(log, out, contacts, scaled), root)
+        if r.get("rc") != 0:
+            print(f"  {label:<44} FAILED rc={r.get('rc')}: {r.get('tail', '')[-400:]}")
+            continue
+        timings = {}
+        try:
+            timings = json.loads((out / "journey_run.json").read_text()).get("timings", {})
+        except (OSError, ValueError):
+            pass
+        print(f"  {label:<44} {r['wall_s']:8.1f} {r['cpu_s']:7.1f} {r['peak_rss_mb']:11,} {os.getloadavg()[0]:5.1f}")
+        if timings:
+            print("      steps (s):", {k: v for k, v in timings.items()})
+        if have_pm4py and scaled or (have_pm4py and log == BPIC and contacts is None):
+            pm_log = large if scaled else small
+            pr = measure([sys.executable, "-c", PM4PY, str(pm_log)], root)
+            print(f"  {'  pm4py: dfg + variants + durations':<44} {pr.get('wall_s', float('nan')):8.1f} "
+                  f"{pr.get('cpu_s', float('nan')):7.1f} {pr.get('peak_rss_mb', 0):11,} {os.getloadavg()[0]:5.1f}")
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--launch":
+        root, rest = sys.argv[2], sys.argv[sys.argv.index("--") + 1:]
+        launch(rest, root)
+        return
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", type=int, default=10_000_000)
+    ap.add_argument("--contacts-small", type=int, default=20_000)
+    ap.add_argument("--contacts-large", type=int, default=200_000)
+    ap.add_argument("--skip-large", action="store_true")
+    ap.add_argument("--no-large-contacts", action="store_true")
+    ap.add_argument("--only", choices=["small", "large"])
+    ap.add_argument("--voc-root", default=str(ROOT), help="checkout of voc to run (PYTHONPATH)")
+    ap.add_argument("--workdir", default="/tmp/voc_bench_journeys")
+    run(ap.parse_args())
+
+
+if __name__ == "__main__":
+    main()
