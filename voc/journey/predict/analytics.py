@@ -51,7 +51,7 @@ def journey_traits(journeys: pd.DataFrame, predictions: pd.DataFrame, segments: 
 
 def journey_analytics(tables: dict[str, pd.DataFrame], config: JourneyConfig, *,
                       case_based: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    timeline = tables["timeline"]
+    timeline = tables.get("timeline", pd.DataFrame())   # not read back when every model is off
     journeys = tables.get("journeys")
     timings: dict[str, float] = {}
     warnings: list[dict[str, Any]] = []
