@@ -50,3 +50,15 @@ def embedder():
     from voc.nlp.embed import Embedder
 
     return Embedder(EmbedConfig(cache_dir="none"))
+
+
+def chromium_exe() -> str:
+    """Headless Chromium for the report's browser checks (Debian's package, installed by .ci/run);
+    the calling test is skipped with the reason when there is none."""
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.skip("no chromium on PATH: install it with `apt-get install -y chromium` to run the browser check")

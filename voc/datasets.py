@@ -172,3 +172,17 @@ def read_jsonl(path: str | Path, *, dataset: str) -> list[dict[str, Any]]:
             return [json.loads(line) for line in f if line.strip()]
     except (OSError, ValueError) as e:
         raise DatasetError(Errors.E402, dataset=dataset, path=str(path), detail=str(e)) from e
+
+
+_BOOL_TEXT = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False, "yes": True, "no": False}
+
+
+def to_bool(s: pd.Series) -> pd.Series:
+    """Booleans as written by either format, as pandas 'boolean': Parquet bool / boolean[pyarrow] as they are,
+    CSV text 'True'/'False'/1/0/yes/no (any case); blank, null and anything else missing. The one parser of
+    boolean columns (report, metrics flags, CDP)."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.astype("boolean")
+    return s.astype("object").map(
+        lambda v: None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else _BOOL_TEXT.get(str(v).strip().lower())
+    ).astype("boolean")

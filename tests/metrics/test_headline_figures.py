@@ -269,14 +269,11 @@ def test_voc_journeys_refreshes_the_report_of_its_folder(demo):
     assert f'<div class="value">{metric_value(items["friction_score"])}</div>' in after
 
 
-def _chromium() -> str:
-    import shutil
+from tests.conftest import chromium_exe  # noqa: E402
 
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip("no chromium on PATH: install it with `apt-get install -y chromium` to run the browser check")
+
+def _chromium() -> str:
+    return chromium_exe()
 
 
 def test_report_fits_a_390px_phone(demo, tmp_path):

@@ -168,14 +168,11 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--hide-scrollbars", "--virtual-time-budget=8000"]
 
 
-def _chromium() -> str:
-    import shutil
+from tests.conftest import chromium_exe  # noqa: E402
 
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip("no chromium on PATH: install it with `apt-get install -y chromium` to run the browser check")
+
+def _chromium() -> str:
+    return chromium_exe()
 
 
 def _headline_by_hand(tables: dict[str, pd.DataFrame]) -> dict:

@@ -102,12 +102,11 @@ def test_report_leads_with_what_changed(analyzed):
     assert 'id="fig-changed-0"' in html and "jane.roe@example.com" not in html and "mail.test" not in html
 
 
+from tests.conftest import chromium_exe  # noqa: E402
+
+
 def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip("no chromium on PATH: install it with `apt-get install -y chromium` to run the browser check")
+    return chromium_exe()
 
 
 PROBE = """<script>

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from voc import catalog, datasets, metrics, outfolder
+from voc.datasets import to_bool
 from voc.errors import Errors, VocError
 from voc.metrics.flags import contact_friction_scores
 
@@ -66,16 +67,6 @@ def journey_trait_rows(out_dir: str | Path) -> Optional[pd.DataFrame]:
     if p is None or (listed is not None and p.name not in listed):   # never another run's table
         return None
     return datasets.read_table(p, dataset="journey_traits")
-
-
-def to_bool(s: pd.Series) -> pd.Series:
-    """Booleans from parquet (bool) or csv ('True'/'False'/1/0/blank) as pandas 'boolean'."""
-    if pd.api.types.is_bool_dtype(s.dtype):
-        return s.astype("boolean")
-    mapping = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}
-    return s.astype("object").map(
-        lambda v: None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else mapping.get(str(v).strip().lower())
-    ).astype("boolean")
 
 
 def sha256_identifier(values: pd.Series, kind: str) -> pd.Series:

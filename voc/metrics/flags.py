@@ -14,19 +14,11 @@ from typing import Optional
 import pandas as pd
 
 from voc.config import JourneyConfig
+from voc.datasets import to_bool
 
 FLAG_COLUMNS = ["contact_id", "customer_id", "channel", "intent", "is_repeat", "same_issue", "resolved_first_contact"]
 SOURCE_JOURNEYS = "journeys"
 SOURCE_CONTACTS = "contacts"
-
-
-def _bool(s: pd.Series) -> pd.Series:
-    if pd.api.types.is_bool_dtype(s.dtype):
-        return s.astype("boolean")
-    mapping = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}
-    return s.astype("object").map(
-        lambda v: None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else mapping.get(str(v).strip().lower())
-    ).astype("boolean")
 
 
 def _text(s: pd.Series) -> pd.Series:
@@ -47,7 +39,7 @@ def from_repeat_table(rc: pd.DataFrame, contacts: Optional[pd.DataFrame]) -> pd.
         else:
             df[col] = None
     for col in ("is_repeat", "same_issue", "resolved_first_contact"):
-        df[col] = _bool(rc[col]) if col in rc.columns else pd.Series([pd.NA] * len(rc), dtype="boolean")
+        df[col] = to_bool(rc[col]) if col in rc.columns else pd.Series([pd.NA] * len(rc), dtype="boolean")
     return df.reset_index(drop=True)
 
 

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from voc import catalog, datasets, outfolder
+from voc.datasets import to_bool  # noqa: F401  (the one parser; report modules import it from here)
 from voc.errors import DatasetError, Errors, VocError
 
 # Columns the report reads per table (None: all). Long tables are read narrowly.
@@ -126,14 +127,6 @@ def read_timeline_near_contacts(path: Path, wanted: Optional[tuple[str, ...]]) -
     finally:
         con.close()
     return normalise(df)
-
-
-def to_bool(s: pd.Series) -> pd.Series:
-    """Booleans from parquet (bool / boolean[pyarrow]) or csv ('True'/'False'/1/0/blank) as pandas 'boolean'."""
-    if pd.api.types.is_bool_dtype(s.dtype):
-        return s.astype("boolean")
-    mapping = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False, "yes": True, "no": False}
-    return s.map(lambda v: None if v is None or (isinstance(v, float) and v != v) else mapping.get(str(v).strip().lower())).astype("boolean")
 
 
 def normalise(df: pd.DataFrame) -> pd.DataFrame:
