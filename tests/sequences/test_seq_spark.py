@@ -74,7 +74,8 @@ def normalise(df: pd.DataFrame) -> pd.DataFrame:
         if len(df) and isinstance(df[c].iloc[0], (list, np.ndarray)):
             df[c] = df[c].map(lambda v: " | ".join(map(str, v)))
         elif pd.api.types.is_datetime64_any_dtype(df[c]):
-            df[c] = pd.to_datetime(df[c], utc=True).astype("int64")
+            # one unit for both sides (DuckDB hands pandas ns or us depending on versions, Spark us)
+            df[c] = pd.to_datetime(df[c], utc=True).dt.as_unit("us").astype("int64")
     df = df.sort_values(list(df.columns)).reset_index(drop=True)
     return df
 
