@@ -16,7 +16,7 @@ trap 'rm -rf "$TMP"' EXIT
   echo "# Used as pip constraints by the Makefile and the README's manual set-up."
   echo "# Refresh: make lock   (resolves pyproject.toml's ranges in a new venv; then make test, commit)"
   echo "# Resolved on $(date -u +%Y-%m-%d) with $("$PY" --version)."
-  "$TMP/venv/bin/pip" freeze --exclude-editable | grep -v -E '^(voc|pip|setuptools|wheel)==' \
+  "$TMP/venv/bin/pip" freeze --exclude-editable | grep -v -E '^(voc|pip|setuptools|wheel)( @|==)|^# Editable' \
     | sed -E 's/^torch==([0-9.]+)\+cpu$/torch==\1/'
 } > requirements.lock
 echo "wrote requirements.lock ($(grep -vc '^#' requirements.lock) packages)"
