@@ -108,15 +108,10 @@ def journeys(
     figures = metrics.refresh(out, jc)["items"]     # the folder's headline figures, now with the journeys
     report = None
     if c.report.html:
-        from voc.report import write_report
+        from voc.report import write_folder_report
 
-        # the folder's report shows the journeys it now holds: under the folder's lock, swapped in whole
-        with outfolder.Transaction(out, stage="report") as tx, progress_for(console) as progress, \
-                uncounted(progress, "report"):
-            tx.check_collisions()
-            write_report(out, c.report, path=catalog.path(tx.staging, "report"))
-            tx.commit()
-        report = catalog.path(out, "report")
+        with progress_for(console) as progress, uncounted(progress, "report"):
+            report = write_folder_report(out, c.report)   # the folder's report shows the journeys it now holds
     _summary(result, out, figures, report)
 
 

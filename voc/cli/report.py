@@ -7,7 +7,6 @@ from typing import Optional
 
 import typer
 
-from voc import catalog, outfolder
 from voc import config as cfg
 from voc.cli import app
 from voc.cli.common import console as err_console
@@ -42,7 +41,7 @@ def report_cmd(
     """Write one self-contained report.html (opens offline) from the tables in OUT_DIR, and print the summary."""
     from rich.console import Console
 
-    from voc.report import summary_dict, summary_table, write_report
+    from voc.report import summary_dict, summary_table, write_folder_report, write_report
 
     conf = cfg.load(config_path)
     _require_outputs(out_dir)
@@ -50,13 +49,8 @@ def report_cmd(
 
     path = None
     if not no_html and out is None and out_dir.is_dir():
-        # report.html goes into the output folder like any output: under its lock, swapped in whole
-        with outfolder.Transaction(out_dir, stage="report") as tx, progress_for(err_console) as progress, \
-                uncounted(progress, "report"):
-            tx.check_collisions()
-            write_report(out_dir, conf.report, path=catalog.path(tx.staging, "report"))
-            tx.commit()
-        path = catalog.path(out_dir, "report")
+        with progress_for(err_console) as progress, uncounted(progress, "report"):
+            path = write_folder_report(out_dir, conf.report)
     elif not no_html:
         with progress_for(err_console) as progress, uncounted(progress, "report"):
             path = write_report(out_dir, conf.report, path=out)

@@ -137,3 +137,15 @@ def write_report(out_dir: Path, config: ReportConfig, *, path: Optional[Path] = 
     with datasets.atomic_path(path, dataset="report") as tmp:
         tmp.write_text(html, encoding="utf-8")
     return path
+
+
+def write_folder_report(out_dir: Path, config: ReportConfig) -> Path:
+    """The report.html of an output folder, written like any of its outputs: under the folder's lock, built
+    in a staging folder and swapped in whole (voc.outfolder). Returns its path in the folder."""
+    from voc import outfolder
+
+    with outfolder.Transaction(out_dir, stage="report") as tx:
+        tx.check_collisions()
+        write_report(out_dir, config, path=catalog.path(tx.staging, "report"))
+        tx.commit()
+    return catalog.path(out_dir, "report")
