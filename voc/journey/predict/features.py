@@ -34,47 +34,40 @@ def step_catalog(names: list[str], config: JourneyConfig, *, case_based: bool) -
     return cat.set_index("event")[["is_error", "level"]]
 
 
-def _numeric_props(values: pd.Series) -> pd.DataFrame:
-    def parse(v: Any) -> dict:
-        if not isinstance(v, str) or not v:
-            return {}
+def _props(v: Any) -> dict:
+    """An event's ``properties`` JSON object as a dict ({} for anything else)."""
+    if not isinstance(v, str) or not v:
+        return {}
+    try:
+        d = json.loads(v)
+    except ValueError:
+        return {}
+    return d if isinstance(d, dict) else {}
+
+
+def _as_number(x: Any) -> Optional[float]:
+    """A property value as a number: ints, floats and numeric text; None for booleans and other text."""
+    if isinstance(x, bool):
+        return None
+    if isinstance(x, (int, float)):
+        return float(x)
+    if isinstance(x, str):
         try:
-            d = json.loads(v)
+            return float(x)
         except ValueError:
-            return {}
-        out = {}
-        for k, x in (d.items() if isinstance(d, dict) else []):
-            if isinstance(x, bool):
-                continue
-            if isinstance(x, (int, float)):
-                out[k] = float(x)
-            elif isinstance(x, str):
-                try:
-                    out[k] = float(x)
-                except ValueError:
-                    pass
-        return out
-    return pd.DataFrame([parse(v) for v in values], index=values.index)
+            return None
+    return None
+
+
+def _numeric_props(values: pd.Series) -> pd.DataFrame:
+    rows = [{k: n for k, x in _props(v).items() if (n := _as_number(x)) is not None} for v in values]
+    return pd.DataFrame(rows, index=values.index)
 
 
 def _string_props(values: pd.Series) -> pd.DataFrame:
     """String-valued event properties (numbers left out: _numeric_props has them) as a frame."""
-    def parse(v: Any) -> dict:
-        if not isinstance(v, str) or not v:
-            return {}
-        try:
-            d = json.loads(v)
-        except ValueError:
-            return {}
-        out = {}
-        for k, x in (d.items() if isinstance(d, dict) else []):
-            if isinstance(x, str) and x:
-                try:
-                    float(x)
-                except ValueError:
-                    out[k] = x
-        return out
-    return pd.DataFrame([parse(v) for v in values], index=values.index)
+    rows = [{k: x for k, x in _props(v).items() if isinstance(x, str) and x and _as_number(x) is None} for v in values]
+    return pd.DataFrame(rows, index=values.index)
 
 
 def _top(counts: pd.Series, n: int) -> list[str]:
