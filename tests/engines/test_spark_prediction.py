@@ -13,20 +13,10 @@ pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'vo
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     pytest.skip("no Java runtime (java -version fails): Spark cannot start", allow_module_level=True)
 
-from voc.config import JourneyConfig, SparkConfig  # noqa: E402
+from voc.config import JourneyConfig  # noqa: E402
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def spark():
-    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
-    from voc.engines.spark.session import get_session
-
-    session = get_session(SparkConfig(master="local[2]", conf={"spark.sql.shuffle.partitions": "2"}))
-    yield session
-    session.stop()
 
 
 def test_spark_predictions_equal_local(spark, tmp_path):
