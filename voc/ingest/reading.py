@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 from voc import registry
 from voc.config import IngestConfig
@@ -197,12 +197,15 @@ def _fallback_role(value: Any) -> str:
     return role_of(str(value)) or "system"
 
 
-def iter_records(path: Path, config: IngestConfig, stats: IngestStats | None = None) -> Iterator[Item]:
+def iter_records(path: Path, config: IngestConfig, stats: IngestStats | None = None,
+                 files: Optional[list[Path]] = None) -> Iterator[Item]:
     """Records and rejects of every file under ``path``; later duplicates of a contact id are
     rejected (E015). The same id from two different systems (e.g. a Zendesk and an Intercom
-    export) is not a duplicate: the later one is prefixed with its source ('intercom:123')."""
+    export) is not a duplicate: the later one is prefixed with its source ('intercom:123').
+    ``files``: the result of ``scan`` when the caller already listed the folder (its skips counted there)."""
     path = Path(path)
-    files = scan(path, config, stats.files_skipped if stats is not None else None)
+    if files is None:
+        files = scan(path, config, stats.files_skipped if stats is not None else None)
     root = path if path.is_dir() else path.parent
     first_seen: dict[str, tuple[str, str, str]] = {}  # contact_id -> (source, file, location)
     for f in files:

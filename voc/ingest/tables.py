@@ -41,8 +41,8 @@ class Tables:
 
 
 def iter_arrow_batches(path: Path, config: IngestConfig, stats: IngestStats, rejects: list[dict[str, Any]], *,
-                       batch_size: int = BATCH_SIZE,
-                       on_file: Optional[Callable[[int], None]] = None) -> Iterator[tuple[pa.Table, pa.Table]]:
+                       batch_size: int = BATCH_SIZE, on_file: Optional[Callable[[int], None]] = None,
+                       files: Optional[list[Path]] = None) -> Iterator[tuple[pa.Table, pa.Table]]:
     """(contacts, messages) Arrow tables of at most ``batch_size`` contacts each, in reading order;
     rejects are appended to ``rejects`` (as dicts) and everything is counted in ``stats``.
     ``on_file(n)`` is called with the number of files finished since its last call (progress)."""
@@ -50,7 +50,7 @@ def iter_arrow_batches(path: Path, config: IngestConfig, stats: IngestStats, rej
         raise ValueError("batch_size must be at least 1")
     pending: list[Record] = []
     files_done = 0
-    for item in iter_records(Path(path), config, stats):
+    for item in iter_records(Path(path), config, stats, files=files):
         if isinstance(item, Record):
             pending.append(item)
             if len(pending) >= batch_size:
@@ -68,10 +68,11 @@ def iter_arrow_batches(path: Path, config: IngestConfig, stats: IngestStats, rej
 
 
 def iter_batches(path: Path, config: IngestConfig, stats: IngestStats, rejects: list[dict[str, Any]], *,
-                 batch_size: int = BATCH_SIZE,
-                 on_file: Optional[Callable[[int], None]] = None) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+                 batch_size: int = BATCH_SIZE, on_file: Optional[Callable[[int], None]] = None,
+                 files: Optional[list[Path]] = None) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """As ``iter_arrow_batches``, as pandas frames (Arrow-backed dtypes, as voc.schema builds them)."""
-    for contacts, messages in iter_arrow_batches(path, config, stats, rejects, batch_size=batch_size, on_file=on_file):
+    for contacts, messages in iter_arrow_batches(path, config, stats, rejects, batch_size=batch_size, on_file=on_file,
+                                                 files=files):
         yield to_pandas(contacts), to_pandas(messages)
 
 

@@ -89,9 +89,9 @@ def read_batches(path: Path, config: VocConfig, progress: Progress = _no_progres
                  ) -> tuple[list[Batch], list[dict[str, Any]], IngestStats]:
     """Every record under ``path`` as batches of at most ``batch_size`` whole contacts, built while the files
     are streamed (voc.ingest.iter_batches): memory holds the batches' tables, never every record at once."""
-    files = scan(path, config.ingest)
-    tick = progress("reading", len(files))
     stats, rejects = IngestStats(), []
+    files = scan(path, config.ingest, stats.files_skipped)   # listed once: the total for progress, and what is read
+    tick = progress("reading", len(files))
     ticked = 0
 
     def on_file(n: int) -> None:
@@ -100,7 +100,7 @@ def read_batches(path: Path, config: VocConfig, progress: Progress = _no_progres
         tick(n)
 
     batches = [Batch(contacts=c, messages=m) for c, m in
-               iter_batches(path, config.ingest, stats, rejects, batch_size=batch_size, on_file=on_file)]
+               iter_batches(path, config.ingest, stats, rejects, batch_size=batch_size, on_file=on_file, files=files)]
     tick(max(len(files), stats.files) - ticked)      # the last file (and any the reader skipped)
     return batches, rejects, stats
 
