@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal, Optional, get_args
+from typing import Any, Literal, Optional, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -122,10 +122,58 @@ class EmbedConfig(Section):
         "length across the group, batches pad less (512-contact groups were 15-30% slower than one call on 10k texts)."))
 
 
+class IntentTrainConfig(Section):
+    """Training settings of `voc intents train` and `voc eval intents`, and the defaults of IntentClassifier:
+    their one definition (the estimator's signature, the CLI options and the artifact read them from here)."""
+    C: float = Field(20.0, gt=0, description="Inverse regularisation strength of the logistic regression on the embeddings.")
+    feature_set: Literal["embedding+tfidf", "embedding"] = Field("embedding+tfidf", description=(
+        "embedding+tfidf: a second logistic regression on TF-IDF character n-grams whose log-probabilities are added, "
+        "weighted, to the embedding head's; embedding: the embedding head alone."))
+    tfidf_weight: Union[float, Literal["auto"]] = Field(0.5, description=(
+        "Weight of the n-gram head's log-probabilities: a number >= 0 (0.5, the best of a grid in Banking77 5-fold CV), "
+        "or 'auto' (chosen on the held-out split)."))
+    tfidf_C: float = Field(10.0, gt=0, description="Inverse regularisation strength of the n-gram head.")
+    threshold: Union[float, Literal["auto"]] = Field("auto", description=(
+        "Confidence below which the intent is 'unknown': 'auto' (fitted on the held-out split, weighing the "
+        "out-of-scope examples when there are some) or a number in [0, 1]."))
+    holdout: float = Field(0.15, ge=0, lt=1, description=(
+        "Share of the labelled examples held out to calibrate the probabilities (temperature) and fit the threshold; "
+        "the final model is then fitted on all of them."))
+    unknown_label: str = Field("unknown", description="The label given below the threshold (also read as out of scope in training data).")
+    oos_labels: list[str] = Field(["oos", "out_of_scope", "out-of-scope"], description=(
+        "Training labels that mean out of scope (CLINC150's oos): not a class; their examples are used to fit the threshold."))
+    min_per_class: int = Field(2, ge=1, description="Fewest examples a label needs (fewer is an E204 error naming the labels).")
+    max_iter: int = Field(1000, ge=1, description="Iterations of the logistic regression solver.")
+    ood: Literal["distance+confidence", "confidence"] = Field("distance+confidence", description=(
+        "Out-of-scope decision when out-of-scope examples are given and threshold is 'auto': confidence plus the "
+        "Mahalanobis distance to the training data (kept only when it helps on the held-out split), or confidence alone."))
+    finetune: bool = Field(False, description="Fine-tune the sentence encoder on the examples first (minutes per epoch on a CPU).")
+    finetune_epochs: int = Field(2, ge=1, description="Fine-tuning epochs (2 measured in docs/evaluation.md).")
+    finetune_lr: float = Field(5e-5, gt=0, description="Fine-tuning learning rate.")
+    finetune_batch_size: int = Field(32, ge=1, description="Fine-tuning batch size.")
+    seed: int = Field(42, description="Random seed of the held-out split, the solvers and fine-tuning (same data, same model).")
+
+    @field_validator("tfidf_weight")
+    @classmethod
+    def _weight(cls, v: Any) -> Any:
+        if v != "auto" and v < 0:
+            raise ValueError(f"use 'auto' or a number >= 0, got {v!r}")
+        return v
+
+    @field_validator("threshold")
+    @classmethod
+    def _threshold(cls, v: Any) -> Any:
+        if v != "auto" and not 0 <= v <= 1:
+            raise ValueError(f"use 'auto' or a number in [0, 1], got {v!r}")
+        return v
+
+
 class IntentConfig(Section):
     model: Optional[str] = Field(None, description="Path of an artifact from `voc intents train`; default: the shipped taxonomy (zero-shot by example similarity).")
     taxonomy: Optional[str] = Field(None, description="Path of a taxonomy YAML; default: voc's customer-support taxonomy.")
     threshold: Optional[float] = Field(None, ge=0, le=1, description="Below this confidence the intent is 'unknown'; default: the model's own calibrated threshold.")
+    train: IntentTrainConfig = Field(default_factory=IntentTrainConfig, description=(
+        "Training an intent classifier on labelled examples (`voc intents train --config`, `voc eval intents --config`)."))
 
 
 class SentimentConfig(Section):

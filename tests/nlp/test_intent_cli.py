@@ -67,7 +67,7 @@ def test_default_ngram_head_and_weight_option(csvs, tmp_path):
     r = runner.invoke(app, ["intents", "train", str(train), "--out", str(out), "--tfidf-weight", "auto", "--json"])
     assert r.exit_code == 0, r.output
     meta = json.loads((out / "meta.json").read_text())
-    assert meta["feature_set"] == "embedding+tfidf" and meta["params"]["tfidf_weight"] == "auto"
+    assert meta["params"]["feature_set"] == "embedding+tfidf" and meta["params"]["tfidf_weight"] == "auto"
     r = runner.invoke(app, ["eval", "intents", str(test), "--model", str(out), "--threshold", "0", "--json"])
     assert r.exit_code == 0 and json.loads(r.stdout[r.stdout.index("{"):])["accuracy"] == 1.0
     for bad in ("heavy", "-1"):

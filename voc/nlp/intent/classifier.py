@@ -21,17 +21,20 @@ import logging
 import shutil
 import tempfile
 import time
+import weakref
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
 import numpy as np
+from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import check_is_fitted
 
-from voc.config import EmbedConfig
+from voc.config import EmbedConfig, IntentTrainConfig
 from voc.errors import Errors, VocError
 from voc.nlp.embed import Embedder, get_embedder
 from voc.nlp.intent import artifact, features
@@ -39,9 +42,6 @@ from voc.nlp.intent.calibration import choose_threshold, fit_temperature, probab
 from voc.nlp.intent.ood import DistanceScorer, OodRule, choose_rule
 
 log = logging.getLogger(__name__)
-
-OOS_LABELS = ("oos", "out_of_scope", "out-of-scope")
-
 
 @dataclass
 class _Heads:
@@ -59,12 +59,30 @@ class _Heads:
         return e, features.linear_scores(self.tfidf.transform(list(texts)), self.tfidf_coef, self.tfidf_intercept)
 
 
-class IntentClassifier:
-    def __init__(self, *, embed: Optional[EmbedConfig] = None, C: float = 20.0, feature_set: str = "embedding+tfidf",
-                 tfidf_weight: Union[str, float] = 0.5, tfidf_C: float = 10.0, threshold: Union[str, float] = "auto", holdout: float = 0.15,
-                 unknown_label: str = "unknown", oos_labels: Sequence[str] = OOS_LABELS, min_per_class: int = 2,
-                 max_iter: int = 1000, finetune: bool = False, finetune_epochs: int = 2, finetune_lr: float = 5e-5,
-                 finetune_batch_size: int = 32, seed: int = 42, ood: str = "distance+confidence") -> None:
+_DEFAULTS = IntentTrainConfig()   # the one definition of the training defaults (voc/config.py)
+OOS_LABELS = tuple(_DEFAULTS.oos_labels)
+
+# Everything fit() learns, each an attribute ending in '_' (scikit-learn's convention): what
+# ``fitted_state()`` returns and ``from_fitted()`` restores, so what an artifact stores besides get_params().
+FITTED = ("classes_", "embed_config_", "model_id_", "encoder_dir_", "temperature_", "threshold_", "tfidf_weight_",
+          "coef_", "intercept_", "tfidf_", "tfidf_coef_", "tfidf_intercept_", "ood_rule_", "distance_",
+          "holdout_", "n_train_", "n_oos_train_", "class_counts_", "cv_", "fit_seconds_")
+
+
+class IntentClassifier(BaseEstimator):
+    """A scikit-learn estimator: the constructor only stores its parameters (``get_params``, ``set_params``
+    and ``sklearn.base.clone`` work), ``fit`` learns the attributes of ``FITTED``. Not a ClassifierMixin:
+    ``predict`` returns (labels, confidences), the pair every caller in voc needs, where scikit-learn's
+    scoring and meta-estimators expect labels alone. Defaults: ``intent.train`` of voc.config."""
+
+    def __init__(self, *, embed: Optional[EmbedConfig] = None, C: float = _DEFAULTS.C, feature_set: str = _DEFAULTS.feature_set,
+                 tfidf_weight: Union[str, float] = _DEFAULTS.tfidf_weight, tfidf_C: float = _DEFAULTS.tfidf_C,
+                 threshold: Union[str, float] = _DEFAULTS.threshold, holdout: float = _DEFAULTS.holdout,
+                 unknown_label: str = _DEFAULTS.unknown_label, oos_labels: Sequence[str] = OOS_LABELS,
+                 min_per_class: int = _DEFAULTS.min_per_class, max_iter: int = _DEFAULTS.max_iter,
+                 finetune: bool = _DEFAULTS.finetune, finetune_epochs: int = _DEFAULTS.finetune_epochs,
+                 finetune_lr: float = _DEFAULTS.finetune_lr, finetune_batch_size: int = _DEFAULTS.finetune_batch_size,
+                 seed: int = _DEFAULTS.seed, ood: str = _DEFAULTS.ood) -> None:
         self.embed = embed
         self.C = C
         self.feature_set = feature_set
@@ -83,14 +101,14 @@ class IntentClassifier:
         self.seed = seed
         self.ood = ood
 
-    # -- helpers ----------------------------------------------------------------------------------
-    def _params(self) -> dict[str, Any]:
-        p = {k: getattr(self, k) for k in ("C", "feature_set", "tfidf_weight", "tfidf_C", "threshold", "holdout", "unknown_label",
-                                            "min_per_class", "max_iter", "finetune", "finetune_epochs", "finetune_lr",
-                                            "finetune_batch_size", "seed", "ood")}
-        p["oos_labels"] = list(self.oos_labels)
-        return p
+    @classmethod
+    def from_config(cls, train: IntentTrainConfig, embed: Optional[EmbedConfig] = None, **overrides: Any) -> "IntentClassifier":
+        """The estimator an ``intent.train`` section describes (``overrides``: parameters given on a command line)."""
+        params = train.model_dump()
+        params["oos_labels"] = tuple(params["oos_labels"])
+        return cls(embed=embed, **{**params, **overrides})
 
+    # -- helpers ----------------------------------------------------------------------------------
     def _check_params(self) -> None:
         if self.ood not in ("distance+confidence", "confidence"):
             raise ValueError(f"ood must be 'distance+confidence' or 'confidence', got {self.ood!r}")
@@ -153,12 +171,13 @@ class IntentClassifier:
         if self.finetune:
             from voc.nlp.intent.finetune import finetune_encoder
 
-            self._tmp = Path(tempfile.mkdtemp(prefix="voc-intent-encoder-"))
+            tmp = Path(tempfile.mkdtemp(prefix="voc-intent-encoder-"))
+            weakref.finalize(self, shutil.rmtree, tmp, ignore_errors=True)   # removed with the estimator
             base = Embedder(embed_cfg)
-            finetune_encoder(base.model_path, list(txt[ins_idx[tr]]), list(y_idx[tr]), self._tmp / "encoder",
+            finetune_encoder(base.model_path, list(txt[ins_idx[tr]]), list(y_idx[tr]), tmp / "encoder",
                              epochs=self.finetune_epochs, lr=self.finetune_lr, batch_size=self.finetune_batch_size,
                              seed=self.seed, device=base.device)
-            self.encoder_dir_ = self._tmp / "encoder"
+            self.encoder_dir_ = tmp / "encoder"
             embed_cfg = embed_cfg.model_copy(update={"model": str(self.encoder_dir_)})
         self.embed_config_ = embed_cfg
         embedder = get_embedder(embed_cfg)
@@ -227,8 +246,7 @@ class IntentClassifier:
 
     # -- predict ------------------------------------------------------------------------------------
     def _require_fitted(self) -> None:
-        if not hasattr(self, "coef_"):
-            raise RuntimeError("IntentClassifier is not fitted: call fit() or IntentClassifier.load()")
+        check_is_fitted(self, "coef_", msg="IntentClassifier is not fitted: call fit() or IntentClassifier.load()")
 
     def embedder(self) -> Embedder:
         self._require_fitted()
@@ -273,7 +291,37 @@ class IntentClassifier:
                 "feature_set": self.feature_set, "tfidf_weight": self.tfidf_weight_ if self.tfidf_ is not None else None,
                 "finetuned": self.encoder_dir_ is not None}
 
-    # -- persistence ----------------------------------------------------------------------------------
+    # -- fitted state and persistence -----------------------------------------------------------------
+    def fitted_state(self) -> dict[str, Any]:
+        """What fit() learned: the attributes of ``FITTED`` by name (an artifact stores them with get_params())."""
+        self._require_fitted()
+        return {name: getattr(self, name) for name in FITTED}
+
+    @classmethod
+    def from_fitted(cls, params: dict[str, Any], state: dict[str, Any]) -> "IntentClassifier":
+        """``cls(**params)`` with the learned ``state`` of ``fitted_state()`` restored (how an artifact is read).
+        ValueError names what is missing, unknown or inconsistent."""
+        unknown_params = sorted(set(params) - set(cls._get_param_names()))
+        if unknown_params:
+            raise ValueError(f"unknown parameter(s) {', '.join(unknown_params)}")
+        missing, unknown = [k for k in FITTED if k not in state], sorted(set(state) - set(FITTED))
+        if missing or unknown:
+            raise ValueError("fitted state " + "; ".join(
+                ([f"lacks {', '.join(missing)}"] if missing else []) + ([f"has unknown {', '.join(unknown)}"] if unknown else [])))
+        clf = cls(**params)
+        for name in FITTED:
+            setattr(clf, name, state[name])
+        n = len(clf.classes_)
+        if clf.coef_.shape[0] != n or clf.intercept_.shape != (n,):
+            raise ValueError(f"the weights have {clf.coef_.shape[0]} classes, the labels {n}")
+        if clf.tfidf_ is not None:
+            expected = (n, len(clf.tfidf_.vocabulary_))
+            if clf.tfidf_coef_ is None or clf.tfidf_coef_.shape != expected:
+                raise ValueError(f"the n-gram weights have shape {getattr(clf.tfidf_coef_, 'shape', None)}, expected {expected}")
+        if (clf.ood_rule_ is None) != (clf.distance_ is None):
+            raise ValueError("the out-of-scope rule and the distance scorer come together")
+        return clf
+
     def save(self, path: str | Path) -> Path:
         self._require_fitted()
         return artifact.save(self, Path(path))
@@ -282,8 +330,3 @@ class IntentClassifier:
     def load(cls, path: str | Path, *, embed: Optional[EmbedConfig] = None) -> "IntentClassifier":
         """Load an artifact folder; ``embed`` overrides device, batch size and cache (never the model)."""
         return artifact.load(cls, Path(path), embed=embed)
-
-    def __del__(self) -> None:
-        tmp = self.__dict__.get("_tmp")
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)

@@ -21,12 +21,17 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
+from voc.config import IntentTrainConfig
+
+_TRAIN = IntentTrainConfig()   # fine-tuning defaults: intent.train in voc/config.py
+
 log = logging.getLogger(__name__)
 
 
 def finetune_encoder(base: str | Path, texts: Sequence[str], y: Sequence[int], out_dir: str | Path, *,
-                     epochs: int = 3, lr: float = 5e-5, head_lr: float = 1e-2, batch_size: int = 32,
-                     max_seq_length: int = 64, scale: float = 20.0, warmup: float = 0.1, seed: int = 42,
+                     epochs: int = _TRAIN.finetune_epochs, lr: float = _TRAIN.finetune_lr, head_lr: float = 1e-2,
+                     batch_size: int = _TRAIN.finetune_batch_size, max_seq_length: int = 64, scale: float = 20.0,
+                     warmup: float = 0.1, seed: int = _TRAIN.seed,
                      device: str = "cpu", progress: Optional[Callable[[str], None]] = None) -> Path:
     """Fine-tune the encoder at ``base`` on (texts, integer labels) and save it to ``out_dir``."""
     import torch
