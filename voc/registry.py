@@ -1,5 +1,5 @@
 """Explicit registries: every pluggable piece (reader, pipeline component, sentiment backend,
-intent classifier, engine) is registered by name here, never found by sniffing type names."""
+event reader, engine) is registered by name here, never found by sniffing type names."""
 from __future__ import annotations
 
 from typing import Callable, Generic, TypeVar
@@ -44,6 +44,5 @@ class Registry(Generic[T]):
 readers: Registry = Registry("reader")
 components: Registry = Registry("pipeline component")
 sentiment_backends: Registry = Registry("sentiment backend")
-intent_classifiers: Registry = Registry("intent classifier")
 event_readers: Registry = Registry("event reader")
 engines: Registry = Registry("engine")

@@ -125,10 +125,6 @@ def messages_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
     return _frame(rows, MESSAGES)
 
 
-def rejects_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
-    return _frame(rows, REJECTS)
-
-
 def customer_text(messages: pd.DataFrame, contacts: pd.DataFrame | None = None, *, max_chars: int = 2000) -> pd.Series:
     """The customer's side of each contact as one text (subject first), indexed by contact_id.
 

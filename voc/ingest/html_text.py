@@ -61,7 +61,3 @@ def html_to_text(html: str | None) -> str:
 def normalize_space(text: str) -> str:
     text = _SPACES.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     return _LINES.sub("\n", text).strip()
-
-
-def looks_like_html(text: str) -> bool:
-    return bool(re.search(r"<(p|div|br|span|a|b|i|strong|em|ul|li|table|html|body)\b[^>]*>", text or "", re.I))

@@ -47,11 +47,6 @@ def negative_outcomes(config: JourneyConfig) -> list[str]:
     return [o for o in config.outcomes if matches(o, config.negative_outcomes)]
 
 
-def outcome_column(name: str) -> str:
-    safe = "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_")
-    return f"outcome_{safe}"
-
-
 def build_catalog(names: Sequence[str], config: JourneyConfig, *, case_based: bool) -> pd.DataFrame:
     """One row per step name: event, stage, is_error, level, is_wait_step, loopable, is_waiting_state,
     is_positive_outcome, is_negative_outcome."""

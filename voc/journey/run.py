@@ -1,4 +1,4 @@
-"""`run_journeys`: event logs (+ the contacts of `voc analyze`) -> the journey tables of contracts.md.
+"""`run_journeys`: event logs (+ the contacts of `voc analyze`) -> the journey tables of docs/journeys.md and docs/outputs.md.
 
 Pure computations on one DuckDB connection (metric definitions in voc/journey/sql and in
 voc.sequences), pandas only at the edges, every table written atomically through voc.datasets."""

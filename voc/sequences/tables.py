@@ -1,4 +1,4 @@
-"""Columns and dtypes of the tables voc.sequences returns (see notes/contracts.md).
+"""Columns and dtypes of the tables voc.sequences returns (described in docs/journeys.md, listed in docs/outputs.md).
 
 Every metric returns its frame through ``typed(df, name)``: the contract columns first, in this
 order, with these dtypes (an empty but typed frame when a metric is not configured).

@@ -22,7 +22,6 @@ from voc.sequences.sql import render
 from voc.sequences.tables import typed
 
 VIEW = "timeline"
-_SRC = "__voc_timeline_src"
 
 
 class SparkTimeline:
