@@ -139,7 +139,8 @@ class IntentTrainConfig(Section):
     holdout: float = Field(0.15, ge=0, lt=1, description=(
         "Share of the labelled examples held out to calibrate the probabilities (temperature) and fit the threshold; "
         "the final model is then fitted on all of them."))
-    unknown_label: str = Field("unknown", description="The label given below the threshold (also read as out of scope in training data).")
+    unknown_label: str = Field("unknown", description=(
+        "The label given below the threshold (also read as out of scope in training data)."))
     oos_labels: list[str] = Field(["oos", "out_of_scope", "out-of-scope"], description=(
         "Training labels that mean out of scope (CLINC150's oos): not a class; their examples are used to fit the threshold."))
     min_per_class: int = Field(2, ge=1, description="Fewest examples a label needs (fewer is an E204 error naming the labels).")
@@ -147,7 +148,8 @@ class IntentTrainConfig(Section):
     ood: Literal["distance+confidence", "confidence"] = Field("distance+confidence", description=(
         "Out-of-scope decision when out-of-scope examples are given and threshold is 'auto': confidence plus the "
         "Mahalanobis distance to the training data (kept only when it helps on the held-out split), or confidence alone."))
-    finetune: bool = Field(False, description="Fine-tune the sentence encoder on the examples first (minutes per epoch on a CPU).")
+    finetune: bool = Field(False, description=(
+        "Fine-tune the sentence encoder on the examples first (minutes per epoch on a CPU)."))
     finetune_epochs: int = Field(2, ge=1, description="Fine-tuning epochs (2 measured in docs/evaluation.md).")
     finetune_lr: float = Field(5e-5, gt=0, description="Fine-tuning learning rate.")
     finetune_batch_size: int = Field(32, ge=1, description="Fine-tuning batch size.")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -59,9 +58,10 @@ def save_format_2(clf, path: Path, format_version: int = 2) -> Path:
         "holdout": clf.holdout_,
         "cv": clf.cv_,
         "fit_seconds": clf.fit_seconds_,
-        "params": {**{k: getattr(clf, k) for k in ("C", "feature_set", "tfidf_weight", "tfidf_C", "threshold", "holdout", "unknown_label",
-                                                   "min_per_class", "max_iter", "finetune", "finetune_epochs", "finetune_lr",
-                                                   "finetune_batch_size", "seed", "ood")}, "oos_labels": list(clf.oos_labels)},
+        "params": {**{k: getattr(clf, k) for k in ("C", "feature_set", "tfidf_weight", "tfidf_C", "threshold", "holdout",
+                                                   "unknown_label", "min_per_class", "max_iter", "finetune", "finetune_epochs",
+                                                   "finetune_lr", "finetune_batch_size", "seed", "ood")},
+                   "oos_labels": list(clf.oos_labels)},
         "ood_rule": None if getattr(clf, "ood_rule_", None) is None else
                     {"weight": clf.ood_rule_.weight, "threshold": clf.ood_rule_.threshold, "norm": list(clf.ood_rule_.norm)},
     }

@@ -9,7 +9,7 @@ import typer
 
 from voc.cli.common import console, handle_errors, safe_texts
 from voc.cli.eval import eval_app
-from voc.cli.intents import TRAIN, train_overrides
+from voc.cli.intents import FEATURES_HELP, TRAIN, WEIGHT_HELP, train_overrides
 from voc.config import EmbedConfig
 from voc.errors import Errors, VocError
 
@@ -25,15 +25,19 @@ def eval_intents(
     folds: Optional[int] = typer.Option(None, "--folds", min=1, help="Stop after this many folds (for a quick estimate)."),
     text_col: Optional[str] = typer.Option(None, "--text-col"),
     label_col: Optional[str] = typer.Option(None, "--label-col"),
-    config_path: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML: its intent.train and embed sections apply to the classifier trained here (options below override them)."),
-    c: Optional[float] = typer.Option(None, "--C", min=1e-6, help=f"Regularisation of the classifier trained for CV / CLINC. Default: intent.train.C ({TRAIN.C})."),
-    features: Optional[str] = typer.Option(None, "--features",
-                                           help=f"embedding+tfidf (a second head on character n-grams, fused) | embedding. Default: intent.train.feature_set ({TRAIN.feature_set})."),
-    tfidf_weight: Optional[str] = typer.Option(None, "--tfidf-weight",
-                                               help=f"Weight of the n-gram head's log-probabilities: a number >= 0, or 'auto' (chosen on the held-out split). Default: intent.train.tfidf_weight ({TRAIN.tfidf_weight})."),
+    config_path: Optional[Path] = typer.Option(None, "--config", "-c", help=(
+        "Pipeline config YAML: its intent.train and embed sections apply to the classifier trained here "
+        "(options below override them).")),
+    c: Optional[float] = typer.Option(None, "--C", min=1e-6, help=(
+        f"Regularisation of the classifier trained for CV / CLINC. Default: {TRAIN.C} (C in intent.train of the config).")),
+    features: Optional[str] = typer.Option(None, "--features", help=FEATURES_HELP),
+    tfidf_weight: Optional[str] = typer.Option(None, "--tfidf-weight", help=WEIGHT_HELP),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Override the 'unknown' threshold."),
-    seed: Optional[int] = typer.Option(None, "--seed", help=f"Random seed of the folds and the classifier. Default: intent.train.seed ({TRAIN.seed})."),
-    precision: Optional[str] = typer.Option(None, "--precision", help=f"Encoder precision for the classifier trained here: fp32, int8 (ONNX, CPU), fp16 (GPU) or auto. Default: embed.precision ({EmbedConfig().precision})."),
+    seed: Optional[int] = typer.Option(None, "--seed", help=(
+        f"Random seed of the folds and the classifier. Default: {TRAIN.seed} (seed in intent.train of the config).")),
+    precision: Optional[str] = typer.Option(None, "--precision", help=(
+        "Encoder precision for the classifier trained here: fp32, int8 (ONNX, CPU), fp16 (GPU) or auto. "
+        f"Default: {EmbedConfig().precision} (precision in embed of the config).")),
     top: int = typer.Option(30, "--top", min=0, help="Per-class rows shown (worst F1 first); --json has all."),
     as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
 ) -> None:
@@ -56,7 +60,8 @@ def eval_intents(
     say = (lambda m: console.print(m, highlight=False))
     if precision is not None:
         if precision not in ("auto", "fp32", "int8", "fp16"):
-            raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8, fp16 or auto", command="eval intents")
+            raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8, fp16 or auto",
+                           command="eval intents")
         overrides["embed.precision"] = precision
     conf = cfg.load(config_path, overrides)
     params = IntentClassifier.from_config(conf.intent.train, embed=conf.embed).get_params()

@@ -18,6 +18,10 @@ app.add_typer(intents_app, name="intents")
 
 
 TRAIN = IntentTrainConfig()   # defaults shown in --help; the values used come from the config (intent.train)
+FEATURES_HELP = ("embedding+tfidf (a second head on character n-grams, fused) | embedding. "
+                 f"Default: {TRAIN.feature_set} (feature_set in intent.train of the config).")
+WEIGHT_HELP = ("Weight of the n-gram head's log-probabilities: a number >= 0, or 'auto' (chosen on the held-out split). "
+               f"Default: {TRAIN.tfidf_weight} (tfidf_weight in intent.train of the config).")
 
 
 def train_overrides(*, c: Optional[float] = None, features: Optional[str] = None, tfidf_weight: Optional[str] = None,
@@ -25,9 +29,10 @@ def train_overrides(*, c: Optional[float] = None, features: Optional[str] = None
                     seed: Optional[int] = None, command: str) -> dict[str, Any]:
     """The ``intent.train`` keys the command-line options set (options left out keep the config's value)."""
     if features is not None and features not in ("embedding", "embedding+tfidf"):
-        raise VocError(Errors.E104, option="--features", value=features, detail="use embedding or embedding+tfidf", command=command)
-    given = {"C": c, "feature_set": features, "threshold": threshold, "finetune": finetune, "finetune_epochs": epochs, "seed": seed,
-             "tfidf_weight": None if tfidf_weight is None else parse_weight(tfidf_weight, command=command)}
+        raise VocError(Errors.E104, option="--features", value=features, detail="use embedding or embedding+tfidf",
+                       command=command)
+    given = {"C": c, "feature_set": features, "threshold": threshold, "finetune": finetune, "finetune_epochs": epochs,
+             "seed": seed, "tfidf_weight": None if tfidf_weight is None else parse_weight(tfidf_weight, command=command)}
     return {f"intent.train.{k}": v for k, v in given.items() if v is not None}
 
 
@@ -36,22 +41,31 @@ def train_overrides(*, c: Optional[float] = None, features: Optional[str] = None
 def train(
     data: Path = typer.Argument(..., help="Labelled CSV (a text column and a label/category/intent column) or a CLINC150 JSON (its train split)."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the model artifact to (replaced atomically)."),
-    config_path: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML: its intent.train and embed sections apply (options below override them)."),
+    config_path: Optional[Path] = typer.Option(None, "--config", "-c", help=(
+        "Pipeline config YAML: its intent.train and embed sections apply (options below override them).")),
     text_col: Optional[str] = typer.Option(None, "--text-col", help="Text column (default: text, utterance, query or message)."),
     label_col: Optional[str] = typer.Option(None, "--label-col", help="Label column (default: label, category or intent)."),
-    finetune: Optional[bool] = typer.Option(None, "--finetune/--no-finetune", show_default=False,
-                                            help=f"Fine-tune the sentence encoder first (slower: minutes per epoch on a CPU). Default: intent.train.finetune ({str(TRAIN.finetune).lower()})."),
-    epochs: Optional[int] = typer.Option(None, "--epochs", min=1, help=f"Fine-tuning epochs (with --finetune). Default: intent.train.finetune_epochs ({TRAIN.finetune_epochs})."),
+    finetune: bool = typer.Option(False, "--finetune", help=(
+        "Fine-tune the sentence encoder first (slower: minutes per epoch on a CPU); also on when finetune is true "
+        "in intent.train of the config.")),
+    epochs: Optional[int] = typer.Option(None, "--epochs", min=1, help=(
+        f"Fine-tuning epochs (with --finetune). Default: {TRAIN.finetune_epochs} "
+        "(finetune_epochs in intent.train of the config).")),
     cv: int = typer.Option(0, "--cv", min=0, help="Also run K-fold cross-validation and store the figures in the artifact (0: off)."),
-    c: Optional[float] = typer.Option(None, "--C", min=1e-6, help=f"Inverse regularisation strength of the logistic regression. Default: intent.train.C ({TRAIN.C})."),
-    features: Optional[str] = typer.Option(None, "--features",
-                                           help=f"embedding+tfidf (a second head on character n-grams, fused) | embedding. Default: intent.train.feature_set ({TRAIN.feature_set})."),
-    tfidf_weight: Optional[str] = typer.Option(None, "--tfidf-weight",
-                                               help=f"Weight of the n-gram head's log-probabilities: a number >= 0, or 'auto' (chosen on the held-out split). Default: intent.train.tfidf_weight ({TRAIN.tfidf_weight})."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help=f"Fixed 'unknown' threshold. Default: intent.train.threshold ({TRAIN.threshold}: fitted on a held-out split)."),
-    model: Optional[str] = typer.Option(None, "--embed-model", help=f"Sentence encoder: the shipped default or a local folder. Default: embed.model ({EmbedConfig().model})."),
-    device: Optional[str] = typer.Option(None, "--device", help=f"auto | cpu | cuda | mps. Default: embed.device ({EmbedConfig().device})."),
-    seed: Optional[int] = typer.Option(None, "--seed", help=f"Random seed. Default: intent.train.seed ({TRAIN.seed})."),
+    c: Optional[float] = typer.Option(None, "--C", min=1e-6, help=(
+        f"Inverse regularisation strength of the logistic regression. Default: {TRAIN.C} (C in intent.train of the config).")),
+    features: Optional[str] = typer.Option(None, "--features", help=FEATURES_HELP),
+    tfidf_weight: Optional[str] = typer.Option(None, "--tfidf-weight", help=WEIGHT_HELP),
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help=(
+        f"Fixed 'unknown' threshold. Default: {TRAIN.threshold}, fitted on a held-out split "
+        "(threshold in intent.train of the config).")),
+    model: Optional[str] = typer.Option(None, "--embed-model", help=(
+        f"Sentence encoder: the shipped default or a local folder. Default: {EmbedConfig().model} "
+        "(model in embed of the config).")),
+    device: Optional[str] = typer.Option(None, "--device", help=(
+        f"auto | cpu | cuda | mps. Default: {EmbedConfig().device} (device in embed of the config).")),
+    seed: Optional[int] = typer.Option(None, "--seed", help=(
+        f"Random seed. Default: {TRAIN.seed} (seed in intent.train of the config).")),
     as_json: bool = typer.Option(False, "--json", help="Print the training summary as JSON."),
 ) -> None:
     """Train an intent classifier and save it (use it with intent.model in the pipeline config)."""
@@ -60,7 +74,7 @@ def train(
     from voc.nlp.intent.data import is_clinc, read_clinc, read_csv
     from voc.nlp.intent.evaluate import cv_intents
 
-    overrides = train_overrides(c=c, features=features, tfidf_weight=tfidf_weight, threshold=threshold, finetune=finetune,
+    overrides = train_overrides(c=c, features=features, tfidf_weight=tfidf_weight, threshold=threshold, finetune=finetune or None,
                                 epochs=epochs, seed=seed, command="intents train")
     overrides |= {f"embed.{k}": v for k, v in (("model", model), ("device", device)) if v is not None}
     conf = cfg.load(config_path, overrides)
@@ -96,7 +110,8 @@ def train(
     clf.save(out)
     summary = {"out": str(out), "n_train": clf.n_train_, "n_oos_train": clf.n_oos_train_, "n_labels": len(clf.classes_),
                "threshold": clf.threshold_, "temperature": clf.temperature_, "holdout": clf.holdout_,
-               "embedding_model": clf.model_id_, "finetuned": clf.encoder_dir_ is not None, "seconds": round(time.perf_counter() - t0, 1),
+               "embedding_model": clf.model_id_, "finetuned": clf.encoder_dir_ is not None,
+               "seconds": round(time.perf_counter() - t0, 1),
                "rows_left_out": len(skipped), "cv": clf.cv_}
     if as_json:
         typer.echo(json.dumps(summary, indent=2, default=str))

@@ -151,7 +151,7 @@ def _state_format_2(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> tupl
         "tfidf_": features.tfidf_from_arrays(arrays["tfidf_vocab"], arrays["tfidf_idf"]) if has_tfidf else None,
         "tfidf_coef_": arrays["tfidf_coef"] if has_tfidf else None,
         "tfidf_intercept_": arrays["tfidf_intercept"] if has_tfidf else None,
-        "ood_rule_": OodRule(float(rule["weight"]), float(rule["threshold"]), tuple(float(v) for v in rule["norm"])) if has_ood else None,
+        "ood_rule_": _decode({"ood_rule": rule}, arrays) if has_ood else None,
         "distance_": DistanceScorer(arrays["ood_means"], arrays["ood_precision"]) if has_ood else None,
         "holdout_": meta.get("holdout") or {},
         "n_train_": int(meta.get("n_train", 0)),
@@ -183,7 +183,8 @@ def load(cls: type, path: Path, *, embed: Optional[EmbedConfig] = None) -> "Inte
         else:
             params, state = _state_format_2(meta, arrays)
     except (KeyError, TypeError, ValueError) as e:
-        raise VocError(Errors.E202, name=str(path), detail=f"meta.json and weights.npz do not match ({type(e).__name__}: {e})") from None
+        raise VocError(Errors.E202, name=str(path),
+                       detail=f"meta.json and weights.npz do not match ({type(e).__name__}: {e})") from None
     embed_config = (embed or EmbedConfig()).model_copy(update={"model": model_path})
     params = {k: (tuple(v) if isinstance(v, list) else v) for k, v in params.items()} | {"embed": embed_config}
     state |= {"embed_config_": embed_config, "model_id_": found_id,

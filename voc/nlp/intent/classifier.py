@@ -306,8 +306,9 @@ class IntentClassifier(BaseEstimator):
             raise ValueError(f"unknown parameter(s) {', '.join(unknown_params)}")
         missing, unknown = [k for k in FITTED if k not in state], sorted(set(state) - set(FITTED))
         if missing or unknown:
-            raise ValueError("fitted state " + "; ".join(
-                ([f"lacks {', '.join(missing)}"] if missing else []) + ([f"has unknown {', '.join(unknown)}"] if unknown else [])))
+            problems = [f"lacks {', '.join(missing)}"] if missing else []
+            problems += [f"has unknown {', '.join(unknown)}"] if unknown else []
+            raise ValueError("fitted state " + "; ".join(problems))
         clf = cls(**params)
         for name in FITTED:
             setattr(clf, name, state[name])
