@@ -4,6 +4,7 @@ A tiny hand-made set keeps these running without the shared data; a Banking77 sl
 checks accuracy on real customer queries."""
 from __future__ import annotations
 
+import gc
 import json
 
 import numpy as np
@@ -198,6 +199,11 @@ def test_finetune_round_trip(tmp_path):
     assert back.model_id_ == clf.model_id_
     np.testing.assert_allclose(back.predict_proba(UNSEEN), clf.predict_proba(UNSEEN), atol=1e-4)
     assert list(back.predict(UNSEEN, threshold=0)[0]) == UNSEEN_Y
+    assert back.info()["finetuned"] and back.encoder_dir_ == out / "encoder"   # a loaded fine-tuned model says so
+    tmp = clf.encoder_dir_.parent
+    del clf
+    gc.collect()
+    assert not tmp.exists()          # the fine-tuned encoder's temporary folder goes with the estimator
 
 
 @pytest.mark.slow
