@@ -1,7 +1,9 @@
 """Sentiment throughput: texts per second per backend, and the "sentiment" component on a synthetic
-corpus of chats (customer + agent turns). Prints figures; asserts nothing.
+corpus of chats (customer + agent turns); then the quality of each backend on the labelled data
+(macro-recall and the recall of each class, as `voc eval sentiment` measures it: the trained backend
+by 5-fold cross-validation when the data are its training texts). Prints figures; asserts nothing.
 
-    .venv/bin/python benchmarks/bench_sentiment.py [--n 2000] [--backends vader,trained] [--data ../shared/data/tweeteval_sentiment]
+    .venv/bin/python benchmarks/bench_sentiment.py [--n 2000] [--backends vader,trained] [--data ../shared/data/tweeteval_sentiment] [--no-quality]
 
 Texts are real tweets from the TweetEval folder when it is present (else generated sentences);
 the embedding cache is disabled so the trained backend's figure includes encoding.
@@ -39,6 +41,7 @@ def main() -> None:
     ap.add_argument("--backends", default="vader,trained")
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "data" / "tweeteval_sentiment"))
     ap.add_argument("--contacts", type=int, default=500, help="contacts in the component benchmark (4 customer + 3 agent turns each)")
+    ap.add_argument("--no-quality", action="store_true", help="skip the per-class recall on the labelled data")
     args = ap.parse_args()
 
     import psutil
@@ -79,6 +82,21 @@ def main() -> None:
         dt = time.perf_counter() - t0
         print(f"component[{name}]: {args.contacts} contacts / {len(rows)} messages in {dt:.2f} s "
               f"({args.contacts / dt:.0f} contacts/s)")
+
+    if args.no_quality:
+        return
+    if not (Path(args.data) / "val_text.txt").is_file():
+        print(f"quality: skipped, no labelled data at {args.data}")
+        return
+    from voc.nlp.sentiment.data import load_sentiment_data
+    from voc.nlp.sentiment.evaluate import evaluate_backend
+
+    ds = load_sentiment_data(args.data)
+    print(f"quality on {ds.source} ({len(ds)} texts):")
+    for name in args.backends.split(","):
+        r = evaluate_backend(ds, name)
+        rec = "  ".join(f"{c} {v:.4f}" for c, v in r["per_class_recall"].items())
+        print(f"{name:>9}: macro-recall {r['macro_recall']:.4f}   recall {rec}   ({r['protocol'].split(':')[0]})")
 
 
 if __name__ == "__main__":

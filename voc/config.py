@@ -185,6 +185,10 @@ class SentimentConfig(Section):
     positive_above: float = Field(0.05, ge=-1, le=1, description="Score-labelled backends (vader): a score at or above this is positive.")
     aggregate: Literal["mean", "length_weighted"] = Field("length_weighted", description=(
         "Contact score from its customer messages: plain mean, or weighted by sqrt(message length) so one-word replies count less."))
+    recency_decay: float = Field(0.5, gt=0, le=1, description=(
+        "Contact score and label weigh the customer's latest turns more: a turn's weight is multiplied by "
+        "recency_decay ** (scored customer turns after it). 0.5: the last turn outweighs all earlier ones of the same "
+        "length together, so a conversation that ends angry is negative; 1: every turn alike."))
     labels: dict[str, str] = Field(default_factory=dict, description=(
         "transformers backend: model label -> negative/neutral/positive, for models whose id2label is not self-explaining (e.g. {LABEL_0: negative})."))
     batch_size: int = Field(32, gt=0, description="transformers backend: texts per forward pass.")

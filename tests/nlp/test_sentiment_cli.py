@@ -66,6 +66,28 @@ def test_train_then_eval_on_the_training_data_is_cross_validated(runner, small_c
     assert r.exit_code == 0, r.output
     assert "cross-validation, out-of-fold" in r.stdout and "100% of these texts were in the model's training data" in r.stdout
     assert "macro-recall (TweetEval metric)" in r.stdout and "negative" in r.stdout
+    assert "recall by class: negative " in r.stdout and "without the class-prior bias (same folds)" in r.stdout
+
+
+def test_train_learns_and_saves_the_class_bias_and_prints_recall_by_class(runner, small_csv, tmp_path):
+    out = tmp_path / "cal.json"
+    r = runner.invoke(app, ["sentiment", "train", str(small_csv), "--out", str(out), "--cv", "3", "--c-grid", "0.01"])
+    assert r.exit_code == 0, r.output
+    assert "recall by class: negative " in r.stdout and "without the class bias" in r.stdout
+    w = json.loads(out.read_text())["weights"]
+    assert w["negative_recall_floor"] == 0.75 and len(w["class_bias"]) == 3 and w["class_bias"][1] == 0.0
+    assert w["calibration"]["oof_recall_after"]["negative"] >= 0.75
+    art = json.loads(out.read_text())
+    assert set(art["cv"]["per_class_recall"]) == {"negative", "neutral", "positive"} and "uncalibrated" in art["cv"]
+
+    off = tmp_path / "plain.json"
+    r = runner.invoke(app, ["sentiment", "train", str(small_csv), "--out", str(off), "--cv", "0", "--c-grid", "0.01", "--no-calibrate"])
+    assert r.exit_code == 0, r.output
+    plain = json.loads(off.read_text())
+    assert plain["weights"]["class_bias"] == [0.0, 0.0, 0.0] and plain["weights"]["negative_recall_floor"] is None
+    assert plain["command"].endswith("--no-calibrate")
+    r = runner.invoke(app, ["sentiment", "train", str(small_csv), "--out", str(off), "--negative-recall-floor", "1.5"])
+    assert r.exit_code == 2 and "E104" in r.output
 
 
 def test_eval_of_unseen_texts_is_held_out(runner, small_csv, tmp_path):

@@ -81,3 +81,38 @@ def test_auto_falls_back_when_the_best_cannot_load(tmp_path):
     info = comp.info()
     assert info["backend"] != "trained" and "E201" in info["skipped"]["trained"]
     assert b.contacts["sentiment"].notna().sum() == 3
+
+
+MULTI_TURN = {
+    # friendly start, the problem is not solved, the customer leaves angry
+    "ends-angry": [("customer", "Hi! I love your app and I have been a happy customer for years."),
+                   ("agent", "Thank you! How can I help today?"),
+                   ("customer", "My order from last week has not arrived yet, can you check?"),
+                   ("agent", "It shows as delivered."),
+                   ("customer", "It was NOT delivered. This is ridiculous, nobody helps and I want my money back. Terrible service.")],
+    # angry start, resolved, the customer leaves thankful
+    "ends-thankful": [("customer", "This is ridiculous, my order never arrived and nobody helps. Terrible service."),
+                      ("agent", "I am sorry, I have sent a replacement by express delivery."),
+                      ("customer", "It just arrived. Thank you so much, great service, I really appreciate your help!")],
+}
+
+
+@pytest.mark.parametrize("backend", ["vader", "trained"])
+def test_contact_label_follows_how_the_conversation_ends(backend):
+    """Real texts, real backends: with the default recency weights a conversation that ends angry is
+    negative and one that ends resolved and thankful is positive; weighing every turn alike does not
+    tell them apart this way."""
+    contacts = contacts_frame([{"contact_id": c, "channel": "chat"} for c in MULTI_TURN])
+    rows = [{"contact_id": c, "seq": i, "role": r, "text": t} for c, msgs in MULTI_TURN.items() for i, (r, t) in enumerate(msgs)]
+    out = {}
+    for decay in (0.5, 1.0):
+        comp = SentimentComponent(SentimentConfig(backend=backend, recency_decay=decay), embed=NO_CACHE)
+        b = comp(Batch(contacts=contacts.copy(), messages=messages_frame(rows)))
+        out[decay] = b.contacts.set_index("contact_id")
+        assert comp.info()["recency_decay"] == decay
+    c = out[0.5]
+    assert c.loc["ends-angry", "sentiment"] == "negative"
+    assert c.loc["ends-thankful", "sentiment"] == "positive"
+    assert c.loc["ends-angry", "sentiment_score"] < out[1.0].loc["ends-angry", "sentiment_score"]
+    assert c.loc["ends-thankful", "sentiment_score"] > out[1.0].loc["ends-thankful", "sentiment_score"]
+    assert out[1.0].loc["ends-angry", "sentiment"] != "negative"   # two friendly turns outvote the angry ending

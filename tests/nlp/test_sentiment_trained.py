@@ -54,6 +54,21 @@ def test_info_reports_the_measured_figures(backend):
     info = backend.info()
     assert info["backend"] == "trained" and info["shipped"] is True
     assert info["measured"]["macro_recall"] > 0.5
+    # the class-prior bias of the shipped model, and the recall of each class with and without it
+    assert info["negative_recall_floor"] == 0.75 and len(info["class_bias"]) == 3 and info["class_bias"][0] > 0
+    assert info["measured"]["per_class_recall"]["negative"] >= 0.75
+    assert info["measured"]["per_class_recall"]["negative"] > info["measured"]["uncalibrated"]["per_class_recall"]["negative"]
+
+
+def test_shipped_twins_are_trained_alike():
+    """The fp32 model and its int8 twin come from the same recipe (same data, same calibration)."""
+    from voc.nlp.sentiment.trained import SHIPPED_MODEL_INT8
+
+    a, b = load_artifact(SHIPPED_MODEL), load_artifact(SHIPPED_MODEL_INT8)
+    assert a["trained_on"]["fingerprint"] == b["trained_on"]["fingerprint"] and a["C_grid"] == b["C_grid"]
+    assert a["recipe"] == b["recipe"] and "class-prior bias" in a["recipe"]
+    assert a["weights"]["negative_recall_floor"] == b["weights"]["negative_recall_floor"] == 0.75
+    assert b["features"]["embedding_precision"] == "int8" and a["features"].get("embedding_precision", "fp32") == "fp32"
 
 
 def test_recipe_beats_chance_on_held_out_real_tweets(shared_data):

@@ -63,6 +63,11 @@ def eval_sentiment(
         typer.echo(f"protocol: {r['protocol']}")
         typer.echo(f"macro-recall (TweetEval metric) {r['macro_recall']:.4f}   accuracy {r['accuracy']:.4f}   "
                    f"macro-F1 {r['macro_f1']:.4f}   wall {r['seconds']:.1f} s")
+        typer.echo("recall by class: " + "   ".join(f"{c} {v:.4f}" for c, v in r["per_class_recall"].items()))
+        if r.get("uncalibrated"):
+            u = r["uncalibrated"]
+            typer.echo(f"without the class-prior bias (same folds): macro-recall {u['macro_recall']:.4f}   recall by class: "
+                       + "   ".join(f"{c} {v:.4f}" for c, v in u["per_class_recall"].items()))
         typer.echo(format_report(r))
     typer.echo("")
     typer.echo(f"reference: {REFERENCE['model']} scores {REFERENCE['macro_recall'] * 100:.1f} macro-recall on the {REFERENCE['split']} split.")

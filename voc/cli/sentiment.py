@@ -30,6 +30,10 @@ def train(
     device: str = typer.Option("auto", "--device", help="Device of the sentence encoder: auto | cpu | cuda."),
     precision: str = typer.Option("fp32", "--precision", help="Precision of the sentence encoder the model is trained on: fp32 | int8 (a model is used with vectors of the same precision)."),
     c_grid: str = typer.Option("0.001,0.003,0.01", "--c-grid", help="Regularisation strengths C tried by inner CV (comma-separated; one value: no search)."),
+    negative_recall_floor: Optional[float] = typer.Option(None, "--negative-recall-floor", help=(
+        "Class-prior calibration: the bias on the logits with the best inner-CV macro-recall among those reaching "
+        "this negative recall (0: best macro-recall, no floor). Default: the recipe's, 0.75.")),
+    calibrate: bool = typer.Option(True, "--calibrate/--no-calibrate", help="Learn the class-prior bias (off: the plain balanced regression)."),
 ) -> None:
     """Train logistic regression on sentence embeddings + VADER scores; prints cross-validated figures."""
     from voc.config import EmbedConfig
@@ -37,7 +41,7 @@ def train(
     from voc.nlp.sentiment.data import load_sentiment_data
     from voc.nlp.sentiment.features import SentimentFeaturizer
     from voc.nlp.sentiment.linear import save_artifact
-    from voc.nlp.sentiment.train import train_artifact
+    from voc.nlp.sentiment.train import NEGATIVE_RECALL_FLOOR, train_artifact
 
     if cv == 1 or cv < 0:
         raise VocError(Errors.E104, option="--cv", value=cv, detail="use 0 (no CV) or at least 2 folds", command="sentiment train")
@@ -58,11 +62,26 @@ def train(
     feat = SentimentFeaturizer(EmbedConfig(device=device, precision=precision))
     if c_grid != "0.001,0.003,0.01":
         cmd += f" --c-grid {c_grid}"
-    payload = train_artifact(ds.texts, ds.labels, source=ds.source, featurizer=feat, k=cv, seed=seed, grid=grid, command=cmd)
+    floor_given = negative_recall_floor is not None
+    negative_recall_floor = NEGATIVE_RECALL_FLOOR if negative_recall_floor is None else negative_recall_floor
+    if negative_recall_floor is not None and not 0.0 <= negative_recall_floor <= 1.0:
+        raise VocError(Errors.E104, option="--negative-recall-floor", value=negative_recall_floor, detail="use a recall between 0 and 1",
+                       command="sentiment train")
+    if not calibrate:
+        cmd += " --no-calibrate"
+    elif floor_given and negative_recall_floor != NEGATIVE_RECALL_FLOOR:
+        cmd += f" --negative-recall-floor {negative_recall_floor}"
+    payload = train_artifact(ds.texts, ds.labels, source=ds.source, featurizer=feat, k=cv, seed=seed, grid=grid, command=cmd,
+                             negative_recall_floor=negative_recall_floor if calibrate else None)
     save_artifact(payload, out)
     if payload["cv"]:
         c = payload["cv"]
-        typer.echo(f"{cv}-fold cross-validation (out-of-fold, C chosen inside each fold): macro-recall {c['macro_recall']:.4f}  "
+        typer.echo(f"{cv}-fold cross-validation (out-of-fold, C and class bias chosen inside each fold): macro-recall {c['macro_recall']:.4f}  "
                    f"accuracy {c['accuracy']:.4f}  macro-F1 {c['macro_f1']:.4f}")
-    typer.echo(f"final model: C={payload['weights']['C']} fit on all {len(ds)} texts; "
+        typer.echo("recall by class: " + "   ".join(f"{k} {v:.4f}" for k, v in c["per_class_recall"].items()))
+        if calibrate:
+            u = c["uncalibrated"]
+            typer.echo(f"without the class bias (same fold models): macro-recall {u['macro_recall']:.4f}   recall by class: "
+                       + "   ".join(f"{k} {v:.4f}" for k, v in u["per_class_recall"].items()))
+    typer.echo(f"final model: C={payload['weights']['C']}, class bias {payload['weights']['class_bias']} fit on all {len(ds)} texts; "
                f"timings {payload['seconds']}; written to {out}")

@@ -74,7 +74,8 @@ class SentimentComponent(Component):
         scored = self.score_messages(batch.messages)
         per_contact = contact_sentiment(
             scored, aggregate=self.config.aggregate, negative_below=self.config.negative_below,
-            positive_above=self.config.positive_above, contact_ids=batch.contacts["contact_id"].astype(str).tolist())
+            positive_above=self.config.positive_above, contact_ids=batch.contacts["contact_id"].astype(str).tolist(),
+            recency_decay=self.config.recency_decay)
         contacts = batch.contacts.copy()
         for c in CONTACT_OUT:
             vals = per_contact[c].to_numpy()
@@ -84,4 +85,5 @@ class SentimentComponent(Component):
         return batch
 
     def info(self) -> dict[str, Any]:
-        return {"name": self.name, **self.backend_.info(), "aggregate": self.config.aggregate}
+        return {"name": self.name, **self.backend_.info(), "aggregate": self.config.aggregate,
+                "recency_decay": self.config.recency_decay}

@@ -54,9 +54,16 @@ def evaluate_backend(data: SentimentData, backend: str, *, config: Optional[Sent
             check_counts(data.labels, k=k, path=data.source)
             X = tb.featurizer_.transform(data.texts)
             grid = tuple(tb.artifact_.get("C_grid") or C_GRID)  # the recipe that made this artifact
-            cv = cross_validated_predictions(X, data.labels, k=k, seed=seed, grid=grid)
+            floor = tb.artifact_["weights"].get("negative_recall_floor")  # the artifact's own calibration (None: none)
+            cv = cross_validated_predictions(X, data.labels, k=k, seed=seed, grid=grid, negative_recall_floor=floor)
             pred = list(cv["oof_pred"])
-            extra["protocol"] = (f"stratified {k}-fold cross-validation, out-of-fold predictions (C chosen inside each fold): "
+            if floor is not None:
+                u = cv["uncalibrated"]
+                extra["uncalibrated"] = {"macro_recall": u["macro_recall"], "accuracy": u["accuracy"],
+                                         "per_class_recall": {c: u["per_class"][c]["recall"] for c in LABELS}}
+                extra["bias_per_fold"] = cv["bias_per_fold"]
+            inside = "C and the class-prior bias" if floor is not None else "C"
+            extra["protocol"] = (f"stratified {k}-fold cross-validation, out-of-fold predictions ({inside} chosen inside each fold): "
                                  f"{overlap:.0%} of these texts were in the model's training data, so it is never scored on them")
             extra["fold_macro_recall"] = [f["macro_recall"] for f in cv["folds"]]
             extra["C_per_fold"] = cv["C_per_fold"]
@@ -68,6 +75,7 @@ def evaluate_backend(data: SentimentData, backend: str, *, config: Optional[Sent
         extra["protocol"] = "direct (the backend was not trained on these texts)"
     seconds = time.perf_counter() - t0
     rep = _report(data.labels, pred)
+    rep["per_class_recall"] = {c: rep["per_class"][c]["recall"] for c in LABELS}
     info = b.info()
     return {"backend": info.get("backend", backend), "data": data.source, **extra, **rep,
             "seconds": round(seconds, 2), "texts_per_s": round(len(data) / seconds, 1) if seconds > 0 else None,

@@ -20,39 +20,73 @@ ARTIFACT_VERSION = 1
 
 class LinearSentimentModel:
     """scikit-learn style: the constructor stores parameters; ``fit`` sets ``mean_``, ``scale_``,
-    ``coef_`` (3, d), ``intercept_`` (3,) and ``classes_`` (= LABELS)."""
+    ``coef_`` (3, d), ``intercept_`` (3,), ``classes_`` (= LABELS) and ``class_bias_`` (3,).
 
-    def __init__(self, C: float = 0.003, class_weight: Optional[str] = "balanced", max_iter: int = 3000) -> None:
+    ``class_bias_`` is added to the logits (a class-prior correction, see ``calibration.py``): with
+    ``negative_recall_floor`` set, ``fit`` learns it from out-of-fold predictions of an inner
+    ``calibration_cv``-fold cross-validation on the training data (never from in-sample scores, which
+    are over-confident), choosing the bias with the best macro-recall among those whose negative
+    recall reaches the floor; ``calibration_`` keeps the out-of-fold recalls before and after.
+    ``negative_recall_floor=None``: no bias (zeros)."""
+
+    def __init__(self, C: float = 0.003, class_weight: Optional[str] = "balanced", max_iter: int = 3000,
+                 negative_recall_floor: Optional[float] = None, calibration_cv: int = 3, seed: int = 42) -> None:
         self.C = C
         self.class_weight = class_weight
         self.max_iter = max_iter
+        self.negative_recall_floor = negative_recall_floor
+        self.calibration_cv = calibration_cv
+        self.seed = seed
 
-    def fit(self, X: np.ndarray, y: Sequence[str]) -> "LinearSentimentModel":
+    def _fit_lr(self, X: np.ndarray, y_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
         from sklearn.linear_model import LogisticRegression
         from threadpoolctl import threadpool_limits
+
+        mean = X.mean(axis=0)
+        sd = X.std(axis=0)
+        scale = np.where(sd > 1e-12, sd, 1.0)
+        lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
+        # One BLAS thread: these matrices are small (thousands x ~400), and threaded BLAS was measured
+        # 20-40x slower per fit on a busy 2-core machine (thread oversubscription), never faster.
+        with threadpool_limits(limits=1, user_api="blas"):
+            lr.fit((X - mean) / scale, y_idx)
+        return mean, scale, lr.coef_.astype(np.float64), lr.intercept_.astype(np.float64), int(np.max(lr.n_iter_))
+
+    def _oof_logits(self, X: np.ndarray, y_idx: np.ndarray) -> np.ndarray:
+        """Logits of each training row from a model fit on the other inner folds (same C)."""
+        from sklearn.model_selection import StratifiedKFold
+
+        k = max(2, min(int(self.calibration_cv), int(np.bincount(y_idx, minlength=3).min())))
+        out = np.zeros((len(y_idx), 3))
+        for tr, te in StratifiedKFold(n_splits=k, shuffle=True, random_state=self.seed).split(X, y_idx):
+            mean, scale, coef, icpt, _ = self._fit_lr(X[tr], y_idx[tr])
+            out[te] = ((X[te] - mean) / scale) @ coef.T + icpt
+        return out
+
+    def fit(self, X: np.ndarray, y: Sequence[str]) -> "LinearSentimentModel":
+        from voc.nlp.sentiment.calibration import choose_class_bias, recalls
 
         X = np.asarray(X, dtype=np.float64)
         y_idx = np.array([LABELS.index(v) for v in y])
         missing = [LABELS[i] for i in range(3) if not (y_idx == i).any()]
         if missing:
             raise ValueError(f"training labels lack {missing}")
-        self.mean_ = X.mean(axis=0)
-        sd = X.std(axis=0)
-        self.scale_ = np.where(sd > 1e-12, sd, 1.0)
-        lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
-        # One BLAS thread: these matrices are small (thousands x ~400), and threaded BLAS was measured
-        # 20-40x slower per fit on a busy 2-core machine (thread oversubscription), never faster.
-        with threadpool_limits(limits=1, user_api="blas"):
-            lr.fit((X - self.mean_) / self.scale_, y_idx)
-        self.coef_ = lr.coef_.astype(np.float64)
-        self.intercept_ = lr.intercept_.astype(np.float64)
+        self.class_bias_ = np.zeros(3)
+        self.calibration_: Optional[dict[str, Any]] = None
+        if self.negative_recall_floor is not None:
+            oof = self._oof_logits(X, y_idx)
+            self.class_bias_ = choose_class_bias(oof, y_idx, negative_recall_floor=self.negative_recall_floor)
+            self.calibration_ = {"negative_recall_floor": float(self.negative_recall_floor), "cv": int(self.calibration_cv),
+                                 "oof_recall_before": recalls(y_idx, oof.argmax(axis=1)),
+                                 "oof_recall_after": recalls(y_idx, (oof + self.class_bias_).argmax(axis=1))}
+        self.mean_, self.scale_, self.coef_, self.intercept_, self.n_iter_ = self._fit_lr(X, y_idx)
         self.classes_ = LABELS
-        self.n_iter_ = int(np.max(lr.n_iter_))
         return self
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
+        """Logits with the learned class bias added (the uncalibrated logits minus ``class_bias_``)."""
         Z = (np.asarray(X, dtype=np.float64) - self.mean_) / self.scale_
-        return Z @ self.coef_.T + self.intercept_
+        return Z @ self.coef_.T + self.intercept_ + getattr(self, "class_bias_", 0.0)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         z = self.decision_function(X)
@@ -68,18 +102,25 @@ class LinearSentimentModel:
         r = lambda a: [float(f"{v:.7g}") for v in np.asarray(a).ravel()]  # noqa: E731  7 digits ~ float32
         return {"C": self.C, "class_weight": self.class_weight, "labels": list(LABELS),
                 "mean": r(self.mean_), "scale": r(self.scale_),
-                "coef": [r(row) for row in self.coef_], "intercept": r(self.intercept_)}
+                "coef": [r(row) for row in self.coef_], "intercept": r(self.intercept_),
+                "negative_recall_floor": self.negative_recall_floor, "calibration_cv": self.calibration_cv,
+                "class_bias": r(self.class_bias_), "calibration": self.calibration_}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "LinearSentimentModel":
-        m = cls(C=d["C"], class_weight=d.get("class_weight"))
+        m = cls(C=d["C"], class_weight=d.get("class_weight"), negative_recall_floor=d.get("negative_recall_floor"),
+                calibration_cv=int(d.get("calibration_cv", 3)))
         if list(d["labels"]) != list(LABELS):
             raise ValueError(f"labels {d['labels']} differ from {list(LABELS)}")
         m.mean_ = np.asarray(d["mean"], dtype=np.float64)
         m.scale_ = np.asarray(d["scale"], dtype=np.float64)
         m.coef_ = np.asarray(d["coef"], dtype=np.float64)
         m.intercept_ = np.asarray(d["intercept"], dtype=np.float64)
+        m.class_bias_ = np.asarray(d.get("class_bias") or [0.0, 0.0, 0.0], dtype=np.float64)  # artifacts before calibration: none
+        m.calibration_ = d.get("calibration")
         m.classes_ = LABELS
+        if m.class_bias_.shape != (3,):
+            raise ValueError(f"class_bias has shape {m.class_bias_.shape}, expected (3,)")
         if m.coef_.shape != (3, len(m.mean_)) or m.scale_.shape != m.mean_.shape or m.intercept_.shape != (3,):
             raise ValueError(f"weight shapes disagree: coef {m.coef_.shape}, mean {m.mean_.shape}, intercept {m.intercept_.shape}")
         return m

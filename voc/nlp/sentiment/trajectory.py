@@ -3,13 +3,19 @@
 For the scored (customer) messages of each contact, in ``seq`` order, with n of them and
 t = ceil(n / 3) (so t = 1 for up to 3 messages):
 
-    sentiment_score  mean score, plain or weighted by sqrt(text length) (``aggregate``)
+    sentiment_score  weighted mean score; a message's weight is its length weight (1, or sqrt(text
+                     length) with ``aggregate="length_weighted"``) times its recency weight
+                     ``recency_decay ** k``, k = how many scored messages come after it (the
+                     latest turn has k = 0). With the default decay 0.5 the last turn outweighs
+                     all earlier turns of the same length together, so a conversation that ends
+                     angry is negative and one that ends resolved and thankful is not; 1.0 weighs
+                     every turn alike (the plain or length-weighted mean).
     sentiment_start  mean score of the first t messages (the first message when n <= 3)
     sentiment_end    mean score of the last t messages (the last message when n <= 3)
     sentiment_min    lowest message score (the worst moment)
     sentiment_trend  end - start (> 0: the customer left happier than they came)
-    sentiment        contact label: the most probable class of the (weighted) mean class
-                     probabilities when the backend gives them, else the score thresholds
+    sentiment        contact label: the most probable class of the class probabilities averaged
+                     with the same weights when the backend gives them, else the score thresholds
     n_scored         how many messages were scored
 
 A contact with one scored message has start = end = min = score. Contacts without any scored
@@ -22,6 +28,7 @@ from typing import Literal, Optional, Sequence
 import numpy as np
 import pandas as pd
 
+from voc.config import SentimentConfig
 from voc.nlp.sentiment.base import LABELS, labels_from_scores
 
 PROBA_COLUMNS = ("p_negative", "p_neutral", "p_positive")
@@ -36,9 +43,17 @@ def message_weights(texts: pd.Series, aggregate: Literal["mean", "length_weighte
     return np.sqrt(np.maximum(lengths, 1.0))
 
 
+def recency_weights(n_after: np.ndarray, decay: float) -> np.ndarray:
+    """decay ** n_after: 1 for a contact's latest scored turn, ``decay`` for the one before, ..."""
+    if not 0.0 < decay <= 1.0:
+        raise ValueError(f"recency_decay must be in (0, 1], got {decay}")
+    return np.power(float(decay), np.asarray(n_after, dtype=np.float64))
+
+
 def contact_sentiment(messages: pd.DataFrame, *, aggregate: Literal["mean", "length_weighted"] = "length_weighted",
                       negative_below: float = -0.05, positive_above: float = 0.05,
-                      contact_ids: Optional[Sequence[str]] = None) -> pd.DataFrame:
+                      contact_ids: Optional[Sequence[str]] = None,
+                      recency_decay: float = SentimentConfig.model_fields["recency_decay"].default) -> pd.DataFrame:
     """One row per contact (``contact_ids`` order when given, else first appearance) with the columns
     above. ``messages`` needs contact_id, seq, sentiment_score (null = not scored) and, for length
     weighting, text; the p_* columns are used when present."""
@@ -57,6 +72,7 @@ def contact_sentiment(messages: pd.DataFrame, *, aggregate: Literal["mean", "len
     t = np.ceil(n / 3.0)
     first = rank < t
     last = rank >= n - t
+    m["_w"] = m["_w"].to_numpy() * recency_weights(n - 1 - rank, recency_decay)
     ws = m["_w"].to_numpy() * m["_score"].to_numpy()
     frame = pd.DataFrame({"_cid": m["_cid"].to_numpy(), "ws": ws, "w": m["_w"].to_numpy(), "s": m["_score"].to_numpy(),
                           "sf": np.where(first, m["_score"].to_numpy(), 0.0), "nf": first.astype(float),
