@@ -488,7 +488,7 @@ class EnrichConfig(Section):
         "contacts in the N days up to their last contact."))
     identifiers: Literal["drop", "hash"] = Field("drop", description=(
         "Contact email/phone never go to CDP tables in clear: drop them, or add email_sha256/phone_sha256 "
-        "(sha256 of the lower-cased email / the phone digits) for matching in the CDP."))
+        "(sha256 of the normalised email / the E.164 phone, voc.identifiers: the hash redaction writes) for matching in the CDP."))
     jsonl: bool = Field(True, description="Also write the tables as hive-partitioned JSONL (date=YYYY-MM-DD/part-0.jsonl).")
     identify: bool = Field(False, description=(
         "Also write Segment-style identify calls (one JSON line per customer whose traits changed: type, messageId, "

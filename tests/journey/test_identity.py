@@ -8,7 +8,8 @@ import pytest
 
 from voc.config import JourneyConfig
 from voc.errors import VocError
-from voc.journey.identity import normalise_email, normalise_phone, read_identity_map, resolve
+from voc.identifiers import normalise_email, normalise_phone
+from voc.journey.identity import read_identity_map, resolve
 
 
 @pytest.mark.parametrize("raw", ["+1 (415) 555-1037", "415-555-1037", "(415) 555 1037", "001 415 555 1037",

@@ -9,8 +9,8 @@ import pytest
 from voc import registry
 from voc.component import Batch
 from voc.config import DEFAULT_REDACT_ENTITIES, RedactConfig
+from voc.identifiers import hash_email, hash_phone, normalise_email, normalise_phone
 from voc.redact.component import RedactComponent
-from voc.redact.identifiers import hash_email, hash_phone, normalise_email, normalise_phone
 from voc.schema import contacts_frame, messages_frame
 
 

@@ -6,7 +6,7 @@ the same hash and a re-run with one changed intent gives a new one for that cont
 from __future__ import annotations
 
 import hashlib
-import re
+import json
 from pathlib import Path
 from typing import Optional
 
@@ -17,6 +17,7 @@ import pyarrow as pa
 from voc import catalog, datasets, metrics, outfolder
 from voc.datasets import to_bool
 from voc.errors import Errors, VocError
+from voc.identifiers import hash_email, hash_phone, normalise_id
 from voc.metrics.flags import contact_friction_scores
 
 TS = pa.timestamp("us", tz="UTC")
@@ -39,7 +40,6 @@ CONTACT_FIELDS = pa.schema([
 ])
 HASHED_ID_FIELDS = pa.schema([("email_sha256", pa.string()), ("phone_sha256", pa.string())])
 META_FIELDS = pa.schema([("content_hash", pa.string()), ("updated_at", TS)])
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def contact_schema(identifiers: str) -> pa.Schema:
@@ -69,26 +69,23 @@ def journey_trait_rows(out_dir: str | Path) -> Optional[pd.DataFrame]:
     return datasets.read_table(p, dataset="journey_traits")
 
 
-def sha256_identifier(values: pd.Series, kind: str) -> pd.Series:
-    """sha256 of a normalised email (trimmed, lower case) or phone (digits, leading '+' kept);
-    values that already are a sha256 hex digest (redact.identifiers=hash) pass through."""
-    def one(v: object) -> Optional[str]:
-        if v is None or (isinstance(v, float) and v != v):
-            return None
-        s = str(v).strip()
-        if not s:
-            return None
-        if _HEX64.match(s.lower()):
-            return s.lower()
-        if kind == "email":
-            norm = s.lower()
-        else:
-            norm = ("+" if s.startswith("+") else "") + re.sub(r"\D", "", s)
-            if len(norm.lstrip("+")) < 5:
-                return None
-        return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+def sha256_identifier(values: pd.Series, kind: str, region: str = "US") -> pd.Series:
+    """sha256 of each normalised email or phone (voc.identifiers.hash_email / hash_phone: the hash
+    redaction writes with redact.identifiers=hash, phones in E.164 read in ``region``); values that
+    already are a sha256 hex digest pass through; values that are no address / phone number are null."""
+    hashed = [hash_email(v) if kind == "email" else hash_phone(v, region) for v in values.astype(object)]
+    return pd.Series(hashed, index=values.index, dtype=object)
 
-    return values.map(one).astype("object")
+
+def phone_region(out_dir: str | Path) -> str:
+    """The region the run read phone numbers in (run.json: config.redact.default_region), so the CDP
+    hashes a phone as that run's redaction would; 'US' (the default) when not recorded."""
+    try:
+        run = json.loads((Path(out_dir) / "run.json").read_text(encoding="utf-8"))
+        region = run["config"]["redact"]["default_region"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "US"
+    return region.upper() if isinstance(region, str) and region.strip() else "US"
 
 
 def contact_rows(out_dir: str | Path, identifiers: str = "drop") -> pd.DataFrame:
@@ -132,8 +129,10 @@ def contact_rows(out_dir: str | Path, identifiers: str = "drop") -> pd.DataFrame
                                      _read(out_dir, "friction", ["journey_id", "contact_id"]),
                                      _read(out_dir, "journeys", ["journey_id", "friction_score"]))
     df["friction_score"] = df["contact_id"].astype(str).map(scores) if scores is not None else np.nan
-    email_h = sha256_identifier(c.loc[df.index, "email"], "email") if "email" in c.columns else pd.Series(None, index=df.index, dtype=object)
-    phone_h = sha256_identifier(c.loc[df.index, "phone"], "phone") if "phone" in c.columns else pd.Series(None, index=df.index, dtype=object)
+    df["customer_id"] = df["customer_id"].map(normalise_id).astype("object")
+    none = pd.Series(None, index=df.index, dtype=object)
+    email_h = sha256_identifier(c.loc[df.index, "email"], "email") if "email" in c.columns else none
+    phone_h = sha256_identifier(c.loc[df.index, "phone"], "phone", phone_region(out_dir)) if "phone" in c.columns else none
     if identifiers == "hash":
         df["email_sha256"], df["phone_sha256"] = email_h, phone_h
     df["anonymous_id"] = anonymous_ids(df["contact_id"], df["customer_id"], email_h, phone_h, identifiers)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from voc.errors import Errors
+from voc.identifiers import normalise_email, normalise_id
 from voc.ingest.base import Reject
 from voc.ingest.timestamps import parse_timestamp
 
@@ -41,24 +42,15 @@ def channel_of(value: Any, default: str = "ticket") -> str:
     return default
 
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-
-
 def clean_email(value: Any) -> str | None:
-    """'Maria Garcia <Maria.Garcia@Example.com>' -> 'maria.garcia@example.com'."""
-    if value is None:
-        return None
-    m = _EMAIL.search(str(value))
-    return m.group(0).lower() if m else None
+    """'Maria Garcia <Maria.Garcia@Example.com>' -> 'maria.garcia@example.com' (voc.identifiers, the one
+    e-mail normalisation; never Gmail-folded: the column keeps the address as written, in lower case)."""
+    return normalise_email(value, gmail=False)
 
 
 def clean_str(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    s = str(value).strip()
-    return s or None
+    """Trimmed text, None when missing or blank, 123.0 -> '123' (voc.identifiers.normalise_id)."""
+    return normalise_id(value)
 
 
 def clean_phone(value: Any) -> str | None:

@@ -9,81 +9,31 @@ Methods, in order of trust (the first that links wins; ``matched_by`` says which
   phone         the same with its phone number in E.164
 An email or phone linked to two different customers is ambiguous and never used (counted in the stats).
 
-Email normalisation: trimmed, lower-cased, ``mailto:`` and display names removed. With
-``gmail_normalisation`` (default on), gmail.com/googlemail.com addresses also ignore dots and a
-``+tag`` in the local part, because Gmail delivers those to the same mailbox; other providers'
-plus/dot rules differ, so they are left alone (a false merge of two customers is worse than a miss).
-Hashed identifiers (``redact.identifiers: hash``, sha256 hex of the normalised value) match too.
-Phones are parsed with phonenumbers in ``default_region`` when written without a country code.
+Identifiers are normalised by voc.identifiers (the one normalisation redaction and the CDP use too).
+Email: trimmed, lower-cased, ``mailto:`` and display names removed. With ``gmail_normalisation``
+(default on), gmail.com/googlemail.com addresses also ignore dots and a ``+tag`` in the local part,
+because Gmail delivers those to the same mailbox; other providers' plus/dot rules differ, so they are
+left alone (a false merge of two customers is worse than a miss). Hashed identifiers
+(``redact.identifiers: hash``, voc.identifiers.hash_email / hash_phone) match too. Phones are E.164,
+parsed with phonenumbers in ``default_region`` when written without a country code. Customer ids
+are trimmed text.
 
 Unmatched contacts are kept: their customer_id is null and they form a journey of their own,
 ``unmatched:<contact_id>``.
 """
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import phonenumbers
 
 from voc.config import JourneyConfig
 from voc.errors import Errors, VocError
+from voc.identifiers import hash_email, hash_value, normalise_email, normalise_id, normalise_phone
 
 METHODS = ("identity_map", "customer_id", "email", "phone")
-_EMAIL = re.compile(r"[^\s<>\"',;]+@[^\s<>\"',;]+\.[^\s<>\"',;]+")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 UNMATCHED_PREFIX = "unmatched:"
-
-
-def normalise_email(value: object, *, gmail: bool = True) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return None
-    s = str(value).strip().lower()
-    if s.startswith("mailto:"):
-        s = s[7:]
-    if _HEX64.match(s):
-        return s                       # already a hash: compare as is
-    m = _EMAIL.search(s)
-    if not m:
-        return None
-    s = m.group(0).strip(".")
-    local, _, domain = s.rpartition("@")
-    if gmail and domain in ("gmail.com", "googlemail.com"):
-        local = local.split("+", 1)[0].replace(".", "")
-        domain = "gmail.com"
-    return f"{local}@{domain}" if local else None
-
-
-@lru_cache(maxsize=65536)
-def _e164(raw: str, region: str) -> str | None:
-    try:
-        num = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(num):
-        return None
-    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-
-
-def normalise_phone(value: object, *, region: str = "US") -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return None
-    s = str(value).strip()
-    if not s:
-        return None
-    if _HEX64.match(s.lower()):
-        return s.lower()
-    if s.startswith("00"):
-        s = "+" + s[2:]
-    return _e164(s, region.upper())
-
-
-def _sha(v: str) -> str:
-    return hashlib.sha256(v.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -110,31 +60,46 @@ def read_identity_map(path: str | Path) -> pd.DataFrame:
 
 
 def _text(s: pd.Series) -> pd.Series:
-    """Trimmed text, None for missing or blank (a pandas 'string' column's <NA> is missing, not '<NA>')."""
+    """Ids as voc.identifiers.normalise_id writes them: trimmed text, None for missing or blank (a pandas
+    'string' column's <NA> is missing, not '<NA>')."""
     missing = s.isna().to_numpy()
-    vals = [None if m else (str(v).strip() or None) for v, m in zip(s.astype(object), missing)]
+    vals = [None if m else normalise_id(v) for v, m in zip(s.astype(object), missing)]
     return pd.Series(vals, index=s.index, dtype=object)
 
 
 class _Links:
-    """key -> customer_id, remembering keys claimed by two different customers (ambiguous)."""
+    """key -> customer_id, remembering keys claimed by two different customers (ambiguous).
+
+    ``add`` takes the keys of ONE identifier (its normalised form and hashes); ``n_ambiguous`` counts
+    identifiers, not keys (an ambiguous e-mail is one, however many of its forms were claimed)."""
 
     def __init__(self) -> None:
         self.map: dict[str, str] = {}
         self.ambiguous: set[str] = set()
+        self.n_ambiguous = 0
 
-    def add(self, key: str | None, cid: str | None) -> None:
-        if not key or not cid or key in self.ambiguous:
+    def add(self, keys: object, cid: str | None) -> None:
+        if not cid:
             return
-        prev = self.map.get(key)
-        if prev is None:
-            self.map[key] = cid
-        elif prev != cid:
-            self.ambiguous.add(key)
-            del self.map[key]
+        newly = False
+        for key in dict.fromkeys(keys if isinstance(keys, (list, tuple, set)) else [keys]):
+            if not key or key in self.ambiguous:
+                continue
+            prev = self.map.get(key)
+            if prev is None:
+                self.map[key] = cid
+            elif prev != cid:
+                self.ambiguous.add(key)
+                del self.map[key]
+                newly = True
+        self.n_ambiguous += newly
 
-    def get(self, key: str | None) -> str | None:
-        return self.map.get(key) if key else None
+    def get(self, keys: object) -> str | None:
+        """The customer of the first of ``keys`` (one key, or an identifier's forms) that is linked."""
+        for key in (keys if isinstance(keys, (list, tuple)) else [keys]):
+            if key and key in self.map:
+                return self.map[key]
+        return None
 
 
 def resolve(contacts: pd.DataFrame, config: JourneyConfig, identity_map: pd.DataFrame | None = None) -> IdentityResult:
@@ -160,37 +125,37 @@ def resolve(contacts: pd.DataFrame, config: JourneyConfig, identity_map: pd.Data
                 if not isinstance(v, str) or not isinstance(cid, str):
                     continue
                 if "email" in low or "mail" == low:
+                    # the address, and its hashes: Gmail-folded and as redaction / the CDP hash it
                     e = normalise_email(v, gmail=gmail)
-                    plain = str(v).strip().lower()
-                    for key in {e, _sha(e) if e else None, _sha(plain)}:
-                        email_links.add(key, cid)
+                    email_links.add([e, hash_value(e), hash_email(v)], cid)
                 elif "phone" in low or "mobile" in low or "msisdn" in low:
                     p = normalise_phone(v, region=region)
-                    for key in {p, _sha(p) if p else None}:
-                        phone_links.add(key, cid)
+                    phone_links.add([p, hash_value(p)], cid)
                 else:
                     id_links.add(v, cid)
     # links learned from contacts that carry a customer id
-    for cid, e, p in zip(cids, emails, phones):
+    for cid, raw, e, p in zip(cids, emails_raw, emails, phones):
         if cid is not None:
-            email_links.add(e, cid)
-            email_links.add(_sha(e) if e and not _HEX64.match(e) else None, cid)
-            phone_links.add(p, cid)
+            email_links.add([e, hash_value(e), hash_email(raw)], cid)
+            phone_links.add([p, hash_value(p)], cid)
 
     map_customers: set[str] = set()
     if identity_map is not None and len(identity_map):
         map_customers = set(_text(identity_map["customer_id"]).dropna())
     out_cid: list[str | None] = []
     method: list[str | None] = []
-    for cid, e, p in zip(cids, emails, phones):
+    for cid, raw, e, p in zip(cids, emails_raw, emails, phones):
+        # a contact in clear also finds an identity map that lists hashes (its forms' hashes)
+        by_email = email_links.get([e, hash_value(e), hash_email(raw)]) if e and cid is None else None
+        by_phone = phone_links.get([p, hash_value(p)]) if p and cid is None else None
         if cid is not None and cid not in map_customers and id_links.get(cid):
             out_cid.append(id_links.get(cid)); method.append("identity_map")
         elif cid is not None:
             out_cid.append(cid); method.append("customer_id")
-        elif email_links.get(e):
-            out_cid.append(email_links.get(e)); method.append("email")
-        elif phone_links.get(p):
-            out_cid.append(phone_links.get(p)); method.append("phone")
+        elif by_email:
+            out_cid.append(by_email); method.append("email")
+        elif by_phone:
+            out_cid.append(by_phone); method.append("phone")
         else:
             out_cid.append(None); method.append(None)
     ident = pd.DataFrame({
@@ -205,7 +170,7 @@ def resolve(contacts: pd.DataFrame, config: JourneyConfig, identity_map: pd.Data
         "match_rate": round(matched / n, 4) if n else None,
         "matched_by": by,
         "match_rate_by_method": {m: (round(c / n, 4) if n else None) for m, c in by.items()},
-        "ambiguous_emails": len(email_links.ambiguous), "ambiguous_phones": len(phone_links.ambiguous),
+        "ambiguous_emails": email_links.n_ambiguous, "ambiguous_phones": phone_links.n_ambiguous,
         "unmatched_contact_ids": ident.loc[ident["customer_id"].isna(), "contact_id"].head(20).tolist(),
     }
     return IdentityResult(ident, stats)

@@ -6,8 +6,9 @@
   names found in a contact's speaker labels are redacted wherever they occur in that
   contact's messages and subject.
 - contacts.email / contacts.phone follow ``config.identifiers``: keep (for identity
-  resolution), hash (sha256 hex of the lowercased email / the E.164 phone, see
-  voc.redact.identifiers) or drop (null).
+  resolution), hash (sha256 hex of the normalised email / the E.164 phone, see voc.identifiers:
+  the same hash identity resolution and the CDP use; a value that is no address or phone number
+  becomes null) or drop (null).
 Column dtypes (pandas ArrowDtype strings with nulls) are kept; null stays null.
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pandas as pd
 from voc import registry
 from voc.component import Batch, Component
 from voc.config import RedactConfig
-from voc.redact.identifiers import hash_email, hash_phone
+from voc.identifiers import hash_email, hash_phone
 from voc.redact.names import answered_name, asks_for_name, is_role_label, name_parts
 from voc.redact.redactor import Redactor
 

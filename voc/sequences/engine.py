@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import itertools
 import tempfile
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -31,31 +30,18 @@ import duckdb
 import pandas as pd
 
 from voc.config import JourneyConfig
-from voc.errors import Errors, VocError
+from voc.sequences.notices import SequenceWarning, warn
 from voc.sequences.sql import render
+from voc.sequences.timeline_checks import REQUIRED, check_columns, missing_columns, report_excluded
+from voc.sequences.timeline_queries import TimelineQueries
+
+__all__ = ["REQUIRED", "Prepared", "SequenceWarning", "TimelineLike", "connect", "prepare", "use", "warn"]
 
 VIEW = "__voc_timeline"
 _SRC = "__voc_timeline_src"
 _counter = itertools.count()
-REQUIRED = ("journey_id", "ts", "event")
 
 TimelineLike = Union[pd.DataFrame, "duckdb.DuckDBPyRelation", "Prepared", str]
-
-
-class SequenceWarning(UserWarning):
-    """A data problem the sequence statistics worked around (the message carries its E3xx code;
-    ``code``, ``cause`` and ``fix`` are attributes too)."""
-
-    def __init__(self, message: str, code: str = "", cause: str = "", fix: str = "") -> None:
-        super().__init__(message)
-        self.code, self.cause, self.fix = code, cause, fix
-
-
-def warn(spec, **details: Any) -> str:
-    cause, fix = spec.render(**details)
-    msg = f"[{spec.code}] {cause} Fix: {fix}"
-    warnings.warn(SequenceWarning(msg, spec.code, cause, fix), stacklevel=3)
-    return msg
 
 
 def connect(config: JourneyConfig | None = None) -> duckdb.DuckDBPyConnection:
@@ -73,7 +59,7 @@ def connect(config: JourneyConfig | None = None) -> duckdb.DuckDBPyConnection:
 
 
 @dataclass
-class Prepared:
+class Prepared(TimelineQueries):
     """A timeline registered in a DuckDB connection, ready for the metric queries."""
 
     con: duckdb.DuckDBPyConnection
@@ -121,18 +107,9 @@ class Prepared:
                 "GROUP BY event ORDER BY rows DESC, event").df()
         return self._cache["events"]
 
-    def n_journeys(self) -> int:
-        if "n_journeys" not in self._cache:
-            self._cache["n_journeys"] = int(self.scalar(f"SELECT COUNT(DISTINCT journey_id) FROM {self.view}") or 0)
-        return self._cache["n_journeys"]
-
-    def contact_intents(self) -> pd.DataFrame:
-        """intent, journeys: intents of contact steps ('contact:<channel>'), most frequent first."""
-        if "intents" not in self._cache:
-            self._cache["intents"] = self.con.sql(
-                f"SELECT intent, COUNT(DISTINCT journey_id) AS journeys FROM {self.view} "
-                "WHERE event LIKE 'contact:%' AND intent IS NOT NULL GROUP BY intent ORDER BY journeys DESC, intent").df()
-        return self._cache["intents"]
+    def frame(self, sql: str) -> pd.DataFrame:
+        """A (small) query result as pandas (n_journeys, contact_intents: voc.sequences.timeline_queries)."""
+        return self.con.sql(sql).df()
 
     def has_contacts(self) -> bool:
         return any(s.startswith("contact:") for s in self.steps)
@@ -218,11 +195,9 @@ def prepare(timeline: TimelineLike, config: JourneyConfig | None = None,
 
     head = con.sql(f"SELECT * FROM {_SRC} LIMIT 0")
     types = {c: str(t) for c, t in zip(head.columns, head.types)}
-    missing = [c for c in REQUIRED if c not in types]
-    if missing:
-        if owns:
-            con.close()
-        raise VocError(Errors.E320, missing=", ".join(missing), present=", ".join(types) or "none")
+    if missing_columns(types) and owns:
+        con.close()
+    check_columns(types)
     ts = _ts_expr(types["ts"])
     seq = "CAST(seq AS BIGINT)" if "seq" in types else "ROW_NUMBER() OVER ()"
     if "seq" not in types:  # the row order IS the tie order then: scans must keep it
@@ -246,8 +221,7 @@ def prepare(timeline: TimelineLike, config: JourneyConfig | None = None,
     except BaseException:
         prepared.close()
         raise
-    if n_bad:
-        warn(Errors.E321, n=int(n_bad), kept=int(n_rows) - int(n_bad))
+    report_excluded(int(n_rows), int(n_bad))
     return prepared
 
 

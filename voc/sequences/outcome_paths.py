@@ -12,7 +12,7 @@ from voc.config import JourneyConfig
 from voc.errors import Errors
 from voc.sequences.engine import TimelineLike, use, warn
 from voc.sequences.markov import START, absorbing
-from voc.sequences.outcomes import outcomes_for, resolve, step_names
+from voc.sequences.outcomes import outcome_specs
 from voc.sequences.tables import typed
 
 
@@ -37,8 +37,7 @@ def outcome_paths(timeline: TimelineLike, config: JourneyConfig | None = None,
     config = config or JourneyConfig()
     frames = []
     with use(timeline, config, con) as tl:
-        specs = ([resolve(o, config, step_names(tl)) for o in outcomes] if outcomes is not None
-                 else outcomes_for(tl, config, intents=False))
+        specs = outcome_specs(tl, config, outcomes, intents=False)
         for spec in specs:
             counts = tl.query("outcome_transitions", outcome=spec.params())
             res = absorbing(counts)

@@ -96,6 +96,15 @@ def step_names(tl: Any) -> list[str] | None:
     return None if steps is None else list(steps)
 
 
+def outcome_specs(tl: Any, config: JourneyConfig, outcomes: Sequence[str] | None, *, intents: bool) -> list[OutcomeSpec]:
+    """The named ``outcomes`` resolved against the timeline's steps, or the default ones (``outcomes_for``)
+    when None: what patterns, step times and outcome paths measure, on either engine."""
+    if outcomes is not None:
+        steps = step_names(tl)
+        return [resolve(o, config, steps) for o in outcomes]
+    return outcomes_for(tl, config, intents=intents)
+
+
 def outcomes_for(tl: Any, config: JourneyConfig, *, intents: bool) -> list[OutcomeSpec]:
     """The outcomes to measure on the prepared timeline ``tl`` (see ``default_outcomes``)."""
     has_contacts = tl.has_contacts()

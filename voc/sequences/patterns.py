@@ -28,12 +28,12 @@ import pyarrow.compute as pc
 
 from voc.config import JourneyConfig
 from voc.sequences.engine import Prepared, TimelineLike, use
-from voc.sequences.outcomes import OutcomeSpec, outcomes_for, resolve, step_names
+from voc.sequences.outcomes import OutcomeSpec
+from voc.sequences.pattern_table import SEP, assemble, ranked, scored
 from voc.sequences.prefixspan import Found, Sequences, mine_patterns
-from voc.sequences.significance import check_support, pattern_scores
 from voc.sequences.tables import typed
 
-SEP = " > "
+__all__ = ["SEP", "load_sequences", "mine", "pattern_strings", "patterns"]
 
 
 def load_sequences(tl: Prepared, spec: OutcomeSpec | None) -> tuple[Sequences, list[str]]:
@@ -72,36 +72,17 @@ def pattern_strings(found: Found, names: list[str]) -> np.ndarray:
 
 
 def mine(tl: Prepared, config: JourneyConfig, spec: OutcomeSpec | None) -> pd.DataFrame:
+    """The patterns of one cut (whole journeys, or the journeys cut before ``spec``), mined top-k by
+    voc's PrefixSpan on the distinct sequences; the table is assembled by voc.sequences.pattern_table."""
     data, names = load_sequences(tl, spec)
-    cap = config.max_patterns
-    found = mine_patterns(data, config.min_support, config.max_pattern_length, cap)
+    found = mine_patterns(data, config.min_support, config.max_pattern_length, config.max_patterns)
     n = data.total
     if not len(found) or n == 0:
         return typed(None, "patterns")
     df = pd.DataFrame({"pattern": pattern_strings(found, names), "length": found.length, "count": found.count,
-                       "support": found.count / n})
-    # most frequent first, then shorter, then alphabetical (deterministic; the cap cuts in this order)
-    order = df.sort_values(["count", "length", "pattern"], ascending=[False, True, True], kind="stable").index
-    if cap is not None:
-        order = order[:cap]
-    df = df.loc[order].reset_index(drop=True)
-    with_outcome = found.extra[order]
-    count = df["count"].to_numpy()
-    if spec is None:
-        df["outcome"] = None
-        for c in SCORE_COLUMNS:
-            df[c] = np.nan
-        df["count_with_outcome"] = pd.array([pd.NA] * len(df), dtype="Int64")
-    else:
-        df["outcome"] = spec.name
-        df["count_with_outcome"] = with_outcome
-        check_support(spec.name, int(data.extra.sum()), n, config.min_journeys)
-        for c, v in pattern_scores(count, with_outcome, n, int(data.extra.sum()), config.min_journeys).items():
-            df[c] = v
-    return typed(df, "patterns")
-
-
-SCORE_COLUMNS = ("confidence", "lift", "confidence_low", "confidence_high", "p_value")
+                       "count_with_outcome": found.extra})
+    return scored(ranked(df, n, config.max_patterns), spec.name if spec else None, n, int(data.extra.sum()),
+                  config.min_journeys)
 
 
 def patterns(timeline: TimelineLike, config: JourneyConfig | None = None,
@@ -117,8 +98,4 @@ def patterns(timeline: TimelineLike, config: JourneyConfig | None = None,
     """
     config = config or JourneyConfig()
     with use(timeline, config, con) as tl:
-        specs = ([resolve(o, config, step_names(tl)) for o in outcomes] if outcomes is not None
-                 else outcomes_for(tl, config, intents=True))
-        frames = [mine(tl, config, None)] + [mine(tl, config, s) for s in specs]
-    frames = [f for f in frames if len(f)]
-    return typed(pd.concat(frames, ignore_index=True) if frames else None, "patterns")
+        return assemble(tl, config, outcomes, lambda spec: mine(tl, config, spec))

@@ -8,7 +8,7 @@ import pandas as pd
 
 from voc.config import JourneyConfig
 from voc.sequences.engine import TimelineLike, use
-from voc.sequences.outcomes import OutcomeSpec, outcomes_for, resolve, step_names
+from voc.sequences.outcomes import OutcomeSpec, outcome_specs
 from voc.sequences.tables import typed
 
 
@@ -32,8 +32,7 @@ def from_queries(tl: Any, config: JourneyConfig, outcomes: Sequence[str] | None 
     voc.engines.spark): the same SQL, the same assembly."""
     df = tl.query("step_times")
     df["kind"] = "transition"
-    specs: list[OutcomeSpec] = ([resolve(o, config, step_names(tl)) for o in outcomes] if outcomes is not None
-                                else outcomes_for(tl, config, intents=False))
+    specs: list[OutcomeSpec] = outcome_specs(tl, config, outcomes, intents=False)
     parts = [df]
     for spec in specs:
         t = tl.query("time_to_outcome", outcome=spec.params())

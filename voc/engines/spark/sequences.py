@@ -15,18 +15,20 @@ from typing import Any, Sequence
 import pandas as pd
 
 from voc.config import JourneyConfig
-from voc.sequences.outcomes import OutcomeSpec, outcomes_for, resolve, step_names
-from voc.sequences.patterns import SCORE_COLUMNS, SEP
-from voc.sequences.significance import check_support, pattern_scores
+from voc.sequences.outcomes import OutcomeSpec
+from voc.sequences.pattern_table import SEP, assemble, ranked, scored
 from voc.sequences.sql import render
 from voc.sequences.tables import typed
+from voc.sequences.timeline_checks import check_columns, report_excluded
+from voc.sequences.timeline_queries import TimelineQueries
 
 VIEW = "timeline"
 
 
-class SparkTimeline:
+class SparkTimeline(TimelineQueries):
     """A timeline registered as the Spark temp view ``timeline`` (journey_id, ts, seq, event, intent),
-    with the few helpers ``voc.sequences.outcomes`` asks of a prepared timeline."""
+    with the few helpers ``voc.sequences.outcomes`` asks of a prepared timeline (n_journeys and
+    contact_intents: voc.sequences.timeline_queries, the same as DuckDB's)."""
 
     def __init__(self, spark: Any, config: JourneyConfig, view: str = VIEW) -> None:
         self.spark = spark
@@ -40,15 +42,12 @@ class SparkTimeline:
     def register(cls, spark: Any, timeline: Any, config: JourneyConfig | None = None, view: str = VIEW) -> "SparkTimeline":
         """``timeline``: a Spark DataFrame or a pandas DataFrame with journey_id, ts, event (seq, intent optional)."""
         from pyspark.sql import functions as F
-        from voc.errors import Errors, VocError
 
         config = config or JourneyConfig()
         df = timeline
         if isinstance(timeline, pd.DataFrame):
             df = _from_pandas(spark, timeline)
-        missing = [c for c in ("journey_id", "ts", "event") if c not in df.columns]
-        if missing:
-            raise VocError(Errors.E320, missing=", ".join(missing), present=", ".join(df.columns) or "none")
+        check_columns(df.columns)
         if "seq" not in df.columns:
             df = df.withColumn("seq", F.monotonically_increasing_id())
         intent = F.col("intent").cast("string") if "intent" in df.columns else F.lit(None).cast("string")
@@ -61,10 +60,7 @@ class SparkTimeline:
         out = cls(spark, config, view)
         out.n_rows, out.n_excluded = int(counts["n"]), int(counts["bad"] or 0)
         norm.filter(valid).createOrReplaceTempView(view)
-        if out.n_excluded:
-            from voc.sequences.engine import warn
-
-            warn(Errors.E321, n=out.n_excluded, kept=out.n_rows - out.n_excluded)
+        report_excluded(out.n_rows, out.n_excluded)
         return out
 
     # -- what voc.sequences.outcomes needs of a prepared timeline
@@ -74,17 +70,9 @@ class SparkTimeline:
     def query(self, name: str, **params: Any) -> pd.DataFrame:
         return _to_pandas(self.spark.sql(self.sql(name, **params)))
 
-    def n_journeys(self) -> int:
-        if "n" not in self._cache:
-            self._cache["n"] = int(self.spark.sql(f"SELECT COUNT(DISTINCT journey_id) AS n FROM {self.view}").collect()[0]["n"])
-        return self._cache["n"]
-
-    def contact_intents(self) -> pd.DataFrame:
-        if "intents" not in self._cache:
-            self._cache["intents"] = _to_pandas(self.spark.sql(
-                f"SELECT intent, COUNT(DISTINCT journey_id) AS journeys FROM {self.view} "
-                "WHERE event LIKE 'contact:%' AND intent IS NOT NULL GROUP BY intent ORDER BY journeys DESC, intent"))
-        return self._cache["intents"]
+    def frame(self, sql: str) -> pd.DataFrame:
+        """A small query result collected to the driver as pandas."""
+        return _to_pandas(self.spark.sql(sql))
 
     @property
     def steps(self) -> tuple[str, ...]:
@@ -141,8 +129,9 @@ def _contains(seq: list[str], pattern: list[str]) -> bool:
 
 def mine(tl: SparkTimeline, spec: OutcomeSpec | None) -> pd.DataFrame:
     """Frequent patterns of the (cut) journeys with MLlib PrefixSpan; for an outcome, the count of
-    journeys with the outcome that contain each pattern (confidence, lift) is counted on the
-    distinct sequences (broadcast patterns, one pass)."""
+    journeys with the outcome that contain each kept pattern is counted on the distinct sequences
+    (broadcast patterns, one pass). The collected counts become the table in
+    voc.sequences.pattern_table, as on DuckDB (same order, cap, scores)."""
     from pyspark.ml.fpm import PrefixSpan
     from pyspark.sql import functions as F
 
@@ -150,47 +139,26 @@ def mine(tl: SparkTimeline, spec: OutcomeSpec | None) -> pd.DataFrame:
     seqs = tl.spark.sql(tl.sql("pattern_sequences", outcome=spec.params() if spec else None))
     # distinct sequences with their journey counts: what is mined and what confidence is counted on
     grouped = seqs.groupBy("sequence").agg(F.count(F.lit(1)).alias("w"), F.sum("has_outcome").alias("wo")).cache()
-    totals = grouped.agg(F.sum("w").alias("n"), F.sum("wo").alias("no")).collect()[0]
-    n = int(totals["n"] or 0)
-    if n == 0:
+    try:
+        totals = grouped.agg(F.sum("w").alias("n"), F.sum("wo").alias("no")).collect()[0]
+        n, n_outcome = int(totals["n"] or 0), int(totals["no"] or 0)
+        if n == 0:
+            return typed(None, "patterns")
+        # PrefixSpan counts rows: one row per journey (itemsets of one step each)
+        rows = seqs.select(F.transform("sequence", lambda x: F.array(x)).alias("sequence"))
+        ps = PrefixSpan(minSupport=config.min_support, maxPatternLength=config.max_pattern_length,
+                        maxLocalProjDBSize=32_000_000, sequenceCol="sequence")
+        found = ps.findFrequentSequentialPatterns(rows).toArrow().to_pydict()
+        if not found["sequence"]:
+            return typed(None, "patterns")
+        steps = [[s[0] for s in p] for p in found["sequence"]]
+        df = ranked(pd.DataFrame({"pattern": [SEP.join(p) for p in steps], "length": [len(p) for p in steps],
+                                  "count": [int(c) for c in found["freq"]]}), n, config.max_patterns)
+        if spec is not None:   # counted for the kept patterns only (the cap applies first)
+            df["count_with_outcome"] = _count_with_outcome(tl.spark, grouped, [p.split(SEP) for p in df["pattern"]])
+        return scored(df, spec.name if spec else None, n, n_outcome, config.min_journeys)
+    finally:
         grouped.unpersist()
-        return typed(None, "patterns")
-    # PrefixSpan counts rows: one row per journey (itemsets of one step each)
-    rows = seqs.select(F.transform("sequence", lambda x: F.array(x)).alias("sequence"))
-    ps = PrefixSpan(minSupport=config.min_support, maxPatternLength=config.max_pattern_length,
-                    maxLocalProjDBSize=32_000_000, sequenceCol="sequence")
-    found = ps.findFrequentSequentialPatterns(rows).toArrow().to_pydict()
-    patterns = [[s[0] for s in p] for p in found["sequence"]]
-    counts = [int(c) for c in found["freq"]]
-    if not patterns:
-        grouped.unpersist()
-        return typed(None, "patterns")
-    df = pd.DataFrame({"pattern": [SEP.join(p) for p in patterns], "length": [len(p) for p in patterns],
-                       "count": counts})
-    df["support"] = df["count"] / n
-    # the local engine's order (count desc, then shorter, then pattern) and its cap: journey.max_patterns
-    # per cut, so both engines keep the same patterns when the cap is reached
-    df = df.sort_values(["count", "length", "pattern"], ascending=[False, True, True], kind="stable")
-    if config.max_patterns is not None:
-        df = df.iloc[:config.max_patterns]
-    df = df.reset_index(drop=True)
-    patterns = [p.split(SEP) for p in df["pattern"]]
-    if spec is None:
-        df["outcome"] = None
-        for c in SCORE_COLUMNS:
-            df[c] = float("nan")
-        df["count_with_outcome"] = pd.array([pd.NA] * len(df), dtype="Int64")
-    else:
-        with_outcome = _count_with_outcome(tl.spark, grouped, patterns)
-        df["outcome"] = spec.name
-        df["count_with_outcome"] = with_outcome
-        check_support(spec.name, int(totals["no"] or 0), n, config.min_journeys)
-        scores = pattern_scores(df["count"].to_numpy(), df["count_with_outcome"].to_numpy(), n,
-                                int(totals["no"] or 0), config.min_journeys)
-        for c, v in scores.items():
-            df[c] = v
-    grouped.unpersist()
-    return typed(df, "patterns")
 
 
 def _count_with_outcome(spark: Any, grouped: Any, patterns: list[list[str]]) -> list[int]:
@@ -224,12 +192,7 @@ def _count_with_outcome(spark: Any, grouped: Any, patterns: list[list[str]]) -> 
 
 def patterns(tl: SparkTimeline, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
     """As ``voc.sequences.patterns``: whole-journey patterns, then per outcome the patterns before it."""
-    config = tl.config
-    specs = ([resolve(o, config, step_names(tl)) for o in outcomes] if outcomes is not None
-             else outcomes_for(tl, config, intents=True))
-    frames = [mine(tl, None)] + [mine(tl, s) for s in specs]
-    frames = [f for f in frames if len(f)]
-    return typed(pd.concat(frames, ignore_index=True) if frames else None, "patterns")
+    return assemble(tl, tl.config, outcomes, lambda spec: mine(tl, spec))
 
 
 SPARK_TABLES = ("transitions", "step_times", "patterns")
