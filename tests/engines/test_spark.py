@@ -44,7 +44,7 @@ def test_struct_type_covers_the_schemas(spark):
 
 
 def test_spark_equals_local_on_fixtures(spark, tmp_path):
-    from voc.engines.spark.job import run_spark
+    from voc.engines.spark import run_spark
     from voc.pipeline.run import run_all
 
     cfg = _cheap_config()
@@ -98,7 +98,7 @@ def test_sequence_tables_equal_duckdb(spark):
 @pytest.mark.slow
 def test_spark_default_pipeline_equals_local(spark, tmp_path):
     """The real default path (redact, MiniLM embed, intent, sentiment, topics fitted on the driver)."""
-    from voc.engines.spark.job import run_spark
+    from voc.engines.spark import run_spark
     from voc.pipeline.run import run_all
 
     cfg = load(None, {"report.html": False, "spark.partitions": 2, "embed.cache_dir": "none"})
@@ -134,7 +134,7 @@ def test_spark_written_csv_escapes_formula_cells(spark, tmp_path):
     """spark.output='spark' + csv: Spark's own CSV writer gets the same OWASP escaping as voc.datasets."""
     import csv
 
-    from voc.engines.spark.job import run_spark
+    from voc.engines.spark import run_spark
 
     inp = tmp_path / "in"
     inp.mkdir()

@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from voc import config as cfg
-from voc.cli import app
+from voc.cli.app import app
 from voc.cli.common import console, handle_errors, progress_for, warn_no_redact
 from voc.errors import Errors, VocError
 
