@@ -471,6 +471,9 @@ class SparkConfig(Section):
 class VocConfig(Section):
     pipeline: list[str] = Field(default_factory=lambda: ["redact", "embed", "intent", "sentiment", "topics"], description=(
         "Steps of `voc analyze`, in order (redact always runs first unless --no-redact)."))
+    engine: str = Field("local", description=(
+        "The engine that runs `voc analyze`, by name (voc.registry.engines): local (one process, pandas + DuckDB) or "
+        "spark (PySpark; docs/spark.md). --engine overrides it."))
     ingest: IngestConfig = Field(default_factory=IngestConfig, description="Reading help-desk exports.")
     redact: RedactConfig = Field(default_factory=RedactConfig, description="Removing personal data from text.")
     embed: EmbedConfig = Field(default_factory=EmbedConfig, description="Sentence embeddings of contacts.")

@@ -67,13 +67,31 @@ def test_engines_are_chosen_by_name() -> None:
     assert e.value.code == "E103" and "local, spark" in str(e.value)     # every engine named, loaded or not
 
 
-def test_run_all_refuses_an_unknown_engine(tmp_path: Path) -> None:
+def test_run_all_takes_the_engine_from_the_config_or_the_argument(tmp_path: Path) -> None:
     from voc.pipeline.run import run_all
 
-    with pytest.raises(ConfigError) as e:
-        run_all(ROOT / "fixtures" / "transcripts", tmp_path / "out", load(None, {}), engine="dask")
-    assert e.value.code == "E103"
-    assert not (tmp_path / "out" / "run.json").exists()
+    src = ROOT / "fixtures" / "transcripts"
+    for conf, engine in ((load(None, {}), "dask"), (load(None, {"engine": "dask"}), None)):
+        with pytest.raises(ConfigError) as e:
+            run_all(src, tmp_path / "out", conf, engine=engine)
+        assert e.value.code == "E103" and "dask" in str(e.value)
+        assert not (tmp_path / "out").exists()                     # refused before anything is read or written
+    cheap = {"pipeline": ["sentiment"], "sentiment.backend": "vader", "report.html": False, "redact.enabled": False}
+    res = run_all(src, tmp_path / "out", load(None, {**cheap, "engine": "dask"}), engine="local")   # the argument wins
+    assert res.analyze.run["engine"] == "local" and res.analyze.run["counts"]["contacts_out"] > 0
+
+
+def test_cli_engine_option_names_the_engines(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from voc.cli import _wire, app
+
+    _wire()
+    res = CliRunner().invoke(app, ["analyze", str(ROOT / "fixtures" / "transcripts"), "--out", str(tmp_path / "o"),
+                                   "--engine", "dask"])
+    text = " ".join(res.output.split())
+    assert res.exit_code == 2 and "E103" in text and "local, spark" in text, res.output
+    assert "Traceback" not in res.output and not (tmp_path / "o").exists()
 
 
 def test_spark_partition_pipes_the_batches_as_the_local_engine(records_pipe) -> None:

@@ -31,15 +31,16 @@ class RunResult:
 
 
 def run_all(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, fmt: str = "parquet",
-            events: list[Path] | None = None, engine: str = "local", progress: Progress = no_progress) -> RunResult:
-    """The whole job into ``out_dir`` on the engine registered as ``engine`` ("local", "spark"): every output
+            events: list[Path] | None = None, engine: Optional[str] = None, progress: Progress = no_progress) -> RunResult:
+    """The whole job into ``out_dir`` on the engine registered as ``engine`` ("local", "spark"; default: the
+    config's ``engine``; unknown: E103 before anything is read or written): every output
     (tables, journeys, figures, trends, report) is built in a staging folder and swapped in at the end
     (voc.outfolder), under a lock on the folder; then CDP enrichment (its own folder, its own lock) reads the
     committed outputs."""
     out_dir = Path(out_dir)
     if fmt not in datasets.FORMATS:
         raise VocError(Errors.E403, fmt=fmt)
-    runner = get_engine(engine)(config)
+    runner = get_engine(engine or config.engine)(config)
     with outfolder.Transaction(out_dir, stage="analyze") as tx:
         tx.check_collisions()
         result = analyze_with(runner, input_path, tx, fmt=fmt, progress=progress)
