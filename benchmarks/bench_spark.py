@@ -23,7 +23,7 @@ BPIC = SHARED / "bpic2012_eventlog" / "bpic2012_events.csv.gz"
 
 def bench_analyze(args, work: Path) -> None:  # noqa: ANN001
     from voc.config import load
-    from voc.engines.spark.job import run_spark
+    from voc.engines.spark import run_spark
     from voc.engines.spark.session import get_session
     from voc.pipeline.run import run_all
 

@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         overrides[key] = yaml.safe_load(value)
     try:
         config = load(args.config, overrides)
-        from voc.engines.spark.job import run_spark
+        from voc.engines.spark import run_spark
 
         res = run_spark(args.input, args.out, config, fmt=args.format, events=[Path(e) for e in args.events])
     except VocError as e:

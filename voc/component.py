@@ -8,7 +8,9 @@ built from its config section, streaming batches through ``pipe``.
         def __call__(self, batch: Batch) -> Batch: ...                     # add columns
 
 Corpus-level steps (topics) override ``fit`` (learned state in attributes ending in ``_``)
-and set ``needs_fit = True``: the pipeline then fits them on the whole corpus before piping.
+and set ``needs_fit = True``: every engine then fits them on the corpus before piping. A step that
+fits on a sample says which rows in ``fit_sample`` (an engine that holds the corpus elsewhere, Spark,
+then brings only those rows to the fit); ``fit`` on those rows alone must learn the same state.
 """
 from __future__ import annotations
 
@@ -46,6 +48,11 @@ class Component:
 
     def fit(self, corpus: Batch) -> "Component":
         return self
+
+    def fit_sample(self, n: int) -> Optional[np.ndarray]:
+        """The sorted positions of the rows ``fit`` learns from in a corpus of ``n`` contacts (in the
+        corpus' order); None: every row."""
+        return None
 
     def __call__(self, batch: Batch) -> Batch:
         raise NotImplementedError

@@ -243,7 +243,8 @@ class TopicsConfig(Section):
     fit_max: Optional[int] = Field(10_000, ge=100, description=(
         "Fit the topic model on at most this many contacts (a seeded random sample) and assign the rest to the "
         "nearest topic centroid: seeded UMAP is single-threaded, so this bounds its cost on large batches. "
-        "null fits on every contact."))
+        "The same sample on both engines (on Spark only these contacts are collected on the driver; this "
+        "replaces spark.topics_fit_max). null fits on every contact."))
     save_to: Optional[str] = Field(None, description="Where to save the fitted model; default <out>/topic_model.")
 
 
@@ -503,19 +504,30 @@ class SparkConfig(Section):
     partitions: Optional[int] = Field(None, ge=1, description=(
         "Partitions for the input files and for the contacts in the NLP stages; default: Spark's default parallelism."))
     batch_size: int = Field(512, gt=0, description="Contacts per component batch inside a partition (as the local engine).")
-    topics_fit_max: int = Field(200_000, ge=100, description=(
-        "The topic model is fitted on the driver on all contacts when there are at most this many, else on a random "
-        "sample of this size (the other contacts get the nearest topic)."))
     output: Literal["driver", "spark"] = Field("driver", description=(
         "driver: contacts/messages are collected and written by voc.datasets (single files, identical to the local "
         "engine); spark: written by Spark as Parquet/CSV folders (for outputs larger than the driver's memory)."))
     local_ip: Optional[str] = Field("127.0.0.1", description=(
         "For local masters only: bind the driver to this address (nothing leaves the machine). Ignored on a cluster."))
 
+    @model_validator(mode="before")
+    @classmethod
+    def _removed_keys(cls, data: Any) -> Any:
+        # spark.topics_fit_max was a second topic sample size, applied after topics.fit_max and so without
+        # effect: one knob, topics.fit_max, sizes the sample on both engines (the Spark driver holds only it)
+        if isinstance(data, dict) and "topics_fit_max" in data:
+            raise ValueError(f"spark.topics_fit_max (got {data['topics_fit_max']!r}) was replaced by topics.fit_max, "
+                             "the one topic sample size of both engines: set topics.fit_max instead and remove "
+                             "spark.topics_fit_max")
+        return data
+
 
 class VocConfig(Section):
     pipeline: list[str] = Field(default_factory=lambda: ["redact", "embed", "intent", "sentiment", "topics"], description=(
         "Steps of `voc analyze`, in order (redact always runs first unless --no-redact)."))
+    engine: str = Field("local", description=(
+        "The engine that runs `voc analyze`, by name (voc.registry.engines): local (one process, pandas + DuckDB) or "
+        "spark (PySpark; docs/spark.md). --engine overrides it."))
     ingest: IngestConfig = Field(default_factory=IngestConfig, description="Reading help-desk exports.")
     redact: RedactConfig = Field(default_factory=RedactConfig, description="Removing personal data from text.")
     embed: EmbedConfig = Field(default_factory=EmbedConfig, description="Sentence embeddings of contacts.")

@@ -44,7 +44,7 @@ def test_struct_type_covers_the_schemas(spark):
 
 
 def test_spark_equals_local_on_fixtures(spark, tmp_path):
-    from voc.engines.spark.job import run_spark
+    from voc.engines.spark import run_spark
     from voc.pipeline.run import run_all
 
     cfg = _cheap_config()
@@ -98,7 +98,7 @@ def test_sequence_tables_equal_duckdb(spark):
 @pytest.mark.slow
 def test_spark_default_pipeline_equals_local(spark, tmp_path):
     """The real default path (redact, MiniLM embed, intent, sentiment, topics fitted on the driver)."""
-    from voc.engines.spark.job import run_spark
+    from voc.engines.spark import run_spark
     from voc.pipeline.run import run_all
 
     cfg = load(None, {"report.html": False, "spark.partitions": 2, "embed.cache_dir": "none"})
@@ -134,7 +134,7 @@ def test_spark_written_csv_escapes_formula_cells(spark, tmp_path):
     """spark.output='spark' + csv: Spark's own CSV writer gets the same OWASP escaping as voc.datasets."""
     import csv
 
-    from voc.engines.spark.job import run_spark
+    from voc.engines.spark import run_spark
 
     inp = tmp_path / "in"
     inp.mkdir()
@@ -181,3 +181,52 @@ def test_spark_journeys_read_the_timeline_file_not_the_driver_memory(spark, tmp_
         a = sp.tables[name].sort_values(list(sp.tables[name].columns[:2])).reset_index(drop=True)
         b = lo.tables[name].sort_values(list(lo.tables[name].columns[:2])).reset_index(drop=True)
         pd.testing.assert_frame_equal(a, b, check_dtype=False, check_exact=False, rtol=1e-6)
+
+
+def test_spark_fits_every_corpus_level_step(spark, tmp_path):
+    """Each corpus-level step is fitted on the driver on the output of the steps before it (Spark used to fit
+    only the first one; the second then failed on the executors, never fitted)."""
+    from voc.engines.spark import run_spark
+    from voc.pipeline.run import run_all
+
+    spark.sparkContext.addPyFile(str(Path(__file__).with_name("spark_fit_plugin.py")))
+    import spark_fit_plugin  # noqa: F401  (registers fit_count and fit_sum here; the executors import it by name)
+
+    cfg = load(None, {"pipeline": ["fit_count", "fit_sum"], "redact.enabled": False, "report.html": False,
+                      "spark.partitions": 2, "spark.batch_size": 16})
+    src = ROOT / "fixtures" / "transcripts"
+    sp = run_spark(src, tmp_path / "spark", cfg)
+    lo = run_all(src, tmp_path / "local", cfg)
+    cols = ["contact_id", "fit_count", "fit_sum"]
+    a, b = lo.analyze.contacts[cols], sp.analyze.contacts[cols]
+    n = len(a)
+    assert n > 0 and (a["fit_count"] == n).all() and (a["fit_sum"] == n * n).all()
+    pd.testing.assert_frame_equal(a.reset_index(drop=True).astype({"fit_count": "int64", "fit_sum": "int64"}),
+                                  b.reset_index(drop=True).astype({"fit_count": "int64", "fit_sum": "int64"}),
+                                  check_dtype=False)
+    rs = json.loads((tmp_path / "spark" / "run.json").read_text())
+    assert rs["steps"] == ["fit_count", "fit_sum"] and {"fit_count_fit", "fit_sum_fit"} <= set(rs["timings_s"])
+
+
+def test_spark_fit_corpus_is_the_local_sample(spark):
+    """A step fitted on a sample (topics.fit_max) gets, on Spark, exactly the rows it would fit on locally: the
+    driver collects only those rows (positions in the local engine's order)."""
+    from voc.component import Component
+    from voc.engines.spark import ingest
+    from voc.engines.spark.job import fit_corpus
+    from voc.pipeline.batches import concat_batches, read_batches
+
+    class Sampled(Component):
+        def fit_sample(self, n):
+            return np.array([1, 4, n - 1])
+
+    import numpy as np
+
+    cfg = load(None, {"redact.enabled": False})
+    src = ROOT / "fixtures" / "transcripts"
+    records = ingest.read(spark, src, cfg.ingest, partitions=3).records.repartition(3)
+    corpus = fit_corpus(spark, records, Sampled())
+    batches, _, _ = read_batches(src, cfg)
+    local = concat_batches(batches).contacts["contact_id"]
+    assert corpus.contacts["contact_id"].tolist() == [local.iloc[1], local.iloc[4], local.iloc[len(local) - 1]]
+    assert set(corpus.messages["contact_id"]) == set(corpus.contacts["contact_id"])

@@ -9,7 +9,8 @@ import pytest
 
 from voc import config as cfg
 from voc.errors import VocError
-from voc.pipeline.analyze import analyze, concat_batches, split_batches
+from voc.pipeline.analyze import analyze
+from voc.pipeline.batches import concat_batches, split_batches
 from voc.schema import contacts_frame, messages_frame
 
 GOOD_CSV = """id,subject,description,requester_email,status,created_at

@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from voc import config as cfg
-from voc.cli import app
+from voc.cli.app import app
 from voc.cli.common import console, handle_errors, progress_for, warn_no_redact
 from voc.errors import Errors, VocError
 
@@ -17,11 +17,6 @@ from voc.errors import Errors, VocError
 class Fmt(str, Enum):
     parquet = "parquet"
     csv = "csv"
-
-
-class Engine(str, Enum):
-    local = "local"
-    spark = "spark"
 
 
 def check_options(conf: cfg.VocConfig, *, intents: Optional[Path], events: list[Path]) -> None:
@@ -44,7 +39,7 @@ def analyze_cmd(
     intents: Optional[Path] = typer.Option(None, "--intents", help="Intent model from `voc intents train` (default: the shipped taxonomy)."),
     events: Optional[List[Path]] = typer.Option(None, "--events", "-e", help="Behavioural event log(s) to join (CSV, Parquet, JSONL, XES); runs the journey stage."),
     enrich: Optional[Path] = typer.Option(None, "--enrich", help="Also write CDP tables (per contact, per customer) incrementally into this folder."),
-    engine: Engine = typer.Option(Engine.local, "--engine", help="local (pandas + DuckDB) or spark (PySpark; see docs/spark.md)."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="The engine: local (pandas + DuckDB) or spark (PySpark; see docs/spark.md). Default: the config's `engine` (local)."),
     no_topics: bool = typer.Option(False, "--no-topics", help="Skip topic modelling."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON on stdout."),
@@ -73,7 +68,7 @@ def analyze_cmd(
     from voc.pipeline.run import run_all
 
     with progress_for(console) as progress:
-        result = run_all(input_path, out, conf, fmt=fmt.value, events=list(events or []), engine=engine.value,
+        result = run_all(input_path, out, conf, fmt=fmt.value, events=list(events or []), engine=engine,
                          progress=progress)
     if as_json:
         typer.echo(json.dumps(result.summary, indent=2, default=str))

@@ -67,3 +67,12 @@ def parse_weight(value: str, *, command: str) -> float | str:
     if not w >= 0:
         raise VocError(Errors.E104, option="--tfidf-weight", value=value, detail="use 'auto' or a number >= 0", command=command)
     return w
+
+
+def print_warnings(found, console: Console) -> None:
+    """Each data-quality warning of the journeys run, with its code and fix (also in journey_run.json)."""
+    from rich.markup import escape
+
+    for w in found or []:
+        console.print(f"[yellow]warning[/] \\[{w['code']}] {escape(str(w['message']))} [dim]Fix: {escape(str(w['fix']))}[/]",
+                      highlight=False)

@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel
 
 from voc import config as cfg
-from voc.cli import app
+from voc.cli.app import app
 from voc.cli.common import handle_errors
 
 config_app = typer.Typer(help="Inspect pipeline configuration.", no_args_is_help=True)

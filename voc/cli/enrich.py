@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from voc import config as cfg
-from voc.cli import app
+from voc.cli.app import app
 from voc.cli.common import handle_errors
 
 

@@ -6,7 +6,7 @@ import importlib
 
 import typer
 
-from voc.cli import app
+from voc.cli.app import app
 
 eval_app = typer.Typer(help="Evaluate intent and sentiment models on labelled data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")

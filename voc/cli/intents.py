@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 import typer
 
-from voc.cli import app
+from voc.cli.app import app
 from voc.cli.common import console, handle_errors, parse_weight, safe_texts
 from voc.config import EmbedConfig, IntentTrainConfig
 from voc.errors import Errors, VocError
@@ -140,7 +140,8 @@ def _contact_texts(folder: Path, conf) -> tuple[list[str], "object", str]:
         texts = customer_text(messages, contacts).tolist()
         return texts, get_embedder(conf.embed).encode(texts), "voc analyze output"
     from voc.pipeline import components as comp_registry
-    from voc.pipeline.analyze import Timer, concat_batches, read_batches, run_components
+    from voc.pipeline.batches import concat_batches, read_batches, run_components
+    from voc.pipeline.progress import Timer
     from voc.redact.guard import redact_records, terminal_safe
 
     batches, rejects, stats = read_batches(folder, conf)

@@ -11,9 +11,9 @@ from rich.table import Table
 
 from voc import config as cfg
 from voc import catalog, datasets, outfolder
-from voc.cli import app
+from voc.cli.app import app
 from voc.cli.analyze import Fmt
-from voc.cli.common import console, handle_errors, progress_for
+from voc.cli.common import console, handle_errors, print_warnings, progress_for
 from voc.redact.guard import terminal_safe
 from voc.errors import Errors, VocError
 
@@ -99,7 +99,7 @@ def journeys(
         m = outfolder.read_manifest(contacts if contacts.is_dir() else contacts.parent)
         info = {"contacts": str(contacts), "contacts_run_id": ((m or {}).get("runs") or {}).get("analyze"),
                 "embeddings_used": embeddings is not None}
-    from voc.pipeline.analyze import uncounted
+    from voc.pipeline.progress import uncounted
 
     with progress_for(console) as progress, uncounted(progress, "journeys"):
         result = run_journeys(events, contacts_df, jc, out, fmt=fmt, embeddings=embeddings, run_info=info)
@@ -157,12 +157,3 @@ def _summary(result, out: Path, figures: dict, report: Optional[Path] = None) ->
         t.add_row("report", str(report))
     out_console.print(t)
     print_warnings(result.warnings, out_console)
-
-
-def print_warnings(found, console: Console) -> None:
-    """Each data-quality warning of the journeys run, with its code and fix (also in journey_run.json)."""
-    from rich.markup import escape
-
-    for w in found or []:
-        console.print(f"[yellow]warning[/] \\[{w['code']}] {escape(str(w['message']))} [dim]Fix: {escape(str(w['fix']))}[/]",
-                      highlight=False)

@@ -1,6 +1,6 @@
 """Progress of a long command on the terminal, or as log lines when stderr is not a terminal.
 
-Both implement the pipeline's progress callback (``voc.pipeline.analyze.Progress``):
+Both implement the pipeline's progress callback (``voc.pipeline.progress.Progress``):
 ``progress(label, total)`` starts a step and returns ``tick(n)``. A step with a total shows counts,
 a bar, elapsed time and the time remaining; a step without one (model loading, topic fitting) shows a
 spinner with the elapsed time and ends with its first tick.

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from voc import config as cfg
-from voc.cli import app
+from voc.cli.app import app
 from voc.cli.common import console as err_console
 from voc.cli.common import handle_errors, progress_for
 from voc.errors import Errors, VocError
@@ -45,7 +45,7 @@ def report_cmd(
 
     conf = cfg.load(config_path)
     _require_outputs(out_dir)
-    from voc.pipeline.analyze import uncounted
+    from voc.pipeline.progress import uncounted
 
     path = None
     if not no_html and out is None and out_dir.is_dir():

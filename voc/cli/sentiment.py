@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from voc.cli import app
+from voc.cli.app import app
 from voc.cli.common import handle_errors
 
 sentiment_app = typer.Typer(help="Train the sentiment classifier (see also `voc eval sentiment`).", no_args_is_help=True)

@@ -24,14 +24,14 @@ def print_summary(result: RunResult) -> None:
         for w in t.get("warnings", []):
             out.print(f"[yellow]warning[/]: {escape(w)}")
     if result.journeys is not None:
-        from voc.cli.journeys import print_warnings
+        from voc.cli.common import print_warnings
 
         print_warnings(getattr(result.journeys, "warnings", None), out)
     import json
 
     run_p = result.out_dir / "run.json"
     run = json.loads(run_p.read_text(encoding="utf-8")) if run_p.exists() else {}
-    from voc.cli.journeys import print_warnings as _print
+    from voc.cli.common import print_warnings as _print
 
     _print([w for w in run.get("warnings") or [] if isinstance(w, dict) and w.get("source") == "taxonomy"], out)
     if result.report is not None:

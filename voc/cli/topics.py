@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from voc.cli import app
+from voc.cli.app import app
 from voc.cli.common import handle_errors, safe_texts
 
 topics_app = typer.Typer(help="Inspect the topics found by `voc analyze`.", no_args_is_help=True)

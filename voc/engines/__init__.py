@@ -1,5 +1,5 @@
-"""Execution engines beyond the single-machine pipeline (``voc.pipeline``).
-
-``voc.engines.spark``: the same job on Apache Spark (``run_spark``); pyspark is imported only
-when that engine is used, so ``import voc.engines`` costs nothing.
+"""Execution engines of `voc analyze`, behind one contract (``voc.engines.base.Engine``) and chosen by
+name from ``voc.registry.engines``: ``local`` (one process, pandas + DuckDB; ``voc.engines.local``) and
+``spark`` (``voc.engines.spark``; pyspark is imported only when that engine is used, so
+``import voc.engines`` costs nothing).
 """

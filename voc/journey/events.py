@@ -19,23 +19,10 @@ from voc.errors import Errors, VocError
 from voc.ingest.base import Reject
 from voc.journey import eventstore, sqlread
 from voc.journey.columns import REQUIRED, candidates_text, detect_roles
+from voc.journey.event_schema import EVENTS  # noqa: F401  (part of this module's API)
 from voc.journey.eventstore import EventStore
 from voc.journey.readers import RawEvents, reader_for
 
-EVENTS = pa.schema([
-    ("journey_id", pa.string()),
-    ("customer_id", pa.string()),
-    ("case_id", pa.string()),
-    ("ts", pa.timestamp("us", tz="UTC")),
-    ("event", pa.string()),
-    ("channel", pa.string()),
-    ("actor", pa.string()),             # journey.columns.actor: team / queue / agent group (None when not configured)
-    ("lifecycle", pa.string()),         # XES lifecycle:transition (start / complete ...), None when the log has none
-    ("properties", pa.string()),
-    ("source_file", pa.string()),
-    ("source_record", pa.string()),
-    ("src_order", pa.int64()),          # global input order: the stable tie-breaker for equal timestamps
-])
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 _EPOCH = re.compile(r"^\d{9,13}(?:\.\d+)?$")

@@ -12,6 +12,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from voc.journey.event_schema import EVENTS
+
 TABLE = "events"
 FILES = "event_files"
 
@@ -79,8 +81,6 @@ class EventStore:
                 f"FROM {TABLE} e JOIN {FILES} f USING (file_idx) ORDER BY e.src_order")
 
     def frame(self) -> pd.DataFrame:
-        from voc.journey.events import EVENTS
-
         table = self.con.sql(self.view_sql()).to_arrow_table()
         if isinstance(table, pa.RecordBatchReader):
             table = table.read_all()

@@ -1,16 +1,22 @@
-"""The whole batch job: text pipeline, then (when asked) journeys, CDP enrichment and the report."""
+"""The whole batch job on the engine chosen by name (voc.engines.base): the text pipeline, then (when asked)
+journeys, the headline figures, trends, findings and the report, then CDP enrichment. Engine-independent:
+every engine runs through the same calls, and no engine calls back into this module."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
 
 from voc import catalog, datasets, outfolder
 from voc.config import VocConfig
-from voc.pipeline.analyze import AnalyzeResult, Progress, _no_progress, analyze_into, uncounted
+from voc.engines.base import Engine, get_engine
+from voc.errors import Errors, VocError
+from voc.pipeline.analyze import analyze_with
+from voc.pipeline.progress import Progress, no_progress, uncounted
+from voc.pipeline.record import AnalyzeResult
 
 
 @dataclass
@@ -25,30 +31,26 @@ class RunResult:
 
 
 def run_all(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, fmt: str = "parquet",
-            events: list[Path] | None = None, engine: str = "local", progress: Progress = _no_progress) -> RunResult:
-    """The whole job into ``out_dir``: every output (tables, journeys, figures, trends, report) is built in a
-    staging folder and swapped in at the end (voc.outfolder), under a lock on the folder; then CDP enrichment
-    (its own folder, its own lock) reads the committed outputs."""
+            events: list[Path] | None = None, engine: Optional[str] = None, progress: Progress = no_progress) -> RunResult:
+    """The whole job into ``out_dir`` on the engine registered as ``engine`` ("local", "spark"; default: the
+    config's ``engine``; unknown: E103 before anything is read or written): every output
+    (tables, journeys, figures, trends, report) is built in a staging folder and swapped in at the end
+    (voc.outfolder), under a lock on the folder; then CDP enrichment (its own folder, its own lock) reads the
+    committed outputs."""
     out_dir = Path(out_dir)
     if fmt not in datasets.FORMATS:
-        from voc.errors import Errors, VocError
-
         raise VocError(Errors.E403, fmt=fmt)
+    runner = get_engine(engine or config.engine)(config)
     with outfolder.Transaction(out_dir, stage="analyze") as tx:
         tx.check_collisions()
-        if engine == "spark":
-            from voc.engines.spark.job import run_spark
-
-            res = run_spark(input_path, out_dir, config, fmt=fmt, events=events or [], tx=tx)
-        else:
-            result = analyze_into(input_path, tx, config, fmt=fmt, progress=progress)
-            # the messages are written; no later step reads them from memory: free them before the figures,
-            # findings and report read what they need back from the staged files
-            result.messages = result.messages.head(0)
-            release_memory()
-            res = finish_run(RunResult(out_dir=out_dir, analyze=result), config, fmt=fmt, events=events or [], tx=tx,
-                             progress=progress)
-        tx.commit({"input": str(input_path), "engine": engine})
+        result = analyze_with(runner, input_path, tx, fmt=fmt, progress=progress)
+        # the messages are written; no later step reads them from memory: free them before the figures,
+        # findings and report read what they need back from the staged files
+        result.messages = result.messages.head(0)
+        release_memory()
+        res = finish_run(RunResult(out_dir=out_dir, analyze=result), runner, fmt=fmt, events=events or [], tx=tx,
+                         progress=progress)
+        tx.commit({"input": str(input_path), "engine": runner.name})
     return after_commit(res, config, progress=progress)
 
 
@@ -64,7 +66,7 @@ def release_memory() -> None:
 
 
 def embeddings_frame(analyzed: AnalyzeResult, tx: outfolder.Transaction) -> Optional[pd.DataFrame]:
-    """This run's contact embeddings for the journey step: from memory, or (Spark writing its own
+    """This run's contact embeddings for the journey step: from memory, or (an engine writing its own
     part files) from the file this run wrote into its staging folder. Never a file of another run."""
     if analyzed.embeddings is not None:
         return pd.DataFrame({"contact_id": analyzed.contacts["contact_id"].astype(str).to_numpy(),
@@ -76,18 +78,16 @@ def embeddings_frame(analyzed: AnalyzeResult, tx: outfolder.Transaction) -> Opti
     return None
 
 
-def finish_run(res: RunResult, config: VocConfig, *, fmt: str, events: list[Path], tx: outfolder.Transaction,
-               run_journeys: Optional[Callable[..., Any]] = None, progress: Progress = _no_progress) -> RunResult:
-    """After the text pipeline (either engine), into the staging folder of ``tx``: journeys when
+def finish_run(res: RunResult, engine: Engine, *, fmt: str, events: list[Path], tx: outfolder.Transaction,
+               progress: Progress = no_progress) -> RunResult:
+    """After the text pipeline (any engine), into the staging folder of ``tx``: the engine's journeys when
     events are given (embeddings passed in memory), the run's headline figures, trends, and the report."""
+    config = engine.config
     staging = tx.staging
     if events:
-        if run_journeys is None:
-            from voc.journey.run import run_journeys
-
         with uncounted(progress, "journeys"):
-            res.journeys = run_journeys(list(events), res.analyze.contacts, config.journey, staging, fmt=fmt,
-                                        embeddings=embeddings_frame(res.analyze, tx), tx=tx)
+            res.journeys = engine.journeys(list(events), res.analyze.contacts, config.journey, staging, fmt=fmt,
+                                           embeddings=embeddings_frame(res.analyze, tx), tx=tx)
         add_warnings(staging, getattr(res.journeys, "warnings", None) or [])
 
     from voc import metrics
@@ -111,7 +111,7 @@ def finish_run(res: RunResult, config: VocConfig, *, fmt: str, events: list[Path
     return res
 
 
-def after_commit(res: RunResult, config: VocConfig, *, progress: Progress = _no_progress) -> RunResult:
+def after_commit(res: RunResult, config: VocConfig, *, progress: Progress = no_progress) -> RunResult:
     """Once the outputs are in place: CDP enrichment when asked (reads the committed folder), the summary."""
     out_dir = res.out_dir
     if config.enrich.enabled and config.enrich.out:

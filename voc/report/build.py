@@ -8,7 +8,8 @@ import pandas as pd
 
 from voc.config import ReportConfig
 from voc.report import actions, figures, findings_store, metrics, paths, quotes, topic_card
-from voc.report.content import Section, Table, df_table  # noqa: F401  (Table: part of this module's API)
+from voc.report.content import HOW_JOURNEYS, Section, Table, df_table  # noqa: F401  (Table: part of this module's API)
+from voc.report.journey_models import sections as journey_model_sections
 from voc.report.inputs import ReportInputs
 from voc.report.labels import cell, label
 from voc.report.sequence_sections import sequence_sections
@@ -16,8 +17,6 @@ from voc.report.sequence_sections import sequence_sections
 HOW_NLP = ("Run `voc analyze` with the intent and sentiment steps (on by default; see `pipeline` in "
            "`voc config show`).")
 HOW_TOPICS = "Run `voc analyze` with topics on (default; needs at least a few hundred contacts)."
-HOW_JOURNEYS = ("Join behavioural events: `voc analyze TICKETS --events EVENTS.csv` or `voc journeys` with this "
-                "folder as contacts; it writes timeline, friction, journeys and transitions tables here.")
 
 
 def intent_section(inp: ReportInputs, cfg: ReportConfig, *, fits: bool = True) -> Section:
@@ -311,7 +310,6 @@ def build(inp: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
     lead = [intents, topics] if fits else [topics, intents]
     sections = [*lead, repeat_section(inp, cfg), friction_section(inp, cfg),
                 paths_section(inp, cfg, cpaths), transitions_section(inp, cfg), *sequence_sections(inp, cfg)]
-    from voc.report.journey_models import sections as journey_model_sections   # (it imports this module)
     sections += journey_model_sections(inp, cfg)
     return {
         "headline": metrics.headline(inp),

@@ -10,6 +10,10 @@ import plotly.graph_objects as go
 
 from voc.report.labels import cell, header
 
+# what to run to get the journey sections (shown where they are missing)
+HOW_JOURNEYS = ("Join behavioural events: `voc analyze TICKETS --events EVENTS.csv` or `voc journeys` with this "
+                "folder as contacts; it writes timeline, friction, journeys and transitions tables here.")
+
 
 @dataclass
 class Table:

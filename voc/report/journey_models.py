@@ -11,7 +11,7 @@ import pandas as pd
 from voc import datasets
 from voc.config import ReportConfig
 from voc.report import figures
-from voc.report.build import HOW_JOURNEYS, Section, Table, df_table
+from voc.report.content import HOW_JOURNEYS, Section, Table, df_table
 from voc.report.inputs import ReportInputs
 
 HOW = "Run `voc journeys` (prediction, segments and unusual journeys are on by default; journey.predict / journey.segments)."

@@ -1,151 +1,166 @@
-"""``run_spark``: the whole batch job of ``voc analyze`` (+ journeys, enrichment, report) on Spark.
+"""The Spark engine (``--engine spark``): the text pipeline of ``voc analyze`` on Spark, behind the engine
+contract (voc.engines.base); the job around it (journeys, figures, trends, report, enrichment) is the
+shared orchestration of voc.pipeline.
 
-    ingest    files listed on the driver, parsed on the executors by voc's readers (mapInArrow)
-    stage 1   the per-contact steps (redact, embed, intent, sentiment) per partition, models
-              loaded once per Python worker (voc.engines.spark.nlp)
-    fit       the corpus-level step (topics) fitted on the DRIVER on every contact (or a random
-              sample of spark.topics_fit_max when larger), broadcast to the executors
-    stage 2   the fitted step and those after it, per partition
-    outputs   spark.output 'driver' (default): contacts/messages/embeddings collected and written
+    start     the Spark session (run.json: engine, master, app id, partitions, output)
+    read      files listed on the driver, parsed on the executors by voc's readers (mapInArrow)
+    process   the steps cut into stages at each corpus-level step (``needs_fit``); a stage runs per
+              partition: its Batches of spark.batch_size contacts through the local engine's loop
+              (voc.pipeline.batches.pipe_steps, voc.engines.spark.nlp), models loaded once per Python
+              worker. Every corpus-level step is fitted on the DRIVER on the output of the stages before
+              it -- on every contact, or on the rows its ``fit_sample`` names (topics: the seeded sample of
+              topics.fit_max, the same rows as on the local engine) -- and broadcast to its stage
+    write     spark.output 'driver' (default): contacts/messages/embeddings collected and written
               by voc.datasets, files identical to the local engine's; 'spark': written by Spark
               as folders of part files (for outputs larger than the driver's memory)
     journeys  voc.engines.spark.journeys (sequence statistics on Spark SQL + MLlib PrefixSpan)
 
-Trade-off of the topic fit: BERTopic (UMAP + HDBSCAN) is not distributable; fitting on the
-driver on all contacts gives exactly the local engine's topics; above topics_fit_max a sample
-keeps the driver's memory bounded and the other contacts get their nearest topic centroid.
+Trade-off of the topic fit: BERTopic (UMAP + HDBSCAN) is not distributable; the driver holds at most
+topics.fit_max contacts for it and the other contacts get their nearest topic centroid on the executors.
 """
 from __future__ import annotations
 
-import functools
 import pickle
 import uuid
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional, Sequence
 
+import pandas as pd
 import pyarrow as pa
 
-from voc import catalog, csvsafe, datasets
+from voc import catalog, csvsafe, datasets, registry
+from voc.component import Batch, Component
+from voc.config import JourneyConfig, VocConfig
+from voc.engines.base import Corpus, Engine, Written
+from voc.pipeline.outputs import write_tables
+from voc.pipeline.progress import Progress, Timer
 from voc.schema import CONTACTS
-from voc.component import Batch
-from voc.config import VocConfig
-from voc.errors import Errors, VocError
 
 PROBE_CONTACTS = 8
 
 
-def _split_steps(steps: dict[str, Any]) -> tuple[list[str], list[str]]:
-    names = list(steps)
-    for i, n in enumerate(names):
-        if getattr(steps[n], "needs_fit", False):
-            return names[:i], names[i:]
-    return names, []
+def stages(steps: dict[str, Component]) -> list[list[str]]:
+    """The step names cut before every corpus-level step: each stage after the first starts with the step
+    fitted on the driver before it runs; the first holds the steps before any fit (may be empty)."""
+    out: list[list[str]] = [[]]
+    for name, step in steps.items():
+        if step.needs_fit:
+            out.append([])
+        out[-1].append(name)
+    return out
 
 
-def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, fmt: str = "parquet",
-              events: list[Path] | None = None, tx: Any = None) -> Any:
-    """Run voc on Spark and write the same outputs as the local engine into ``out_dir``;
-    returns ``voc.pipeline.run.RunResult`` (run.json says engine: spark). Outputs are built in the
-    staging folder of ``tx`` (voc.outfolder.Transaction); without one, ``run_all`` opens it."""
-    if tx is None:
-        from voc.pipeline.run import run_all
+def fit_corpus(spark: Any, df: Any, step: Component) -> Batch:
+    """The contacts ``step`` is fitted on, collected on the driver in the local engine's order: every row
+    of ``df``, or only those at the positions ``step.fit_sample`` names (the same rows as locally)."""
+    from voc.engines.spark import nlp
 
-        return run_all(input_path, out_dir, config, fmt=fmt, events=events, engine="spark")
+    keep = step.fit_sample(int(df.count()))
+    src = df
+    if keep is not None:
+        wanted = set(int(i) for i in keep)
+        rows = (df.select("file_index", "item_index").orderBy("file_index", "item_index").rdd.zipWithIndex()
+                .filter(lambda t: t[1] in wanted).map(lambda t: (int(t[0][0]), int(t[0][1]))).collect())
+        from pyspark.sql import functions as F
 
-    from voc.engines.spark import ingest, nlp
-    from voc.engines.spark.session import get_session
-    from voc.engines.spark.types import struct_type, to_pandas
-    from voc.pipeline import components as comp_registry
-    from voc.pipeline.analyze import (Timer, fail_nothing_read, finish_analyze, redaction_status, versions,
-                                      write_step_outputs, write_tables)
-    from voc.redact.guard import redact_records
-    from voc.pipeline.run import RunResult, finish_run
+        keys = spark.createDataFrame(rows, "file_index long, item_index long")
+        src = df.join(F.broadcast(keys), ["file_index", "item_index"])
+    _, corpus = nlp.to_batch(src.orderBy("file_index", "item_index").toArrow())
+    return corpus
 
-    out_dir = tx.staging
-    if fmt not in datasets.FORMATS:
-        raise VocError(Errors.E403, fmt=fmt)
-    started = datetime.now(timezone.utc)
-    timer = Timer()
-    with timer("session"):
-        spark = get_session(config.spark)
-    sc = spark.sparkContext
-    partitions = config.spark.partitions or sc.defaultParallelism
 
-    with timer("read"):
-        ing = ingest.read(spark, input_path, config.ingest, partitions=partitions)
-    stats, rejects = ing.stats, redact_records(ing.rejects, config.redact)   # rejects quote raw input
-    run: dict[str, Any] = {
-        "engine": "spark",
-        "started_at": started.isoformat(),
-        "input": str(input_path),
-        "versions": {**versions(), "pyspark": spark.version},
-        "config": config.model_dump(mode="json"),
-        "redaction": redaction_status(config),
-        "spark": {"master": sc.master, "app_id": sc.applicationId, "partitions": partitions,
-                  "default_parallelism": sc.defaultParallelism, "output": config.spark.output},
-    }
-    if stats.records_read == 0:
-        raise fail_nothing_read(run, stats, rejects, Path(input_path), tx)
+@registry.engines.register("spark")
+class SparkEngine(Engine):
+    name = "spark"
+    write_timing = "components+write"    # the stages are lazy: the steps run while the outputs are written
 
-    names = tuple(comp_registry.resolve_steps(config))
-    cfg_json = config.model_dump_json()
-    steps = nlp.cached_steps(cfg_json, names)          # the driver's instances (probe, fit, info)
-    pre, post = _split_steps(steps)
-    records = ing.records.repartition(partitions)
+    def __init__(self, config: VocConfig) -> None:
+        super().__init__(config)
+        self.spark: Any = None
+        self._cached: list[Any] = []
+        self._broadcasts: list[Any] = []
+        self._extras: dict[str, Any] = {}
 
-    with timer("probe"):
-        probe_keys, probe = nlp.to_batch(ing.records.orderBy("file_index", "item_index").limit(PROBE_CONTACTS).toArrow())
-        probe = nlp.run_steps(probe, {n: steps[n] for n in pre})
-        schema1 = nlp.output_schema(probe)
-        extras = dict(probe.extras)
-    spec1 = nlp.StageSpec(cfg_json, tuple(pre), schema1, config.spark.batch_size, extras)
-    enriched = records.mapInArrow(nlp.stage_fn(spec1), struct_type(schema1)) if pre else records
-    fitted_bc = None
-    if post:
-        enriched = enriched.cache()
-        fit_name = post[0]
-        with timer(fit_name + "_fit"):
-            n = enriched.count()
-            src = enriched
-            if n > config.spark.topics_fit_max:
-                src = enriched.sample(fraction=min(1.0, 1.1 * config.spark.topics_fit_max / n),
-                                      seed=config.topics.seed).limit(config.spark.topics_fit_max)
-            _, corpus = nlp.to_batch(src.orderBy("file_index", "item_index").toArrow())
-            corpus.extras.update(extras)
-            steps[fit_name].fit(corpus)
-            fitted_bc = sc.broadcast(pickle.dumps({fit_name: steps[fit_name]}))
-            probe2 = nlp.run_steps(probe, {n: steps[n] for n in post})
-            schema2 = nlp.output_schema(probe2)
-        spec2 = nlp.StageSpec(cfg_json, tuple(post), schema2, config.spark.batch_size, extras, fitted=fitted_bc,
-                                fitted_key=uuid.uuid4().hex)
-        final_df = enriched.mapInArrow(nlp.stage_fn(spec2), struct_type(schema2))
-    else:
-        final_df = enriched
+    def start(self, timer: Timer) -> dict[str, Any]:
+        from voc.engines.spark.session import get_session
 
-    outputs: dict[str, str] = {}
-    contact_cols = [c for c in final_df.columns if c not in ("file_index", "item_index", "messages", nlp.EMBEDDING)]
-    with timer("components+write"):
-        if config.spark.output == "spark":
+        with timer("session"):
+            self.spark = get_session(self.config.spark)
+        sc = self.spark.sparkContext
+        self.partitions = self.config.spark.partitions or sc.defaultParallelism
+        return {"versions": {"pyspark": self.spark.version},
+                "spark": {"master": sc.master, "app_id": sc.applicationId, "partitions": self.partitions,
+                          "default_parallelism": sc.defaultParallelism, "output": self.config.spark.output}}
+
+    def read(self, input_path: Path, progress: Progress) -> Corpus:
+        from voc.engines.spark import ingest
+
+        ing = ingest.read(self.spark, input_path, self.config.ingest, partitions=self.partitions)
+        return Corpus(data=ing.records, stats=ing.stats, rejects=ing.rejects)
+
+    def process(self, corpus: Corpus, steps: dict[str, Component], timer: Timer, progress: Progress) -> Any:
+        from voc.engines.spark import nlp
+        from voc.engines.spark.types import struct_type
+
+        records = corpus.data
+        cfg_json = self.config.model_dump_json()
+        modules = tuple(sorted({type(s).__module__ for s in steps.values()}))
+        with timer("probe"):
+            _, probe = nlp.to_batch(records.orderBy("file_index", "item_index").limit(PROBE_CONTACTS).toArrow())
+        df = records.repartition(self.partitions)
+        for stage in stages(steps):
+            if not stage:
+                continue
+            first = steps[stage[0]]
+            fitted = None
+            if first.needs_fit:
+                df = df.cache()
+                self._cached.append(df)
+                with timer(stage[0] + "_fit"):
+                    fit_on = fit_corpus(self.spark, df, first)
+                    fit_on.extras.update(self._extras)
+                    first.fit(fit_on)
+                    del fit_on
+                fitted = self.spark.sparkContext.broadcast(pickle.dumps({stage[0]: first}))
+                self._broadcasts.append(fitted)
+            with timer("probe"):      # the stage's output schema: the driver runs it on the first few contacts
+                probe = nlp.run_steps(probe, {n: steps[n] for n in stage})
+                schema = nlp.output_schema(probe)
+            self._extras.update(probe.extras)
+            spec = nlp.StageSpec(cfg_json, tuple(stage), schema, self.config.spark.batch_size, dict(self._extras),
+                                 fitted=fitted, fitted_key=uuid.uuid4().hex if fitted is not None else "",
+                                 modules=modules)
+            df = df.mapInArrow(nlp.stage_fn(spec), struct_type(schema))
+        return df
+
+    def write(self, processed: Any, steps: dict[str, Component], out_dir: Path, fmt: str) -> Written:
+        from voc.engines.spark import nlp
+        from voc.engines.spark.types import to_pandas
+
+        final_df = processed
+        contact_cols = [c for c in final_df.columns if c not in ("file_index", "item_index", "messages", nlp.EMBEDDING)]
+        if self.config.spark.output == "spark":
+            outputs: dict[str, str] = {}
             final, n_contacts, n_messages = _write_with_spark(final_df, out_dir, fmt, contact_cols, outputs, steps)
-        else:
-            table = final_df.orderBy("file_index", "item_index").toArrow()
-            _, final = nlp.to_batch(table)
-            final.contacts = to_pandas(pa.Table.from_pandas(final.contacts, preserve_index=False), CONTACTS)
-            final.extras.update(extras)
-            outputs.update(write_tables(final, steps, out_dir, fmt))
-            n_contacts, n_messages = len(final.contacts), len(final.messages)
-        outputs.update(write_step_outputs(final, steps, rejects, out_dir, fmt))
-    if post:
-        enriched.unpersist()
-    if fitted_bc is not None:
-        fitted_bc.unpersist()
+            final.extras.update(self._extras)
+            return Written(final=final, outputs=outputs, n_contacts=n_contacts, n_messages=n_messages)
+        _, final = nlp.to_batch(final_df.orderBy("file_index", "item_index").toArrow())
+        final.contacts = to_pandas(pa.Table.from_pandas(final.contacts, preserve_index=False), CONTACTS)
+        final.extras.update(self._extras)
+        return Written(final=final, outputs=write_tables(final, steps, out_dir, fmt))
 
-    analyzed = finish_analyze(run, final, steps, rejects, stats, outputs, timer, out_dir, n_contacts, n_messages, tx=tx)
-    from voc.engines.spark.journeys import run_journeys_spark
+    def release(self) -> None:
+        for df in self._cached:
+            df.unpersist()
+        for bc in self._broadcasts:
+            bc.unpersist()
+        self._cached, self._broadcasts = [], []
 
-    return finish_run(RunResult(out_dir=tx.folder, analyze=analyzed), config, fmt=fmt, events=events or [], tx=tx,
-                      run_journeys=functools.partial(run_journeys_spark, spark))
+    def journeys(self, events: Sequence[Path], contacts: Optional[pd.DataFrame], config: JourneyConfig, out_dir: Path,
+                 *, fmt: str, embeddings: Optional[pd.DataFrame], tx: Any) -> Any:
+        from voc.engines.spark.journeys import run_journeys_spark
+
+        return run_journeys_spark(self.spark, list(events), contacts, config, out_dir, fmt, embeddings, tx=tx)
 
 
 def _write_with_spark(final_df: Any, out_dir: Path, fmt: str, contact_cols: list[str], outputs: dict[str, str],

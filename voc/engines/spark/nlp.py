@@ -1,8 +1,11 @@
 """The NLP components on Spark: per-partition Batches through ``voc.pipeline.components``.
 
-Records (one row per contact, messages nested) go through ``mapInArrow``; each Arrow batch is
-cut into Batches of ``spark.batch_size`` whole contacts, exactly as the local engine cuts the
-corpus, and every step's ``__call__`` runs on them. The components (and so their models: spaCy,
+Records (one row per contact, messages nested) go through ``mapInArrow``; a partition's Arrow
+batches are cut into Batches of ``spark.batch_size`` whole contacts (a Batch may span two Arrow
+batches), exactly as the local engine cuts the corpus, and the partition's Batches go through the
+local engine's loop, ``voc.pipeline.batches.pipe_steps``: every step's ``pipe`` sees the same
+sequence of batches as it would locally (the embed step groups them into the same encoder calls
+on a single partition). The components (and so their models: spaCy,
 MiniLM, the intent classifier) are built ONCE per Python worker: a module-level cache keyed by
 the config and the step names (Spark reuses its Python workers between tasks by default,
 ``spark.python.worker.reuse=true``).
@@ -16,9 +19,11 @@ them (see ``voc.engines.spark.job``) and the fitted component is broadcast to st
 """
 from __future__ import annotations
 
+import importlib
 import pickle
+from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -26,6 +31,7 @@ import pyarrow as pa
 
 from voc.component import Batch, Component
 from voc.config import VocConfig
+from voc.pipeline.batches import concat_batches, pipe_steps
 from voc.schema import CONTACT_NLP_COLUMNS, CONTACTS, MESSAGE_NLP_COLUMNS, MESSAGES
 
 EMBEDDING = "__embedding"
@@ -98,27 +104,45 @@ def from_batch(keys: pd.DataFrame, batch: Batch, schema: pa.Schema) -> pa.Table:
 
 
 def run_steps(batch: Batch, steps: dict[str, Component]) -> Batch:
-    for step in steps.values():
-        batch = step(batch)
-    return batch
+    """One batch through the steps' loop (the driver's probe)."""
+    return next(pipe_steps([batch], steps))
 
 
-def split(keys: pd.DataFrame, batch: Batch, size: int) -> Iterator[tuple[pd.DataFrame, Batch]]:
-    """Whole-contact slices of at most ``size`` contacts (a contact's messages stay with it)."""
-    n = len(batch.contacts)
-    if n <= size:
-        yield keys, batch
-        return
-    part = np.arange(n) // size
-    mpart = batch.messages["contact_id"].astype(str).map(
-        pd.Series(part, index=batch.contacts["contact_id"].astype(str).to_numpy())).to_numpy()
-    for b in range(int(part.max()) + 1):
-        sel = part == b
-        emb = batch.embeddings[sel] if batch.embeddings is not None else None
-        yield (keys[sel].reset_index(drop=True),
-               Batch(contacts=batch.contacts[sel].reset_index(drop=True),
-                     messages=batch.messages[mpart == b].reset_index(drop=True),
-                     embeddings=emb, extras=dict(batch.extras)))
+def rebatch(pieces: Iterable[tuple[pd.DataFrame, Batch]], size: int) -> Iterator[tuple[pd.DataFrame, Batch]]:
+    """Whole-contact Batches of exactly ``size`` contacts (the last one smaller) from pieces of any size, in
+    order, a contact's messages with it: a partition's Arrow batches cut as the local engine cuts the corpus."""
+    held: list[tuple[pd.DataFrame, Batch]] = []
+    n = 0
+    for keys, batch in pieces:
+        if len(batch) == 0:
+            continue
+        held.append((keys, batch))
+        n += len(batch)
+        if n >= size:
+            keys, batch = _joined(held)
+            full = n - n % size
+            for start in range(0, full, size):
+                yield _slice(keys, batch, start, start + size)
+            held = [_slice(keys, batch, full, n)] if n > full else []
+            n -= full
+    if held:
+        yield _joined(held)
+
+
+def _joined(held: list[tuple[pd.DataFrame, Batch]]) -> tuple[pd.DataFrame, Batch]:
+    if len(held) == 1:
+        return held[0]
+    return pd.concat([k for k, _ in held], ignore_index=True), concat_batches([b for _, b in held])
+
+
+def _slice(keys: pd.DataFrame, batch: Batch, start: int, stop: int) -> tuple[pd.DataFrame, Batch]:
+    """Contacts ``start:stop`` of ``batch`` with their messages (in their order) and embeddings."""
+    contacts = batch.contacts.iloc[start:stop].reset_index(drop=True)
+    keep = batch.messages["contact_id"].astype(str).isin(set(contacts["contact_id"].astype(str))).to_numpy()
+    emb = batch.embeddings[start:stop] if batch.embeddings is not None else None
+    return (keys.iloc[start:stop].reset_index(drop=True),
+            Batch(contacts=contacts, messages=batch.messages[keep].reset_index(drop=True), embeddings=emb,
+                  extras=dict(batch.extras)))
 
 
 # ---------------------------------------------------------------- output schema (probe)
@@ -159,31 +183,49 @@ class StageSpec:
     extras: dict[str, Any] = field(default_factory=dict)
     fitted: Any = None            # a Spark Broadcast of pickle.dumps({name: fitted component})
     fitted_key: str = ""          # identifies that broadcast in a worker's cache (Broadcast objects carry no public id)
+    modules: tuple[str, ...] = ()  # modules registering the steps (a user's own component: importable on executors)
 
 
 _FITTED: dict[str, dict[str, Component]] = {}
+FITTED_KEPT = 4                    # fitted sets alive per worker (one per corpus-level step of a run)
 
 
 def _stage_steps(spec: StageSpec) -> dict[str, Component]:
+    for module in spec.modules:
+        importlib.import_module(module)
     steps = dict(cached_steps(spec.config_json, spec.names))
     if spec.fitted is not None:
         key = spec.fitted_key
         if key not in _FITTED:
-            _FITTED.clear()   # one fitted set alive per worker
+            while len(_FITTED) >= FITTED_KEPT:
+                _FITTED.pop(next(iter(_FITTED)))
             _FITTED[key] = pickle.loads(spec.fitted.value)
         steps.update({k: v for k, v in _FITTED[key].items() if k in steps})
     return {n: steps[n] for n in spec.names}
 
 
 def stage_fn(spec: StageSpec) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """The partition function of a stage: the partition's records as Batches of ``spec.batch_size`` contacts
+    (``rebatch``), through the local engine's loop (``pipe_steps``), back to records."""
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         steps = _stage_steps(spec)
-        for rb in batches:
-            if rb.num_rows == 0:
-                continue
-            keys, batch = to_batch(pa.Table.from_batches([rb]))
-            batch.extras.update(spec.extras)
-            for k, b in split(keys, batch, spec.batch_size):
-                out = run_steps(b, steps)
-                yield from from_batch(k, out, spec.schema).to_batches()
+        pending: deque[pd.DataFrame] = deque()     # the keys of the batches in the steps, in order
+
+        def pieces() -> Iterator[tuple[pd.DataFrame, Batch]]:
+            for rb in batches:
+                if rb.num_rows:
+                    keys, batch = to_batch(pa.Table.from_batches([rb]))
+                    batch.extras.update(spec.extras)
+                    yield keys, batch
+
+        def fed() -> Iterator[Batch]:
+            for keys, batch in rebatch(pieces(), spec.batch_size):
+                pending.append(keys)
+                yield batch
+
+        for out in pipe_steps(fed(), steps):
+            keys = pending.popleft()
+            if len(keys) != len(out):
+                raise ValueError(f"a step's pipe returned {len(out)} contacts for a batch of {len(keys)}")
+            yield from from_batch(keys, out, spec.schema).to_batches()
     return run

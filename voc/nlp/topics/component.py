@@ -59,10 +59,8 @@ class TopicsComponent(Component):
         texts = _texts(corpus)
         emb = _embeddings(corpus)
         cids = corpus.contacts["contact_id"].astype(str).tolist()
-        cap = self.config.fit_max
-        if cap is not None and len(texts) > cap and not self.config.model:
-            # a seeded sample (same corpus, same sample); the others get the nearest centroid in __call__
-            keep = np.sort(np.random.default_rng(self.config.seed).choice(len(texts), cap, replace=False))
+        keep = self.fit_sample(len(texts))
+        if keep is not None:   # the others get the nearest centroid in __call__
             texts, emb, cids = [texts[i] for i in keep], emb[keep], [cids[i] for i in keep]
         embedding_model = corpus.extras.get("embedding_model")
         if self.config.model:
@@ -104,6 +102,14 @@ class TopicsComponent(Component):
         self.n_fit_docs_ = len(texts)
         self.corpus_outlier_share_ = float(np.mean(ids == OUTLIER_ID)) if len(ids) else 0.0
         return self
+
+    def fit_sample(self, n: int) -> Optional[np.ndarray]:
+        """``topics.fit_max`` (the one sample size of both engines): a seeded random sample of that many of
+        ``n`` contacts (same corpus, same sample), None when all are used (at most fit_max, or a saved model)."""
+        cap = self.config.fit_max
+        if cap is None or n <= cap or self.config.model:
+            return None
+        return np.sort(np.random.default_rng(self.config.seed).choice(n, cap, replace=False))
 
     def __call__(self, batch: Batch) -> Batch:
         if not hasattr(self, "model_"):
