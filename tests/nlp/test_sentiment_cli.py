@@ -86,7 +86,7 @@ def test_train_learns_and_saves_the_class_bias_and_prints_recall_by_class(runner
     plain = json.loads(off.read_text())
     assert plain["weights"]["class_bias"] == [0.0, 0.0, 0.0] and plain["weights"]["negative_recall_floor"] is None
     assert plain["command"].endswith("--no-calibrate")
-    r = runner.invoke(app, ["sentiment", "train", str(small_csv), "--out", str(off), "--negative-recall-floor", "1.5"])
+    r = runner.invoke(app, ["sentiment", "train", str(small_csv), "--out", str(off), "--neg-recall", "1.5"])
     assert r.exit_code == 2 and "E104" in r.output
 
 

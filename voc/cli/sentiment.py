@@ -30,7 +30,7 @@ def train(
     device: str = typer.Option("auto", "--device", help="Device of the sentence encoder: auto | cpu | cuda."),
     precision: str = typer.Option("fp32", "--precision", help="Precision of the sentence encoder the model is trained on: fp32 | int8 (a model is used with vectors of the same precision)."),
     c_grid: str = typer.Option("0.001,0.003,0.01", "--c-grid", help="Regularisation strengths C tried by inner CV (comma-separated; one value: no search)."),
-    negative_recall_floor: Optional[float] = typer.Option(None, "--negative-recall-floor", help=(
+    negative_recall_floor: Optional[float] = typer.Option(None, "--neg-recall", help=(
         "Class-prior calibration: the bias on the logits with the best inner-CV macro-recall among those reaching "
         "this negative recall (0: best macro-recall, no floor). Default: the recipe's, 0.75.")),
     calibrate: bool = typer.Option(True, "--calibrate/--no-calibrate", help="Learn the class-prior bias (off: the plain balanced regression)."),
@@ -65,12 +65,12 @@ def train(
     floor_given = negative_recall_floor is not None
     negative_recall_floor = NEGATIVE_RECALL_FLOOR if negative_recall_floor is None else negative_recall_floor
     if negative_recall_floor is not None and not 0.0 <= negative_recall_floor <= 1.0:
-        raise VocError(Errors.E104, option="--negative-recall-floor", value=negative_recall_floor, detail="use a recall between 0 and 1",
+        raise VocError(Errors.E104, option="--neg-recall", value=negative_recall_floor, detail="use a recall between 0 and 1",
                        command="sentiment train")
     if not calibrate:
         cmd += " --no-calibrate"
     elif floor_given and negative_recall_floor != NEGATIVE_RECALL_FLOOR:
-        cmd += f" --negative-recall-floor {negative_recall_floor}"
+        cmd += f" --neg-recall {negative_recall_floor}"
     payload = train_artifact(ds.texts, ds.labels, source=ds.source, featurizer=feat, k=cv, seed=seed, grid=grid, command=cmd,
                              negative_recall_floor=negative_recall_floor if calibrate else None)
     save_artifact(payload, out)
