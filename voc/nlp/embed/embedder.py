@@ -116,7 +116,12 @@ class Embedder:
         """The cache key's model part: the model id, plus the precision when it is not fp32 (int8 and fp16
         vectors differ slightly from fp32 ones, so they never share cached vectors), plus how long texts
         are handled."""
-        cid = self.model_id if self.precision == "fp32" else f"{self.model_id}+{self.precision}"
+        if self.precision == "int8":
+            from voc.nlp.embed.onnx_int8 import VECTOR_VERSION
+
+            cid = f"{self.model_id}+int8" + (f".v{VECTOR_VERSION}" if VECTOR_VERSION != "1" else "")
+        else:
+            cid = self.model_id if self.precision == "fp32" else f"{self.model_id}+{self.precision}"
         # long texts get other vectors when chunked than when truncated (voc <= 0.1 truncated)
         return cid if self.config.long_texts == "truncate" else f"{cid}+chunked"
 
