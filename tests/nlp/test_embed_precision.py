@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from voc.config import EmbedConfig
-from voc.nlp.embed.embedder import Embedder
+from voc.nlp.embed.embedder import MEMO, Embedder
 from voc.nlp.embed.onnx_int8 import UnsupportedForInt8, _st_layout
 from voc.nlp.embed.resolve import resolve_precision
 
@@ -59,7 +59,8 @@ def test_int8_vector_of_a_text_does_not_depend_on_its_batch(int8_and_fp32):
     long_mate = " ".join(["Thanks for calling, can you confirm the postcode on the account please?"] * 8)
     batches = [[t] for t in TEXTS] + [TEXTS, TEXTS[::-1] + [long_mate], ["ok", "thanks", *TEXTS[2:4], long_mate * 3]]
     seen: dict[str, list[np.ndarray]] = {}
-    for b in batches:  # a fresh embedder each time: no cache or in-process memo may hide a difference
+    for b in batches:  # a fresh embedder each time: no cache or in-process memory may hide a difference
+        MEMO.clear()
         e = Embedder(EmbedConfig(precision="int8", device="cpu", cache_dir="none", batch_size=4))
         for t, v in zip(b, e.encode(b)):
             seen.setdefault(t, []).append(v)
@@ -75,6 +76,7 @@ def test_cache_is_keyed_by_precision(int8_and_fp32):
     assert "+int8.v2" in int8.cache_id  # vectors of the batch-dependent recipe (v1) are never served
     assert fp32.cache.path != int8.cache.path
     # a fresh fp32 embedder with the same cache folder finds the fp32 vectors only
+    MEMO.clear()
     fresh = Embedder(EmbedConfig(precision="fp32", device="cpu", cache_dir=str(root / "cache")))
     v = fresh.encode(TEXTS[:2])
     assert fresh.cache_hits_ == 2 and np.allclose(v, fp32.encode(TEXTS[:2]), atol=1e-6)
