@@ -30,7 +30,7 @@ def eval_intents(
                                      help="Weight of the n-gram head's log-probabilities: a number >= 0, or 'auto' (chosen on the held-out split)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Override the 'unknown' threshold."),
     seed: int = typer.Option(42, "--seed"),
-    precision: str = typer.Option("fp32", "--precision", help="Encoder precision for the classifier trained here: fp32, int8 (ONNX, CPU), fp16 (GPU) or auto."),
+    precision: str = typer.Option("auto", "--precision", help="Encoder precision for the classifier trained here: auto (as voc analyze: int8 on the CPU, fp16 on a GPU), fp32, int8 (ONNX, CPU) or fp16 (GPU)."),
     top: int = typer.Option(30, "--top", min=0, help="Per-class rows shown (worst F1 first); --json has all."),
     as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
 ) -> None:
