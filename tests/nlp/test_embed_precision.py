@@ -112,3 +112,29 @@ def test_long_texts_are_chunked_not_truncated():
     # short texts are untouched by chunking
     assert np.allclose(cut.encode(TEXTS), chunk.encode(TEXTS), atol=1e-6)
     assert cut.cache_id != chunk.cache_id
+
+
+def _encode_in_child(enc, q) -> None:
+    q.put(enc.encode(TEXTS[:3]).tolist())
+
+
+def test_int8_encoder_works_in_a_forked_child_after_the_parent_used_it(int8_and_fp32):
+    """The int8 encoder runs texts on a thread pool; a process forked after the parent used it (multiprocessing,
+    Spark's Python workers) inherits the pool object but not its threads, and must not wait on them forever."""
+    import multiprocessing as mp
+
+    _, int8, _ = int8_and_fp32
+    enc = int8.model_
+    if getattr(enc, "threads_", 1) < 2:
+        enc.threads_ = 2
+    parent = enc.encode(TEXTS[:3])  # the pool now exists in this process
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=_encode_in_child, args=(enc, q))
+    p.start()
+    p.join(timeout=120)
+    if p.is_alive():
+        p.kill()
+        pytest.fail("the forked child hung on the parent's thread pool")
+    assert p.exitcode == 0
+    np.testing.assert_array_equal(np.asarray(q.get(timeout=5), dtype=np.float32), parent)
