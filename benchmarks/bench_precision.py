@@ -118,6 +118,9 @@ def whole_command(inp: Path, out: Path, precision: str) -> dict:
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     res["contacts"] = run.get("counts", {}).get("contacts_out") or run.get("contacts_out")
     res["timings"] = run.get("timings_s", {})
+    info = run.get("components", {}).get("embed", {})
+    res["encoded"], res["memory_hits"] = info.get("texts_encoded", info.get("cache_misses")), info.get("memory_hits")
+    res["load"] = os.getloadavg()[0]
     return res
 
 
@@ -139,12 +142,14 @@ def main() -> None:
             enc = {p: child(ENCODE_CHILD, str(inp), p, str(tmp / f"{name}_{p}.npy")) for p in ("fp32", "int8")}
             cos = (np.load(tmp / f"{name}_fp32.npy") * np.load(tmp / f"{name}_int8.npy")).sum(1)
             r32, r8 = (enc[p]["n"] / enc[p]["seconds"] for p in ("fp32", "int8"))
-            print(f"\n[{name}] raw encoder, encode only: fp32 {r32:.1f} texts/s, int8 {r8:.1f} texts/s -> {r8 / r32:.2f}x; "
+            print(f"\n[{name}] raw encoder, encode only: fp32 {r32:.1f} texts/s, int8 {r8:.1f} texts/s -> {r8 / r32:.2f}x "
+                  f"(load avg {os.getloadavg()[0]:.2f}); "
                   f"cosine int8 vs fp32: mean {cos.mean():.4f}, min {cos.min():.4f}")
             cmd = {p: whole_command(inp, tmp / f"out_{name}_{p}", p) for p in ("fp32", "int8")}
             for p, res in cmd.items():
                 print(f"[{name}] voc analyze --no-topics, {p}: {res['wall']:.1f} s wall, "
-                      f"{res['contacts']} contacts ({res['contacts'] / res['wall']:.1f}/s), peak RSS {res['peak_rss_mb']:.0f} MB; "
+                      f"{res['contacts']} contacts ({res['contacts'] / res['wall']:.1f}/s), peak RSS {res['peak_rss_mb']:.0f} MB, "
+                      f"texts encoded {res['encoded']} (found in memory {res['memory_hits']}), load avg {res['load']:.2f}; "
                       "stages " + ", ".join(f"{k} {v:.1f}s" for k, v in res["timings"].items()))
             print(f"[{name}] whole command speed-up int8 / fp32: {cmd['fp32']['wall'] / cmd['int8']['wall']:.2f}x (aim >= 1.7x on short)")
 

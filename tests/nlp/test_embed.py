@@ -13,8 +13,16 @@ from voc.component import Batch
 from voc.config import EmbedConfig
 from voc.errors import VocError
 from voc.nlp.embed import EmbedComponent, Embedder, EmbeddingCache, get_embedder, resolve_device, text_key
+from voc.nlp.embed.embedder import MEMO
 from voc.nlp.embed.resolve import slug
 from voc.schema import contacts_frame, messages_frame
+
+@pytest.fixture(autouse=True)
+def _fresh_memory():
+    """Each test starts with nothing in the process-wide vector memory, so cache tests see the disk cache."""
+    MEMO.clear()
+    yield
+
 
 TEXTS = [
     "I was charged twice for the same order",
@@ -83,12 +91,14 @@ def test_second_run_embeds_only_new_texts(tmp_path):
     x = first.encode(TEXTS[:3])
     assert (first.cache_hits_, first.cache_misses_) == (0, 3)
 
+    MEMO.clear()
     again = Embedder(cfg)                     # a new process would start like this
     y = again.encode(TEXTS[:3])
     assert "_model" not in again.__dict__      # everything came from the cache: the model was never even loaded
     assert (again.cache_hits_, again.cache_misses_) == (3, 0)
     np.testing.assert_allclose(x, y, atol=1e-6)
 
+    MEMO.clear()
     third = Embedder(cfg)
     counter = _Counting(third.model_)
     z = third.encode([TEXTS[1], "a brand new question about refunds", TEXTS[0]])
@@ -204,6 +214,54 @@ def test_texts_seen_in_this_process_are_not_encoded_again_even_without_disk_cach
     assert counter.seen == ["another message about a late parcel"]
     np.testing.assert_allclose(y[0], x[2], atol=1e-6)
     np.testing.assert_allclose(y[2], x[0], atol=1e-6)
+
+
+def test_a_text_is_encoded_once_per_process_whatever_embedder_asks():
+    """Issue 16 point 5: components whose embed settings differ only in batch size or cache folder (or a run past
+    the old 50,000-text memo of one Embedder) encoded the same text again. Vectors are shared per model+precision."""
+    a = Embedder(EmbedConfig(cache_dir="none", batch_size=32))
+    x = a.encode(TEXTS[:3])
+    b = Embedder(EmbedConfig(cache_dir="none", batch_size=8))
+    y = b.encode(TEXTS[:3])
+    assert "_model" not in b.__dict__ and b.info()["memory_hits"] == 3 and b.cache_misses_ == 0
+    np.testing.assert_array_equal(x, y)
+    # ...but never across precisions or long-text handling: those give other vectors
+    c = Embedder(EmbedConfig(cache_dir="none", long_texts="truncate"))
+    assert c.cache_id != a.cache_id and MEMO.get_many(c.cache_id, TEXTS[:3]) == {}
+
+
+def test_memory_is_bounded_by_bytes_least_recently_used_first():
+    from voc.nlp.embed.embedder import _Memo
+
+    m = _Memo(max_bytes=3 * 16)
+    m.put_many("m", {t: np.full(4, i, np.float32) for i, t in enumerate("abc")})
+    assert m.get_many("m", ["a"])  # a is now the most recently used
+    m.put_many("m", {"d": np.zeros(4, np.float32)})
+    assert sorted(m.get_many("m", list("abcd"))) == ["a", "c", "d"] and m.nbytes == 48
+
+
+def test_embed_then_sentiment_encodes_each_distinct_text_once():
+    """A one-message contact's text is its message: the sentiment step reuses the embed step's vector, and only
+    the messages of multi-message contacts are new texts for the encoder."""
+    from voc.config import SentimentConfig
+    from voc.nlp.sentiment.component import SentimentComponent
+
+    conf = EmbedConfig(cache_dir="none")
+    b = _batch()
+    b.messages.loc[len(b.messages)] = b.messages.iloc[0]
+    b.messages.loc[len(b.messages) - 1, ["seq", "text"]] = [1, "and nobody answers my emails"]
+    emb = get_embedder(conf)
+    model = emb.model_
+    seen: list[str] = []
+    inner = model.encode
+    model.encode = lambda texts, **kw: (seen.extend(texts), inner(texts, **kw))[1]
+    try:
+        out = EmbedComponent(conf)(b)
+        SentimentComponent(SentimentConfig(backend="trained"), embed=conf)(out)
+    finally:
+        model.encode = inner
+    assert sorted(seen) == sorted(["my package is late", "Refund. I want my money back and nobody answers my emails",
+                                   "We called you about your order", "I want my money back", "and nobody answers my emails"])
 
 
 def test_pipe_encodes_consecutive_batches_together(embedder):

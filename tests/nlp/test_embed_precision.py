@@ -7,13 +7,19 @@ import numpy as np
 import pytest
 
 from voc.config import EmbedConfig
-from voc.nlp.embed.embedder import Embedder
+from voc.nlp.embed.embedder import MEMO, Embedder
 from voc.nlp.embed.onnx_int8 import UnsupportedForInt8, _st_layout
 from voc.nlp.embed.resolve import resolve_precision
 
 TEXTS = ["I was charged twice for the same order", "How do I reset my password?",
          "my card got declined at the store yesterday", "when will my refund arrive",
          "The app crashes every time I open the payments tab", "cancel my subscription please"]
+
+
+def test_default_precision_is_int8_on_the_cpu():
+    """Issue 16: int8 became the CPU default once it was reproducible per text and within 0.3 points of fp32."""
+    assert EmbedConfig().precision == "auto"
+    assert Embedder(EmbedConfig(device="cpu", cache_dir="none")).precision == "int8"
 
 
 def test_precision_resolves_per_device():
@@ -52,11 +58,31 @@ def test_int8_vectors_stay_close_to_fp32(int8_and_fp32):
     assert graphs[0].stat().st_mtime_ns == mtime
 
 
+def test_int8_vector_of_a_text_does_not_depend_on_its_batch(int8_and_fp32):
+    """Issue 16: with per-batch activation scales a text's int8 vector moved (up to 0.024) with the texts batched
+    beside it and with the padding they brought. Each text must get the same vector alone and in any batch."""
+    _, _, root = int8_and_fp32
+    long_mate = " ".join(["Thanks for calling, can you confirm the postcode on the account please?"] * 8)
+    batches = [[t] for t in TEXTS] + [TEXTS, TEXTS[::-1] + [long_mate], ["ok", "thanks", *TEXTS[2:4], long_mate * 3]]
+    seen: dict[str, list[np.ndarray]] = {}
+    for b in batches:  # a fresh embedder each time: no cache or in-process memory may hide a difference
+        MEMO.clear()
+        e = Embedder(EmbedConfig(precision="int8", device="cpu", cache_dir="none", batch_size=4))
+        for t, v in zip(b, e.encode(b)):
+            seen.setdefault(t, []).append(v)
+    for t in TEXTS:
+        assert len(seen[t]) >= 3
+        worst = max(float(np.abs(v - seen[t][0]).max()) for v in seen[t])
+        assert worst <= 1e-6, (t, worst)
+
+
 def test_cache_is_keyed_by_precision(int8_and_fp32):
     fp32, int8, root = int8_and_fp32
     assert fp32.cache_id != int8.cache_id and "int8" in int8.cache_id
+    assert "+int8.v2" in int8.cache_id  # vectors of the batch-dependent recipe (v1) are never served
     assert fp32.cache.path != int8.cache.path
     # a fresh fp32 embedder with the same cache folder finds the fp32 vectors only
+    MEMO.clear()
     fresh = Embedder(EmbedConfig(precision="fp32", device="cpu", cache_dir=str(root / "cache")))
     v = fresh.encode(TEXTS[:2])
     assert fresh.cache_hits_ == 2 and np.allclose(v, fp32.encode(TEXTS[:2]), atol=1e-6)
@@ -86,3 +112,29 @@ def test_long_texts_are_chunked_not_truncated():
     # short texts are untouched by chunking
     assert np.allclose(cut.encode(TEXTS), chunk.encode(TEXTS), atol=1e-6)
     assert cut.cache_id != chunk.cache_id
+
+
+def _encode_in_child(enc, q) -> None:
+    q.put(enc.encode(TEXTS[:3]).tolist())
+
+
+def test_int8_encoder_works_in_a_forked_child_after_the_parent_used_it(int8_and_fp32):
+    """The int8 encoder runs texts on a thread pool; a process forked after the parent used it (multiprocessing,
+    Spark's Python workers) inherits the pool object but not its threads, and must not wait on them forever."""
+    import multiprocessing as mp
+
+    _, int8, _ = int8_and_fp32
+    enc = int8.model_
+    if getattr(enc, "threads_", 1) < 2:
+        enc.threads_ = 2
+    parent = enc.encode(TEXTS[:3])  # the pool now exists in this process
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=_encode_in_child, args=(enc, q))
+    p.start()
+    p.join(timeout=120)
+    if p.is_alive():
+        p.kill()
+        pytest.fail("the forked child hung on the parent's thread pool")
+    assert p.exitcode == 0
+    np.testing.assert_array_equal(np.asarray(q.get(timeout=5), dtype=np.float32), parent)

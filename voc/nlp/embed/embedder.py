@@ -20,7 +20,55 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger(__name__)
 
-MEMO_SIZE = 50_000  # texts kept in memory per Embedder (384 floats each: ~75 MB at most)
+MEMO_BYTES = 256 * 2**20  # vectors kept in memory per process (~170,000 texts of 384 floats)
+
+
+class _Memo:
+    """The in-process vector memory shared by every Embedder of this process, keyed by (cache id, text): the
+    cache id names model, precision and long-text handling, so a text is encoded once per run whichever step
+    asks (the embed step's one-message contact text and the sentiment step's message are the same key), even
+    with the disk cache off and with components whose other embed settings (batch size, cache folder) differ.
+    Least recently used vectors go first once ``MEMO_BYTES`` is reached."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.nbytes = 0
+        self._d: "OrderedDict[tuple[str, str], np.ndarray]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, cid: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        with self._lock:
+            out = {}
+            for t in texts:
+                v = self._d.get((cid, t))
+                if v is not None:
+                    self._d.move_to_end((cid, t))
+                    out[t] = v
+            return out
+
+    def put_many(self, cid: str, items: dict[str, np.ndarray]) -> None:
+        with self._lock:
+            for t, v in items.items():
+                k = (cid, t)
+                old = self._d.pop(k, None)
+                if old is not None:
+                    self.nbytes -= old.nbytes
+                self._d[k] = v
+                self.nbytes += v.nbytes
+            while self.nbytes > self.max_bytes and self._d:
+                _, v = self._d.popitem(last=False)
+                self.nbytes -= v.nbytes
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+            self.nbytes = 0
+
+
+MEMO = _Memo(MEMO_BYTES)
 
 _POOL_FLAGS = ("pooling_mode_cls_token", "pooling_mode_mean_tokens", "pooling_mode_max_tokens",
                "pooling_mode_mean_sqrt_len_tokens", "pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken")
@@ -116,7 +164,12 @@ class Embedder:
         """The cache key's model part: the model id, plus the precision when it is not fp32 (int8 and fp16
         vectors differ slightly from fp32 ones, so they never share cached vectors), plus how long texts
         are handled."""
-        cid = self.model_id if self.precision == "fp32" else f"{self.model_id}+{self.precision}"
+        if self.precision == "int8":
+            from voc.nlp.embed.onnx_int8 import VECTOR_VERSION
+
+            cid = f"{self.model_id}+int8" + (f".v{VECTOR_VERSION}" if VECTOR_VERSION != "1" else "")
+        else:
+            cid = self.model_id if self.precision == "fp32" else f"{self.model_id}+{self.precision}"
         # long texts get other vectors when chunked than when truncated (voc <= 0.1 truncated)
         return cid if self.config.long_texts == "truncate" else f"{cid}+chunked"
 
@@ -151,11 +204,6 @@ class Embedder:
                 root = Path(cd).expanduser() if cd else default_cache_root()
                 self._cache = EmbeddingCache(root / slug(self.cache_id), model_id=self.cache_id, dim=self.dim)
         return self._cache
-
-    @property
-    def _memo(self) -> "OrderedDict[str, np.ndarray]":
-        """In-process LRU of the latest MEMO_SIZE texts: works even with the disk cache off."""
-        return self.__dict__.setdefault("_memo_store", OrderedDict())
 
     @property
     def cache_hits_(self) -> int:
@@ -201,12 +249,10 @@ class Embedder:
         if not texts:
             return np.zeros((0, dim), dtype=np.float32)
         unique = list(dict.fromkeys(texts))
-        vectors: dict[str, np.ndarray] = {}
-        memo = self._memo
-        for t in unique:  # texts seen earlier in this process (e.g. a message that is also a contact's text)
-            v = memo.get(t)
-            if v is not None:
-                vectors[t] = v
+        cid = self.cache_id
+        # texts seen earlier in this process by any step (e.g. a message that is also a contact's text)
+        vectors: dict[str, np.ndarray] = MEMO.get_many(cid, unique)
+        self._memo_hits = self.__dict__.get("_memo_hits", 0) + len(vectors)
         cache = self.cache
         keys: dict[str, bytes] = {}
         if cache is not None:
@@ -222,11 +268,7 @@ class Embedder:
         self._misses = self.cache_misses_ + len(todo)
         if todo:
             self._encode_missing(todo, vectors, keys, show_progress=show_progress, on_progress=on_progress)
-        for t in unique:
-            memo[t] = vectors[t]
-            memo.move_to_end(t)
-        while len(memo) > MEMO_SIZE:
-            memo.popitem(last=False)
+        MEMO.put_many(cid, {t: vectors[t] for t in unique})
         out = np.stack([vectors[t] for t in texts]).astype(np.float32, copy=False)
         if self.config.normalize:
             norms = np.linalg.norm(out, axis=1, keepdims=True)
@@ -284,6 +326,7 @@ class Embedder:
                 **({"precision_note": self._precision_note} if "_precision_note" in self.__dict__ else {}),
                 "cache": str(c.path) if c is not None and c.disabled_reason is None else None,
                 "cache_hits": self.cache_hits_, "cache_misses": self.cache_misses_,
+                "memory_hits": self.__dict__.get("_memo_hits", 0), "texts_encoded": self.cache_misses_,
                 "long_texts": self.config.long_texts, "texts_chunked": self.__dict__.get("_chunked", 0)}
 
     def __repr__(self) -> str:
