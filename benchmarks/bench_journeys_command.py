@@ -3,7 +3,8 @@ run as a child process, on BPIC 2012 and on BPIC 2012 scaled to ~10 million even
 without synthetic contacts joined.
 
     nice -n 10 .venv/bin/python benchmarks/bench_journeys_command.py [--events 10000000]
-        [--contacts-large 200000] [--skip-large] [--only small|large] [--voc-root DIR] [--workdir DIR]
+        [--contacts-large 1000000] [--skip-large] [--no-large-contacts] [--only small|large]
+        [--voc-root DIR] [--workdir DIR] [--compare-python /path/to/other/venv/bin/python]
 
 Each measurement: this script starts a small launcher process (``--launch``) which runs the command
 as ITS child and reports wall time and ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` -- the peak
@@ -17,10 +18,14 @@ the scaled Parquet log (every case copied with a new id, times shifted 7 days pe
 (contact_id, customer_id = a case of the log, created_at inside that case's time span, channel,
 intent, sentiment, sentiment_score), so every contact joins a journey.
 
-pm4py (AGPL-3.0) is never imported by voc; if it is installed in this interpreter the script also
-times pm4py's closest equivalent (read the same Parquet log into pandas, directly-follows graph,
-variants, per-case durations) in the same way. If it is absent, that column is skipped.
-The machine is shared: the load average is printed with every figure.
+pm4py (AGPL-3.0) and retentioneering are never imported by voc, and are not installed in voc's own
+environment: ``--compare-python`` names the interpreter of a separate virtual environment that has
+them (``python3 -m venv /work/bench-venv && /work/bench-venv/bin/pip install pm4py==2.7.23.11``).
+The script then also times, in the same way, pm4py's closest equivalent of the command (read the
+same Parquet log into pandas, directly-follows graph, variants, per-case durations) and, when
+retentioneering imports there, its Eventstream + transition graph matrix. A library that is absent
+is skipped with a line that says so. The machine is shared: the 1-minute load average
+(/proc/loadavg) before and after each run is printed with every figure.
 """
 from __future__ import annotations
 
@@ -92,6 +97,16 @@ def voc_argv(log: Path, out: Path, contacts: Path | None, scaled: bool) -> list[
     return argv
 
 
+RETENTIONEERING = """
+import sys, pandas as pd
+from retentioneering.eventstream import Eventstream, RawDataSchema
+df = pd.read_parquet(sys.argv[1], columns=['journey_id', 'event', 'ts'])
+df['ts'] = df['ts'].dt.tz_localize(None)
+es = Eventstream(df, raw_data_schema=RawDataSchema(user_id='journey_id', event_name='event', event_timestamp='ts'))
+tg = es.transition_matrix() if hasattr(es, 'transition_matrix') else None
+print(len(es.to_dataframe()))
+"""
+
 PM4PY = """
 import sys, pandas as pd, pm4py
 df = pd.read_parquet(sys.argv[1])
@@ -101,6 +116,13 @@ v = pm4py.get_variants(df)
 d = pm4py.get_all_case_durations(df)
 print(len(dfg), len(v), len(d))
 """
+
+
+def load() -> float:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return os.getloadavg()[0]
 
 
 def run(args) -> None:
@@ -113,11 +135,14 @@ def run(args) -> None:
     work = Path(args.workdir)
     small, large = make_data(work, args.events)
     root = Path(args.voc_root).resolve()
-    have_pm4py = subprocess.run([sys.executable, "-c", "import pm4py"], capture_output=True).returncode == 0
+    other = args.compare_python
+    have = {lib: bool(other) and subprocess.run([other, "-c", f"import {lib}"], capture_output=True).returncode == 0
+            for lib in ("pm4py", "retentioneering")}
     print(f"machine: {os.cpu_count()} cores, python {platform.python_version()}, duckdb {duckdb.__version__}; "
-          f"voc from {root}; load average at start {os.getloadavg()[0]:.1f} (shared machine: wall times inflate with load)")
-    if not have_pm4py:
-        print("pm4py is not installed in this interpreter: its column is skipped.")
+          f"voc from {root}; load average at start {load():.1f} (shared machine: wall times inflate with load)")
+    for lib, ok in have.items():
+        if not ok:
+            print(f"{lib}: not importable by {other or '(no --compare-python given)'}: its rows are skipped.")
     cases = []
     if args.only in (None, "small"):
         c_small = make_contacts(BPIC, work / f"contacts_bpic_{args.contacts_small}.parquet", args.contacts_small,
@@ -125,32 +150,44 @@ def run(args) -> None:
         cases += [("BPIC 2012 csv.gz", BPIC, None, False), (f"BPIC 2012 + {args.contacts_small:,} contacts", BPIC, c_small, False)]
     if args.only in (None, "large") and not args.skip_large:
         n = duckdb.sql(f"SELECT COUNT(*) FROM '{large}'").fetchall()[0][0]
-        c_large = make_contacts(large, work / f"contacts_x{args.events}_{args.contacts_large}.parquet", args.contacts_large,
-                                journey="journey_id", ts="ts")
-        cases += [(f"scaled {n:,} events", large, None, True)]
+        if not args.only_large_contacts:
+            cases += [(f"scaled {n:,} events", large, None, True)]
         if not args.no_large_contacts:
+            c_large = make_contacts(large, work / f"contacts_x{args.events}_{args.contacts_large}.parquet", args.contacts_large,
+                                    journey="journey_id", ts="ts")
             cases += [(f"scaled {n:,} events + {args.contacts_large:,} contacts", large, c_large, True)]
-    print(f"\n  {'case':<44} {'wall_s':>8} {'cpu_s':>7} {'peak_rss_mb':>11} {'load':>5}")
+    print(f"\n  {'case':<48} {'wall_s':>8} {'cpu_s':>7} {'peak_rss_mb':>11} {'load before/after':>18}")
     for label, log, contacts, scaled in cases:
         out = work / "out_journeys"
         shutil.rmtree(out, ignore_errors=True)
+        before = load()
         r = measure(voc_argv(log, out, contacts, scaled), root)
         if r.get("rc") != 0:
-            print(f"  {label:<44} FAILED rc={r.get('rc')}: {r.get('tail', '')[-400:]}")
+            print(f"  {label:<48} FAILED rc={r.get('rc')}: {r.get('tail', '')[-400:]}")
             continue
-        timings = {}
+        info = {}
         try:
-            timings = json.loads((out / "journey_run.json").read_text()).get("timings", {})
+            info = json.loads((out / "journey_run.json").read_text())
         except (OSError, ValueError):
             pass
-        print(f"  {label:<44} {r['wall_s']:8.1f} {r['cpu_s']:7.1f} {r['peak_rss_mb']:11,} {os.getloadavg()[0]:5.1f}")
-        if timings:
-            print("      steps (s):", {k: v for k, v in timings.items()})
-        if have_pm4py and scaled or (have_pm4py and log == BPIC and contacts is None):
+        print(f"  {label:<48} {r['wall_s']:8.1f} {r['cpu_s']:7.1f} {r['peak_rss_mb']:11,} {before:8.1f} / {load():.1f}")
+        if info.get("timings"):
+            print("      steps (s):", info["timings"])
+        if info.get("model_sample"):
+            print("      models on a sample:", info["model_sample"])
+        if contacts is None:     # the other libraries have no contacts: compared on the event log alone
             pm_log = large if scaled else small
-            pr = measure([sys.executable, "-c", PM4PY, str(pm_log)], root)
-            print(f"  {'  pm4py: dfg + variants + durations':<44} {pr.get('wall_s', float('nan')):8.1f} "
-                  f"{pr.get('cpu_s', float('nan')):7.1f} {pr.get('peak_rss_mb', 0):11,} {os.getloadavg()[0]:5.1f}")
+            for lib, script in (("pm4py", PM4PY), ("retentioneering", RETENTIONEERING)):
+                if not have[lib]:
+                    continue
+                before = load()
+                pr = measure([other, "-c", script, str(pm_log)], root)
+                what = "dfg + variants + durations" if lib == "pm4py" else "eventstream + transition matrix"
+                if pr.get("rc") != 0:
+                    print(f"  {'  ' + lib + ': ' + what:<48} FAILED rc={pr.get('rc')}: {pr.get('tail', '')[-300:]}")
+                    continue
+                print(f"  {'  ' + lib + ': ' + what:<48} {pr['wall_s']:8.1f} {pr['cpu_s']:7.1f} "
+                      f"{pr['peak_rss_mb']:11,} {before:8.1f} / {load():.1f}")
 
 
 def main() -> None:
@@ -161,9 +198,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--events", type=int, default=10_000_000)
     ap.add_argument("--contacts-small", type=int, default=20_000)
-    ap.add_argument("--contacts-large", type=int, default=200_000)
+    ap.add_argument("--contacts-large", type=int, default=1_000_000)
     ap.add_argument("--skip-large", action="store_true")
     ap.add_argument("--no-large-contacts", action="store_true")
+    ap.add_argument("--only-large-contacts", action="store_true", help="the large log with contacts only")
+    ap.add_argument("--compare-python", help="interpreter of a separate venv with pm4py / retentioneering")
     ap.add_argument("--only", choices=["small", "large"])
     ap.add_argument("--voc-root", default=str(ROOT), help="checkout of voc to run (PYTHONPATH)")
     ap.add_argument("--workdir", default="/tmp/voc_bench_journeys")
