@@ -98,13 +98,16 @@ def voc_argv(log: Path, out: Path, contacts: Path | None, scaled: bool) -> list[
 
 
 RETENTIONEERING = """
-import sys, pandas as pd
-from retentioneering.eventstream import Eventstream, RawDataSchema
+import os, sys
+os.environ['RETENTIONEERING_NO_TRACK'] = '1'   # no usage tracking (it would call out to the network)
+import pandas as pd
+from retentioneering.eventstream import Eventstream
 df = pd.read_parquet(sys.argv[1], columns=['journey_id', 'event', 'ts'])
 df['ts'] = df['ts'].dt.tz_localize(None)
-es = Eventstream(df, raw_data_schema=RawDataSchema(user_id='journey_id', event_name='event', event_timestamp='ts'))
-tg = es.transition_matrix() if hasattr(es, 'transition_matrix') else None
-print(len(es.to_dataframe()))
+es = Eventstream(df, schema={'path_cols': ['journey_id'], 'event_col': 'event', 'timestamp_col': 'ts'})
+tg = es.transition_graph_data(edge_weight='count')
+sm = es.step_matrix_data(max_steps=10)
+print(len(tg), sm.shape)
 """
 
 PM4PY = """
@@ -182,7 +185,7 @@ def run(args) -> None:
                     continue
                 before = load()
                 pr = measure([other, "-c", script, str(pm_log)], root)
-                what = "dfg + variants + durations" if lib == "pm4py" else "eventstream + transition matrix"
+                what = "dfg + variants + durations" if lib == "pm4py" else "transition graph + step matrix"
                 if pr.get("rc") != 0:
                     print(f"  {'  ' + lib + ': ' + what:<48} FAILED rc={pr.get('rc')}: {pr.get('tail', '')[-300:]}")
                     continue
