@@ -26,7 +26,9 @@ def log_file(tmp_path, n_journeys: int) -> str:
 def run(tmp_path, n_journeys: int, **cfg):
     from voc.journey.run import compute
 
-    config = JourneyConfig(outcomes={"bought": ["checkout"]}, **cfg)
+    light = {"segments": {"k_max": 3, "stability_runs": 2},          # the models kept small: the test is about
+             "predict": {"prefix_events": [3], "max_iter": 20, "top_drivers": 0}}   # their input, not their fit
+    config = JourneyConfig(outcomes={"bought": ["checkout"]}, **light, **cfg)
     p = log_file(tmp_path, n_journeys)
     out = tmp_path / f"out_{n_journeys}_{len(cfg)}"
     return compute(read_events([p], config), None, config, out_dir=out)
