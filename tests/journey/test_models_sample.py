@@ -28,7 +28,7 @@ def run(tmp_path, n_journeys: int, **cfg):
 
     light = {"segments": {"k_max": 3, "stability_runs": 2},          # the models kept small: the test is about
              "predict": {"prefix_events": [3], "max_iter": 20, "top_drivers": 0}}   # their input, not their fit
-    config = JourneyConfig(outcomes={"bought": ["checkout"]}, **light, **cfg)
+    config = JourneyConfig(outcomes={"bought": ["checkout"]}, **{**light, **cfg})
     p = log_file(tmp_path, n_journeys)
     out = tmp_path / f"out_{n_journeys}_{len(cfg)}"
     return compute(read_events([p], config), None, config, out_dir=out)
@@ -62,6 +62,13 @@ def test_below_the_cap_every_journey_is_modelled_without_warning(tmp_path):
     r = run(tmp_path, 120, models_max_journeys=100000)
     assert "E336" not in [w["code"] for w in r.warnings] and "model_sample" not in r.analytics
     assert len(r.tables["anomalies"]) == 120
+
+
+def test_models_off_read_nothing_and_warn_nothing(tmp_path):
+    off = {"enabled": False}
+    r = run(tmp_path, 150, models_max_journeys=100, predict=off, segments=off, unusual=off)
+    assert "E336" not in [w["code"] for w in r.warnings] and len(r.tables["anomalies"]) == 0
+    assert len(pd.read_parquet(r.paths["journey_traits"])) == 150
 
 
 def test_journeys_written_by_duckdb_keep_integer_counts(tmp_path):

@@ -58,7 +58,8 @@ def run_models(con: duckdb.DuckDBPyConnection, config: JourneyConfig, journeys: 
     """Prediction, segments and unusual journeys over the timeline ``tl``, friction ``fr`` and the
     merged journeys table ``journeys`` on ``con`` (see the module doc)."""
     wanted = config.predict.enabled or config.segments.enabled or config.unusual.enabled
-    sample = choose_sample(con, journeys, config.models_max_journeys if wanted else 0, config.predict.seed)
+    sample = (choose_sample(con, journeys, config.models_max_journeys, config.predict.seed) if wanted
+              else {"sampled": False})
     where = f" WHERE journey_id IN (SELECT journey_id FROM {SAMPLE})" if sample["sampled"] else ""
     view: dict[str, pd.DataFrame] = {}
     if wanted:
