@@ -47,19 +47,32 @@ def launch(argv: list[str], env_root: str) -> None:
     """Launcher: run ``argv`` as a child, print wall time and the child's peak RSS as JSON."""
     env = dict(os.environ, PYTHONPATH=env_root)
     t0 = time.perf_counter()
-    p = subprocess.run(argv, env=env, cwd=env_root, capture_output=True, text=True)
+    try:   # the launcher stops its own child: a command past the limit leaves no orphan behind
+        p = subprocess.run(argv, env=env, cwd=env_root, capture_output=True, text=True,
+                           timeout=float(os.environ.get("VOC_BENCH_TIMEOUT", "3600")))
+    except subprocess.TimeoutExpired as e:
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        print(json.dumps({"rc": "timeout", "wall_s": round(time.perf_counter() - t0, 2), "peak_rss_mb": round(ru.ru_maxrss / 1024),
+                          "tail": f"stopped after {e.timeout:.0f} s"}))
+        return
     wall = time.perf_counter() - t0
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"rc": p.returncode, "wall_s": round(wall, 2), "cpu_s": round(ru.ru_utime + ru.ru_stime, 1),
                       "peak_rss_mb": round(ru.ru_maxrss / 1024), "tail": (p.stdout + p.stderr)[-600:]}))
 
 
-def measure(argv: list[str], root: Path, timeout: int = 1800) -> dict:
-    p = subprocess.run([sys.executable, __file__, "--launch", str(root), "--", *argv], capture_output=True,
-                       text=True, timeout=timeout)
+def measure(argv: list[str], root: Path, timeout: int = 3600) -> dict:
+    try:
+        p = subprocess.run([sys.executable, __file__, "--launch", str(root), "--", *argv], capture_output=True,
+                           text=True, timeout=timeout + 120, env=dict(os.environ, VOC_BENCH_TIMEOUT=str(timeout)))
+    except subprocess.TimeoutExpired:
+        return {"rc": "timeout", "tail": f"stopped after {timeout} s (--timeout)"}
     if p.returncode != 0 or not p.stdout.strip():
         return {"rc": p.returncode, "tail": p.stderr[-600:]}
-    return json.loads(p.stdout.strip().splitlines()[-1])
+    r = json.loads(p.stdout.strip().splitlines()[-1])
+    if r.get("rc") == "timeout":
+        r["tail"] = f"{r['tail']} (--timeout); peak RSS until then {r.get('peak_rss_mb', 0):,} MB"
+    return r
 
 
 def make_contacts(log: Path, out: Path, n: int, *, journey: str, ts: str) -> Path:
@@ -88,8 +101,10 @@ def make_contacts(log: Path, out: Path, n: int, *, journey: str, ts: str) -> Pat
     return out
 
 
-def voc_argv(log: Path, out: Path, contacts: Path | None, scaled: bool) -> list[str]:
+def voc_argv(log: Path, out: Path, contacts: Path | None, scaled: bool, config: str | None = None) -> list[str]:
     argv = [sys.executable, "-m", "voc", "journeys", str(log), "--out", str(out)]
+    if config:
+        argv += ["--config", str(Path(config).resolve())]
     if scaled:
         argv += ["--case-col", "journey_id", "--timestamp-col", "ts", "--event-col", "event"]
     if contacts is not None:
@@ -164,7 +179,7 @@ def run(args) -> None:
         out = work / "out_journeys"
         shutil.rmtree(out, ignore_errors=True)
         before = load()
-        r = measure(voc_argv(log, out, contacts, scaled), root)
+        r = measure(voc_argv(log, out, contacts, scaled, args.voc_config), root, timeout=args.timeout)
         if r.get("rc") != 0:
             print(f"  {label:<48} FAILED rc={r.get('rc')}: {r.get('tail', '')[-400:]}")
             continue
@@ -205,6 +220,8 @@ def main() -> None:
     ap.add_argument("--skip-large", action="store_true")
     ap.add_argument("--no-large-contacts", action="store_true")
     ap.add_argument("--only-large-contacts", action="store_true", help="the large log with contacts only")
+    ap.add_argument("--voc-config", help="a voc config YAML passed to `voc journeys --config` (e.g. journey.pattern_outcomes: [])")
+    ap.add_argument("--timeout", type=int, default=3600, help="seconds before one measured command is stopped")
     ap.add_argument("--compare-python", help="interpreter of a separate venv with pm4py / retentioneering")
     ap.add_argument("--only", choices=["small", "large"])
     ap.add_argument("--voc-root", default=str(ROOT), help="checkout of voc to run (PYTHONPATH)")
