@@ -18,7 +18,7 @@ names would collide."""
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def environment(folder: str) -> jinja2.Environment:
     """The Jinja environment of one folder of ``.sql`` templates (cached per folder)."""
     return jinja2.Environment(

@@ -4,7 +4,7 @@ duration, outcome flags), ready for modelling and for the CDP; and one row per c
 
 The merge runs in DuckDB (``merge_journeys``: table ``jn`` of sql/journeys.sql joined to the
 per-journey sequence features ``jf``), so a log of millions of journeys is merged and written
-without passing through pandas; ``merge_features`` is the same merge for pandas tables."""
+without passing through pandas."""
 from __future__ import annotations
 
 import duckdb
@@ -39,7 +39,7 @@ def _order(own: list[str], extra: list[str]) -> list[str]:
 def merge_journeys(con: duckdb.DuckDBPyConnection, features: str | None) -> str:
     """Materialise ``JOURNEYS``: ``jn`` left-joined to the per-journey sequence features table
     ``features`` (voc.sequences.journey_features_table); on a name clash ``jn``'s own column
-    wins, as in ``merge_features``. Returns the SELECT of the table in journey order."""
+    wins. Returns the SELECT of the table in journey order."""
     own = [r[0] for r in con.sql("SELECT * FROM jn LIMIT 0").description]
     extra: list[str] = []
     if features is not None:
@@ -53,20 +53,6 @@ def merge_journeys(con: duckdb.DuckDBPyConnection, features: str | None) -> str:
     join = f" LEFT JOIN {q(features)} f ON f.journey_id = j.journey_id" if features is not None else ""
     con.execute(f"CREATE OR REPLACE TEMP TABLE {JOURNEYS} AS SELECT {cols} FROM jn j{join}")
     return f"SELECT * FROM {JOURNEYS} ORDER BY journey_id"
-
-
-def merge_features(journeys: pd.DataFrame, features: pd.DataFrame | None) -> pd.DataFrame:
-    """Add the per-journey sequence features; on a name clash the journey table's own column wins."""
-    out = journeys
-    if features is not None and len(features.columns):
-        extra = [c for c in features.columns if c == "journey_id" or c not in journeys.columns]
-        f = features[extra].copy()
-        f["journey_id"] = f["journey_id"].astype(str)
-        out = journeys.assign(journey_id=journeys["journey_id"].astype(str)).merge(f, on="journey_id", how="left")
-    if "path" not in out.columns:
-        out["path"] = None
-    lead = [c for c in LEAD_COLUMNS if c in out.columns]
-    return out[lead + [c for c in out.columns if c not in lead]].reset_index(drop=True)
 
 
 CUSTOMERS_SQL = "customers"

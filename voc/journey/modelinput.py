@@ -50,7 +50,7 @@ def choose_sample(con: duckdb.DuckDBPyConnection, journeys: str, limit: int | No
     if sampled:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {SAMPLE} AS SELECT journey_id FROM {journeys} "
                     f"ORDER BY hash(journey_id, {int(seed)}), journey_id LIMIT {int(limit)}")
-    return {"sampled": sampled, "journeys": int(limit) if sampled else total, "total_journeys": total}
+    return {"sampled": sampled, "journeys": limit if sampled else total, "total_journeys": total}
 
 
 def run_models(con: duckdb.DuckDBPyConnection, config: JourneyConfig, journeys: str, *,
