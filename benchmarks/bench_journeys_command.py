@@ -3,7 +3,8 @@ run as a child process, on BPIC 2012 and on BPIC 2012 scaled to ~10 million even
 without synthetic contacts joined.
 
     nice -n 10 .venv/bin/python benchmarks/bench_journeys_command.py [--events 10000000]
-        [--contacts-large 200000] [--skip-large] [--only small|large] [--voc-root DIR] [--workdir DIR]
+        [--contacts-large 1000000] [--skip-large] [--no-large-contacts] [--only small|large]
+        [--voc-root DIR] [--workdir DIR] [--compare-python /path/to/other/venv/bin/python]
 
 Each measurement: this script starts a small launcher process (``--launch``) which runs the command
 as ITS child and reports wall time and ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` -- the peak
@@ -17,10 +18,14 @@ the scaled Parquet log (every case copied with a new id, times shifted 7 days pe
 (contact_id, customer_id = a case of the log, created_at inside that case's time span, channel,
 intent, sentiment, sentiment_score), so every contact joins a journey.
 
-pm4py (AGPL-3.0) is never imported by voc; if it is installed in this interpreter the script also
-times pm4py's closest equivalent (read the same Parquet log into pandas, directly-follows graph,
-variants, per-case durations) in the same way. If it is absent, that column is skipped.
-The machine is shared: the load average is printed with every figure.
+pm4py (AGPL-3.0) and retentioneering are never imported by voc, and are not installed in voc's own
+environment: ``--compare-python`` names the interpreter of a separate virtual environment that has
+them (``python3 -m venv /work/bench-venv && /work/bench-venv/bin/pip install pm4py==2.7.23.11``).
+The script then also times, in the same way, pm4py's closest equivalent of the command (read the
+same Parquet log into pandas, directly-follows graph, variants, per-case durations) and, when
+retentioneering imports there, its Eventstream + transition graph matrix. A library that is absent
+is skipped with a line that says so. The machine is shared: the 1-minute load average
+(/proc/loadavg) before and after each run is printed with every figure.
 """
 from __future__ import annotations
 
@@ -42,19 +47,32 @@ def launch(argv: list[str], env_root: str) -> None:
     """Launcher: run ``argv`` as a child, print wall time and the child's peak RSS as JSON."""
     env = dict(os.environ, PYTHONPATH=env_root)
     t0 = time.perf_counter()
-    p = subprocess.run(argv, env=env, cwd=env_root, capture_output=True, text=True)
+    try:   # the launcher stops its own child: a command past the limit leaves no orphan behind
+        p = subprocess.run(argv, env=env, cwd=env_root, capture_output=True, text=True,
+                           timeout=float(os.environ.get("VOC_BENCH_TIMEOUT", "3600")))
+    except subprocess.TimeoutExpired as e:
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        print(json.dumps({"rc": "timeout", "wall_s": round(time.perf_counter() - t0, 2), "peak_rss_mb": round(ru.ru_maxrss / 1024),
+                          "tail": f"stopped after {e.timeout:.0f} s"}))
+        return
     wall = time.perf_counter() - t0
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"rc": p.returncode, "wall_s": round(wall, 2), "cpu_s": round(ru.ru_utime + ru.ru_stime, 1),
                       "peak_rss_mb": round(ru.ru_maxrss / 1024), "tail": (p.stdout + p.stderr)[-600:]}))
 
 
-def measure(argv: list[str], root: Path, timeout: int = 1800) -> dict:
-    p = subprocess.run([sys.executable, __file__, "--launch", str(root), "--", *argv], capture_output=True,
-                       text=True, timeout=timeout)
+def measure(argv: list[str], root: Path, timeout: int = 3600) -> dict:
+    try:
+        p = subprocess.run([sys.executable, __file__, "--launch", str(root), "--", *argv], capture_output=True,
+                           text=True, timeout=timeout + 120, env=dict(os.environ, VOC_BENCH_TIMEOUT=str(timeout)))
+    except subprocess.TimeoutExpired:
+        return {"rc": "timeout", "tail": f"stopped after {timeout} s (--timeout)"}
     if p.returncode != 0 or not p.stdout.strip():
         return {"rc": p.returncode, "tail": p.stderr[-600:]}
-    return json.loads(p.stdout.strip().splitlines()[-1])
+    r = json.loads(p.stdout.strip().splitlines()[-1])
+    if r.get("rc") == "timeout":
+        r["tail"] = f"{r['tail']} (--timeout); peak RSS until then {r.get('peak_rss_mb', 0):,} MB"
+    return r
 
 
 def make_contacts(log: Path, out: Path, n: int, *, journey: str, ts: str) -> Path:
@@ -83,14 +101,29 @@ def make_contacts(log: Path, out: Path, n: int, *, journey: str, ts: str) -> Pat
     return out
 
 
-def voc_argv(log: Path, out: Path, contacts: Path | None, scaled: bool) -> list[str]:
+def voc_argv(log: Path, out: Path, contacts: Path | None, scaled: bool, config: str | None = None) -> list[str]:
     argv = [sys.executable, "-m", "voc", "journeys", str(log), "--out", str(out)]
+    if config:
+        argv += ["--config", str(Path(config).resolve())]
     if scaled:
         argv += ["--case-col", "journey_id", "--timestamp-col", "ts", "--event-col", "event"]
     if contacts is not None:
         argv += ["--contacts", str(contacts)]
     return argv
 
+
+RETENTIONEERING = """
+import os, sys
+os.environ['RETENTIONEERING_NO_TRACK'] = '1'   # no usage tracking (it would call out to the network)
+import pandas as pd
+from retentioneering.eventstream import Eventstream
+df = pd.read_parquet(sys.argv[1], columns=['journey_id', 'event', 'ts'])
+df['ts'] = df['ts'].dt.tz_localize(None)
+es = Eventstream(df, schema={'path_cols': ['journey_id'], 'event_col': 'event', 'timestamp_col': 'ts'})
+tg = es.transition_graph_data(edge_weight='count')
+sm = es.step_matrix_data(max_steps=10)
+print(len(tg), sm.shape)
+"""
 
 PM4PY = """
 import sys, pandas as pd, pm4py
@@ -103,6 +136,13 @@ print(len(dfg), len(v), len(d))
 """
 
 
+def load() -> float:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return os.getloadavg()[0]
+
+
 def run(args) -> None:
     import platform
     import shutil
@@ -113,11 +153,14 @@ def run(args) -> None:
     work = Path(args.workdir)
     small, large = make_data(work, args.events)
     root = Path(args.voc_root).resolve()
-    have_pm4py = subprocess.run([sys.executable, "-c", "import pm4py"], capture_output=True).returncode == 0
+    other = args.compare_python
+    have = {lib: bool(other) and subprocess.run([other, "-c", f"import {lib}"], capture_output=True).returncode == 0
+            for lib in ("pm4py", "retentioneering")}
     print(f"machine: {os.cpu_count()} cores, python {platform.python_version()}, duckdb {duckdb.__version__}; "
-          f"voc from {root}; load average at start {os.getloadavg()[0]:.1f} (shared machine: wall times inflate with load)")
-    if not have_pm4py:
-        print("pm4py is not installed in this interpreter: its column is skipped.")
+          f"voc from {root}; load average at start {load():.1f} (shared machine: wall times inflate with load)")
+    for lib, ok in have.items():
+        if not ok:
+            print(f"{lib}: not importable by {other or '(no --compare-python given)'}: its rows are skipped.")
     cases = []
     if args.only in (None, "small"):
         c_small = make_contacts(BPIC, work / f"contacts_bpic_{args.contacts_small}.parquet", args.contacts_small,
@@ -125,32 +168,44 @@ def run(args) -> None:
         cases += [("BPIC 2012 csv.gz", BPIC, None, False), (f"BPIC 2012 + {args.contacts_small:,} contacts", BPIC, c_small, False)]
     if args.only in (None, "large") and not args.skip_large:
         n = duckdb.sql(f"SELECT COUNT(*) FROM '{large}'").fetchall()[0][0]
-        c_large = make_contacts(large, work / f"contacts_x{args.events}_{args.contacts_large}.parquet", args.contacts_large,
-                                journey="journey_id", ts="ts")
-        cases += [(f"scaled {n:,} events", large, None, True)]
+        if not args.only_large_contacts:
+            cases += [(f"scaled {n:,} events", large, None, True)]
         if not args.no_large_contacts:
+            c_large = make_contacts(large, work / f"contacts_x{args.events}_{args.contacts_large}.parquet", args.contacts_large,
+                                    journey="journey_id", ts="ts")
             cases += [(f"scaled {n:,} events + {args.contacts_large:,} contacts", large, c_large, True)]
-    print(f"\n  {'case':<44} {'wall_s':>8} {'cpu_s':>7} {'peak_rss_mb':>11} {'load':>5}")
+    print(f"\n  {'case':<48} {'wall_s':>8} {'cpu_s':>7} {'peak_rss_mb':>11} {'load before/after':>18}")
     for label, log, contacts, scaled in cases:
         out = work / "out_journeys"
         shutil.rmtree(out, ignore_errors=True)
-        r = measure(voc_argv(log, out, contacts, scaled), root)
+        before = load()
+        r = measure(voc_argv(log, out, contacts, scaled, args.voc_config), root, timeout=args.timeout)
         if r.get("rc") != 0:
-            print(f"  {label:<44} FAILED rc={r.get('rc')}: {r.get('tail', '')[-400:]}")
+            print(f"  {label:<48} FAILED rc={r.get('rc')}: {r.get('tail', '')[-400:]}")
             continue
-        timings = {}
+        info = {}
         try:
-            timings = json.loads((out / "journey_run.json").read_text()).get("timings", {})
+            info = json.loads((out / "journey_run.json").read_text())
         except (OSError, ValueError):
             pass
-        print(f"  {label:<44} {r['wall_s']:8.1f} {r['cpu_s']:7.1f} {r['peak_rss_mb']:11,} {os.getloadavg()[0]:5.1f}")
-        if timings:
-            print("      steps (s):", {k: v for k, v in timings.items()})
-        if have_pm4py and scaled or (have_pm4py and log == BPIC and contacts is None):
+        print(f"  {label:<48} {r['wall_s']:8.1f} {r['cpu_s']:7.1f} {r['peak_rss_mb']:11,} {before:8.1f} / {load():.1f}")
+        if info.get("timings"):
+            print("      steps (s):", info["timings"])
+        if info.get("model_sample"):
+            print("      models on a sample:", info["model_sample"])
+        if contacts is None:     # the other libraries have no contacts: compared on the event log alone
             pm_log = large if scaled else small
-            pr = measure([sys.executable, "-c", PM4PY, str(pm_log)], root)
-            print(f"  {'  pm4py: dfg + variants + durations':<44} {pr.get('wall_s', float('nan')):8.1f} "
-                  f"{pr.get('cpu_s', float('nan')):7.1f} {pr.get('peak_rss_mb', 0):11,} {os.getloadavg()[0]:5.1f}")
+            for lib, script in (("pm4py", PM4PY), ("retentioneering", RETENTIONEERING)):
+                if not have[lib]:
+                    continue
+                before = load()
+                pr = measure([other, "-c", script, str(pm_log)], root)
+                what = "dfg + variants + durations" if lib == "pm4py" else "transition graph + step matrix"
+                if pr.get("rc") != 0:
+                    print(f"  {'  ' + lib + ': ' + what:<48} FAILED rc={pr.get('rc')}: {pr.get('tail', '')[-300:]}")
+                    continue
+                print(f"  {'  ' + lib + ': ' + what:<48} {pr['wall_s']:8.1f} {pr['cpu_s']:7.1f} "
+                      f"{pr['peak_rss_mb']:11,} {before:8.1f} / {load():.1f}")
 
 
 def main() -> None:
@@ -161,9 +216,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--events", type=int, default=10_000_000)
     ap.add_argument("--contacts-small", type=int, default=20_000)
-    ap.add_argument("--contacts-large", type=int, default=200_000)
+    ap.add_argument("--contacts-large", type=int, default=1_000_000)
     ap.add_argument("--skip-large", action="store_true")
     ap.add_argument("--no-large-contacts", action="store_true")
+    ap.add_argument("--only-large-contacts", action="store_true", help="the large log with contacts only")
+    ap.add_argument("--voc-config", help="a voc config YAML passed to `voc journeys --config` (e.g. journey.pattern_outcomes: [])")
+    ap.add_argument("--timeout", type=int, default=3600, help="seconds before one measured command is stopped")
+    ap.add_argument("--compare-python", help="interpreter of a separate venv with pm4py / retentioneering")
     ap.add_argument("--only", choices=["small", "large"])
     ap.add_argument("--voc-root", default=str(ROOT), help="checkout of voc to run (PYTHONPATH)")
     ap.add_argument("--workdir", default="/tmp/voc_bench_journeys")

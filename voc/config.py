@@ -363,6 +363,11 @@ class JourneyConfig(Section):
         "long journeys (e.g. 40 journeys at 0.01: every subsequence of one journey is 'frequent')."))
     duckdb_memory_limit: str = Field("2GB", description="DuckDB memory limit of `voc journeys` (event reading, timeline, friction, sequence statistics); it spills to disk beyond.")
     duckdb_threads: Optional[int] = Field(None, ge=1, description="DuckDB threads of `voc journeys`; default: all cores.")
+    models_max_journeys: Optional[int] = Field(25000, ge=100, description=(
+        "Prediction, segments and unusual journeys (journey.predict / segments / unusual) read the timeline of at most "
+        "this many journeys: on a larger log a seeded random sample of journeys is chosen in DuckDB (the same log gives "
+        "the same sample) and only its rows are read into memory; their tables then cover the sampled journeys only "
+        "(warning E336). None: every journey (the whole timeline in memory)."))
     timezone: str = Field("UTC", description="Time zone of event timestamps written without an offset (IANA name, e.g. Europe/Rome).")
     contact_stage: str = Field("support", description="Stage of contacts whose 'contact:<channel>' name matches no entry of stages.")
     escalation_events: dict[str, list[str]] = Field(default_factory=lambda: {

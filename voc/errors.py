@@ -179,6 +179,8 @@ class Errors:
                      "Add history or lower journey.segments.min_journeys; nothing was computed for it.")
     E335 = ErrorSpec("E335", "The {k} journey segments are unstable: refits on bootstrap samples agree with them at a mean adjusted Rand index of {ari:.2f} (below {cut}).",
                      "Read the segments as tendencies, not fixed groups; more journeys or a narrower journey.segments.k_max usually make them stable.")
+    E336 = ErrorSpec("E336", "Prediction, segments and unusual journeys used a random sample of {n:,} of the {total:,} journeys ({rows:,} of {all_rows:,} timeline rows): predictions, segments, anomalies and the journey_traits scores cover those journeys only.",
+                     "Raise journey.models_max_journeys (or set it to null for every journey) if the machine has the memory: the sampled timeline is read into memory; the other journey tables always cover every journey.")
     # ---- E4xx outputs, reports, CDP --------------------------------------------------------
     E401 = ErrorSpec("E401", "Could not write dataset '{dataset}' to '{path}': {detail}.",
                      "Check the output folder is writable and the disk has space; the previous output was left intact.")

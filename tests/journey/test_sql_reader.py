@@ -141,7 +141,8 @@ def test_timeline_written_by_duckdb_equals_the_pandas_timeline(tmp_path):
     in_memory = compute(read_events([p], cfg), contacts, cfg)
     out = tmp_path / "out"
     written = compute(read_events([p], cfg), contacts, cfg, out_dir=out)
-    for name in ("timeline", "friction"):           # as large as the log: written by DuckDB, not held in pandas
+    # as large as the log, or one row per journey / customer: written by DuckDB, not held in pandas
+    for name in ("timeline", "friction", "journeys", "customers", "journey_traits"):
         assert name not in written.tables and written.paths[name].exists()
         a = in_memory[name].reset_index(drop=True)
         b = pd.read_parquet(written.paths[name])
@@ -151,7 +152,7 @@ def test_timeline_written_by_duckdb_equals_the_pandas_timeline(tmp_path):
     assert written.counts["timeline_rows"] == 7
     assert written.counts["frictions"] == in_memory.counts["frictions"] == {"loop": 1}
     assert written.summary["friction_distribution"] == in_memory.summary["friction_distribution"]
-    assert written["journeys"]["path"].tolist() == in_memory["journeys"]["path"].tolist()
+    assert pd.read_parquet(written.paths["journeys"])["path"].tolist() == in_memory["journeys"]["path"].tolist()
 
 
 def test_xes_is_streamed_in_batches_of_whole_traces(tmp_path, monkeypatch):

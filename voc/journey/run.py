@@ -15,16 +15,15 @@ import pandas as pd
 from voc import catalog, datasets, outfolder
 from voc.config import JourneyConfig
 from voc.errors import Errors, VocError
-from voc.journey import quality, sqlrun
+from voc.journey import modelinput, quality, sqlrun
 from voc.journey.events import EventLog, read_events
 from voc.journey.eventstore import TABLE, EventStore
 from voc.journey.friction import FRICTION_SQL, compute_friction
 from voc.journey.identity import IdentityResult, read_identity_map, resolve
-from voc.journey.merge import customer_table, journey_table, merge_features
-from voc.journey.predict.analytics import journey_analytics
+from voc.journey.merge import CUSTOMERS_SQL, JOURNEYS, materialise_journeys, merge_journeys
 from voc.journey.repeat import compute_repeats
 from voc.journey.timeline import build_timeline, copy_timeline, timeline_frame
-from voc.sequences import compute_all, journey_features, prepare
+from voc.sequences import compute_all, journey_features_table, prepare
 
 CONTACT_REQUIRED = ("contact_id", "created_at")
 IDENTITY_COLUMNS = ["contact_id", "customer_id", "matched_by"]
@@ -51,18 +50,23 @@ def check_contacts(contacts: pd.DataFrame, source: str = "contacts") -> None:
         raise VocError(Errors.E308, file=source, missing=", ".join(missing), present=", ".join(map(str, contacts.columns)))
 
 
-# sequence statistics of the timeline table ``tl`` on a DuckDB connection -> (tables, per-journey
-# features); the third argument is the timeline's Parquet file when the run wrote one (another engine
-# reads it there instead of through the driver's memory)
-SequenceStats = Callable[[duckdb.DuckDBPyConnection, JourneyConfig, "Path | None"], tuple[dict[str, pd.DataFrame], pd.DataFrame]]
+# sequence statistics of the timeline table ``tl`` on a DuckDB connection -> the sequence tables; it
+# also leaves the per-journey sequence features as the table FEATURES on the connection (merged
+# into the journeys table by DuckDB). The third argument is the timeline's Parquet file when the run
+# wrote one (another engine reads it there instead of through the driver's memory)
+SequenceStats = Callable[[duckdb.DuckDBPyConnection, JourneyConfig, "Path | None"], dict[str, pd.DataFrame]]
 SEQUENCE_INPUT = "SELECT journey_id, ts, seq, event, intent FROM tl"
+FEATURES = "jf"
 
 
 def local_sequences(con: duckdb.DuckDBPyConnection, config: JourneyConfig,
-                    timeline_path: Path | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """Sequence tables and per-journey sequence features on DuckDB, from one prepared timeline."""
+                    timeline_path: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Sequence tables, and the per-journey sequence features as table FEATURES, on DuckDB from one
+    prepared timeline."""
     with prepare(SEQUENCE_INPUT, config, con) as tl:
-        return compute_all(tl, config), journey_features(tl, config)
+        tables = compute_all(tl, config)
+        journey_features_table(tl, config, FEATURES)
+    return tables
 
 
 def _store_of(events: EventLog, config: JourneyConfig) -> tuple[EventStore, bool]:
@@ -132,29 +136,52 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
                 con.execute(f"COPY ({FRICTION_SQL}) TO {sqlrun.literal(tmp)} (FORMAT parquet, COMPRESSION zstd)")
             paths["friction"] = target
         lap("friction_s")
-        jn = journey_table(con)
-        customers = customer_table(con)
+        materialise_journeys(con)
         lap("merge_s")
         with quality.collect_sequence_warnings(found):
-            seq_tables, features = sequences(con, config, paths.get("timeline"))
+            seq_tables = sequences(con, config, paths.get("timeline"))
         lap("sequences_s")
+        has_features = bool(con.sql(f"SELECT 1 FROM duckdb_tables() WHERE table_name = '{FEATURES}'").fetchall())
+        journeys_sql = merge_journeys(con, FEATURES if has_features else None)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE cu AS {sqlrun.render(CUSTOMERS_SQL)}")
+        n_journeys = int(con.sql(f"SELECT COUNT(*) FROM {JOURNEYS}").fetchall()[0][0])
+        n_customers = int(con.sql("SELECT COUNT(*) FROM cu").fetchall()[0][0])
+        own: dict[str, pd.DataFrame] = {}
+        for name, sql in (("journeys", journeys_sql), ("customers", "SELECT * FROM cu ORDER BY customer_id")):
+            if big:   # one row per journey / customer: millions on a large log, written by DuckDB
+                target = catalog.path(out_dir, name, fmt)
+                with datasets.atomic_path(target, dataset=name) as tmp:
+                    con.execute(f"COPY ({sql}) TO {sqlrun.literal(tmp)} (FORMAT parquet, COMPRESSION zstd)")
+                paths[name] = target
+            else:
+                own[name] = sqlrun.fetch(con, sql)
+        # what the run summary needs of the journeys: three numbers per journey
+        figures = sqlrun.fetch(con, f"SELECT n_contacts, friction_score, parked_s FROM {JOURNEYS}")
+        lap("features_merge_s")
+        models = modelinput.run_models(con, config, JOURNEYS, repeat_contacts=rc, case_based=events.case_based)
+        if big:
+            target = catalog.path(out_dir, "journey_traits", fmt)
+            with datasets.atomic_path(target, dataset="journey_traits") as tmp:
+                con.execute(f"COPY ({models.traits_sql}) TO {sqlrun.literal(tmp)} (FORMAT parquet, COMPRESSION zstd)")
+            paths["journey_traits"] = target
+        else:
+            own["journey_traits"] = sqlrun.fetch(con, models.traits_sql)
     finally:
         if owns:
             store.close()
         else:
-            for name in ("tl", "rc", "fr", "fs", "jn"):
+            modelinput.drop(con)
+            for name in ("tl", "rc", "fr", "fs", "jn", FEATURES, JOURNEYS, "cu"):
                 con.execute(f"DROP TABLE IF EXISTS {name}")
-    journeys = merge_features(jn, features)
-    lap("features_merge_s")
     tables = {**({"timeline": timeline} if timeline is not None else {}), "identity": ident.identity,
               "repeat_contacts": rc, "repeat_summary": summary, **({"friction": fr} if fr is not None else {}),
-              "journeys": journeys, "customers": customers, **seq_tables}
+              **{k: v for k, v in own.items() if k != "journey_traits"}, **seq_tables}
     counts = {
         **events.counts,
         "event_files": events.files,
         "case_based": events.case_based,
-        "journeys": int(len(journeys)),
-        "customers": int(len(customers)),
+        "journeys": n_journeys,
+        "customers": n_customers,
         "timeline_rows": timeline_rows,
         "contacts": ident.stats.get("contacts", 0),
         "contacts_matched": ident.stats.get("matched", 0),
@@ -166,20 +193,16 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         "repeat_contacts": int(rc["is_repeat"].fillna(False).astype(bool).sum()) if len(rc) else 0,
         "frictions": {k: int(n) for k, n, _ in kinds},
     }
-    summary = {"basis": quality.basis(journeys, counts),
-               "friction_distribution": quality.friction_distribution(journeys, {k: int(j) for k, _, j in kinds})}
-    # prediction, segments, unusual journeys work on the timeline in memory: when the timeline (and friction)
-    # went straight from DuckDB to Parquet, they are read back for them (journey.predict/segments/unusual
-    # .enabled: false skips this on logs too large for it)
-    view = dict(tables)
-    wanted = config.predict.enabled or config.segments.enabled or config.unusual.enabled
-    for name in ("timeline", "friction"):
-        if wanted and name not in view and name in paths:
-            view[name] = datasets.read_table(paths[name], dataset=name)
-    extra, analytics = journey_analytics(view, config, case_based=events.case_based)
-    del view
-    tables.update(extra)
+    summary = {"basis": quality.basis(figures, counts),
+               "friction_distribution": quality.friction_distribution(figures, {k: int(j) for k, _, j in kinds})}
+    del figures
+    tables.update(models.tables)
+    if "journey_traits" in own:
+        tables["journey_traits"] = own["journey_traits"]
+    analytics = models.info
     timings.update(analytics.pop("timings"))
+    if models.sample.get("sampled"):
+        analytics["model_sample"] = models.sample
     # the prediction / segment / unusual-journey warnings join the run's one warnings list, in its format
     found = list(found) + [{"code": w["code"], "level": "warning", "message": w["reason"], "reason": w["reason"],
                             "fix": w["fix"], "source": "prediction"} for w in analytics.pop("warnings", [])]

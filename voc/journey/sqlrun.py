@@ -1,35 +1,37 @@
 """Load the .sql files of voc/journey/sql (package data) and run them on a DuckDB connection.
 
-Parameters are numbers from the validated config, substituted as ``{name}``; table names are the
-views registered on the connection. Each statement is a single SELECT, so another engine (Spark)
+Templates are Jinja, rendered by voc.sqltemplate (the same environment and quoting rules as
+voc/sequences/sql): parameters are numbers from the validated config, written ``{{ name }}`` and
+checked before rendering; table names are the views registered on the connection. Each statement is a single SELECT, so another engine (Spark)
 can run the same text with ``spark.sql``."""
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from voc import sqltemplate
 
-@lru_cache(maxsize=None)
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+
 def load_sql(name: str) -> str:
-    return resources.files("voc.journey.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+    """The template text of sql/<name>.sql."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def render(name: str, **params: Any) -> str:
-    text = load_sql(name)
-    for k, v in params.items():
-        if not isinstance(v, (int, float)) or isinstance(v, bool):
-            raise TypeError(f"SQL parameter {k} must be a number, got {type(v).__name__}")
-        text = text.replace("{" + k + "}", repr(float(v)) if isinstance(v, float) else str(v))
-    return text
+    """sql/<name>.sql rendered by voc.sqltemplate (Jinja, ``{{ name }}``); every parameter must be a
+    number (checked: int or finite float, never bool or text)."""
+    checked = {k: sqltemplate.number(k, v) for k, v in params.items()}
+    return sqltemplate.render(SQL_DIR, name, "duckdb", **checked)
 
 
 def literal(value: Any) -> str:
     """A SQL string literal (e.g. a file path in COPY ... TO)."""
-    return "'" + str(value).replace("'", "''") + "'"
+    return sqltemplate.lit(value)
 
 
 def connect(config: Any = None) -> duckdb.DuckDBPyConnection:

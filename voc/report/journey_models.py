@@ -117,4 +117,9 @@ def unusual_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
 def sections(inp: ReportInputs, cfg: ReportConfig) -> list[Section]:
     if not inp.journey_run and datasets.find_table(inp.out_dir, "predictions") is None:
         return []
-    return [prediction_section(inp, cfg), segments_section(inp, cfg), unusual_section(inp, cfg)]
+    out = [prediction_section(inp, cfg), segments_section(inp, cfg), unusual_section(inp, cfg)]
+    sampled = " ".join(_warnings(inp, "E336"))     # a large log: the models saw a sample of journeys
+    for s in out:
+        if sampled and not s.missing:
+            s.intro += " " + sampled
+    return out

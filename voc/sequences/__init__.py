@@ -8,7 +8,7 @@ on one connection.
 """
 from voc.sequences.compute import TABLES, compute_all
 from voc.sequences.engine import Prepared, SequenceWarning, connect, prepare
-from voc.sequences.features import journey_features
+from voc.sequences.features import journey_features, journey_features_table
 from voc.sequences.funnel import funnel
 from voc.sequences.outcome_paths import outcome_paths
 from voc.sequences.patterns import patterns
@@ -16,5 +16,5 @@ from voc.sequences.step_times import step_times
 from voc.sequences.transitions import transitions
 from voc.sequences.variants import variants
 
-__all__ = ["TABLES", "Prepared", "SequenceWarning", "compute_all", "connect", "funnel", "journey_features",
+__all__ = ["TABLES", "Prepared", "SequenceWarning", "compute_all", "connect", "funnel", "journey_features", "journey_features_table",
            "outcome_paths", "patterns", "prepare", "step_times", "transitions", "variants"]

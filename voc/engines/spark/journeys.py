@@ -25,10 +25,11 @@ def run_journeys_spark(spark: Any, events_paths: Sequence[Path], contacts: pd.Da
     """As ``voc.journey.run.run_journeys`` (same tables, same files), the sequence statistics on Spark."""
     from voc.journey.run import run_journeys
 
-    def spark_sequences(con: Any, cfg: JourneyConfig, timeline_path: Path | None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    def spark_sequences(con: Any, cfg: JourneyConfig, timeline_path: Path | None) -> dict[str, pd.DataFrame]:
         from voc.engines.spark.sequences import SparkTimeline, sequence_tables
-        from voc.journey.run import SEQUENCE_INPUT
-        from voc.sequences import funnel, journey_features, outcome_paths, prepare, variants
+        from voc.journey.run import FEATURES, SEQUENCE_INPUT
+        from voc.journey.sqlrun import literal
+        from voc.sequences import funnel, journey_features_table, outcome_paths, prepare, variants
 
         # Spark reads the timeline Parquet file the run wrote (DuckDB COPY): the driver never holds
         # the timeline in Python; without such a file (CSV output) DuckDB writes one for Spark first
@@ -38,18 +39,18 @@ def run_journeys_spark(spark: Any, events_paths: Sequence[Path], contacts: pd.Da
 
             tmp = tempfile.TemporaryDirectory(prefix="voc_spark_timeline_")
             timeline_path = Path(tmp.name) / "timeline.parquet"
-            con.execute(f"COPY ({SEQUENCE_INPUT}) TO '{str(timeline_path).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
+            con.execute(f"COPY ({SEQUENCE_INPUT}) TO {literal(timeline_path)} (FORMAT parquet)")
         try:
             sdf = spark.read.parquet(str(timeline_path)).select("journey_id", "ts", "seq", "event", "intent")
             tables = sequence_tables(SparkTimeline.register(spark, sdf, cfg))
             with prepare(SEQUENCE_INPUT, cfg, con) as tl:
                 tables.update({"funnel": funnel(tl, cfg), "variants": variants(tl, cfg),
                                "outcome_paths": outcome_paths(tl, cfg)})
-                features = journey_features(tl, cfg)
+                journey_features_table(tl, cfg, FEATURES)   # stays in DuckDB: merged and written there
         finally:
             if tmp is not None:
                 tmp.cleanup()
-        return tables, features
+        return tables
 
     return run_journeys(events_paths, contacts, config, out_dir, fmt, embeddings, sequences=spark_sequences,
                         run_info={"engine": "spark", "spark_tables": ["transitions", "step_times", "patterns"]}, **kw)

@@ -2,7 +2,7 @@
 -- rate (repeat contacts / contacts whose repeat status is known), FCR rate, friction score
 -- (mean and max over the customer's journeys, 0..100), last intent and activity span.
 WITH j AS (
-    SELECT customer_id, COUNT(*) AS n_journeys, SUM(n_events) AS n_events,
+    SELECT customer_id, COUNT(*) AS n_journeys, CAST(SUM(n_events) AS BIGINT) AS n_events,
            AVG(friction_score) AS friction_score, MAX(friction_score) AS friction_score_max,
            MIN("start") AS first_seen, MAX("end") AS last_seen
     FROM jn
@@ -34,8 +34,8 @@ top_kind AS (
     SELECT customer_id, kind, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY n DESC, kind) AS rn FROM k
 )
 SELECT j.customer_id, j.n_journeys, j.n_events,
-       COALESCE(c.n_contacts, 0) AS n_contacts,
-       COALESCE(c.n_repeat_contacts, 0) AS n_repeat_contacts,
+       CAST(COALESCE(c.n_contacts, 0) AS BIGINT) AS n_contacts,
+       CAST(COALESCE(c.n_repeat_contacts, 0) AS BIGINT) AS n_repeat_contacts,
        c.repeat_contact_rate, c.fcr_rate,
        j.friction_score, j.friction_score_max, tk.kind AS top_friction,
        li.intent AS last_intent, c.last_contact_at, j.first_seen, j.last_seen

@@ -1,8 +1,8 @@
--- Abandonment after a contact, judged on the journey's last contact once {observe_s} s of data
--- follow it (data end {data_end_s}):
+-- Abandonment after a contact, judged on the journey's last contact once {{ observe_s }} s of data
+-- follow it (data end {{ data_end_s }}):
 --   a bad outcome after it (journey.negative_outcomes, e.g. subscription_cancelled)  severity 0.9
 --   no further event at all                                                           severity 0.8
---   further events but none of the positive outcomes ({has_positive} = 1 when configured) 0.4
+--   further events but none of the positive outcomes ({{ has_positive }} = 1 when configured) 0.4
 WITH c AS (
     SELECT journey_id, customer_id, ts, ts_s, seq, event, contact_id, intent, context_stage,
            ROW_NUMBER() OVER (PARTITION BY journey_id ORDER BY seq DESC) AS rn
@@ -10,7 +10,7 @@ WITH c AS (
     WHERE kind = 'contact' AND ts_s IS NOT NULL
 ),
 last_c AS (
-    SELECT * FROM c WHERE rn = 1 AND ts_s + {observe_s} <= {data_end_s}
+    SELECT * FROM c WHERE rn = 1 AND ts_s + {{ observe_s }} <= {{ data_end_s }}
 ),
 after AS (
     SELECT l.journey_id,
@@ -28,7 +28,7 @@ SELECT l.journey_id, l.customer_id, 'abandonment_after_contact' AS kind,
               THEN '''' || n.event || ''' ' || CAST(ROUND((n.ts_s - l.ts_s) / 86400.0, 1) AS STRING)
                    || ' days after the last contact (' || l.event || COALESCE(' about ' || l.intent, '') || ')'
             WHEN a.n_after = 0
-              THEN 'no activity in the ' || CAST(ROUND(({data_end_s} - l.ts_s) / 86400.0, 1) AS STRING)
+              THEN 'no activity in the ' || CAST(ROUND(({{ data_end_s }} - l.ts_s) / 86400.0, 1) AS STRING)
                    || ' days after the last contact (' || l.event || COALESCE(' about ' || l.intent, '') || ')'
             ELSE CAST(a.n_after AS STRING) || ' events after the last contact (' || l.event
                    || COALESCE(' about ' || l.intent, '') || ') but no successful outcome'
@@ -36,4 +36,4 @@ SELECT l.journey_id, l.customer_id, 'abandonment_after_contact' AS kind,
 FROM last_c l
 JOIN after a ON a.journey_id = l.journey_id
 LEFT JOIN tl n ON n.journey_id = l.journey_id AND n.seq = a.neg_seq
-WHERE a.neg_seq IS NOT NULL OR a.n_after = 0 OR ({has_positive} = 1 AND a.has_pos = 0)
+WHERE a.neg_seq IS NOT NULL OR a.n_after = 0 OR ({{ has_positive }} = 1 AND a.has_pos = 0)

@@ -1,12 +1,12 @@
--- Errors before a contact: failed steps (journey.error_events) in the {window_s} s before an
+-- Errors before a contact: failed steps (journey.error_events) in the {{ window_s }} s before an
 -- assisted touch (a contact, or an event at an escalation level other than self-service, level
--- {self_level}) and after the previous assisted touch, so each error is blamed once.
+-- {{ self_level }}) and after the previous assisted touch, so each error is blamed once.
 -- severity = 0.5 + 0.1 per error, capped at 1.
 WITH touch AS (
     SELECT journey_id, customer_id, ts, ts_s, seq, event, contact_id, context_stage,
            LAG(seq) OVER (PARTITION BY journey_id ORDER BY seq) AS prev_touch_seq
     FROM tl
-    WHERE ts_s IS NOT NULL AND (kind = 'contact' OR (level IS NOT NULL AND level <> {self_level}))
+    WHERE ts_s IS NOT NULL AND (kind = 'contact' OR (level IS NOT NULL AND level <> {{ self_level }}))
 ),
 err AS (
     SELECT t.journey_id, t.seq AS touch_seq, e.seq AS err_seq, e.event AS err_event, e.ts_s AS err_s,
@@ -15,7 +15,7 @@ err AS (
     JOIN tl e ON e.journey_id = t.journey_id
     WHERE e.is_error AND e.ts_s IS NOT NULL
       AND e.seq < t.seq AND e.seq > COALESCE(t.prev_touch_seq, 0)
-      AND e.ts_s >= t.ts_s - {window_s}
+      AND e.ts_s >= t.ts_s - {{ window_s }}
 ),
 ranked AS (
     SELECT err.*,

@@ -1,8 +1,8 @@
 -- Channel escalation: within an episode of touches (a touch is a step with an escalation level:
 -- a contact at its channel's level, or an event named in journey.escalation_events; a gap of more
--- than {window_s} s between touches starts a new episode), the customer reached a level higher than
+-- than {{ window_s }} s between touches starts a new episode), the customer reached a level higher than
 -- the one the episode started at (e.g. help centre -> chat -> call). One row per such episode, at
--- the first touch of the highest level. severity = levels climbed / ({max_level} = levels - 1).
+-- the first touch of the highest level. severity = levels climbed / ({{ max_level }} = levels - 1).
 WITH t AS (
     SELECT journey_id, customer_id, ts, ts_s, seq, event, contact_id, level, context_stage,
            ts_s - LAG(ts_s) OVER (PARTITION BY journey_id ORDER BY seq) AS gap_s
@@ -11,7 +11,7 @@ WITH t AS (
 ),
 e AS (
     SELECT t.*,
-           SUM(CASE WHEN gap_s IS NULL OR gap_s > {window_s} THEN 1 ELSE 0 END)
+           SUM(CASE WHEN gap_s IS NULL OR gap_s > {{ window_s }} THEN 1 ELSE 0 END)
                OVER (PARTITION BY journey_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS episode
     FROM t
 ),
@@ -24,7 +24,7 @@ r AS (
 )
 SELECT p.journey_id, p.customer_id, 'escalation' AS kind,
        COALESCE(p.context_stage, f.context_stage) AS stage, p.ts, p.contact_id,
-       (p.level - f.level) / {max_level} AS severity,
+       (p.level - f.level) / {{ max_level }} AS severity,
        'escalated from ' || lf.name || ' (' || f.event || ', ' || SUBSTRING(CAST(f.ts AS STRING), 1, 16)
          || ') to ' || lp.name || ' (' || p.event || ', ' || SUBSTRING(CAST(p.ts AS STRING), 1, 16)
          || ') within ' || CAST(ROUND((p.ts_s - f.ts_s) / 3600.0, 1) AS STRING) || ' h; '

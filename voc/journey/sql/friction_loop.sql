@@ -1,7 +1,7 @@
--- Loops: the same step {min_repeats}+ times with gaps of at most {window_s} s between occurrences
+-- Loops: the same step {{ min_repeats }}+ times with gaps of at most {{ window_s }} s between occurrences
 -- (contacts and journey.loop_ignore steps such as page views are left out). "repeated ... in a row"
 -- when nothing happened in between, "revisited" otherwise. One row per loop episode, at its first
--- occurrence. severity = (n - 1) / (2 * ({min_repeats} - 1)), capped at 1: the minimum loop is 0.5.
+-- occurrence. severity = (n - 1) / (2 * ({{ min_repeats }} - 1)), capped at 1: the minimum loop is 0.5.
 -- Logs with a lifecycle (XES lifecycle:transition) count a work item's completions only: its
 -- schedule / start / complete are one step, not a loop.
 WITH s AS (
@@ -13,7 +13,7 @@ WITH s AS (
 ),
 e AS (
     SELECT s.*,
-           SUM(CASE WHEN gap_s IS NULL OR gap_s > {window_s} THEN 1 ELSE 0 END)
+           SUM(CASE WHEN gap_s IS NULL OR gap_s > {{ window_s }} THEN 1 ELSE 0 END)
                OVER (PARTITION BY journey_id, event ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS episode
     FROM s
 ),
@@ -22,7 +22,7 @@ a AS (
            MIN(seq) AS first_seq, MAX(seq) AS last_seq, MAX(ts_s) - MIN(ts_s) AS span_s
     FROM e
     GROUP BY journey_id, event, episode
-    HAVING COUNT(*) >= {min_repeats}
+    HAVING COUNT(*) >= {{ min_repeats }}
 ),
 between_steps AS (  -- other steps between the first and last occurrence (the step's own lifecycle rows are not "other")
     SELECT a.journey_id, a.event, a.episode, COUNT(t.seq) AS n_other
@@ -32,7 +32,7 @@ between_steps AS (  -- other steps between the first and last occurrence (the st
 )
 SELECT a.journey_id, a.customer_id, 'loop' AS kind, COALESCE(f.stage, f.context_stage) AS stage, f.ts,
        CAST(NULL AS STRING) AS contact_id,
-       LEAST(1.0, (a.n - 1) / (2.0 * ({min_repeats} - 1))) AS severity,
+       LEAST(1.0, (a.n - 1) / (2.0 * ({{ min_repeats }} - 1))) AS severity,
        '''' || a.event || ''' '
          || CASE WHEN b.n_other = 0 THEN 'repeated ' ELSE 'revisited ' END
          || CAST(a.n AS STRING) || ' times within '

@@ -6,8 +6,8 @@
 WITH base AS (
     SELECT journey_id,
            MIN(ts) AS start_ts, MAX(ts) AS end_ts,
-           SUM(CASE WHEN kind = 'event' THEN 1 ELSE 0 END) AS n_events,
-           SUM(CASE WHEN kind = 'contact' THEN 1 ELSE 0 END) AS n_contacts,
+           CAST(SUM(CASE WHEN kind = 'event' THEN 1 ELSE 0 END) AS BIGINT) AS n_events,
+           CAST(SUM(CASE WHEN kind = 'contact' THEN 1 ELSE 0 END) AS BIGINT) AS n_contacts,
            AVG(CASE WHEN kind = 'contact' THEN sentiment_score END) AS mean_sentiment,
            MIN(CASE WHEN kind = 'contact' THEN sentiment_score END) AS min_sentiment,
            MIN(CASE WHEN kind = 'contact' THEN ts END) AS first_contact_at,
@@ -54,13 +54,13 @@ repeats AS (
 )
 SELECT b.journey_id, cu.customer_id, b.start_ts AS "start", b.end_ts AS "end",
        b.n_events, b.n_contacts,
-       COALESCE(r.n_repeat_contacts, 0) AS n_repeat_contacts,
-       COALESCE(r.n_same_issue_repeats, 0) AS n_same_issue_repeats,
+       CAST(COALESCE(r.n_repeat_contacts, 0) AS BIGINT) AS n_repeat_contacts,
+       CAST(COALESCE(r.n_same_issue_repeats, 0) AS BIGINT) AS n_same_issue_repeats,
        fi.intent AS first_intent, li.intent AS last_intent,
        b.mean_sentiment, b.min_sentiment, tp.topic_label AS top_topic, b.channels, b.first_contact_at,
        COALESCE(fs.friction_score, 0.0) AS friction_score,
        COALESCE(fs.friction_kinds, '') AS friction_kinds,
-       COALESCE(fs.n_frictions, 0) AS n_frictions,
+       CAST(COALESCE(fs.n_frictions, 0) AS BIGINT) AS n_frictions,
        COALESCE(pk.parked_s, 0.0) AS parked_s
 FROM base b
 LEFT JOIN cust cu ON cu.journey_id = b.journey_id AND cu.rn = 1

@@ -3,13 +3,13 @@
 --   previous_contact_id / hours_since_previous: the most recent earlier contact in the window,
 --     preferring one about the same issue
 --   same_issue: some earlier contact in the window is about the same issue (same known intent,
---     or embedding cosine >= {similarity})
+--     or embedding cosine >= {{ similarity }})
 --   resolved_first_contact (FCR): no later same-issue contact within the window; null when the
---     window after the contact runs past the end of the data ({data_end_s}) and none was seen yet
+--     window after the contact runs past the end of the data ({{ data_end_s }}) and none was seen yet
 --     (the answer is not observable), or when the contact has no time or no customer.
 WITH p AS (
     SELECT earlier_id, later_id, hours_between,
-           (same_intent OR COALESCE(similarity >= {similarity}, FALSE)) AS same_issue
+           (same_intent OR COALESCE(similarity >= {{ similarity }}, FALSE)) AS same_issue
     FROM pairs
 ),
 prev AS (
@@ -30,7 +30,7 @@ SELECT c.contact_id, c.customer_id, c.ts AS created_at, c.channel, c.intent, c.t
        CASE WHEN c.customer_id IS NULL OR c.ts_s IS NULL THEN NULL ELSE COALESCE(l.same_issue, FALSE) END AS same_issue,
        CASE WHEN c.customer_id IS NULL OR c.ts_s IS NULL THEN NULL
             WHEN COALESCE(f.followed_same, 0) = 1 THEN FALSE
-            WHEN c.ts_s + {window_s} > {data_end_s} THEN NULL
+            WHEN c.ts_s + {{ window_s }} > {{ data_end_s }} THEN NULL
             ELSE TRUE END AS resolved_first_contact
 FROM ct c
 LEFT JOIN prev l ON l.later_id = c.contact_id AND l.rn = 1

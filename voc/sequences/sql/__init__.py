@@ -17,6 +17,9 @@ View names
     Spark: register your DataFrame as the temp view ``timeline`` (the default ``source``), or
     pass ``source="<view>"`` to ``render``.
 
+Templating: voc.sqltemplate (one Jinja environment and one set of quoting rules for every
+SQL file of voc, also voc/journey/sql).
+
 Dialect layer: the few spots where DuckDB and Spark SQL differ are Jinja macros whose
 expansion depends on the dialect (see ``_DIALECTS``):
 
@@ -43,11 +46,12 @@ with ROWS frames), GROUP BY, CASE, CAST(.. AS DOUBLE), UNION ALL, IN lists, LIKE
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Literal
 
 import jinja2
+
+from voc import sqltemplate
 
 Dialect = Literal["duckdb", "spark"]
 DIALECTS: tuple[str, ...] = ("duckdb", "spark")
@@ -60,12 +64,11 @@ def _order(order_by: Iterable[str] | str) -> list[str]:
 
 
 def _duck_lit(s: Any) -> str:
-    return "'" + str(s).replace("'", "''") + "'"
+    return sqltemplate.lit(s, "duckdb")
 
 
 def _spark_lit(s: Any) -> str:
-    # Spark SQL string literals use backslash escapes ('' is *not* an escaped quote there).
-    return "'" + str(s).replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return sqltemplate.lit(s, "spark")
 
 
 _DIALECTS: dict[str, dict[str, Any]] = {
@@ -78,7 +81,7 @@ _DIALECTS: dict[str, dict[str, Any]] = {
         "list_len": lambda l: f"len({l})",
         "list_compact": lambda l: f"list_filter({l}, lambda x: x IS NOT NULL)",
         "lit": _duck_lit,
-        "ident": lambda s: '"' + str(s).replace('"', '""') + '"',
+        "ident": lambda s: sqltemplate.ident(s, "duckdb"),
     },
     "spark": {
         "epoch_us": lambda x: f"unix_micros({x})",
@@ -92,21 +95,13 @@ _DIALECTS: dict[str, dict[str, Any]] = {
         "list_len": lambda l: f"size({l})",
         "list_compact": lambda l: f"filter({l}, x -> x IS NOT NULL)",
         "lit": _spark_lit,
-        "ident": lambda s: "`" + str(s).replace("`", "``") + "`",
+        "ident": lambda s: sqltemplate.ident(s, "spark"),
     },
 }
 
 
-@lru_cache(maxsize=None)
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(SQL_DIR)),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-        autoescape=False,
-    )
+    return sqltemplate.environment(str(SQL_DIR))
 
 
 def names() -> list[str]:
@@ -130,8 +125,7 @@ def render(name: str, dialect: Dialect = "duckdb", **params: Any) -> str:
         raise ValueError(f"unknown sequence query {name!r}; available: {names()}")
     params.setdefault("source", DEFAULT_SOURCE)
     params.setdefault("prepared", False)
-    template = _env().get_template(f"{name}.sql")
-    return template.render(dialect=dialect, **_DIALECTS[dialect], **params).strip() + "\n"
+    return sqltemplate.render(SQL_DIR, name, dialect, **_DIALECTS[dialect], **params)
 
 
 __all__ = ["DIALECTS", "DEFAULT_SOURCE", "Dialect", "names", "render"]
