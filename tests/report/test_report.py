@@ -346,3 +346,19 @@ def test_report_renders_in_headless_chromium(full, full_report, tmp_path):
     assert im.size == (1280, 2400)
     colors = im.resize((320, 600)).getcolors(maxcolors=1_000_000)
     assert colors is not None and len(colors) > 50                   # not a blank page
+
+
+def test_prediction_warnings_reach_the_report(tmp_path: Path) -> None:
+    """A prediction resting on too few journeys (E330–E333 in journey_run.json) is shown in the report's section."""
+    from voc.config import ReportConfig
+    from voc.report.inputs import ReportInputs
+    from voc.report.journey_models import prediction_section
+
+    journey_run = {
+        "prediction": {"escalated": {"prefix": 3, "status": "ok", "n_train": 40, "n_test": 10, "roc_auc": 0.7}},
+        "warnings": [{"code": "E331", "reason": "only 4 positive journeys in the test split for 'escalated'"},
+                     {"code": "E310", "reason": "a journey warning of another section"}],
+    }
+    sec = prediction_section(ReportInputs(out_dir=tmp_path, journey_run=journey_run), ReportConfig())
+    shown = [row[0] for t in sec.tables if t.columns == ["warning"] for row in t.rows]
+    assert shown == ["E331: only 4 positive journeys in the test split for 'escalated'"]

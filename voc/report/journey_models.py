@@ -67,7 +67,7 @@ def prediction_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
             s.tables.append(df_table(top[["outcome", "journey_id", "prefix", "score"]].round({"score": 3}), cfg.max_rows,
                                      "Open journeys most likely to reach each target (CDP trait propensity_<target>)."))
     notes = _warnings(inp, "E33")
-    notes = [n for n in notes if n.startswith(("[E330]", "[E331]", "[E332]", "[E333]"))]
+    notes = [n for n in notes if n.startswith(("E330:", "E331:", "E332:", "E333:"))]
     if notes:
         s.tables.append(Table(["warning"], [[n] for n in notes], "Figures resting on too few journeys."))
     return s
