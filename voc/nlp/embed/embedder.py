@@ -214,8 +214,6 @@ class Embedder:
         return self.__dict__.get("_misses", 0)
 
     def _load(self) -> "SentenceTransformer":
-        from sentence_transformers import SentenceTransformer
-
         path, device = self.model_path, self.device
         if self.precision == "int8":
             from voc.nlp.embed.onnx_int8 import Int8OnnxEncoder, UnsupportedForInt8
@@ -230,6 +228,9 @@ class Embedder:
                 self._precision_note = f"int8 is not available for this model ({e}); fp32 used"
                 log.warning("embed: %s", self._precision_note)
                 self._precision = "fp32"
+        # imported here, not above: the int8 path never needs it (importing it costs ~4 s of a short run)
+        from sentence_transformers import SentenceTransformer
+
         try:
             model = SentenceTransformer(str(path), device=device, local_files_only=True)
         except Exception as e:  # a damaged folder or a device that is not there
