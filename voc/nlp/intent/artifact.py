@@ -2,8 +2,8 @@
 
     meta.json     format, format_version, voc_version, embedding model id, labels, threshold,
                   temperature, training size and class counts, held-out and CV figures, parameters
-    weights.npz   coef, intercept (+ tfidf_vocab, tfidf_idf, tfidf_coef, tfidf_intercept): plain arrays,
-                  no pickle
+    weights.npz   coef, intercept (+ tfidf_vocab, tfidf_idf, tfidf_coef, tfidf_intercept; + stacked_* for
+                  feature_set "stacked", see voc.nlp.intent.ensemble): plain arrays, no pickle
     encoder/      the fine-tuned sentence encoder (only with --finetune)
 
 Loading checks format_version (E205 when this voc cannot read it) and that the embedding model
@@ -32,7 +32,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FORMAT = "voc-intent-classifier"
 FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+STACKED_FORMAT_VERSION = 3   # feature_set "stacked": meta "stacked" + stacked_* arrays, which a voc reading only 2 would miss
+READABLE_VERSIONS = (1, 2, 3)
 ENCODER_DIR = "encoder"
 
 
@@ -63,7 +64,13 @@ def save(clf: "IntentClassifier", path: Path) -> Path:
         "ood_rule": None if getattr(clf, "ood_rule_", None) is None else
                     {"weight": clf.ood_rule_.weight, "threshold": clf.ood_rule_.threshold, "norm": list(clf.ood_rule_.norm)},
     }
+    stacked = getattr(clf, "stacked_", None)
+    meta["stacked"] = None if stacked is None else stacked.get_params()
+    if stacked is not None:
+        meta["format_version"] = STACKED_FORMAT_VERSION
     arrays = {"coef": clf.coef_, "intercept": clf.intercept_}
+    if stacked is not None:
+        arrays.update(stacked.to_arrays())
     if clf.tfidf_ is not None:
         arrays["tfidf_vocab"], arrays["tfidf_idf"] = features.tfidf_to_arrays(clf.tfidf_)
         arrays["tfidf_coef"], arrays["tfidf_intercept"] = clf.tfidf_coef_, clf.tfidf_intercept_
@@ -132,6 +139,16 @@ def load(cls: type, path: Path, *, embed: Optional[EmbedConfig] = None) -> "Inte
         if clf.tfidf_coef_.shape != (len(clf.classes_), len(clf.tfidf_.vocabulary_)):
             raise VocError(Errors.E202, name=str(path), detail=f"n-gram weights have shape {clf.tfidf_coef_.shape}, expected "
                                                                f"{(len(clf.classes_), len(clf.tfidf_.vocabulary_))}")
+    clf.stacked_ = None
+    if meta.get("stacked"):
+        from voc.nlp.intent.ensemble import StackedHeads
+
+        try:
+            clf.stacked_ = StackedHeads.from_arrays(meta["stacked"], arrays)
+        except (KeyError, ValueError, TypeError) as e:
+            raise VocError(Errors.E202, name=str(path), detail=f"the stacked ensemble's weights are unreadable ({e})") from None
+        if clf.stacked_.n_classes_ != len(clf.classes_):
+            raise VocError(Errors.E202, name=str(path), detail=f"stacked heads have {clf.stacked_.n_classes_} classes, meta.json {len(clf.classes_)}")
     clf.n_train_ = int(meta.get("n_train", 0))
     clf.n_oos_train_ = int(meta.get("n_oos_train", 0))
     clf.class_counts_ = meta.get("class_counts") or {}

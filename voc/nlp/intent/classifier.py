@@ -36,6 +36,7 @@ from voc.errors import Errors, VocError
 from voc.nlp.embed import Embedder, get_embedder
 from voc.nlp.intent import artifact, features
 from voc.nlp.intent.calibration import choose_threshold, fit_temperature, probabilities
+from voc.nlp.intent.ensemble import HEADS as STACKED_HEADS, StackedHeads
 from voc.nlp.intent.ood import DistanceScorer, OodRule, choose_rule
 
 log = logging.getLogger(__name__)
@@ -51,8 +52,11 @@ class _Heads:
     tfidf: Optional[TfidfVectorizer] = None
     tfidf_coef: Optional[np.ndarray] = None
     tfidf_intercept: Optional[np.ndarray] = None
+    stacked: Optional[StackedHeads] = None   # feature_set "stacked": the ensemble's fused logits replace both
 
     def scores(self, emb: np.ndarray, texts: Sequence[str]) -> tuple[np.ndarray, Optional[np.ndarray]]:
+        if self.stacked is not None:
+            return self.stacked.scores(emb, texts), None
         e = features.linear_scores(np.asarray(emb, dtype=np.float32), self.coef, self.intercept)
         if self.tfidf is None:
             return e, None
@@ -64,7 +68,8 @@ class IntentClassifier:
                  tfidf_weight: Union[str, float] = 0.5, tfidf_C: float = 10.0, threshold: Union[str, float] = "auto", holdout: float = 0.15,
                  unknown_label: str = "unknown", oos_labels: Sequence[str] = OOS_LABELS, min_per_class: int = 2,
                  max_iter: int = 1000, finetune: bool = False, finetune_epochs: int = 2, finetune_lr: float = 5e-5,
-                 finetune_batch_size: int = 32, seed: int = 42, ood: str = "distance+confidence") -> None:
+                 finetune_batch_size: int = 32, seed: int = 42, ood: str = "distance+confidence",
+                 stacked_heads: Sequence[str] = STACKED_HEADS) -> None:
         self.embed = embed
         self.C = C
         self.feature_set = feature_set
@@ -82,6 +87,7 @@ class IntentClassifier:
         self.finetune_batch_size = finetune_batch_size
         self.seed = seed
         self.ood = ood
+        self.stacked_heads = stacked_heads
 
     # -- helpers ----------------------------------------------------------------------------------
     def _params(self) -> dict[str, Any]:
@@ -89,6 +95,7 @@ class IntentClassifier:
                                             "min_per_class", "max_iter", "finetune", "finetune_epochs", "finetune_lr",
                                             "finetune_batch_size", "seed", "ood")}
         p["oos_labels"] = list(self.oos_labels)
+        p["stacked_heads"] = list(self.stacked_heads)
         return p
 
     def _check_params(self) -> None:
@@ -107,7 +114,13 @@ class IntentClassifier:
     def _new_lr(self, C: float) -> LogisticRegression:
         return LogisticRegression(C=C, max_iter=self.max_iter, random_state=self.seed)
 
-    def _fit_heads(self, emb: np.ndarray, texts: list[str], y: np.ndarray) -> "_Heads":
+    def _fit_heads(self, emb: np.ndarray, texts: list[str], y: np.ndarray, stacked_weights: Any = "auto") -> "_Heads":
+        if self.feature_set == "stacked":   # voc.nlp.intent.ensemble; head weights by inner CV unless given
+            st = StackedHeads(heads=tuple(self.stacked_heads), C=self.C, ngram_C=self.tfidf_C, weights=stacked_weights,
+                              max_iter=self.max_iter, seed=self.seed).fit(emb, texts, y)
+            coef, intercept = (st.coefs_[st.heads.index("embedding_lr")], st.intercepts_[st.heads.index("embedding_lr")]) \
+                if "embedding_lr" in st.heads else (np.zeros((st.n_classes_, emb.shape[1]), np.float32), np.zeros(st.n_classes_, np.float32))
+            return _Heads(coef, intercept, stacked=st)
         heads = _Heads(*features.softmax_weights(self._new_lr(self.C).fit(emb, y)))
         if self.feature_set == "embedding+tfidf":
             heads.tfidf = features.new_tfidf().fit(texts)
@@ -170,8 +183,11 @@ class IntentClassifier:
         self.tfidf_weight_ = 1.0 if self.tfidf_weight == "auto" else float(self.tfidf_weight)
         self.ood_rule_: Optional[OodRule] = None
         self.distance_: Optional[DistanceScorer] = None
+        stacked_weights: Any = "auto"
         if len(ho):
             heads = self._fit_heads(emb_all[ins_idx[tr]], list(txt[ins_idx[tr]]), y_idx[tr])
+            if heads.stacked is not None:
+                stacked_weights = tuple(heads.stacked.weights_)   # the final refit reuses them: one inner CV
             eh, th = heads.scores(emb_all[ins_idx[ho]], list(txt[ins_idx[ho]]))
             if th is not None and self.tfidf_weight == "auto":
                 self.tfidf_weight_ = features.choose_weight(eh, th, y_idx[ho])
@@ -213,8 +229,9 @@ class IntentClassifier:
         self.threshold_ = float(thr)
 
         # Final heads on every in-scope item.
-        heads = self._fit_heads(emb_all[ins_idx], list(txt[ins_idx]), y_idx)
+        heads = self._fit_heads(emb_all[ins_idx], list(txt[ins_idx]), y_idx, stacked_weights)
         self.coef_, self.intercept_ = heads.coef, heads.intercept
+        self.stacked_: Optional[StackedHeads] = heads.stacked
         self.tfidf_, self.tfidf_coef_, self.tfidf_intercept_ = heads.tfidf, heads.tfidf_coef, heads.tfidf_intercept
         if self.ood_rule_ is not None:
             self.distance_ = DistanceScorer.fit(emb_all[ins_idx], y_idx)
@@ -244,7 +261,8 @@ class IntentClassifier:
             raise ValueError(f"{len(texts)} texts but {len(embeddings)} embeddings")
         if len(texts) == 0:
             return np.zeros((0, len(self.classes_)))
-        heads = _Heads(self.coef_, self.intercept_, self.tfidf_, self.tfidf_coef_, self.tfidf_intercept_)
+        heads = _Heads(self.coef_, self.intercept_, self.tfidf_, self.tfidf_coef_, self.tfidf_intercept_,
+                       getattr(self, "stacked_", None))
         return probabilities(features.fuse(*heads.scores(embeddings, texts), self.tfidf_weight_), self.temperature_)
 
     def predict(self, texts: Sequence[str], *, embeddings: Optional[np.ndarray] = None,
@@ -271,6 +289,8 @@ class IntentClassifier:
         return {"kind": "supervised", "n_classes": len(self.classes_), "threshold": self.threshold_,
                 "temperature": self.temperature_, "embedding_model": self.model_id_, "n_train": self.n_train_,
                 "feature_set": self.feature_set, "tfidf_weight": self.tfidf_weight_ if self.tfidf_ is not None else None,
+                "stacked_weights": dict(zip(self.stacked_.heads, self.stacked_.weights_.round(4).tolist()))
+                if getattr(self, "stacked_", None) is not None else None,
                 "finetuned": self.encoder_dir_ is not None}
 
     # -- persistence ----------------------------------------------------------------------------------
