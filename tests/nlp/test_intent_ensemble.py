@@ -9,7 +9,7 @@ import pytest
 from voc.config import EmbedConfig
 from voc.errors import VocError
 from voc.nlp.intent import IntentClassifier
-from voc.nlp.intent.ensemble import HEADS, StackedHeads, fit_weights
+from voc.nlp.intent.ensemble import DEFAULT_HEADS, HEADS, StackedHeads, fit_weights
 
 EMB = EmbedConfig(cache_dir="none")
 WORDS = {0: ["refund", "money", "back", "reimburse"], 1: ["parcel", "delivery", "courier", "package"],
@@ -42,7 +42,7 @@ def test_fit_weights_follows_the_informative_head():
 
 def test_stacked_heads_fit_score_and_round_trip():
     emb, texts, y = _synthetic()
-    est = StackedHeads(inner_folds=3)
+    est = StackedHeads(heads=HEADS, inner_folds=3)
     assert not [k for k in vars(est) if k.endswith("_")]         # the constructor only stores params
     est.fit(emb, texts, y)
     assert est.weights_.shape == (len(HEADS),) and np.all(est.weights_ >= 0) and est.weights_.sum() > 0
@@ -61,7 +61,7 @@ def test_fixed_weights_skip_the_inner_cv_and_bad_params_fail():
     assert est.weights_.tolist() == [1.0, 0.0] and est.inner_accuracy_ == {}
     only_emb = StackedHeads(heads=("embedding_lr",), weights=(1.0,)).fit(emb, texts, y)
     np.testing.assert_array_equal(est.scores(emb, texts).argmax(1), only_emb.scores(emb, texts).argmax(1))
-    for bad in (dict(heads=("nope",)), dict(weights=(1.0,)), dict(weights=(-1, 1, 1, 1)), dict(svm_C=0), dict(inner_folds=1)):
+    for bad in (dict(heads=("nope",)), dict(heads=()), dict(weights=(1.0,)), dict(weights=(-1, 1)), dict(svm_C=0), dict(inner_folds=1)):
         with pytest.raises(ValueError):
             StackedHeads(**bad).fit(emb, texts, y)
 
@@ -86,11 +86,11 @@ def test_classifier_with_stacked_features_saves_and_loads(tmp_path):
     clf = IntentClassifier(embed=EMB, feature_set="stacked", holdout=0.25).fit(TEXTS, LABELS)
     assert clf.stacked_ is not None and clf.tfidf_ is None
     assert list(clf.predict(UNSEEN, threshold=0.0)[0]) == ["refund", "delivery", "password"]
-    assert set(clf.info()["stacked_weights"]) == set(HEADS)
+    assert set(clf.info()["stacked_weights"]) == set(DEFAULT_HEADS)
     out = clf.save(tmp_path / "m")
     meta = json.loads((out / "meta.json").read_text())
     assert meta["format_version"] == 3 and meta["feature_set"] == "stacked"
-    assert meta["stacked"]["heads"] == list(HEADS) and meta["params"]["stacked_heads"] == list(HEADS)
+    assert meta["stacked"]["heads"] == list(DEFAULT_HEADS) and meta["params"]["stacked_heads"] == list(DEFAULT_HEADS)
     back = IntentClassifier.load(out, embed=EMB)
     np.testing.assert_allclose(back.stacked_.weights_, clf.stacked_.weights_)
     np.testing.assert_allclose(back.predict_proba(UNSEEN), clf.predict_proba(UNSEEN), atol=1e-5)

@@ -36,7 +36,7 @@ from voc.errors import Errors, VocError
 from voc.nlp.embed import Embedder, get_embedder
 from voc.nlp.intent import artifact, features
 from voc.nlp.intent.calibration import choose_threshold, fit_temperature, probabilities
-from voc.nlp.intent.ensemble import HEADS as STACKED_HEADS, StackedHeads
+from voc.nlp.intent.ensemble import DEFAULT_HEADS as STACKED_HEADS, StackedHeads
 from voc.nlp.intent.ood import DistanceScorer, OodRule, choose_rule
 
 log = logging.getLogger(__name__)

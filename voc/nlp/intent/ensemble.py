@@ -1,6 +1,7 @@
 """A stacked ensemble of linear intent heads: the ``feature_set="stacked"`` of IntentClassifier.
 
-Four linear heads see the same query two ways:
+Up to four linear heads see the same query two ways (the default, ``DEFAULT_HEADS``, is the first
+logistic regression and the n-gram SVM):
 
 =================  ==================================================================  =========
 head               features                                                             model
@@ -40,6 +41,9 @@ from sklearn.svm import LinearSVC
 from voc.nlp.intent import features
 
 HEADS = ("embedding_lr", "ngram_lr", "embedding_svm", "ngram_svm")
+# The default pair: on Banking77 folds the inner CV gave ngram_lr and embedding_svm weights of ~0.06 and 0
+# (fold 1 of 5: all four heads 92.75%, this pair 92.80%), and the pair trains ~3x faster.
+DEFAULT_HEADS = ("embedding_lr", "ngram_svm")
 # Vectorizers the heads read: the character n-grams of the n-gram head (features.TFIDF_PARAMS) and word n-grams.
 WORD_TFIDF_PARAMS = dict(analyzer="word", ngram_range=(1, 2), min_df=1, sublinear_tf=True, lowercase=True,
                          token_pattern=r"(?u)\b\w+\b", max_features=200_000, dtype=np.float32)
@@ -89,7 +93,7 @@ class StackedHeads:
     fit learned, so the inner CV runs once).
     """
 
-    def __init__(self, *, heads: Sequence[str] = HEADS, C: float = 20.0, ngram_C: float = 10.0, svm_C: float = 1.0,
+    def __init__(self, *, heads: Sequence[str] = DEFAULT_HEADS, C: float = 20.0, ngram_C: float = 10.0, svm_C: float = 1.0,
                  ngram_svm_C: float = 0.5, weights: Union[str, Sequence[float]] = "auto", inner_folds: int = 3,
                  max_iter: int = 1000, seed: int = 42) -> None:
         self.heads = heads
