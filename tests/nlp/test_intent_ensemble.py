@@ -128,3 +128,24 @@ def test_stacked_cv_on_a_banking77_subsample(shared_data, embedder):
     stacked, default = np.mean(acc["stacked"]), np.mean(acc["embedding+tfidf"])
     assert stacked > 0.85, acc
     assert stacked >= default - 0.01, acc
+
+
+def test_cli_trains_and_evaluates_a_stacked_model(tmp_path, monkeypatch):
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from voc.cli import _wire, app
+
+    _wire()
+    runner = CliRunner()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    train, test, out = tmp_path / "train.csv", tmp_path / "test.csv", tmp_path / "model"
+    pd.DataFrame({"text": TEXTS, "label": LABELS}).to_csv(train, index=False)
+    pd.DataFrame({"text": UNSEEN, "label": ["refund", "delivery", "password"]}).to_csv(test, index=False)
+    r = runner.invoke(app, ["intents", "train", str(train), "--out", str(out), "--features", "stacked", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads((out / "meta.json").read_text())["feature_set"] == "stacked"
+    r = runner.invoke(app, ["eval", "intents", str(test), "--model", str(out), "--threshold", "0", "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout[r.stdout.index("{"):])["accuracy"] == 1.0
+    r = runner.invoke(app, ["intents", "train", str(train), "--out", str(tmp_path / "m2"), "--features", "stacked-ish"])
+    assert r.exit_code == 2 and "E104" in r.output and "stacked" in r.output
