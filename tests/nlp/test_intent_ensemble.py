@@ -130,7 +130,7 @@ def test_stacked_cv_on_a_banking77_subsample(shared_data, embedder):
     assert stacked >= default - 0.01, acc
 
 
-def test_cli_trains_and_evaluates_a_stacked_model(tmp_path, monkeypatch):
+def test_cli_trains_a_stacked_model_by_default(tmp_path, monkeypatch):
     import pandas as pd
     from typer.testing import CliRunner
 
@@ -142,8 +142,9 @@ def test_cli_trains_and_evaluates_a_stacked_model(tmp_path, monkeypatch):
     train, test, out = tmp_path / "train.csv", tmp_path / "test.csv", tmp_path / "model"
     pd.DataFrame({"text": TEXTS, "label": LABELS}).to_csv(train, index=False)
     pd.DataFrame({"text": UNSEEN, "label": ["refund", "delivery", "password"]}).to_csv(test, index=False)
-    r = runner.invoke(app, ["intents", "train", str(train), "--out", str(out), "--features", "stacked", "--json"])
+    r = runner.invoke(app, ["intents", "train", str(train), "--out", str(out), "--tfidf-weight", "1", "--json"])
     assert r.exit_code == 0, r.output
+    assert "--tfidf-weight has no effect with --features stacked" in r.output     # stacked is the default; said, not silent
     assert json.loads((out / "meta.json").read_text())["feature_set"] == "stacked"
     r = runner.invoke(app, ["eval", "intents", str(test), "--model", str(out), "--threshold", "0", "--json"])
     assert r.exit_code == 0 and json.loads(r.stdout[r.stdout.index("{"):])["accuracy"] == 1.0

@@ -24,10 +24,12 @@ def eval_intents(
     text_col: Optional[str] = typer.Option(None, "--text-col"),
     label_col: Optional[str] = typer.Option(None, "--label-col"),
     c: float = typer.Option(20.0, "--C", min=1e-6, help="Regularisation of the classifier trained for CV / CLINC."),
-    features: str = typer.Option("embedding+tfidf", "--features",
-                                 help="embedding+tfidf (default: a second head on character n-grams, fused) | embedding | stacked (the embedding head + a linear SVM on word and character n-grams, weights by inner CV: +0.3 points on Banking77, ~2x the training time)"),
+    features: str = typer.Option("stacked", "--features",
+                                 help="stacked (default: the embedding head + a linear SVM on word and character n-grams, weights by inner CV; "
+                                      "Banking77 93.02% vs 92.72%, ~2x the training time) | embedding+tfidf (a logistic regression on "
+                                      "character n-grams, fused with --tfidf-weight) | embedding"),
     tfidf_weight: str = typer.Option("0.5", "--tfidf-weight",
-                                     help="Weight of the n-gram head's log-probabilities: a number >= 0, or 'auto' (chosen on the held-out split)."),
+                                     help="With --features embedding+tfidf: weight of the n-gram head's log-probabilities, a number >= 0, or 'auto' (chosen on the held-out split)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Override the 'unknown' threshold."),
     seed: int = typer.Option(42, "--seed"),
     precision: str = typer.Option("fp32", "--precision", help="Encoder precision for the classifier trained here: fp32, int8 (ONNX, CPU), fp16 (GPU) or auto."),
@@ -50,6 +52,8 @@ def eval_intents(
     if features not in ("embedding", "embedding+tfidf", "stacked"):
         raise VocError(Errors.E104, option="--features", value=features, detail="use embedding, embedding+tfidf or stacked", command="eval intents")
     weight = parse_weight(tfidf_weight, command="eval intents")
+    if features != "embedding+tfidf" and tfidf_weight != "0.5":
+        console.print(f"[yellow]warning:[/] --tfidf-weight has no effect with --features {features} (only with embedding+tfidf)")
     say = (lambda m: console.print(m, highlight=False))
     if precision not in ("auto", "fp32", "int8", "fp16"):
         raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8, fp16 or auto", command="eval intents")
