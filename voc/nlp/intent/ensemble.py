@@ -28,7 +28,7 @@ state in attributes ending ``_``.
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Sequence, Union
 
 import numpy as np
 from scipy.optimize import minimize
