@@ -30,7 +30,7 @@ def train(
     c: float = typer.Option(20.0, "--C", min=1e-6, help="Inverse regularisation strength of the logistic regression."),
     features: str = typer.Option("stacked", "--features",
                                  help="stacked (default: the embedding head + a linear SVM on word and character n-grams, weights by inner CV; "
-                                      "Banking77 93.02% vs 92.72%, ~2x the training time) | embedding+tfidf (a logistic regression on "
+                                      "Banking77 93.04% vs 92.72%, ~2x the training time) | embedding+tfidf (a logistic regression on "
                                       "character n-grams, fused with --tfidf-weight) | embedding"),
     tfidf_weight: str = typer.Option("0.5", "--tfidf-weight",
                                      help="With --features embedding+tfidf: weight of the n-gram head's log-probabilities, a number >= 0, or 'auto' (chosen on the held-out split)."),
