@@ -40,7 +40,7 @@ UNSEEN_Y = ["refund", "delivery", "password", "cancel"]
 
 @pytest.fixture(scope="module")
 def tiny_clf():
-    return IntentClassifier(embed=EMB, holdout=0.25).fit(TEXTS, LABELS)
+    return IntentClassifier(embed=EMB, feature_set="embedding+tfidf", holdout=0.25).fit(TEXTS, LABELS)
 
 
 def test_fit_sets_learned_state_only(tiny_clf):
@@ -117,7 +117,7 @@ def test_load_checks_version_and_folder(tiny_clf, tmp_path):
 
 
 def test_tfidf_head_weight_fixed_or_chosen(tmp_path):
-    fixed = IntentClassifier(embed=EMB, tfidf_weight=0.0, holdout=0.25).fit(TEXTS, LABELS)
+    fixed = IntentClassifier(embed=EMB, feature_set="embedding+tfidf", tfidf_weight=0.0, holdout=0.25).fit(TEXTS, LABELS)
     plain = IntentClassifier(embed=EMB, feature_set="embedding", holdout=0.25).fit(TEXTS, LABELS)
     # weight 0: the n-gram head is fitted but adds nothing, so the ranking is the embedding head's
     assert fixed.tfidf_weight_ == 0.0 and fixed.tfidf_ is not None
@@ -125,7 +125,7 @@ def test_tfidf_head_weight_fixed_or_chosen(tmp_path):
     back = IntentClassifier.load(fixed.save(tmp_path / "w0"), embed=EMB)       # weight 0 survives a round trip
     assert back.tfidf_weight_ == 0.0
     np.testing.assert_allclose(back.predict_proba(UNSEEN), fixed.predict_proba(UNSEEN), atol=1e-6)
-    auto = IntentClassifier(embed=EMB, holdout=0.25).fit(TEXTS, LABELS)
+    auto = IntentClassifier(embed=EMB, feature_set="embedding+tfidf", holdout=0.25).fit(TEXTS, LABELS)
     from voc.nlp.intent.features import WEIGHT_GRID
     assert auto.tfidf_weight_ in WEIGHT_GRID
     with pytest.raises(ValueError):

@@ -64,7 +64,8 @@ def test_bad_columns_are_a_clear_error(csvs, tmp_path):
 def test_default_ngram_head_and_weight_option(csvs, tmp_path):
     train, test = csvs
     out = tmp_path / "model"
-    r = runner.invoke(app, ["intents", "train", str(train), "--out", str(out), "--tfidf-weight", "auto", "--json"])
+    r = runner.invoke(app, ["intents", "train", str(train), "--out", str(out), "--features", "embedding+tfidf",
+                            "--tfidf-weight", "auto", "--json"])
     assert r.exit_code == 0, r.output
     meta = json.loads((out / "meta.json").read_text())
     assert meta["params"]["feature_set"] == "embedding+tfidf" and meta["params"]["tfidf_weight"] == "auto"

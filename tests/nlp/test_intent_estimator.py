@@ -80,7 +80,7 @@ def save_format_2(clf, path: Path, format_version: int = 2) -> Path:
 @pytest.fixture(scope="module")
 def oos_clf():
     """Trained with out-of-scope examples: the distance rule is fitted (every fitted attribute is set)."""
-    clf = IntentClassifier(embed=EMB, holdout=0.25).fit(TEXTS + OOS, LABELS + ["oos"] * len(OOS))
+    clf = IntentClassifier(embed=EMB, feature_set="embedding+tfidf", holdout=0.25).fit(TEXTS + OOS, LABELS + ["oos"] * len(OOS))
     assert clf.ood_rule_ is not None and clf.distance_ is not None and clf.tfidf_ is not None
     return clf
 

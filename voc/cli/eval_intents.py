@@ -9,7 +9,7 @@ import typer
 
 from voc.cli.common import console, handle_errors, safe_texts
 from voc.cli.eval import eval_app
-from voc.cli.intents import FEATURES_HELP, TRAIN, WEIGHT_HELP, train_overrides
+from voc.cli.intents import FEATURES_HELP, TRAIN, WEIGHT_HELP, train_overrides, train_warnings
 from voc.config import EmbedConfig
 from voc.errors import Errors, VocError
 
@@ -64,6 +64,7 @@ def eval_intents(
                            command="eval intents")
         overrides["embed.precision"] = precision
     conf = cfg.load(config_path, overrides)
+    train_warnings(conf.intent.train, tfidf_weight_given=tfidf_weight is not None)
     params = IntentClassifier.from_config(conf.intent.train, embed=conf.embed).get_params()
     seed = params["seed"]
     clf = None

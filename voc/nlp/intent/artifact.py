@@ -31,6 +31,7 @@ from voc.datasets import atomic_dir
 from voc.errors import Errors, VocError
 from voc.nlp.embed.resolve import DEFAULT_MODEL, model_id_for
 from voc.nlp.intent import features
+from voc.nlp.intent.ensemble import StackedHeads
 from voc.nlp.intent.ood import DistanceScorer, OodRule
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,6 +59,9 @@ def _encode(name: str, value: Any, arrays: dict[str, np.ndarray]) -> dict[str, A
     if isinstance(value, DistanceScorer):
         arrays[f"{key}_means"], arrays[f"{key}_precision"] = value.means, value.precision
         return {"distance": key}
+    if isinstance(value, StackedHeads):
+        arrays.update(value.to_arrays(prefix=f"{key}_"))
+        return {"stacked": {"prefix": f"{key}_", "params": json.loads(json.dumps(value.get_params(), default=_plain))}}
     if isinstance(value, OodRule):
         return {"ood_rule": {"weight": value.weight, "threshold": value.threshold, "norm": list(value.norm)}}
     if value is None or isinstance(value, (bool, int, float, str, dict, list)):
@@ -86,6 +90,9 @@ def _decode(entry: dict[str, Any], arrays: dict[str, np.ndarray]) -> Any:
         return features.tfidf_from_arrays(arrays[f"{v}_vocab"], arrays[f"{v}_idf"])
     if kind == "distance":
         return DistanceScorer(arrays[f"{v}_means"], arrays[f"{v}_precision"])
+    if kind == "stacked":
+        params = {k: (tuple(x) if isinstance(x, list) else x) for k, x in v["params"].items()}
+        return StackedHeads.from_arrays(params, arrays, prefix=v["prefix"])
     if kind == "ood_rule":
         return OodRule(float(v["weight"]), float(v["threshold"]), tuple(float(x) for x in v["norm"]))
     raise ValueError(f"unknown kind of saved value {kind!r}")
@@ -159,7 +166,10 @@ def _state_format_2(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> tupl
         "class_counts_": meta.get("class_counts") or {},
         "cv_": meta.get("cv"),
         "fit_seconds_": meta.get("fit_seconds"),
+        "stacked_": None,   # the stacked heads came with format 3
     }
+    # the feature set of an artifact written before "stacked" became the default: what its arrays hold
+    params.setdefault("feature_set", "embedding+tfidf" if has_tfidf else "embedding")
     return params, state
 
 

@@ -15,7 +15,7 @@ from scipy.special import log_softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-FEATURE_SETS = ("embedding", "embedding+tfidf")
+FEATURE_SETS = ("embedding", "embedding+tfidf", "stacked")   # stacked: voc.nlp.intent.ensemble
 # Candidate weights of the n-gram head when it is chosen on the held-out split ('auto').
 WEIGHT_GRID = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 
