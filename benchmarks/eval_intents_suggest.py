@@ -29,7 +29,6 @@ Embeddings: voc's Embedder at ``--precision`` (int8 by default: 2-4x faster on a
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -71,10 +70,11 @@ def main() -> None:
         e_ev = embedder.encode(ev["text"].tolist())
         gold = ev["label"].to_numpy()
 
-        def row(method, pred, n_int, covered="", acc=None, secs=0.0):
+        def row(method, pred, n_int, covered="", acc=None, secs=0.0, name=name, gold=gold):  # this data set's name and labels
             unk = float(np.mean(pred == "unknown"))
-            print(f"{name:<10} {method:<28} {n_int:>7} {covered:>8} {unk:>8.1%} {normalized_mutual_info_score(gold, pred):>6.3f} "
-                  f"{adjusted_rand_score(gold, pred):>6.3f} {'' if acc is None else f'{acc:.1%}':>9} {secs:>6.1f}", flush=True)
+            print(f"{name:<10} {method:<28} {n_int:>7} {covered:>8} {unk:>8.1%} "
+                  f"{normalized_mutual_info_score(gold, pred):>6.3f} {adjusted_rand_score(gold, pred):>6.3f} "
+                  f"{'' if acc is None else f'{acc:.1%}':>9} {secs:>6.1f}", flush=True)
 
         t = time.perf_counter()
         nr = None if args.max_intents in ("null", "none") else int(args.max_intents)

@@ -6,10 +6,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.dataset as ds
 
+from tests.enrich.test_enrich import RUN1, RUN2, RUN3, make_rows, write_out
 from voc import datasets
 from voc.config import EnrichConfig
 from voc.enrich import enrich
-from tests.enrich.test_enrich import RUN1, RUN2, RUN3, make_rows, write_out
 
 
 def traits(cdp: Path) -> pd.DataFrame:

@@ -8,7 +8,6 @@ import warnings
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 

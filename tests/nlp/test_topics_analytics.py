@@ -4,11 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from voc.config import TopicsConfig
 from voc.nlp.topics.analytics import flatten_lists, topic_crosstab, topic_share, topic_table, topics_over_time
 from voc.nlp.topics.labels import OUTLIER_LABEL, label_from_keywords, unique_labels
 from voc.nlp.topics.sizing import MIN_DOCS, effective_params
 from voc.nlp.topics.vocabulary import STOP_WORDS, KeywordAnalyzer, analyze, strip_placeholders
-from voc.config import TopicsConfig
 
 
 def _contacts() -> pd.DataFrame:

@@ -42,7 +42,7 @@ def small_input(tmp_path: Path) -> Path:
 
 def test_outputs_and_accounting(small_input: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    res = analyze(small_input, out, _cheap_config())
+    analyze(small_input, out, _cheap_config())
     for name in ("contacts.parquet", "messages.parquet", "rejects.jsonl", "run.json"):
         assert (out / name).exists(), name
     run = json.loads((out / "run.json").read_text())

@@ -14,8 +14,7 @@ import pytest
 
 from voc import datasets
 from voc.config import ReportConfig
-from voc.report import summary_dict, summary_table, write_report
-from voc.report import metrics, paths
+from voc.report import metrics, paths, summary_dict, summary_table, write_report
 from voc.report.inputs import load_inputs
 from voc.schema import contacts_frame, messages_frame
 
@@ -327,7 +326,7 @@ def test_report_renders_in_headless_chromium(full, full_report, tmp_path):
     dom = subprocess.run([exe, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'u1'}", "--enable-logging=stderr", "--v=0",
                           "--dump-dom", url], capture_output=True, text=True, timeout=180)
     assert dom.returncode == 0, dom.stderr[-2000:]
-    console = [l for l in dom.stderr.splitlines() if "CONSOLE" in l or "Uncaught" in l]
+    console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert console == [], console                                     # no JS error, no console output at all
     ids = re.findall(r'id="(fig-[a-z]+-\d+)"', html)
     assert len(ids) == 8

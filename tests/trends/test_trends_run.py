@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -155,7 +154,7 @@ def test_explorer_filters_drill_down_and_csv_in_headless_chromium(analyzed, tmp_
     r = subprocess.run([exe, *flags, f"--user-data-dir={tmp_path / 'u'}", "--enable-logging=stderr", "--v=0", "--dump-dom",
                         probe.resolve().as_uri()], capture_output=True, text=True, timeout=180)
     assert r.returncode == 0, r.stderr[-2000:]
-    errors = [l for l in r.stderr.splitlines() if "Uncaught" in l]
+    errors = [line for line in r.stderr.splitlines() if "Uncaught" in line]
     assert errors == [], errors
     m = re.search(r'<pre id="probe">(.*?)</pre>', r.stdout, re.S)
     assert m, "the probe did not run"
@@ -205,13 +204,12 @@ def test_drift_against_a_previous_run_reaches_run_json_report_and_terminal(tmp_p
     from test_drift import contacts as drift_contacts
 
     from voc import datasets
-    from voc.config import ReportConfig, TrendsConfig
+    from voc.cli.summary import print_summary
+    from voc.config import ReportConfig, TrendsConfig, VocConfig
     from voc.errors import DatasetError
     from voc.pipeline.run import RunResult
     from voc.pipeline.trends_step import run_trends_step
-    from voc.config import VocConfig
     from voc.report import write_report
-    from voc.cli.summary import print_summary
     from voc.trends.drift import profile
 
     prev = tmp_path / "prev_run.json"

@@ -25,8 +25,9 @@ app = typer.Typer(
 
 
 def _wire() -> None:
-    from voc.cli import analyze, config_cmd  # noqa: F401  (each module registers its commands on `app`)
     import importlib
+
+    from voc.cli import analyze, config_cmd  # noqa: F401  (each module registers its commands on `app`)
 
     for mod in ("intents", "eval", "sentiment", "topics", "journeys", "enrich", "report"):
         try:

@@ -9,13 +9,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from voc import config as cfg
 from voc import catalog, datasets, outfolder
+from voc import config as cfg
 from voc.cli import app
 from voc.cli.analyze import Fmt
 from voc.cli.common import console, handle_errors, progress_for
-from voc.redact.guard import terminal_safe
 from voc.errors import Errors, VocError
+from voc.redact.guard import terminal_safe
 
 out_console = Console()
 
@@ -70,7 +70,7 @@ def journeys(
     case_id_col: Optional[str] = typer.Option(None, "--case_id-col", hidden=True),
 ) -> None:
     """Join behavioural event logs and support contacts into journeys; find repeat contacts and friction."""
-    from voc.journey.run import run_journeys   # heavy imports only when the command runs
+    from voc.journey.run import run_journeys  # heavy imports only when the command runs
 
     fmt = fmt.value
     customer_col, case_col = customer_col or customer_id_col, case_col or case_id_col

@@ -29,10 +29,9 @@ from voc import locks
 from voc.config import EnrichConfig
 from voc.datasets import atomic_dir
 from voc.enrich import store
-from voc.enrich.rows import conform, contact_rows, contact_schema, content_hash, empty
-from voc.enrich.rows import journey_trait_rows
+from voc.enrich.rows import conform, contact_rows, contact_schema, content_hash, empty, journey_trait_rows
 from voc.enrich.traits import add_journey_traits, customer_traits, journey_trait_fields, journey_traits_by_customer, traits_schema
-from voc.errors import Errors, VocError
+from voc.errors import Errors
 
 
 @dataclass

@@ -77,7 +77,7 @@ def raw_csv(con: duckdb.DuckDBPyConnection, path: Path, k: int) -> RawSource:
     except duckdb.Error as e:
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
         if "No files found" in msg or "empty" in msg.lower():
-            return RawSource(f"(SELECT 1 AS __voc_rn WHERE FALSE)", {}, {}, "__voc_rn", "line", 0)
+            return RawSource("(SELECT 1 AS __voc_rn WHERE FALSE)", {}, {}, "__voc_rn", "line", 0)
         raise VocError(Errors.E306, file=str(path), detail=msg) from None
     cols = [c for c, _ in _describe(con, table) if c != "__voc_rn"]
     names = {str(c).strip().lstrip("\ufeff").strip(): ident(c) for c in cols}

@@ -16,15 +16,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from voc import __version__
-from voc import catalog, datasets, outfolder
-from voc.schema import CONTACT_NLP_COLUMNS, CONTACTS, MESSAGE_NLP_COLUMNS, MESSAGES, conform
+from voc import __version__, catalog, datasets, outfolder
 from voc.component import Batch, Component
 from voc.config import VocConfig
 from voc.errors import Errors, VocError
 from voc.ingest import IngestStats, iter_batches, scan
 from voc.pipeline import components as comp_registry
 from voc.redact.guard import redact_records
+from voc.schema import CONTACT_NLP_COLUMNS, CONTACTS, MESSAGE_NLP_COLUMNS, MESSAGES, conform
 
 DEFAULT_BATCH = 512
 VERSIONED_PACKAGES = ("torch", "transformers", "sentence-transformers", "bertopic", "spacy", "pandas",

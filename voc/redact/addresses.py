@@ -32,7 +32,7 @@ _SUFFIXES = (
     "Route|Rte|Shoal|Shoals|Shore|Shores|Skyway|Spring|Springs|Spur|Spurs|Squares|Station|Stravenue|Stream|Streets|"
     "Summit|Throughway|Trace|Track|Trafficway|Tunnel|Turnpike|Underpass|Union|Unions|Valley|Valleys|Via|Viaduct|View|"
     "Views|Village|Villages|Ville|Vista|Walks|Wall|Ways|Well|Wells|Wharf|Yard|Yards|Quay|Rise|Approach|Broadway|Drove|"
-    "End|Gate|Parade|Promenade|Wynd|Run|Runs|Heath|Common|Fold|Green|Chase|Rd\.|St\.|Ave\.")
+    r"End|Gate|Parade|Promenade|Wynd|Run|Runs|Heath|Common|Fold|Green|Chase|Rd\.|St\.|Ave\.")
 _CAP = r"(?:[A-Z][\w'’.-]*|(?:of|the|de|la|le)\b)"
 _US_UK_STREET = rf"\d{{1,5}}[A-Za-z]?,?\s{{1,3}}(?:{_CAP}\s{{1,3}}){{1,3}}(?:[NSEW]\.?\s{{1,3}})?(?:{_SUFFIXES})\b\.?(?:\s{{1,3}}(?:[NSEW]{{1,2}})\b)?"
 _DE_STREET = (r"(?-i:[A-ZÄÖÜ][\wäöüß.-]*[ \t]{1,3})?(?-i:[A-ZÄÖÜ])[\wäöüß-]*(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|"

@@ -142,7 +142,7 @@ would yet you your yours yourself yourselves im ive id dont cant wont didnt does
 _NOT_NAMES = _STOP_WORDS | _ROLE_WORDS | {
     "hi", "hello", "hey", "thanks", "thank", "please", "sorry", "okay", "ok", "yes", "yeah", "no", "sure",
     "calling", "writing", "contacting", "trying", "having", "looking", "waiting", "wondering", "unable",
-    "happy", "glad", "sad", "angry", "upset", "frustrated", "confused", "sure", "afraid", "new", "still",
+    "happy", "glad", "sad", "angry", "upset", "frustrated", "confused", "afraid", "new", "still",
     "order", "email", "phone", "number", "address", "username", "password", "name", "regarding", "about",
     "urgent", "important", "ridiculous", "unacceptable", "great", "good", "fine", "bad", "terrible",
     "gold", "silver", "bronze", "platinum", "premium", "basic", "free", "pro", "guest",

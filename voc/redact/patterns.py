@@ -25,8 +25,17 @@ from typing import Callable
 import phonenumbers
 
 from voc.redact.addresses import find_addresses
-from voc.redact.contextual import (find_cvv, find_dobs, find_licences, find_national_ids, find_passports,
-                                   find_postcodes, find_usernames, has_any, lowered)
+from voc.redact.contextual import (
+    find_cvv,
+    find_dobs,
+    find_licences,
+    find_national_ids,
+    find_passports,
+    find_postcodes,
+    find_usernames,
+    has_any,
+    lowered,
+)
 from voc.redact.spans import Span
 
 # ---- EMAIL -----------------------------------------------------------------------------

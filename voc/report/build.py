@@ -311,7 +311,7 @@ def build(inp: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
     lead = [intents, topics] if fits else [topics, intents]
     sections = [*lead, repeat_section(inp, cfg), friction_section(inp, cfg),
                 paths_section(inp, cfg, cpaths), transitions_section(inp, cfg), *sequence_sections(inp, cfg)]
-    from voc.report.journey_models import sections as journey_model_sections   # (it imports this module)
+    from voc.report.journey_models import sections as journey_model_sections  # (it imports this module)
     sections += journey_model_sections(inp, cfg)
     return {
         "headline": metrics.headline(inp),

@@ -27,10 +27,10 @@ from typing import Any
 import pyarrow as pa
 
 from voc import catalog, csvsafe, datasets
-from voc.schema import CONTACTS
 from voc.component import Batch
 from voc.config import VocConfig
 from voc.errors import Errors, VocError
+from voc.schema import CONTACTS
 
 PROBE_CONTACTS = 8
 
@@ -57,10 +57,17 @@ def run_spark(input_path: str | Path, out_dir: str | Path, config: VocConfig, *,
     from voc.engines.spark.session import get_session
     from voc.engines.spark.types import struct_type, to_pandas
     from voc.pipeline import components as comp_registry
-    from voc.pipeline.analyze import (Timer, fail_nothing_read, finish_analyze, redaction_status, versions,
-                                      write_step_outputs, write_tables)
-    from voc.redact.guard import redact_records
+    from voc.pipeline.analyze import (
+        Timer,
+        fail_nothing_read,
+        finish_analyze,
+        redaction_status,
+        versions,
+        write_step_outputs,
+        write_tables,
+    )
     from voc.pipeline.run import RunResult, finish_run
+    from voc.redact.guard import redact_records
 
     out_dir = tx.staging
     if fmt not in datasets.FORMATS:

@@ -41,6 +41,7 @@ class SparkTimeline:
     def register(cls, spark: Any, timeline: Any, config: JourneyConfig | None = None, view: str = VIEW) -> "SparkTimeline":
         """``timeline``: a Spark DataFrame or a pandas DataFrame with journey_id, ts, event (seq, intent optional)."""
         from pyspark.sql import functions as F
+
         from voc.errors import Errors, VocError
 
         config = config or JourneyConfig()

@@ -14,9 +14,9 @@ from voc.config import IngestConfig
 from voc.errors import Errors
 from voc.ingest.base import Item, Record, Reject
 from voc.ingest.common import Warnings, as_list, clean_str, dict_records, load_json, message
+from voc.ingest.html_text import html_to_text
 from voc.ingest.json_stream import json_list, salvage
 from voc.ingest.source import Source
-from voc.ingest.html_text import html_to_text
 
 AUTHOR_ROLES = {"user": "customer", "lead": "customer", "contact": "customer", "visitor": "customer",
                 "admin": "agent", "teammate": "agent", "team": "agent", "bot": "bot", "operator": "bot"}

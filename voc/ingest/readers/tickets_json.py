@@ -26,8 +26,7 @@ from voc.config import IngestConfig
 from voc.errors import Errors
 from voc.ingest.base import Item, Record, Reject
 from voc.ingest.columns import ALIASES, resolve
-from voc.ingest.common import (FRESHDESK_STATUS, Warnings, as_list, channel_of, clean_str, mapped_contact,
-                               load_json, message)
+from voc.ingest.common import FRESHDESK_STATUS, Warnings, as_list, channel_of, clean_str, load_json, mapped_contact, message
 from voc.ingest.html_text import html_to_text
 from voc.ingest.json_stream import items, json_list, salvage
 from voc.ingest.source import Source

@@ -3,7 +3,7 @@
     Call ID: CALL-20260203-0142          <- optional header block of 'Key: value' lines
     Date: 2026-02-03 14:05 UTC              (call id, date, customer id, email, phone, agent,
     Customer ID: C012                        language, subject, channel), ended by a blank line
-                                         
+
     [00:00:02] Agent: Thank you for calling Acme, this is Dana.
     [00:00:06] Customer: Hi, I was charged twice for my order
     and I'd like a refund.                <- unlabeled lines continue the previous turn

@@ -28,7 +28,7 @@ import numpy as np
 import yaml
 
 from voc.config import EmbedConfig, TopicsConfig
-from voc.nlp.topics.labels import OUTLIER_ID, SEPARATOR
+from voc.nlp.topics.labels import SEPARATOR
 from voc.nlp.topics.model import TopicModel, representative_docs
 
 DEFAULT_UNKNOWN_SHARE = 0.05

@@ -162,7 +162,7 @@ def apply_labels(model: Any, labels: TopicLabels | str | Path) -> Any:
                 model.topics_[model.topics_ == g] = keep
     for tid, name in labels.names.items():
         tid = merged_into.get(tid, tid)
-        clash = [t for t, l in model.labels_.items() if l == name and t != tid]
+        clash = [t for t, label in model.labels_.items() if label == name and t != tid]
         for t in clash:  # a generated label equal to a chosen name: the person's name wins
             model.labels_[t] = f"{model.labels_[t]} ({t})"
         model.labels_[tid] = name

@@ -28,11 +28,11 @@ from voc.config import TopicsConfig
 from voc.datasets import atomic_dir
 from voc.errors import Errors, VocError
 from voc.nlp.topics.clustering import SplittingHDBSCAN
-from voc.nlp.topics.neighbours import cosine_knn
-from voc.nlp.topics.representation import N_CANDIDATES, rerank_keywords
-from voc.nlp.topics.numba_cache import enable_umap_cache
-from voc.nlp.topics.labels_file import apply_labels, merged_map
 from voc.nlp.topics.labels import OUTLIER_ID, OUTLIER_LABEL, clean_keywords, unique_labels
+from voc.nlp.topics.labels_file import apply_labels, merged_map
+from voc.nlp.topics.neighbours import cosine_knn
+from voc.nlp.topics.numba_cache import enable_umap_cache
+from voc.nlp.topics.representation import N_CANDIDATES, rerank_keywords
 from voc.nlp.topics.sizing import MIN_DOCS, EffectiveParams, effective_params
 from voc.nlp.topics.vocabulary import keyword_docs, make_vectorizer
 
@@ -242,7 +242,7 @@ class TopicModel:
         self.labels_ = unique_labels(self.keywords_)
         if self.model_ is not None:
             with _quiet():
-                self.model_.set_topic_labels({t: l for t, l in self.labels_.items() if t in self.model_.topic_sizes_})
+                self.model_.set_topic_labels({t: label for t, label in self.labels_.items() if t in self.model_.topic_sizes_})
         self.topic_info_ = self.describe(docs, x, topics)
         if self.model_ is not None:
             self.model_.representative_docs_ = {
