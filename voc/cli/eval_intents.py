@@ -15,9 +15,12 @@ from voc.errors import Errors, VocError
 @eval_app.command("intents")
 @handle_errors
 def eval_intents(
-    data: Path = typer.Argument(..., help="Labelled CSV (text,label or text,category) or a CLINC150 JSON (train/val + oos_train/oos_val)."),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="A trained artifact from `voc intents train` (evaluated on all of DATA, or CLINC val)."),
-    zero_shot: bool = typer.Option(False, "--zero-shot", help="Evaluate the zero-shot taxonomy classifier (labels must be taxonomy intent names)."),
+    data: Path = typer.Argument(..., help="Labelled CSV (text,label or text,category) or "
+                                          "a CLINC150 JSON (train/val + oos_train/oos_val)."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="A trained artifact from `voc intents train` "
+                                                                     "(evaluated on all of DATA, or CLINC val)."),
+    zero_shot: bool = typer.Option(False, "--zero-shot", help="Evaluate the zero-shot taxonomy classifier "
+                                                              "(labels must be taxonomy intent names)."),
     taxonomy: Optional[Path] = typer.Option(None, "--taxonomy", help="Taxonomy YAML for --zero-shot (default: the shipped one)."),
     cv: int = typer.Option(5, "--cv", min=2, help="Folds of cross-validation when neither --model nor --zero-shot is given."),
     folds: Optional[int] = typer.Option(None, "--folds", min=1, help="Stop after this many folds (for a quick estimate)."),
@@ -27,10 +30,12 @@ def eval_intents(
     features: str = typer.Option("embedding+tfidf", "--features",
                                  help="embedding+tfidf (default: a second head on character n-grams, fused) | embedding"),
     tfidf_weight: str = typer.Option("0.5", "--tfidf-weight",
-                                     help="Weight of the n-gram head's log-probabilities: a number >= 0, or 'auto' (chosen on the held-out split)."),
+                                     help="Weight of the n-gram head's log-probabilities: a "
+                                          "number >= 0, or 'auto' (chosen on the held-out split)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Override the 'unknown' threshold."),
     seed: int = typer.Option(42, "--seed"),
-    precision: str = typer.Option("fp32", "--precision", help="Encoder precision for the classifier trained here: fp32, int8 (ONNX, CPU), fp16 (GPU) or auto."),
+    precision: str = typer.Option("fp32", "--precision", help="Encoder precision for the classifier trained "
+                                                              "here: fp32, int8 (ONNX, CPU), fp16 (GPU) or auto."),
     top: int = typer.Option(30, "--top", min=0, help="Per-class rows shown (worst F1 first); --json has all."),
     as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
 ) -> None:
@@ -91,7 +96,8 @@ def eval_intents(
         typer.echo(json.dumps(report, indent=2, default=str))
         return
     if "accuracy_mean" in report:
-        typer.echo(f"{report['folds_run']}-of-{report['k']}-fold CV: accuracy {report['accuracy_mean']:.4f} ± {report['accuracy_std']:.4f}, "
+        typer.echo(f"{report['folds_run']}-of-{report['k']}-fold CV: "
+                   f"accuracy {report['accuracy_mean']:.4f} ± {report['accuracy_std']:.4f}, "
                    f"macro-F1 {report['macro_f1_mean']:.4f} ± {report['macro_f1_std']:.4f}  (pooled out-of-fold below)")
     if "in_scope_accuracy_closed_set" in report:
         typer.echo(f"in-scope accuracy without the threshold (closed set): {report['in_scope_accuracy_closed_set']:.4f}")

@@ -21,12 +21,17 @@ BACKENDS = ("vader", "trained", "transformers", "auto", "all")
 @eval_app.command("sentiment")
 @handle_errors
 def eval_sentiment(
-    data: Path = typer.Argument(..., help="A TweetEval folder (val_text.txt + val_labels.txt, or train_/test_) or a CSV with text,label."),
-    backend: str = typer.Option("all", "--backend", "-b", help="vader | trained | transformers | auto | all (vader, trained, and transformers when --model is a folder)."),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Artifact JSON for 'trained', or a local model folder for 'transformers'."),
-    cv: int = typer.Option(5, "--cv", help="Folds when the trained backend must be cross-validated (its training texts are in DATA)."),
+    data: Path = typer.Argument(..., help="A TweetEval folder (val_text.txt + val_labels.txt, "
+                                          "or train_/test_) or a CSV with text,label."),
+    backend: str = typer.Option("all", "--backend", "-b", help="vader | trained | transformers | auto | all (vader, "
+                                                               "trained, and transformers when --model is a folder)."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Artifact JSON for 'trained', or a "
+                                                                     "local model folder for 'transformers'."),
+    cv: int = typer.Option(5, "--cv", help="Folds when the trained backend must be "
+                                           "cross-validated (its training texts are in DATA)."),
     seed: int = typer.Option(42, "--seed"),
-    split: Optional[str] = typer.Option(None, "--split", help="TweetEval split to read (val, train, test); default the first present."),
+    split: Optional[str] = typer.Option(None, "--split", help="TweetEval split to read (val, train, "
+                                                              "test); default the first present."),
     as_json: bool = typer.Option(False, "--json", help="Print the reports as JSON."),
 ) -> None:
     """Evaluate sentiment backends on labelled data."""
@@ -65,4 +70,5 @@ def eval_sentiment(
                    f"macro-F1 {r['macro_f1']:.4f}   wall {r['seconds']:.1f} s")
         typer.echo(format_report(r))
     typer.echo("")
-    typer.echo(f"reference: {REFERENCE['model']} scores {REFERENCE['macro_recall'] * 100:.1f} macro-recall on the {REFERENCE['split']} split.")
+    typer.echo(f"reference: {REFERENCE['model']} scores {REFERENCE['macro_recall'] * 100:.1f} "
+               f"macro-recall on the {REFERENCE['split']} split.")

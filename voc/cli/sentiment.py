@@ -24,12 +24,15 @@ def train(
     out: Path = typer.Option(..., "--out", "-o", help="Where to write the model (JSON); pass it later as sentiment.model."),
     cv: int = typer.Option(5, "--cv", help="Folds of the cross-validation reported before the final fit (0: skip)."),
     seed: int = typer.Option(42, "--seed"),
-    split: Optional[str] = typer.Option(None, "--split", help="TweetEval split to read (val, train, test); default the first present."),
+    split: Optional[str] = typer.Option(None, "--split", help="TweetEval split to read (val, train, "
+                                                              "test); default the first present."),
     text_col: Optional[str] = typer.Option(None, "--text-col"),
     label_col: Optional[str] = typer.Option(None, "--label-col"),
     device: str = typer.Option("auto", "--device", help="Device of the sentence encoder: auto | cpu | cuda."),
-    precision: str = typer.Option("fp32", "--precision", help="Precision of the sentence encoder the model is trained on: fp32 | int8 (a model is used with vectors of the same precision)."),
-    c_grid: str = typer.Option("0.001,0.003,0.01", "--c-grid", help="Regularisation strengths C tried by inner CV (comma-separated; one value: no search)."),
+    precision: str = typer.Option("fp32", "--precision", help="Precision of the sentence encoder the model is trained on: fp32 "
+                                                              "| int8 (a model is used with vectors of the same precision)."),
+    c_grid: str = typer.Option("0.001,0.003,0.01", "--c-grid", help="Regularisation strengths C tried by inner "
+                                                                    "CV (comma-separated; one value: no search)."),
 ) -> None:
     """Train logistic regression on sentence embeddings + VADER scores; prints cross-validated figures."""
     from voc.config import EmbedConfig
@@ -49,7 +52,8 @@ def train(
         raise VocError(Errors.E104, option="--c-grid", value=c_grid, detail="give positive numbers separated by commas",
                        command="sentiment train") from None
     ds = load_sentiment_data(data, split=split, text_col=text_col, label_col=label_col)
-    typer.echo(f"training on {len(ds)} texts from {ds.source} ({', '.join(f'{c} {ds.labels.count(c)}' for c in ('negative', 'neutral', 'positive'))})", err=True)
+    typer.echo(f"training on {len(ds)} texts from {ds.source} "
+               f"({', '.join(f'{c} {ds.labels.count(c)}' for c in ('negative', 'neutral', 'positive'))})", err=True)
     cmd = f"voc sentiment train {data.name} --out {out.name}" + (f" --cv {cv}" if cv != 5 else "") + (f" --seed {seed}" if seed != 42 else "")
     if precision not in ("fp32", "int8", "fp16"):
         raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8 or fp16", command="sentiment train")
