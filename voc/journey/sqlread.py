@@ -118,7 +118,8 @@ def raw_jsonl(con: duckdb.DuckDBPyConnection, path: Path, k: int) -> RawSource:
     try:
         con.execute("SET preserve_insertion_order = true")
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT __voc_rn, j, CASE WHEN json_valid(j) THEN json_type(j) = 'OBJECT' ELSE FALSE END AS __voc_ok "
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT __voc_rn, j, CASE WHEN "
+            "json_valid(j) THEN json_type(j) = 'OBJECT' ELSE FALSE END AS __voc_ok "
             f"FROM (SELECT __voc_rn, CASE WHEN __voc_rn = 1 THEN ltrim(j, chr(65279)) ELSE j END AS j "
             f"      FROM (SELECT ROW_NUMBER() OVER () AS __voc_rn, j FROM {src})) "
             f"WHERE j IS NOT NULL AND trim(j, {_WS}) <> ''")

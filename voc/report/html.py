@@ -80,12 +80,14 @@ def _cards(h: dict[str, Any], fit: Optional[dict[str, Any]] = None, top_topic: O
                       "definition": "The most frequent known intent and its share of all contacts.", "ref": None})
     cards.append({"key": "rejects", "label": "Rejects", "value": "n/a" if h["rejects"] is None else f"{h['rejects']:,}",
                   "note": "see rejects.jsonl for file, record and fix" if h["rejects"] else ("none" if h["rejects"] == 0 else "no rejects.jsonl"),
-                  "warn": bool(h["rejects"]), "definition": "Input records or files that could not be read; none of them is in any figure.",
+                  "warn": bool(h["rejects"]), "definition": "Input records or files that could not "
+                                                            "be read; none of them is in any figure.",
                   "ref": None})
     red = (run or {}).get("redaction") if isinstance((run or {}).get("redaction"), dict) else None
     if red is not None and red.get("enabled") is False:
         cards.insert(0, {"key": "redaction", "label": "Redaction OFF", "value": "--no-redact", "small": True, "warn": True, "ref": None,
-                         "definition": "This run was made with --no-redact: texts were stored and embedded without removing personal data.",
+                         "definition": "This run was made with --no-redact: texts were "
+                                       "stored and embedded without removing personal data.",
                          "note": red.get("warning", "personal data is shown as found")})
     for c in cards:
         c.setdefault("warn", False)

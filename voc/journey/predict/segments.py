@@ -212,7 +212,8 @@ def segment_journeys(timeline: pd.DataFrame, config: JourneyConfig, journeys: Op
     order = {old: new for new, old in enumerate(sorted(sizes.index, key=lambda s: (-sizes[s], s)))}
     seg = pd.Series([order[v] for v in lab], index=X.index, name="segment_id").astype("int64")
     profiles = profile(tl, seg, journeys, Z, X.index)
-    info = {"status": "ok", "k": int(k), "criterion": "highest silhouette over k_min..k_max (euclidean, standardised + PCA features)",
+    info = {"status": "ok", "k": int(k), "criterion": "highest silhouette over k_min..k_max "
+                                                      "(euclidean, standardised + PCA features)",
             "silhouette": {str(kk): v for kk, v in sil.items()}, "stability_ari": ari,
             "stability_ari_mean": round(float(np.mean(ari)), 4), "stability_ari_min": round(float(np.min(ari)), 4),
             "n_features": int(X.shape[1]), "journeys": int(n), "uses_text": bool((tl["kind"] == "contact").any())}

@@ -122,7 +122,8 @@ def load(cls: type, path: Path, *, embed: Optional[EmbedConfig] = None) -> "Inte
     clf.coef_ = arrays["coef"]
     clf.intercept_ = arrays["intercept"]
     if clf.coef_.shape[0] != len(clf.classes_):
-        raise VocError(Errors.E202, name=str(path), detail=f"weights have {clf.coef_.shape[0]} classes, meta.json {len(clf.classes_)}")
+        raise VocError(Errors.E202, name=str(path), detail=f"weights have {clf.coef_.shape[0]} "
+                                                           f"classes, meta.json {len(clf.classes_)}")
     clf.tfidf_ = clf.tfidf_coef_ = clf.tfidf_intercept_ = None
     weight = meta.get("tfidf_weight")
     clf.tfidf_weight_ = 1.0 if weight is None else float(weight)   # 0 is a valid weight

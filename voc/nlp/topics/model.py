@@ -158,11 +158,13 @@ class TopicModel:
             # degenerate input: no keyword left after stop words (ValueError), a one-word vocabulary
             # (BERTopic 0.17 c-TF-IDF raises TypeError), UMAP/HDBSCAN on identical points
             log.warning("topic model could not be fitted: %s", e)
-            self._unassigned(docs, x, f"no topic model could be fitted on {len(docs)} documents ({type(e).__name__}: {e}); every contact is 'unassigned'.")
+            self._unassigned(docs, x, f"no topic model could be fitted on {len(docs)} documents "
+                                      f"({type(e).__name__}: {e}); every contact is 'unassigned'.")
             return self._finish_fit(docs, x, timestamps)
         if topics is None:
             self._unassigned(docs, x, f"HDBSCAN found no cluster of at least {params.min_topic_size} similar documents "
-                                      f"among {len(docs)}; every contact is 'unassigned'. Lower topics.min_topic_size to find smaller topics.")
+                                      f"among {len(docs)}; every contact is 'unassigned'. "
+                                      "Lower topics.min_topic_size to find smaller topics.")
             return self._finish_fit(docs, x, timestamps)
         self.status_ = "fitted"
         self.topics_ = topics.astype(np.int32)
@@ -195,7 +197,8 @@ class TopicModel:
         if splits:
             self.params_["splits"] = splits
             self.notes_.append(f"{len(splits)} topic(s) holding more than {p.max_topic_share:.0%} of the documents "
-                               f"were clustered again and split ({', '.join(str(s['size']) + ' -> ' + str(s['into']) for s in splits)}).")
+                               "were clustered again and split "
+                               f"({', '.join(str(s['size']) + ' -> ' + str(s['into']) for s in splits)}).")
         self.outlier_share_before_ = float(np.mean(topics == OUTLIER_ID))
         if not np.any(topics != OUTLIER_ID):
             return None
