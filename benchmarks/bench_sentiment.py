@@ -38,7 +38,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--backends", default="vader,trained")
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "data" / "tweeteval_sentiment"))
-    ap.add_argument("--contacts", type=int, default=500, help="contacts in the component benchmark (4 customer + 3 agent turns each)")
+    ap.add_argument("--contacts", type=int, default=500, help="contacts in the component benchmark "
+                                                              "(4 customer + 3 agent turns each)")
     args = ap.parse_args()
 
     import psutil
@@ -60,7 +61,8 @@ def main() -> None:
         t0 = time.perf_counter()
         b.analyze(texts)
         dt = time.perf_counter() - t0
-        print(f"{name:>9}: load {t_load:6.2f} s   {len(texts) / dt:8.1f} texts/s   ({dt:.2f} s)   rss {proc.memory_info().rss / 2**20:.0f} MiB")
+        print(f"{name:>9}: load {t_load:6.2f} s   {len(texts) / dt:8.1f} texts/s "
+              f"  ({dt:.2f} s)   rss {proc.memory_info().rss / 2**20:.0f} MiB")
 
     comp_texts = _texts(args.contacts * 7, Path(args.data))  # every message distinct
     contacts, rows = [], []

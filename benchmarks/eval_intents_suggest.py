@@ -46,7 +46,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=2000, help="discovery set size (and evaluation set size)")
     ap.add_argument("--precision", default="int8")
     ap.add_argument("--examples", type=int, default=8)
-    ap.add_argument("--max-intents", default="50", help="topics.nr_topics for the suggestion (`--max-intents`; 'null': no merging)")
+    ap.add_argument("--max-intents", default="50", help="topics.nr_topics for the suggestion "
+                                                        "(`--max-intents`; 'null': no merging)")
     args = ap.parse_args()
 
     from sklearn.metrics import accuracy_score, adjusted_rand_score, normalized_mutual_info_score

@@ -326,12 +326,14 @@ TEMPLATES: list[tuple[str, str, str]] = [
     # ---- email, English ----------------------------------------------------------------------
     ("email", "en", "Subject: Refund for order {ORDER}\n\nHello,\n\nI was charged {AMOUNT} twice for invoice {INVOICE}. "
                     "Please refund to my account {IBAN}.\n\nKind regards,\n{NAME}"),
-    ("email", "en", "Dear {COMPANY} team,\n\nmy passport number is {PASSPORT} and the booking still shows the old one.\n\nBest,\n{FIRST}"),
+    ("email", "en", "Dear {COMPANY} team,\n\nmy passport number is {PASSPORT} "
+                    "and the booking still shows the old one.\n\nBest,\n{FIRST}"),
     ("email", "en", "Hello,\nplease update my driving licence number to {LICENCE} on file.\nThanks,\n{LNAME}"),
     ("email", "en", "From: {EMAIL}\nSubject: Broken {PRODUCT}\n\nThe {PRODUCT} I ordered ({SKU}) stopped charging. "
                     "Tracking said delivered on {DATE}.\n\nCheers,\n{FIRST} {LAST}"),
     ("email", "en", "Hi there,\n\nplease call me on {PHONE} or email {OBEMAIL}. I'm at {ADDR_UK} most days.\n\nRegards\n{NAME}"),
-    ("email", "en", "Hello {COMPANY},\n\nI live in {CITY} and the courier could not find {STREET_US}. Ref {TRACK}.\n\nthanks\n{LFIRST}"),
+    ("email", "en", "Hello {COMPANY},\n\nI live in {CITY} and the courier could "
+                    "not find {STREET_US}. Ref {TRACK}.\n\nthanks\n{LFIRST}"),
     ("email", "en", "To whom it may concern,\nMy social security number {SSN} was printed on the letter you sent to {ADDR_US}. "
                     "This is unacceptable.\n{NAME}"),
     ("email", "en", "Good morning,\nthe payment of {AMOUNT} from card {CARD} (CVC {CVV}) failed.\nBest regards,\n{NAME}\n{PHONE}"),
@@ -360,11 +362,13 @@ TEMPLATES: list[tuple[str, str, str]] = [
     ("ticket", "en", "Bank details updated: IBAN {IBAN} (customer {NAME})."),
     ("ticket", "en", "Fraud flag: logins from {IP} and {IP} within a minute for user {USER}."),
     ("chat", "en", "I renewed my passport, the new number is {PASSPORT}, valid until {DATE}"),
-    ("email", "en", "Hi,\nfor the car hire I need to give my driver's license number: {LICENCE}. My SSN is {SSN} if needed.\nthanks"),
+    ("email", "en", "Hi,\nfor the car hire I need to give my driver's license "
+                    "number: {LICENCE}. My SSN is {SSN} if needed.\nthanks"),
     ("call", "en", "Agent: and the passport number?\nCaller: {PASSPORT}\nAgent: and your IP when it failed was {IP}"),
     ("ticket", "en", "The {WORD} team at {COMPANY} confirmed the order {ORDER} shipped from {CITY}."),
     # ---- German ---------------------------------------------------------------------------------
-    ("email", "de", "Hallo,\n\nmeine neue Adresse ist {ADDR}. Bitte die Bestellung {ORDER} dorthin schicken.\n\nMit freundlichen Grüßen\n{NAME}"),
+    ("email", "de", "Hallo,\n\nmeine neue Adresse ist {ADDR}. Bitte die Bestellung "
+                    "{ORDER} dorthin schicken.\n\nMit freundlichen Grüßen\n{NAME}"),
     ("chat", "de", "ich heiße {LNAME} und meine Telefonnummer ist {PHONE}"),
     ("chat", "de", "Die {WORD} hat sich geändert, ich wohne jetzt in der {STREET_DE}."),
     ("email", "de", "Guten Tag,\nmein Geburtsdatum ist der {DOB}, meine IBAN {IBAN}.\nViele Grüße\n{FIRST}"),
@@ -372,7 +376,8 @@ TEMPLATES: list[tuple[str, str, str]] = [
     ("chat", "de", "Mein Name ist {NAME}, ich habe mit {PRODUCT} bezahlt."),
     ("call", "de", "Agent: Wie ist Ihre Postleitzahl?\nKunde: {POSTCODE} in {CITY}"),
     # ---- French ---------------------------------------------------------------------------------
-    ("email", "fr", "Bonjour,\n\nje m'appelle {NAME}, j'habite au {ADDR}. Ma commande {ORDER} n'est jamais arrivée.\n\nCordialement,\n{NAME}"),
+    ("email", "fr", "Bonjour,\n\nje m'appelle {NAME}, j'habite au {ADDR}. Ma "
+                    "commande {ORDER} n'est jamais arrivée.\n\nCordialement,\n{NAME}"),
     ("chat", "fr", "mon numéro est le {PHONE} et mon e-mail {OBEMAIL}"),
     ("ticket", "fr", "Client {NAME}, né le {DOB}, facture {INVOICE}."),
     ("chat", "fr", "je suis à {CITY}, pouvez-vous livrer au {STREET_FR} ?"),
