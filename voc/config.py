@@ -35,7 +35,8 @@ class IngestConfig(Section):
     speaker_roles: dict[str, str] = Field(default_factory=dict, description=(
         "Extra speaker label -> role (customer/agent/bot/system) for transcripts, e.g. {Rep: agent, Caller: customer}."))
     default_language: str = Field("en", description="Language code stored on contacts whose export does not name one.")
-    exclude: list[str] = Field(default_factory=lambda: ["README*", "*.md", "*.py", "*.pyc", "*.log", "Thumbs.db", "desktop.ini"], description=(
+    exclude: list[str] = Field(default_factory=lambda: ["README*", "*.md", "*.py", "*.pyc", "*.log", "Thumbs.db", "desktop.ini"],
+                               description=(
         "File name patterns (fnmatch) that are not exports and are left "
         "out of a folder scan; a file named directly is always read."))
     format: Optional[str] = Field(None, description="Force one reader for every file (see `voc.registry.readers`); "
@@ -245,7 +246,8 @@ class PredictConfig(Section):
                                                          "(on at most 2000 test journeys, headline cut).")
     top_drivers: int = Field(10, ge=0, description="Drivers kept per target and cut (permutation "
                                                    "importance on the test split); 0 skips them.")
-    seed: int = Field(42, description="Random seed of the boosted trees and the permutation importance (same data, same figures).")
+    seed: int = Field(42,
+                      description="Random seed of the boosted trees and the permutation importance (same data, same figures).")
 
 
 class SegmentsConfig(Section):
@@ -328,7 +330,8 @@ class JourneyConfig(Section):
                                                                 "and drop-off per step); empty: no funnel table.")
     identity_map: Optional[str] = Field(None, description="CSV mapping customer_id to email/phone/other ids, "
                                                           "to match contacts to customers of the event log.")
-    default_region: str = Field("US", description="Region for phone numbers written without a country code (E.164 normalisation).")
+    default_region: str = Field("US",
+                                description="Region for phone numbers written without a country code (E.164 normalisation).")
     min_support: float = Field(0.01, gt=0, le=1, description="Share of journeys a step pattern must "
                                                              "occur in to be reported as frequent.")
     max_pattern_length: int = Field(4, ge=1, description="Longest step pattern mined (in steps).")
@@ -425,9 +428,11 @@ class ReportConfig(Section):
     title: str = Field("Voice of the customer", description="Title at the top of report.html.")
     max_quotes: int = Field(3, ge=0, description="Example customer quotes per finding (already redacted upstream).")
     max_actions: int = Field(8, ge=1, description="Findings in the 'what to act on' list.")
-    min_contacts: int = Field(10, ge=1, description="Intents/channels with fewer contacts are not listed as findings (too noisy).")
+    min_contacts: int = Field(10, ge=1,
+                              description="Intents/channels with fewer contacts are not listed as findings (too noisy).")
     top_n: int = Field(15, ge=1, description="Categories shown per chart (intents, steps); the rest are grouped as 'other'.")
-    steps_before_contact: int = Field(3, ge=1, le=6, description="Steps shown before a contact in the Sankey of paths to contact.")
+    steps_before_contact: int = Field(3, ge=1, le=6,
+                                      description="Steps shown before a contact in the Sankey of paths to contact.")
     max_rows: int = Field(25, ge=1, description="Rows shown per table (long tables are cut to keep the file small).")
     findings_fdr: float = Field(0.05, gt=0, lt=1, description=(
         "Findings: Benjamini-Hochberg false discovery rate over every cell tested (intent, topic, channel, friction kind "
@@ -447,7 +452,8 @@ class ReportConfig(Section):
 
 
 class TrendsConfig(Section):
-    enabled: bool = Field(True, description="Compute trends, alerts and drift after the NLP steps (trends.parquet, alerts.jsonl).")
+    enabled: bool = Field(True,
+                          description="Compute trends, alerts and drift after the NLP steps (trends.parquet, alerts.jsonl).")
     period: Literal["day", "week", "month"] = Field("week", description=(
         "Period of the trend series. Weeks start on Monday (UTC). With 'day', each day is compared with the same "
         "weekday of earlier weeks (weekday effects)."))
@@ -524,7 +530,8 @@ class VocConfig(Section):
     redact: RedactConfig = Field(default_factory=RedactConfig, description="Removing personal data from text.")
     embed: EmbedConfig = Field(default_factory=EmbedConfig, description="Sentence embeddings of contacts.")
     intent: IntentConfig = Field(default_factory=IntentConfig, description="Intent classification.")
-    sentiment: SentimentConfig = Field(default_factory=SentimentConfig, description="Sentiment of customer messages and contacts.")
+    sentiment: SentimentConfig = Field(default_factory=SentimentConfig,
+                                       description="Sentiment of customer messages and contacts.")
     topics: TopicsConfig = Field(default_factory=TopicsConfig, description="Topic modelling (BERTopic).")
     journey: JourneyConfig = Field(default_factory=JourneyConfig, description="Customer journeys from event "
                                                                               "logs (--events, `voc journeys`).")

@@ -51,13 +51,16 @@ def eval_intents(
     from voc.nlp.intent.evaluate import cv_intents, evaluate_clinc, evaluate_predictions
 
     if model is not None and zero_shot:
-        raise VocError(Errors.E104, option="--zero-shot", value=True, detail="give either --model or --zero-shot", command="eval intents")
+        raise VocError(Errors.E104, option="--zero-shot", value=True, detail="give either --model or --zero-shot",
+                       command="eval intents")
     if features not in ("embedding", "embedding+tfidf"):
-        raise VocError(Errors.E104, option="--features", value=features, detail="use embedding or embedding+tfidf", command="eval intents")
+        raise VocError(Errors.E104, option="--features", value=features, detail="use embedding or embedding+tfidf",
+                       command="eval intents")
     weight = parse_weight(tfidf_weight, command="eval intents")
     say = (lambda m: console.print(m, highlight=False))
     if precision not in ("auto", "fp32", "int8", "fp16"):
-        raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8, fp16 or auto", command="eval intents")
+        raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8, fp16 or auto",
+                       command="eval intents")
     params = dict(embed=EmbedConfig(precision=precision), C=c, feature_set=features, tfidf_weight=weight, seed=seed,
                   threshold=threshold if threshold is not None else "auto")
     clf = None

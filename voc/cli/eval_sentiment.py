@@ -42,9 +42,11 @@ def eval_sentiment(
     from voc.nlp.sentiment.evaluate import REFERENCE, evaluate_backend
 
     if backend not in BACKENDS:
-        raise VocError(Errors.E104, option="--backend", value=backend, detail=f"use one of {', '.join(BACKENDS)}", command="eval sentiment")
+        raise VocError(Errors.E104, option="--backend", value=backend, detail=f"use one of {', '.join(BACKENDS)}",
+                       command="eval sentiment")
     if cv < 2:
-        raise VocError(Errors.E104, option="--cv", value=cv, detail="cross-validation needs at least 2 folds", command="eval sentiment")
+        raise VocError(Errors.E104, option="--cv", value=cv, detail="cross-validation needs at least 2 folds",
+                       command="eval sentiment")
     ds = load_sentiment_data(data, split=split)
     if backend == "all":
         names = ["vader", "trained"]
@@ -59,7 +61,8 @@ def eval_sentiment(
             m = str(model)
         reports.append(evaluate_backend(ds, name, config=SentimentConfig(model=m), k=cv, seed=seed))
     if as_json:
-        typer.echo(json.dumps({"data": ds.source, "n": len(ds), "reports": reports, "reference": REFERENCE}, indent=2, default=str))
+        typer.echo(json.dumps({"data": ds.source, "n": len(ds), "reports": reports, "reference": REFERENCE}, indent=2,
+                              default=str))
         return
     typer.echo(f"data: {ds.source} ({len(ds)} texts)")
     for r in reports:

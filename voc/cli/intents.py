@@ -51,7 +51,8 @@ def train(
     from voc.nlp.intent.evaluate import cv_intents
 
     if features not in ("embedding", "embedding+tfidf"):
-        raise VocError(Errors.E104, option="--features", value=features, detail="use embedding or embedding+tfidf", command="intents train")
+        raise VocError(Errors.E104, option="--features", value=features, detail="use embedding or embedding+tfidf",
+                       command="intents train")
     weight = parse_weight(tfidf_weight, command="intents train")
     if is_clinc(data):
         splits = read_clinc(data)
@@ -67,7 +68,8 @@ def train(
     if skipped:
         console.print(f"[yellow]{len(skipped)} row(s) left out[/] (first: {'; '.join(safe_texts(list(skipped[:3])))})")
     embed = EmbedConfig(model=model, device=device)
-    params = dict(embed=embed, C=c, feature_set=features, tfidf_weight=weight, threshold=threshold if threshold is not None else "auto",
+    params = dict(embed=embed, C=c, feature_set=features, tfidf_weight=weight,
+                  threshold=threshold if threshold is not None else "auto",
                   finetune=finetune, finetune_epochs=epochs, seed=seed)
     say = (lambda m: console.print(m, highlight=False))
     cv_res = None

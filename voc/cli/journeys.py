@@ -148,7 +148,8 @@ def _summary(result, out: Path, figures: dict, report: Optional[Path] = None) ->
         if rec["value"] is not None:
             t.add_row(rec["label"].lower(), metric_value(rec) + f" ({metric_card_note(rec)})")
     fr = n.get("frictions", {})
-    t.add_row("friction found", ", ".join(f"{terminal_safe(label(k))} {v:,}" for k, v in sorted(fr.items(), key=lambda kv: -kv[1])) or "none")
+    t.add_row("friction found",
+              ", ".join(f"{terminal_safe(label(k))} {v:,}" for k, v in sorted(fr.items(), key=lambda kv: -kv[1])) or "none")
     dist = (result.summary or {}).get("friction_distribution") or {}
     if dist.get("journeys"):
         q = dist.get("score_quantiles_flagged") or {}

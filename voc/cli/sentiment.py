@@ -43,7 +43,8 @@ def train(
     from voc.nlp.sentiment.train import train_artifact
 
     if cv == 1 or cv < 0:
-        raise VocError(Errors.E104, option="--cv", value=cv, detail="use 0 (no CV) or at least 2 folds", command="sentiment train")
+        raise VocError(Errors.E104, option="--cv", value=cv, detail="use 0 (no CV) or at least 2 folds",
+                       command="sentiment train")
     try:
         grid = tuple(float(v) for v in c_grid.split(",") if v.strip())
         if not grid or min(grid) <= 0:
@@ -56,7 +57,8 @@ def train(
                f"({', '.join(f'{c} {ds.labels.count(c)}' for c in ('negative', 'neutral', 'positive'))})", err=True)
     cmd = f"voc sentiment train {data.name} --out {out.name}" + (f" --cv {cv}" if cv != 5 else "") + (f" --seed {seed}" if seed != 42 else "")
     if precision not in ("fp32", "int8", "fp16"):
-        raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8 or fp16", command="sentiment train")
+        raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8 or fp16",
+                       command="sentiment train")
     if precision != "fp32":
         cmd += f" --precision {precision}"
     feat = SentimentFeaturizer(EmbedConfig(device=device, precision=precision))

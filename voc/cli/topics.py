@@ -51,7 +51,8 @@ def show(
     from voc.errors import DatasetError, Errors, VocError
 
     if docs < 0 or top < 1:
-        raise VocError(Errors.E104, option="--docs/--top", value=(docs, top), detail="use --docs >= 0 and --top >= 1", command="topics show")
+        raise VocError(Errors.E104, option="--docs/--top", value=(docs, top), detail="use --docs >= 0 and --top >= 1",
+                       command="topics show")
     table_df = _load_topics(folder)
     console = Console()
     t = Table(title=f"Topics in {folder}", show_lines=docs > 0)

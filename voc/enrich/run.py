@@ -222,7 +222,8 @@ def enrich(out_dir: Path, cdp_dir: Path, config: EnrichConfig, now: Optional[dat
             store.write_partitions(tw, tw["_key"], t_schema, tmp, store.TRAITS, jsonl=config.jsonl)
             (tmp / store.CHANGES).mkdir(parents=True, exist_ok=True)
             store.write_jsonl_frame(conform(up, c_schema).sort_values("contact_id"), tmp / store.CHANGES / "contacts.jsonl")
-            store.write_jsonl_frame(conform(t_up, t_schema).sort_values("customer_id"), tmp / store.CHANGES / "customer_traits.jsonl")
+            store.write_jsonl_frame(conform(t_up, t_schema).sort_values("customer_id"),
+                                    tmp / store.CHANGES / "customer_traits.jsonl")
             # the change log: earlier versions carried as they are, this run's changes as version=N
             if manifest is not None:
                 store.carry_tree(cdp_dir, tmp, store.CHANGELOG)

@@ -131,7 +131,8 @@ def _clean_text(s: pd.Series) -> pd.Series:
     return t.astype(object).where(t.notna(), None)
 
 
-def normalise(raw: RawEvents, path: Path, config: JourneyConfig, *, start_order: int = 0) -> tuple[pd.DataFrame, list[Reject], dict]:
+def normalise(raw: RawEvents, path: Path, config: JourneyConfig, *,
+              start_order: int = 0) -> tuple[pd.DataFrame, list[Reject], dict]:
     """One file's raw rows -> canonical events + rejects + a description of the file."""
     df, locs = raw.frame, raw.locations
     present = [str(c) for c in df.columns]

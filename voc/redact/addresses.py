@@ -49,9 +49,12 @@ _US_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI
               "OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR|AA|AE|AP|AS|GU|MP|VI|FM|MH|PW")
 _CITY = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:[ -](?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|sur|en|am|an|der|de|le|la))*"
 _TAIL = re.compile(
-    rf"^(?:,?\s{{1,3}}{_CITY})?(?:,\s{{0,3}}|\s{{1,3}})(?:(?:{_US_STATES})\s{{1,3}}\d{{5}}(?:-\d{{4}})?|{UK_POSTCODE})(?![\w])"     # ', City, ST 12345' / ' City SW1A 1AA'
-    rf"|^,?\s{{1,3}}(?:[A-Z]{{1,2}}-)?\d{{2}}-?\d{{3}}\s{{1,3}}{_CITY}"                                           # ', 80331 München' / ', 00-950 Warszawa'
-    rf"|^,\s{{1,3}}{_CITY}(?=\s{{0,3}}(?:[.;!?\n]|$))")                                                            # ', Springfield' at a sentence end
+    # ', City, ST 12345' / ' City SW1A 1AA'
+    rf"^(?:,?\s{{1,3}}{_CITY})?(?:,\s{{0,3}}|\s{{1,3}})(?:(?:{_US_STATES})\s{{1,3}}\d{{5}}(?:-\d{{4}})?|{UK_POSTCODE})(?![\w])"
+    # ', 80331 München' / ', 00-950 Warszawa'
+    rf"|^,?\s{{1,3}}(?:[A-Z]{{1,2}}-)?\d{{2}}-?\d{{3}}\s{{1,3}}{_CITY}"
+    # ', Springfield' at a sentence end
+    rf"|^,\s{{1,3}}{_CITY}(?=\s{{0,3}}(?:[.;!?\n]|$))")
 
 
 _DIGIT = re.compile(r"\d")

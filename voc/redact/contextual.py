@@ -114,7 +114,8 @@ _USER_VALUE = re.compile(r"[A-Za-z0-9][\w.-]{1,40}[A-Za-z0-9]")
 _HANDLE = re.compile(r"(?<![\w@.])@\w(?:[\w.]{0,28}\w)?(?![\w@])")
 _NOT_USER = {"is", "was", "and", "or", "the", "a", "an", "my", "your", "has", "have", "not", "locked", "blocked",
              "again", "please", "still", "keeps", "does", "doesn't", "did", "will", "can", "cannot", "issue", "issues",
-             "page", "screen", "details", "failure", "failures", "attempt", "attempts", "error", "errors", "link", "button", "problem", "problems", "name", "email", "password", "ist", "est", "es"}
+             "page", "screen", "details", "failure", "failures", "attempt", "attempts", "error", "errors", "link", "button",
+             "problem", "problems", "name", "email", "password", "ist", "est", "es"}
 
 
 _USER_HINT = ("user", "login", "handle", "account", "screen", "benutzer", "utilisateur", "identifiant", "usuario",

@@ -113,7 +113,8 @@ def unusual_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
     for r in top.itertuples():
         s.cards.append({"title": f"Journey {r.journey_id}", "meta": [f"score {r.anomaly_score:.1f}", f"unusual by {r.reason}",
                                                                       f"{r.n_steps} steps"],
-                        "path": str(paths.get(str(r.journey_id), "") or ""), "evidence": str(r.evidence).split("; "), "quotes": []})
+                        "path": str(paths.get(str(r.journey_id), "") or ""), "evidence": str(r.evidence).split("; "),
+                        "quotes": []})
     return s
 
 

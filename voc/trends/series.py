@@ -86,7 +86,8 @@ def contact_flags(contacts: pd.DataFrame) -> pd.DataFrame:
     else:
         out["sentiment_known"] = 0
         out["negative"] = 0
-    rep = contacts["is_repeat"].astype("boolean") if "is_repeat" in contacts.columns else pd.Series(pd.NA, index=contacts.index, dtype="boolean")
+    rep = contacts["is_repeat"].astype("boolean") if "is_repeat" in contacts.columns else pd.Series(pd.NA, index=contacts.index,
+                                                                                                    dtype="boolean")
     out["repeat_known"] = rep.notna().astype(np.int64)
     out["repeats"] = rep.fillna(False).astype(np.int64)
     res = contacts["resolved_first_contact"].astype("boolean") if "resolved_first_contact" in contacts.columns else \

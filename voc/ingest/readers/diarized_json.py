@@ -64,7 +64,8 @@ class DiarizedJsonReader:
         elif isinstance(doc, list):
             for i, c in enumerate(doc, 1):
                 if not isinstance(c, dict):
-                    yield Reject.of(Errors.E009, file=path, location=f"record {i}", level="contact", detail=f"found {type(c).__name__}")
+                    yield Reject.of(Errors.E009, file=path, location=f"record {i}", level="contact",
+                                    detail=f"found {type(c).__name__}")
                     continue
                 calls.append((f"record {i}", c, _segments(c) or []))
         elif isinstance(doc, dict) and _segments(doc) is not None:

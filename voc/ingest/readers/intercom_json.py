@@ -132,7 +132,8 @@ def _conversation(conv: dict[str, Any], loc: str, warn: Warnings) -> Record:
             continue  # a state change (assignment, open, close, snooze), not a message
         a = p.get("author") or {}
         role = "system" if kind == "note" else _role(a)
-        msgs.append(message(role, body, speaker=a.get("name") or a.get("email") or a.get("type"), timestamp=ts, source_record=mloc))
+        msgs.append(message(role, body, speaker=a.get("name") or a.get("email") or a.get("type"), timestamp=ts,
+                            source_record=mloc))
     if contact["status"] == "closed" or stats.get("last_close_at"):
         contact["closed_at"] = warn.ts(stats.get("last_close_at"), loc) or last_close
     return Record(contact, msgs)

@@ -119,7 +119,8 @@ class TicketsJsonReader:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as e:
-                yield Reject.of(Errors.E016, file=path, location=f"line {n}", level="contact", detail=f"{e.msg} at column {e.colno}")
+                yield Reject.of(Errors.E016, file=path, location=f"line {n}", level="contact",
+                                detail=f"{e.msg} at column {e.colno}")
                 continue
             for r in ticket_record(path, obj, f"line {n}", config, warn, {}):
                 if isinstance(r, Record):
@@ -285,7 +286,8 @@ def _generic(t: dict[str, Any], loc: str, warn: Warnings, config: IngestConfig) 
         from voc.ingest.roles import role_of
 
         role = role_of(m.get("role") or m.get("author_role") or m.get("author_type") or m.get("sender_type"), config) or "customer"
-        msgs.append(message(role, _text(m.get("text") or m.get("body") or m.get("message")), speaker=m.get("author") or m.get("sender"),
+        msgs.append(message(role, _text(m.get("text") or m.get("body") or m.get("message")),
+                            speaker=m.get("author") or m.get("sender"),
                             timestamp=warn.ts(m.get("created_at") or m.get("timestamp"), mloc), source_record=mloc))
     return Record(contact, msgs)
 

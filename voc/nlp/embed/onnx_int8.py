@@ -122,7 +122,8 @@ class Int8OnnxEncoder:
             try:
                 _export(self.folder, self.path_)
             except Exception as e:
-                raise VocError(Errors.E202, name=str(self.folder), detail=f"int8 ONNX export failed: {type(e).__name__}: {e}") from e
+                raise VocError(Errors.E202, name=str(self.folder),
+                               detail=f"int8 ONNX export failed: {type(e).__name__}: {e}") from e
         import onnxruntime as ort
         from transformers import AutoTokenizer
 
@@ -132,7 +133,8 @@ class Int8OnnxEncoder:
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session_ = ort.InferenceSession(str(self.path_), so, providers=["CPUExecutionProvider"])
         self.input_names_ = [i.name for i in self.session_.get_inputs()]
-        self.dim_ = int(self.session_.get_outputs()[0].shape[-1]) if isinstance(self.session_.get_outputs()[0].shape[-1], int) else None
+        self.dim_ = (int(self.session_.get_outputs()[0].shape[-1])
+                     if isinstance(self.session_.get_outputs()[0].shape[-1], int) else None)
 
     def get_embedding_dimension(self) -> int:
         if self.dim_ is None:

@@ -61,7 +61,8 @@ class _Heads:
 
 class IntentClassifier:
     def __init__(self, *, embed: Optional[EmbedConfig] = None, C: float = 20.0, feature_set: str = "embedding+tfidf",
-                 tfidf_weight: Union[str, float] = 0.5, tfidf_C: float = 10.0, threshold: Union[str, float] = "auto", holdout: float = 0.15,
+                 tfidf_weight: Union[str, float] = 0.5, tfidf_C: float = 10.0, threshold: Union[str, float] = "auto",
+                 holdout: float = 0.15,
                  unknown_label: str = "unknown", oos_labels: Sequence[str] = OOS_LABELS, min_per_class: int = 2,
                  max_iter: int = 1000, finetune: bool = False, finetune_epochs: int = 2, finetune_lr: float = 5e-5,
                  finetune_batch_size: int = 32, seed: int = 42, ood: str = "distance+confidence") -> None:

@@ -92,7 +92,8 @@ class TrainedBackend(SentimentBackend):
 
     def info(self) -> dict[str, Any]:
         a = self.artifact_
-        return {"backend": self.name, "model": str(self.artifact_path), "shipped": self.artifact_path in (SHIPPED_MODEL, SHIPPED_MODEL_INT8),
+        return {"backend": self.name, "model": str(self.artifact_path),
+                "shipped": self.artifact_path in (SHIPPED_MODEL, SHIPPED_MODEL_INT8),
                 "embedding_precision": a["features"].get("embedding_precision", "fp32"),
                 "embedding_model": a["features"]["embedding_model"], "C": a["weights"]["C"],
                 "trained_on": {k: v for k, v in a["trained_on"].items() if k != "fingerprint"},

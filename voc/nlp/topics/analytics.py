@@ -64,7 +64,8 @@ def topics_over_time(contacts: pd.DataFrame, bins: int = 10, *, time_col: str = 
         edges = time_bin_edges(dated["ts"], bins)
         idx = np.clip(np.searchsorted(edges.asi8, pd.DatetimeIndex(dated["ts"]).as_unit(edges.unit).asi8, side="right") - 1,
                       0, len(edges) - 2)
-        counts = pd.crosstab(dated["topic_id"].to_numpy(), idx).reindex(index=topic_ids, columns=range(len(edges) - 1), fill_value=0)
+        counts = pd.crosstab(dated["topic_id"].to_numpy(), idx).reindex(index=topic_ids, columns=range(len(edges) - 1),
+                                                                        fill_value=0)
         long = counts.stack().rename("count").reset_index()
         long.columns = ["topic_id", "bin", "count"]
         long["bin_start"] = edges[long["bin"].to_numpy()]

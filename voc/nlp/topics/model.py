@@ -377,7 +377,8 @@ class TopicModel:
         sizes = {int(k): int(v) for k, v in meta.get("sizes", {}).items()}
         self.topic_info_ = pd.DataFrame(
             [(t, self.labels_[t], self.keywords_.get(t, []), sizes.get(t, 0), reps.get(t, [])) for t in sorted(sizes)],
-            columns=["topic_id", "label", "keywords", "size", "representative_docs"]).astype({"topic_id": "int32", "size": "int64"})
+            columns=["topic_id", "label", "keywords", "size", "representative_docs"]).astype({"topic_id": "int32",
+                                                                                              "size": "int64"})
         self.outlier_share_before_ = meta.get("outlier_share_before")
         self.outlier_share_after_ = meta.get("outlier_share_after")
         self.notes_ = list(meta.get("notes", []))
