@@ -99,10 +99,12 @@ def main() -> None:
         row("shipped taxonomy", spred, len(shipped.classes_))
 
         t = time.perf_counter()
-        clf = IntentClassifier(embed=embed, feature_set="embedding", threshold=0.0).fit(disc["text"].tolist(), disc["label"].tolist())
+        clf = IntentClassifier(embed=embed, feature_set="embedding", threshold=0.0).fit(disc["text"].tolist(),
+                                                                                        disc["label"].tolist())
         tpred, _ = clf.predict(ev["text"].tolist(), embeddings=e_ev)
         tpred = np.asarray(tpred, dtype=object)
-        row(f"trained ({args.n} labelled)", tpred, len(clf.classes_), acc=accuracy_score(gold, tpred), secs=time.perf_counter() - t)
+        row(f"trained ({args.n} labelled)", tpred, len(clf.classes_), acc=accuracy_score(gold, tpred),
+            secs=time.perf_counter() - t)
 
 
 if __name__ == "__main__":

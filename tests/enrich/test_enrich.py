@@ -204,7 +204,8 @@ def test_traits_follow_their_definitions(tmp_path):
     rows = [dict(contact_id="A", customer_id="U", created_at=day(0), intent="billing", sentiment_score=-0.5, topic_id=1, topic_label="billing"),
             dict(contact_id="B", customer_id="U", created_at=day(10), intent="billing", sentiment_score=0.0, topic_id=1, topic_label="billing"),
             dict(contact_id="C", customer_id="U", created_at=day(50), intent="unknown", sentiment_score=0.6, topic_id=2, topic_label="delivery"),
-            dict(contact_id="D", customer_id=None, created_at=day(3), intent="billing", sentiment_score=0.1, topic_id=-1, topic_label="outliers")]
+            dict(contact_id="D", customer_id=None, created_at=day(3), intent="billing", sentiment_score=0.1, topic_id=-1,
+                 topic_label="outliers")]
     out = write_out(tmp_path / "out", rows, repeat={"A": False, "B": True, "C": False})
     r30 = enrich(out, tmp_path / "c30", EnrichConfig(window_days=30), now=RUN1)
     t = read(tmp_path / "c30", "customer_traits").set_index("customer_id")

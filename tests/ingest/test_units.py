@@ -50,7 +50,8 @@ def test_roles():
     assert role_of("Maria") is None
     assert guess_agent([("A", "Hello?"), ("B", "Thank you for calling Acme, how can I help?")]) == "B"
     assert guess_agent([("A", "hi"), ("B", "hello")]) == "A"  # no phrase: the first speaker answers
-    assert assign_roles([("Agent", "hi"), ("Maria", "hello"), ("Tom", "me too")], __import__("voc.config").config.IngestConfig()) == \
+    assert assign_roles([("Agent", "hi"), ("Maria", "hello"), ("Tom", "me too")],
+                        __import__("voc.config").config.IngestConfig()) == \
         {"Agent": "agent", "Maria": "customer", "Tom": "customer"}
 
 

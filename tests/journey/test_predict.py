@@ -174,7 +174,8 @@ def test_too_few_journeys_is_a_coded_warning_not_a_crash():
 
 
 def test_a_target_that_never_happens_is_E333():
-    cfg = JourneyConfig(outcomes={"purchase": ["purchase"], "refund": ["refund_*"]}, predict={"prefix_events": [3], "outcomes": ["refund"]})
+    cfg = JourneyConfig(outcomes={"purchase": ["purchase"], "refund": ["refund_*"]},
+                        predict={"prefix_events": [3], "outcomes": ["refund"]})
     res = predict_outcomes(signal_log(60), cfg, case_based=True)
     assert [w["code"] for w in res.warnings] == ["E333"]
 

@@ -85,7 +85,8 @@ def test_errors_are_reported_with_code_and_fix(runner, tmp_path, small_csv):
     assert r.exit_code == 2 and "E001" in r.output
     r = runner.invoke(app, ["eval", "sentiment", str(small_csv), "--backend", "textblob"])
     assert r.exit_code == 2 and "E104" in r.output
-    r = runner.invoke(app, ["eval", "sentiment", str(small_csv), "--backend", "transformers", "--model", str(tmp_path / "no_model")])
+    r = runner.invoke(app,
+                      ["eval", "sentiment", str(small_csv), "--backend", "transformers", "--model", str(tmp_path / "no_model")])
     assert r.exit_code == 2 and "E201" in r.output and "never downloads" in r.output
     bad = tmp_path / "bad.csv"
     bad.write_text("body,stars\nhello,5\n", encoding="utf-8")

@@ -29,7 +29,8 @@ CONVERSATIONS = {
 
 def _batch():
     contacts = contacts_frame([{"contact_id": c, "channel": "chat"} for c in CONVERSATIONS])
-    rows = [{"contact_id": c, "seq": i, "role": r, "text": t} for c, msgs in CONVERSATIONS.items() for i, (r, t) in enumerate(msgs)]
+    rows = [{"contact_id": c, "seq": i, "role": r, "text": t}
+            for c, msgs in CONVERSATIONS.items() for i, (r, t) in enumerate(msgs)]
     return Batch(contacts=contacts, messages=messages_frame(rows))
 
 

@@ -186,7 +186,8 @@ def test_skipped_folder_entries_reach_run_json(tmp_path):
 
     src = tmp_path / "in"
     src.mkdir()
-    (src / "tickets.jsonl").write_text('{"id": "T1", "subject": "Refund", "description": "I want my money back"}\n', encoding="utf-8")
+    (src / "tickets.jsonl").write_text('{"id": "T1", "subject": "Refund", "description": "I want my money back"}\n',
+                                       encoding="utf-8")
     other = tmp_path / "elsewhere.jsonl"
     other.write_text('{"id": "T2", "description": "not in the folder"}\n', encoding="utf-8")
     os.symlink(other, src / "link1.jsonl")

@@ -100,7 +100,8 @@ def build_journey_tables(contacts: pd.DataFrame) -> dict[str, pd.DataFrame]:
                         "created_at": c["created_at"], "channel": c["channel"].astype(str), "intent": c["intent"].astype(str),
                         "topic_label": c["topic_label"].astype(str), "is_repeat": (gap <= 168).fillna(False).astype(bool),
                         "previous_contact_id": prev_id.where(gap <= 168), "hours_since_previous": gap,
-                        "same_issue": (gap <= 168).fillna(False).astype(bool), "resolved_first_contact": ~(nxt <= 168).fillna(False).astype(bool)})
+                        "same_issue": (gap <= 168).fillna(False).astype(bool),
+                        "resolved_first_contact": ~(nxt <= 168).fillna(False).astype(bool)})
     fr = []
     for _, r in timeline.iterrows():
         if r["kind"] == "contact":
@@ -123,7 +124,8 @@ def build_journey_tables(contacts: pd.DataFrame) -> dict[str, pd.DataFrame]:
                        friction_kinds=",".join(sorted(set(friction.loc[friction["journey_id"] == jid, "kind"])))))
     journeys = pd.DataFrame(js)
     tr = timeline.assign(nxt=timeline.groupby("journey_id")["event"].shift(-1)).dropna(subset=["nxt"])
-    transitions = tr.groupby(["event", "nxt"]).size().rename("count").reset_index().rename(columns={"event": "from_step", "nxt": "to_step"})
+    transitions = tr.groupby(["event", "nxt"]).size().rename("count").reset_index().rename(columns={"event": "from_step",
+                                                                                                    "nxt": "to_step"})
     transitions["probability"] = transitions["count"] / transitions.groupby("from_step")["count"].transform("sum")
     return {"timeline": timeline, "repeat_contacts": rep, "friction": friction, "journeys": journeys, "transitions": transitions}
 
@@ -131,17 +133,22 @@ def build_journey_tables(contacts: pd.DataFrame) -> dict[str, pd.DataFrame]:
 def build_full_folder(out: Path, fmt: str = "parquet") -> dict[str, pd.DataFrame]:
     contacts, messages = build_contacts()
     tables = {"contacts": contacts, "messages": messages, **build_journey_tables(contacts)}
-    tables["topics"] = pd.DataFrame({"topic_id": [-1] + list(range(5)), "label": ["outliers"] + [f"{i} topic" for i in INTENTS[:4]] + [EVIL],
-                                     "keywords": ["misc"] + [i.replace("_", ", ") for i in INTENTS], "size": [3, 40, 30, 25, 20, 10]})
+    tables["topics"] = pd.DataFrame({"topic_id": [-1] + list(range(5)),
+                                     "label": ["outliers"] + [f"{i} topic" for i in INTENTS[:4]] + [EVIL],
+                                     "keywords": ["misc"] + [i.replace("_", ", ") for i in INTENTS],
+                                     "size": [3, 40, 30, 25, 20, 10]})
     bins = [T0 + timedelta(days=7 * w) for w in range(4)]
-    tables["topics_over_time"] = pd.DataFrame([dict(topic_id=i, label=f"{INTENTS[i]} topic" if i < 4 else EVIL, bin_start=b, count=int(5 + i + w))
+    tables["topics_over_time"] = pd.DataFrame([dict(topic_id=i, label=f"{INTENTS[i]} topic" if i < 4 else EVIL, bin_start=b,
+                                                    count=int(5 + i + w))
                                                for i in range(5) for w, b in enumerate(bins)])
     for name, df in tables.items():
         _write(df, out, name, fmt)
     rejects = [{"file": "bad.json", "location": "line 3", "level": "contact", "code": "E006", "reason": "JSON is malformed", "fix": "re-export"},
-               {"file": "empty.csv", "location": "", "level": "file", "code": "E003", "reason": "File is empty", "fix": "remove it"}]
+               {"file": "empty.csv", "location": "", "level": "file", "code": "E003", "reason": "File is empty",
+                "fix": "remove it"}]
     datasets.write_jsonl(rejects, out / "rejects.jsonl", dataset="rejects")
-    datasets.write_json({"input": "tickets/", "started_at": T0.isoformat(), "versions": {"voc": "0.1.0", "pandas": pd.__version__},
+    datasets.write_json({"input": "tickets/", "started_at": T0.isoformat(),
+                         "versions": {"voc": "0.1.0", "pandas": pd.__version__},
                          "config": {"journey": {"repeat_window_days": 7}}, "steps": ["redact", "intent", "sentiment"],
                          "counts": {"files": 3, "records_in": len(contacts) + 2, "contacts_out": len(contacts), "record_rejects": 2},
                          "rejects": {"total": 2, "by_level": {"contact": 1, "file": 1}, "by_code": {"E006": 1, "E003": 1}}},
@@ -186,7 +193,8 @@ def test_report_is_one_offline_file_with_every_section(full, full_report):
     out, tables = full
     path, html = full_report
     assert path == out / "report.html"
-    assert html.count("Plotly.newPlot(") == 8          # intent, repeat x2, friction, sankey, heatmap, topics: negative share, over time
+    # intent, repeat x2, friction, sankey, heatmap, topics: negative share, over time
+    assert html.count("Plotly.newPlot(") == 8
     assert html.count("plotly.js v") <= 2 and len(re.findall(r"<script[^>]+src=", html)) == 0
     assert not re.search(r"<link[^>]+href=\"?https?:", html)
     for sid in ("act", "intent", "repeat", "friction", "paths", "transitions", "topics", "quality"):

@@ -33,7 +33,8 @@ def write_tickets(folder: Path, seed: int = 0) -> int:
         for st in statuses:
             k += 1
             t = T0 + timedelta(days=7 * w + float(rng.uniform(0, 6.5)))
-            text = SPIKE if (st == "escalated" and w == WEEKS - 1) else TEXTS.get(st, "Please escalate my complaint about the delay.")
+            text = (SPIKE if (st == "escalated" and w == WEEKS - 1)
+                    else TEXTS.get(st, "Please escalate my complaint about the delay."))
             rows.append({"id": k, "subject": text[:30], "description": text, "requester_email": f"user{k % 40}@mail.test",
                          "status": st, "created_at": t.isoformat().replace("+00:00", "Z")})
     folder.mkdir(parents=True, exist_ok=True)
@@ -89,7 +90,8 @@ def test_trends_table_run_json_and_json_output(analyzed):
     assert t["alerts"] >= 1 and t["tests"] > 0 and t["period"] == "week"
     assert any("'product' is not in the contacts table" in w for w in t["warnings"])   # nothing silent
     assert run["outputs"]["alerts"].endswith("alerts.jsonl")
-    assert [a["alert_id"] for a in summary["alerts"]] == [a["alert_id"] for a in map(json.loads, (out / "alerts.jsonl").read_text().splitlines())]
+    written = map(json.loads, (out / "alerts.jsonl").read_text().splitlines())
+    assert [a["alert_id"] for a in summary["alerts"]] == [a["alert_id"] for a in written]
     assert summary["trends"]["warnings"] == t["warnings"]
 
 
@@ -167,8 +169,10 @@ def test_explorer_filters_drill_down_and_csv_in_headless_chromium(analyzed, tmp_
     exp = int(((c["channel"] == "ticket") & (c["created_at"].dt.strftime("%Y-%m-%d") >= last_week)).sum())
     assert got["channel_from"] == exp and got["stats"].startswith(f"{exp} of {n} contacts selected")
     assert got["csv_buttons"] == got["tables"] - 1 >= 3          # every table but the explorer's own (it has its CSV)
-    assert got["csv"] == f"files,{json.loads((out / 'run.json').read_text())['counts']['files']}"   # first row of the inputs table
-    assert got["bar_intent"] == "unknown" and got["bar_selected"] == n      # a bar of a chart -> its contacts (no intent step ran)
+    # first row of the inputs table
+    assert got["csv"] == f"files,{json.loads((out / 'run.json').read_text())['counts']['files']}"
+    # a bar of a chart -> its contacts (no intent step ran)
+    assert got["bar_intent"] == "unknown" and got["bar_selected"] == n
     assert got["csv_selected_lines"] == exp
 
 
