@@ -113,7 +113,8 @@ class EmbedConfig(Section):
         "on the CPU; exported once per model into ~/.cache/voc/onnx) | fp16 (CUDA only) | auto (fp16 on a CUDA GPU, "
         "int8 on the CPU). Cached vectors are kept apart per precision. int8 encodes about twice as fast on a CPU at the "
         "same Banking77 accuracy, but its activations are quantised per batch, so a text's vector moves slightly (cosine "
-        "~0.99) with the texts it is batched with: fp32 stays the default for reproducible outputs. Figures: docs/benchmarks.md."))
+        "~0.99) with the texts it is batched with: fp32 stays the default for reproducible outputs. "
+        "Figures: docs/benchmarks.md."))
     cache_dir: Optional[str] = Field(None, description="Embedding cache folder; default "
                                                        "~/.cache/voc/embeddings. 'none' disables it.")
     max_chars: int = Field(2000, gt=0, description="Customer-side text is cut to this many characters before embedding.")
@@ -304,7 +305,8 @@ class JourneyConfig(Section):
         "Observations a transition needs for its own quantile; with fewer, the quantile of every gap after the "
         "same step is used, and with fewer still long_wait_hours."))
     long_wait_min_hours: float = Field(1, ge=0, description="A wait is never long below this many hours, whatever the quantile.")
-    waiting_states: list[str] = Field(default_factory=lambda: ["*wait*", "*pending*", "*on hold*", "*on_hold*", "*awaiting*", "*parked*"],
+    waiting_states: list[str] = Field(default_factory=lambda: ["*wait*", "*pending*", "*on hold*", "*on_hold*", "*awaiting*",
+                                                               "*parked*"],
                                       description=(
         "Steps (names or globs) that put the journey in a waiting state: the time from such a step to the next "
         "step is time parked (journeys.parked_s; quantiles in journey_run.json)."))
@@ -393,7 +395,8 @@ class JourneyConfig(Section):
     @model_validator(mode="after")
     def _predict_targets(self) -> "JourneyConfig":
         known = set(self.outcomes) | {"repeat_contact", "escalation", "contact"}
-        bad = [o for o in (self.predict.outcomes or []) if o not in known and not (o.startswith("contact:intent=") and len(o) > 15)]
+        bad = [o for o in (self.predict.outcomes or [])
+               if o not in known and not (o.startswith("contact:intent=") and len(o) > 15)]
         if bad:
             raise ValueError(f"predict.outcomes {bad} are unknown: use names of journey.outcomes ({sorted(self.outcomes)}), "
                              "'repeat_contact', 'escalation', 'contact' or 'contact:intent=<intent>'")

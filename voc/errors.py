@@ -226,7 +226,8 @@ class Errors:
                      "Pass an empty or new folder to --cdp, or the folder of an "
                      "earlier `voc enrich` run; voc never overwrites other files.")
     E406 = ErrorSpec("E406", "CDP folder '{path}' is damaged: {detail}.",
-                     "Restore it from a backup, or move it aside and run `voc enrich` again into a new folder (a full first run).")
+                     "Restore it from a backup, or move it aside and run `voc enrich` again into a new folder "
+                     "(a full first run).")
     E407 = ErrorSpec("E407", "Another `voc enrich` (process {pid}) is writing to "
                              "CDP folder '{path}' right now (lock file {lock}).",
                      "Wait for it to finish; runs into one CDP folder must not overlap. "
@@ -254,7 +255,8 @@ class Errors:
                      "Check the URI and the credentials of the cluster (e.g. "
                      "spark.hadoop.fs.s3a.* settings under spark.conf), and that the path exists.")
     E503 = ErrorSpec("E503", "A Spark task of step '{step}' failed: {detail}.",
-                     "See the executor log for the traceback; rerun with --engine local on a sample of the input to reproduce it.")
+                     "See the executor log for the traceback; rerun with --engine local on a sample of the input "
+                     "to reproduce it.")
     E504 = ErrorSpec("E504", "Pipeline step '{step}' added column '{column}' of a type Spark cannot hold ({detail}).",
                      "Report it: every component output column must have an Arrow type Spark supports.")
 

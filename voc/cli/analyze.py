@@ -48,7 +48,8 @@ def analyze_cmd(
                                                                              "Parquet, JSONL, XES); runs the journey stage."),
     enrich: Optional[Path] = typer.Option(None, "--enrich", help="Also write CDP tables (per contact, per "
                                                                  "customer) incrementally into this folder."),
-    engine: Engine = typer.Option(Engine.local, "--engine", help="local (pandas + DuckDB) or spark (PySpark; see docs/spark.md)."),
+    engine: Engine = typer.Option(Engine.local, "--engine",
+                                  help="local (pandas + DuckDB) or spark (PySpark; see docs/spark.md)."),
     no_topics: bool = typer.Option(False, "--no-topics", help="Skip topic modelling."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON on stdout."),

@@ -55,7 +55,8 @@ def train(
     ds = load_sentiment_data(data, split=split, text_col=text_col, label_col=label_col)
     typer.echo(f"training on {len(ds)} texts from {ds.source} "
                f"({', '.join(f'{c} {ds.labels.count(c)}' for c in ('negative', 'neutral', 'positive'))})", err=True)
-    cmd = f"voc sentiment train {data.name} --out {out.name}" + (f" --cv {cv}" if cv != 5 else "") + (f" --seed {seed}" if seed != 42 else "")
+    cmd = (f"voc sentiment train {data.name} --out {out.name}" + (f" --cv {cv}" if cv != 5 else "")
+           + (f" --seed {seed}" if seed != 42 else ""))
     if precision not in ("fp32", "int8", "fp16"):
         raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8 or fp16",
                        command="sentiment train")

@@ -132,8 +132,10 @@ def contact_rows(out_dir: str | Path, identifiers: str = "drop") -> pd.DataFrame
                                      _read(out_dir, "friction", ["journey_id", "contact_id"]),
                                      _read(out_dir, "journeys", ["journey_id", "friction_score"]))
     df["friction_score"] = df["contact_id"].astype(str).map(scores) if scores is not None else np.nan
-    email_h = sha256_identifier(c.loc[df.index, "email"], "email") if "email" in c.columns else pd.Series(None, index=df.index, dtype=object)
-    phone_h = sha256_identifier(c.loc[df.index, "phone"], "phone") if "phone" in c.columns else pd.Series(None, index=df.index, dtype=object)
+    email_h = (sha256_identifier(c.loc[df.index, "email"], "email") if "email" in c.columns
+               else pd.Series(None, index=df.index, dtype=object))
+    phone_h = (sha256_identifier(c.loc[df.index, "phone"], "phone") if "phone" in c.columns
+               else pd.Series(None, index=df.index, dtype=object))
     if identifiers == "hash":
         df["email_sha256"], df["phone_sha256"] = email_h, phone_h
     df["anonymous_id"] = anonymous_ids(df["contact_id"], df["customer_id"], email_h, phone_h, identifiers)

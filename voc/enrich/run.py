@@ -266,7 +266,8 @@ def enrich(out_dir: Path, cdp_dir: Path, config: EnrichConfig, now: Optional[dat
                 "changelog": {
                     store.CONTACTS: {"key": "contact_id", "partitioned_by": "version", "load": LOAD_CHANGELOG,
                                      "ops": ["insert", "update"], "versions": versions, "rows_this_version": n_c_log,
-                                     "schema": store.schema_doc(c_schema) + [{"name": "op", "type": "string", "nullable": False}]},
+                                     "schema": store.schema_doc(c_schema)
+                                     + [{"name": "op", "type": "string", "nullable": False}]},
                     store.TRAITS: {"key": "customer_id", "partitioned_by": "version", "load": LOAD_CHANGELOG,
                                    "ops": ["insert", "update", "delete"], "versions": versions, "rows_this_version": n_t_log,
                                    "schema": store.schema_doc(t_schema) + [{"name": "op", "type": "string", "nullable": False}]},

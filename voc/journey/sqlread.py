@@ -231,7 +231,9 @@ def load(store: EventStore, path: Path, fmt: str, config: JourneyConfig, *, file
             return list(raw.rejects), info, span
 
         def col(role: str) -> str:
-            return clean(_text_col(raw.columns[roles[role]], raw.types[roles[role]])) if role in roles else "CAST(NULL AS VARCHAR)"
+            if role not in roles:
+                return "CAST(NULL AS VARCHAR)"
+            return clean(_text_col(raw.columns[roles[role]], raw.types[roles[role]]))
 
         ts_col = roles["timestamp"]
         ts, ts_txt = ts_expr(raw.columns[ts_col], raw.types[ts_col], config.timezone)

@@ -34,8 +34,10 @@ _SUFFIXES = (
     "Views|Village|Villages|Ville|Vista|Walks|Wall|Ways|Well|Wells|Wharf|Yard|Yards|Quay|Rise|Approach|Broadway|Drove|"
     r"End|Gate|Parade|Promenade|Wynd|Run|Runs|Heath|Common|Fold|Green|Chase|Rd\.|St\.|Ave\.")
 _CAP = r"(?:[A-Z][\w'’.-]*|(?:of|the|de|la|le)\b)"
-_US_UK_STREET = rf"\d{{1,5}}[A-Za-z]?,?\s{{1,3}}(?:{_CAP}\s{{1,3}}){{1,3}}(?:[NSEW]\.?\s{{1,3}})?(?:{_SUFFIXES})\b\.?(?:\s{{1,3}}(?:[NSEW]{{1,2}})\b)?"
-_DE_STREET = (r"(?-i:[A-ZÄÖÜ][\wäöüß.-]*[ \t]{1,3})?(?-i:[A-ZÄÖÜ])[\wäöüß-]*(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|"
+_US_UK_STREET = (rf"\d{{1,5}}[A-Za-z]?,?\s{{1,3}}(?:{_CAP}\s{{1,3}}){{1,3}}(?:[NSEW]\.?\s{{1,3}})?"
+                 rf"(?:{_SUFFIXES})\b\.?(?:\s{{1,3}}(?:[NSEW]{{1,2}})\b)?")
+_DE_STREET = (r"(?-i:[A-ZÄÖÜ][\wäöüß.-]*[ \t]{1,3})?(?-i:[A-ZÄÖÜ])[\wäöüß-]*"
+              r"(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|"
               r"chaussee|steig|pfad|markt|hof|berg|graben|kamp|stieg|wall|tor)\s{1,3}\d{1,4}(?:\s?[a-z](?!\w))?(?:\s{0,3}-\s{0,3}\d{1,4})?")
 _FR_STREET = (r"\d{1,4}(?:\s?(?:bis|ter))?,?\s{1,3}(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours|"
               r"square|passage|voie|rond-point)\s{1,3}(?:(?:de|du|des|la|le|l'|d'|de\s{1,3}la)\s{0,3})?[\w'’-]+(?:\s{1,3}[A-Z][\w'’-]+){0,3}")

@@ -129,7 +129,8 @@ def find_usernames(text: str) -> list[Span]:
             if _GAP.search(m.group()):
                 continue        # the value after the cue is an entity already (blanked)
             v = _USER_VALUE.match(text, m.end())
-            if v and v.group().lower() not in _NOT_USER and (cue is _USER_CUE or any(c.isdigit() or c in "_." for c in v.group())):
+            if v and v.group().lower() not in _NOT_USER and (cue is _USER_CUE
+                                                              or any(c.isdigit() or c in "_." for c in v.group())):
                 out.append(Span(v.start(), v.end(), "USERNAME"))
     if "@" in text:
         out += [Span(m.start(), m.end(), "USERNAME") for m in _HANDLE.finditer(text)]

@@ -57,7 +57,8 @@ def _trends_table(out_dir: Path) -> Optional[pd.DataFrame]:
     return tr
 
 
-def comparison(tr: pd.DataFrame, period: str, rows: int, at: Optional[pd.Timestamp] = None) -> tuple[list[str], list[list[Any]], str]:
+def comparison(tr: pd.DataFrame, period: str, rows: int,
+               at: Optional[pd.Timestamp] = None) -> tuple[list[str], list[list[Any]], str]:
     """A period (default the latest) against the previous one and the baseline, per value of the first
     dimension present of intent, topic, channel: the biggest movers against expected first."""
     from voc.report.metrics import fmt_pct

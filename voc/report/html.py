@@ -80,7 +80,8 @@ def _cards(h: dict[str, Any], fit: Optional[dict[str, Any]] = None, top_topic: O
                       "note": f"{metrics.fmt_pct(h['top_intent_share'])} of contacts" if h["top_intent"] else "no intent column",
                       "definition": "The most frequent known intent and its share of all contacts.", "ref": None})
     cards.append({"key": "rejects", "label": "Rejects", "value": "n/a" if h["rejects"] is None else f"{h['rejects']:,}",
-                  "note": "see rejects.jsonl for file, record and fix" if h["rejects"] else ("none" if h["rejects"] == 0 else "no rejects.jsonl"),
+                  "note": ("see rejects.jsonl for file, record and fix" if h["rejects"]
+                           else ("none" if h["rejects"] == 0 else "no rejects.jsonl")),
                   "warn": bool(h["rejects"]), "definition": "Input records or files that could not "
                                                             "be read; none of them is in any figure.",
                   "ref": None})

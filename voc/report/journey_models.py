@@ -27,7 +27,8 @@ def _n(v: Any, fmt: str = "{:.3f}") -> str:
 
 
 def _warnings(inp: ReportInputs, prefix: str) -> list[str]:
-    return [f"{w['code']}: {w['reason']}" for w in inp.journey_run.get("warnings", []) if str(w.get("code", "")).startswith(prefix)]
+    return [f"{w['code']}: {w['reason']}" for w in inp.journey_run.get("warnings", [])
+            if str(w.get("code", "")).startswith(prefix)]
 
 
 def prediction_section(inp: ReportInputs, cfg: ReportConfig) -> Section:

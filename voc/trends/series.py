@@ -210,7 +210,8 @@ def trends(contacts: pd.DataFrame, period: str = "week", baseline_periods: int =
         return trends_table(period_counts(contacts.iloc[:0].assign(created_at=pd.NaT), {}, period), period,
                             baseline_periods), warnings
     counts = period_counts(contacts, dims, period)
-    ts = pd.to_datetime(contacts["created_at"], utc=True, errors="coerce") if "created_at" in contacts.columns else pd.Series(dtype="datetime64[ns, UTC]")
+    ts = (pd.to_datetime(contacts["created_at"], utc=True, errors="coerce") if "created_at" in contacts.columns
+          else pd.Series(dtype="datetime64[ns, UTC]"))
     n_missing = int(ts.isna().sum())
     if n_missing:
         warnings.append(f"trends: {n_missing:,} of {len(contacts):,} contacts have no created_at and are left out of the trends.")

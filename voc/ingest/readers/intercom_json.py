@@ -91,13 +91,15 @@ class IntercomJsonReader:
 def _conversation(conv: dict[str, Any], loc: str, warn: Warnings) -> Record:
     source = conv.get("source") or {}
     author = source.get("author") or {}
-    contacts = as_list((conv.get("contacts") or {}).get("contacts") if isinstance(conv.get("contacts"), dict) else conv.get("contacts"))
+    contacts = as_list((conv.get("contacts") or {}).get("contacts") if isinstance(conv.get("contacts"), dict)
+                       else conv.get("contacts"))
     first_contact = contacts[0] if contacts and isinstance(contacts[0], dict) else {}
     customer = author if _role(author) == "customer" else {}
     stats = conv.get("statistics") or {}
     attrs = conv.get("custom_attributes") or {}
     created = warn.ts(conv.get("created_at") or source.get("created_at"), loc)
-    channel = "email" if str(source.get("type", "")).lower() == "email" or source.get("delivered_as") == "customer_initiated_email" else "chat"
+    channel = ("email" if str(source.get("type", "")).lower() == "email"
+               or source.get("delivered_as") == "customer_initiated_email" else "chat")
     contact = {
         "contact_id": clean_str(conv.get("id")),
         "channel": channel,

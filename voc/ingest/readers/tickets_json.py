@@ -285,7 +285,8 @@ def _generic(t: dict[str, Any], loc: str, warn: Warnings, config: IngestConfig) 
             continue
         from voc.ingest.roles import role_of
 
-        role = role_of(m.get("role") or m.get("author_role") or m.get("author_type") or m.get("sender_type"), config) or "customer"
+        role = role_of(m.get("role") or m.get("author_role") or m.get("author_type") or m.get("sender_type"),
+                       config) or "customer"
         msgs.append(message(role, _text(m.get("text") or m.get("body") or m.get("message")),
                             speaker=m.get("author") or m.get("sender"),
                             timestamp=warn.ts(m.get("created_at") or m.get("timestamp"), mloc), source_record=mloc))

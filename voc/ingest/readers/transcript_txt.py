@@ -36,7 +36,8 @@ _LINE = re.compile(
     r"(?P<label>[A-Za-z][\w .'’\-]{0,38}?)\s*(?:\((?P<paren>[^)]{1,30})\))?\s*:\s*(?P<text>.*)$")
 META = {
     "contact_id": {"call id", "conversation id", "id", "call", "ticket id", "interaction id", "recording id", "chat id"},
-    "created_at": {"date", "start", "started", "start time", "call start", "date time", "started at", "call date", "created at", "time"},
+    "created_at": {"date", "start", "started", "start time", "call start", "date time", "started at", "call date", "created at",
+                   "time"},
     "customer_id": {"customer id", "account id", "account", "customer number", "member id"},
     "email": {"email", "customer email", "e mail"},
     "phone": {"phone", "caller number", "caller id", "phone number", "from number", "ani", "from"},

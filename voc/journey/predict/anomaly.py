@@ -58,7 +58,8 @@ def transitions(tl: pd.DataFrame) -> pd.DataFrame:
 
 def empty_anomalies() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=(str if c in ("journey_id", "reason", "rarest_transition", "evidence")
-                                                 else "int64" if c in ("rank", "n_steps") else bool if c == "is_unusual" else float))
+                                                 else "int64" if c in ("rank", "n_steps")
+                                                 else bool if c == "is_unusual" else float))
                          for c in ANOMALY_COLUMNS})
 
 

@@ -166,7 +166,8 @@ class PrefixFeaturizer:
         other = float(len(self.steps_))
         last = g["event"].last().reindex(idx)
         prev = rows.groupby("journey_id", sort=False)["event"].nth(-2)
-        prev = pd.Series(prev.to_numpy(), index=rows.loc[prev.index, "journey_id"].to_numpy()).reindex(idx) if len(prev) else pd.Series(np.nan, index=idx)
+        prev = (pd.Series(prev.to_numpy(), index=rows.loc[prev.index, "journey_id"].to_numpy()).reindex(idx) if len(prev)
+                else pd.Series(np.nan, index=idx))
         X["last_step"] = last.map(lambda v: code.get(v, other) if isinstance(v, str) else np.nan).astype(float)
         X["previous_step"] = prev.map(lambda v: code.get(v, other) if isinstance(v, str) else np.nan).astype(float)
         parts = [X, self._counts(rows, "event", self.steps_, "step:", idx)]
@@ -181,7 +182,8 @@ class PrefixFeaturizer:
         C["mean_sentiment"] = sc.mean().reindex(idx)
         C["min_sentiment"] = sc.min().reindex(idx)
         C["last_sentiment"] = sc.last().reindex(idx)
-        C["n_negative_contacts"] = (c["sentiment_score"] <= NEGATIVE_BELOW).groupby(c["journey_id"]).sum().reindex(idx).fillna(0).astype(float)
+        C["n_negative_contacts"] = ((c["sentiment_score"] <= NEGATIVE_BELOW).groupby(c["journey_id"]).sum()
+                                    .reindex(idx).fillna(0).astype(float))
         parts += [C, self._counts(c, "intent", self.intents_, "intent:", idx),
                   self._counts(c, "topic_label", self.topics_, "topic:", idx)]
         # friction so far

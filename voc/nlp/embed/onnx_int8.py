@@ -46,7 +46,8 @@ def _st_layout(folder: Path) -> tuple[str, bool, int]:
             continue
         if kind == "Pooling":
             cfg = json.loads((folder / m["path"] / "config.json").read_text(encoding="utf-8"))
-            modes = [k for k in ("mean", "cls", "max") if cfg.get(f"pooling_mode_{k}_tokens" if k != "cls" else "pooling_mode_cls_token")]
+            modes = [k for k in ("mean", "cls", "max")
+                     if cfg.get(f"pooling_mode_{k}_tokens" if k != "cls" else "pooling_mode_cls_token")]
             others = [k for k, v in cfg.items() if k.startswith("pooling_mode_") and v
                       and k not in ("pooling_mode_mean_tokens", "pooling_mode_cls_token", "pooling_mode_max_tokens")]
             if len(modes) != 1 or others:

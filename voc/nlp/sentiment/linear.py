@@ -81,7 +81,8 @@ class LinearSentimentModel:
         m.intercept_ = np.asarray(d["intercept"], dtype=np.float64)
         m.classes_ = LABELS
         if m.coef_.shape != (3, len(m.mean_)) or m.scale_.shape != m.mean_.shape or m.intercept_.shape != (3,):
-            raise ValueError(f"weight shapes disagree: coef {m.coef_.shape}, mean {m.mean_.shape}, intercept {m.intercept_.shape}")
+            raise ValueError(f"weight shapes disagree: coef {m.coef_.shape}, mean {m.mean_.shape}, "
+                             f"intercept {m.intercept_.shape}")
         return m
 
 

@@ -183,7 +183,8 @@ def labels_template(model: Any) -> str:
     info = model.topic_info_.set_index("topic_id")
     for t in model.topic_ids_.tolist():
         size = int(info["size"].get(t, 0))
-        lines.append(f"  {int(t)}: {yaml.safe_dump(model.labels_[int(t)], default_style=None).strip().removesuffix('...').strip()}"
+        name = yaml.safe_dump(model.labels_[int(t)], default_style=None).strip().removesuffix("...").strip()
+        lines.append(f"  {int(t)}: {name}"
                      f"    # {size} docs; {', '.join(model.keywords_.get(int(t), [])[:5])}")
     return "\n".join(lines) + "\n"
 
