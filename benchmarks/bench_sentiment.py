@@ -1,7 +1,8 @@
 """Sentiment throughput: texts per second per backend, and the "sentiment" component on a synthetic
 corpus of chats (customer + agent turns). Prints figures; asserts nothing.
 
-    .venv/bin/python benchmarks/bench_sentiment.py [--n 2000] [--backends vader,trained] [--data ../shared/data/tweeteval_sentiment]
+    .venv/bin/python benchmarks/bench_sentiment.py [--n 2000] [--backends vader,trained]
+        [--data ../shared/data/tweeteval_sentiment]
 
 Texts are real tweets from the TweetEval folder when it is present (else generated sentences);
 the embedding cache is disabled so the trained backend's figure includes encoding.

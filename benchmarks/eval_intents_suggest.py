@@ -63,7 +63,8 @@ def main() -> None:
     embedder = Embedder(embed)
     print(f"embed.precision={args.precision}; discovery n={args.n}, evaluation n={args.n} (disjoint), seed 0; "
           f"max intents {args.max_intents}")
-    print(f"{'data':<10} {'method':<28} {'intents':>7} {'covered':>8} {'unknown':>8} {'NMI':>6} {'ARI':>6} {'accuracy':>9} {'s':>6}")
+    print(f"{'data':<10} {'method':<28} {'intents':>7} {'covered':>8} {'unknown':>8} "
+          f"{'NMI':>6} {'ARI':>6} {'accuracy':>9} {'s':>6}")
     for name in args.data:
         df = load(name).sample(frac=1.0, random_state=0).reset_index(drop=True)
         disc, ev = df.iloc[:args.n], df.iloc[args.n:2 * args.n]

@@ -139,7 +139,8 @@ class Gen:
         r = self.r
         if r.random() < 0.3:    # UK National Insurance number
             letters = "ABCEGHJKLMNPRSTWXYZ"
-            nino = f"{r.choice(letters)}{r.choice(letters)} {r.randrange(10, 99)} {r.randrange(10, 99)} {r.randrange(10, 99)} {r.choice('ABCD')}"
+            nino = (f"{r.choice(letters)}{r.choice(letters)} "
+                    f"{r.randrange(10, 99)} {r.randrange(10, 99)} {r.randrange(10, 99)} {r.choice('ABCD')}")
             return nino if r.random() < 0.5 else nino.replace(" ", "")
         ssn = self.f["en_US"].ssn()
         return ssn if r.random() < 0.7 else ssn.replace("-", " ")
@@ -166,7 +167,8 @@ class Gen:
             f = self.f["de_DE"]
             return f"{f.street_name()} {r.randrange(1, 180)}, {f.postcode()} {f.city()}"
         f = self.f["fr_FR"]
-        return f"{r.randrange(1, 120)} {r.choice(['rue', 'Rue', 'avenue', 'boulevard'])} {f.last_name()}, {f.postcode()} {f.city()}"
+        return (f"{r.randrange(1, 120)} {r.choice(['rue', 'Rue', 'avenue', 'boulevard'])} {f.last_name()}, "
+                f"{f.postcode()} {f.city()}")
 
     def street(self, country: str) -> str:
         r = self.r
@@ -194,15 +196,20 @@ class Gen:
         return r.choice([
             "".join(str(r.randrange(10)) for _ in range(9)),                                  # US / UK
             "C" + "".join(r.choice("0123456789CFGHJKLMNPRTVWXYZ") for _ in range(8)),       # DE
-            f"{r.randrange(10, 99)}{r.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}{r.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}{r.randrange(10000, 99999)}",  # FR
+            # FR
+            f"{r.randrange(10, 99)}{r.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}{r.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}"
+            f"{r.randrange(10000, 99999)}",
         ])
 
     def licence(self) -> str:
         r = self.r
         sur = re.sub(r"[^A-Z]", "", self.f["en_GB"].last_name().upper())[:5].ljust(5, "9")
-        uk = f"{sur}{r.randrange(0, 9)}{r.randrange(10, 99)}{r.randrange(10, 99)}{r.randrange(1, 9)}{r.choice('ABCDEFGHJKLMNPRSTW')}{r.choice('ABCDEFGHJKLMNPRSTW')}{r.randrange(1, 9)}{r.choice('ABCDEFGHJKLMNPRSTW')}{r.choice('ABCDEFGHJKLMNPRSTW')}"
+        uk = (f"{sur}{r.randrange(0, 9)}{r.randrange(10, 99)}{r.randrange(10, 99)}{r.randrange(1, 9)}"
+              f"{r.choice('ABCDEFGHJKLMNPRSTW')}{r.choice('ABCDEFGHJKLMNPRSTW')}{r.randrange(1, 9)}"
+              f"{r.choice('ABCDEFGHJKLMNPRSTW')}{r.choice('ABCDEFGHJKLMNPRSTW')}")
         return r.choice([uk, f"{r.choice('ABDFGKMS')}{r.randrange(1000000, 9999999)}",
-                         f"B{r.randrange(100, 999)}{r.choice('ABCDEFGHJK')}{r.choice('ABCDEFGHJK')}{r.choice('ABCDEFGHJK')}{r.randrange(10, 99)}{r.choice('ABCDEFGHJK')}{r.randrange(10, 99)}"])
+                         f"B{r.randrange(100, 999)}{r.choice('ABCDEFGHJK')}{r.choice('ABCDEFGHJK')}{r.choice('ABCDEFGHJK')}"
+                         f"{r.randrange(10, 99)}{r.choice('ABCDEFGHJK')}{r.randrange(10, 99)}"])
 
     # ---- strings that must survive ---------------------------------------------------------
     def order_no(self) -> str:
@@ -336,7 +343,8 @@ TEMPLATES: list[tuple[str, str, str]] = [
                     "not find {STREET_US}. Ref {TRACK}.\n\nthanks\n{LFIRST}"),
     ("email", "en", "To whom it may concern,\nMy social security number {SSN} was printed on the letter you sent to {ADDR_US}. "
                     "This is unacceptable.\n{NAME}"),
-    ("email", "en", "Good morning,\nthe payment of {AMOUNT} from card {CARD} (CVC {CVV}) failed.\nBest regards,\n{NAME}\n{PHONE}"),
+    ("email", "en", "Good morning,\nthe payment of {AMOUNT} from card {CARD} (CVC {CVV}) failed.\n"
+                    "Best regards,\n{NAME}\n{PHONE}"),
     ("email", "en", "Hi,\nI am writing on behalf of my mother, {NAME}, born {DOB}. Her account email is {EMAIL}.\nThank you"),
     # ---- call transcripts, English -----------------------------------------------------------
     ("call", "en", "Agent: Thank you for calling {COMPANY}, you're speaking with {FIRST}.\nCaller: hi, yeah, it's {LNAME} here"),
