@@ -13,7 +13,8 @@ from voc.enrich import enrich
 
 
 def traits(cdp: Path) -> pd.DataFrame:
-    return ds.dataset(cdp / "customer_traits", format="parquet", partitioning="hive").to_table().to_pandas().set_index("customer_id")
+    table = ds.dataset(cdp / "customer_traits", format="parquet", partitioning="hive").to_table()
+    return table.to_pandas().set_index("customer_id")
 
 
 def write_journey_traits(out: Path, propensity: dict[str, float | None]) -> None:

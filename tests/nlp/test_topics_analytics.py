@@ -92,7 +92,8 @@ def test_placeholders_never_count_but_the_real_word_does():
 
 
 def test_labels_merge_phrases_and_skip_stop_words():
-    assert label_from_keywords(["refund", "twice", "charged", "charged twice", "duplicate"]) == "refund · charged twice · duplicate"
+    assert label_from_keywords(["refund", "twice", "charged", "charged twice", "duplicate"]) \
+        == "refund · charged twice · duplicate"
     assert label_from_keywords(["cancel", "subscription", "cancel subscription", "membership", "cancel plan", "plan"]) \
         == "cancel subscription · membership · plan"
     assert label_from_keywords(["thanks", "hello", "refund"]) == "refund"

@@ -15,7 +15,7 @@ from voc.schema import contacts_frame, messages_frame
 GOOD_CSV = """id,subject,description,requester_email,status,created_at
 101,Charged twice,"Hi, I was charged twice for order 5521, please refund. Call me at +1 415 555 0199.",ann.lee@example.com,open,2026-03-01T10:00:00Z
 102,Login,"I can't log in since the update, the app says my password is wrong.",bo.chen@example.com,solved,2026-03-02T11:30:00Z
-"""
+"""  # noqa: E501  (CSV rows as a help desk writes them)
 
 TRANSCRIPT = """Agent: Thank you for calling, this is Mark, how can I help?
 Customer: My parcel never arrived and I am really frustrated.

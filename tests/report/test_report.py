@@ -83,7 +83,8 @@ def build_journey_tables(contacts: pd.DataFrame) -> dict[str, pd.DataFrame]:
     tl = []
     for cust, g in contacts.sort_values("created_at").groupby("customer_id", sort=True):
         for _, c in g.iterrows():
-            before = ["home", "product", "checkout", "payment_failed"] if c["intent"] == "payment_issue" else ["home", "order_page"]
+            before = (["home", "product", "checkout", "payment_failed"] if c["intent"] == "payment_issue"
+                      else ["home", "order_page"])
             for i, ev in enumerate(before):
                 tl.append(dict(journey_id=cust, customer_id=cust, ts=c["created_at"] - timedelta(minutes=10 * (len(before) - i)),
                                kind="event", event=ev, channel="web", contact_id=None))
@@ -143,14 +144,16 @@ def build_full_folder(out: Path, fmt: str = "parquet") -> dict[str, pd.DataFrame
                                                for i in range(5) for w, b in enumerate(bins)])
     for name, df in tables.items():
         _write(df, out, name, fmt)
-    rejects = [{"file": "bad.json", "location": "line 3", "level": "contact", "code": "E006", "reason": "JSON is malformed", "fix": "re-export"},
+    rejects = [{"file": "bad.json", "location": "line 3", "level": "contact", "code": "E006", "reason": "JSON is malformed",
+                "fix": "re-export"},
                {"file": "empty.csv", "location": "", "level": "file", "code": "E003", "reason": "File is empty",
                 "fix": "remove it"}]
     datasets.write_jsonl(rejects, out / "rejects.jsonl", dataset="rejects")
     datasets.write_json({"input": "tickets/", "started_at": T0.isoformat(),
                          "versions": {"voc": "0.1.0", "pandas": pd.__version__},
                          "config": {"journey": {"repeat_window_days": 7}}, "steps": ["redact", "intent", "sentiment"],
-                         "counts": {"files": 3, "records_in": len(contacts) + 2, "contacts_out": len(contacts), "record_rejects": 2},
+                         "counts": {"files": 3, "records_in": len(contacts) + 2, "contacts_out": len(contacts),
+                                    "record_rejects": 2},
                          "rejects": {"total": 2, "by_level": {"contact": 1, "file": 1}, "by_code": {"E006": 1, "E003": 1}}},
                         out / "run.json", dataset="run")
     return tables

@@ -141,7 +141,7 @@ window.addEventListener("load", function () { setTimeout(function () {
   var pre = document.createElement("pre"); pre.id = "probe"; pre.textContent = JSON.stringify(out);
   document.body.appendChild(pre);
 }, 300); });
-</script></body>"""
+</script></body>"""  # noqa: E501  (the browser probe's JavaScript, kept as written)
 
 
 def test_explorer_filters_drill_down_and_csv_in_headless_chromium(analyzed, tmp_path):
