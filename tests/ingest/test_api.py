@@ -121,8 +121,8 @@ def test_reader_crash_becomes_a_reject(tmp_path, monkeypatch):
 def test_csv_line_numbers_with_multiline_fields_and_aliases(tmp_path):
     p = tmp_path / "export.csv"
     p.write_text('Ticket ID;Subject;Body;Requester;Created time;Closed time;Source\n'  # line 1
-                 # 2-4
-                 '7;Refund;"line one\nline two\nline three";Maria Garcia <Maria.Garcia@Example.com>;2026-01-05 10:00;;Email\n'
+                 '7;Refund;"line one\nline two\nline three";'
+                 'Maria Garcia <Maria.Garcia@Example.com>;2026-01-05 10:00;;Email\n'                    # 2-4
                  '\n'                                                                                   # 5 (blank)
                  '8;Late;"Where is it?";james.miller@example.com;2026-01-06T10:00:00+01:00;2026-01-07 09:00;Chat\n',  # 6
                  encoding="utf-8")
