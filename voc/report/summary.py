@@ -62,7 +62,7 @@ def summary_table(out_dir: str | Path) -> Table:
     def num(v: Any) -> str:
         return "n/a" if v is None else f"{v:,}"
 
-    channels = ", ".join(f"{terminal_safe(k)} {v:,}" for k, v in h["channels"].items())
+    channels = ", ".join(f"{terminal_safe(k)} {v:,}" for k, v in (h["channels"] or {}).items())
     t.add_row("contacts", num(h["contacts"]) + (f"  ({channels})" if h["channels"] else ""))
     for key in ("customers", "repeat_contact_rate", "same_issue_repeat_rate", "first_contact_resolution",
                 "negative_share", "friction_rate", "friction_score"):
