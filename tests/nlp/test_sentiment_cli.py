@@ -71,7 +71,7 @@ def test_train_then_eval_on_the_training_data_is_cross_validated(runner, small_c
 def test_eval_of_unseen_texts_is_held_out(runner, small_csv, tmp_path):
     out = tmp_path / "model.json"
     r = runner.invoke(app, ["sentiment", "train", str(small_csv), "--out", str(out), "--cv", "0", "--c-grid", "0.01"])
-    assert r.exit_code == 0
+    assert r.exit_code == 0, r.output
     other = tmp_path / "other.csv"
     other.write_text("text,label\nI really love this shop,positive\nThis is a terrible mess,negative\n"
                      "The invoice is attached,neutral\n", encoding="utf-8")
