@@ -1,13 +1,14 @@
 # Two commands set up everything on a fresh machine:
 #   make demo   -> install, then run `voc analyze` on the shipped samples (writes voc-out/)
-#   make test   -> install, then run the test suite (what .ci/run calls)
+#   make test   -> install, then run the test suite
+#   make lint   -> ruff check (the rules in pyproject.toml); .ci/run calls `make lint` then `make test`
 # Installs use requirements.lock (exact versions CI proved); `make lock` refreshes it.
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test test-all bench lock clean
+.PHONY: setup demo lint test test-all bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -23,6 +24,9 @@ setup: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/voc analyze fixtures/transcripts/ --events fixtures/events/web_events.csv --config pipelines/journeys.yaml --out voc-out/
+
+lint: $(STAMP)
+	$(BIN)/ruff check voc tests benchmarks scripts
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -101,7 +101,8 @@ def main() -> None:
     enc_rate = enc["n"] / enc["seconds"]
     enc_proc = enc["n"] / (enc["startup"] + enc["seconds"])
     print(f"input: {a.n} tickets from {source}; device={a.device}; cores={os.cpu_count()}")
-    print(f"raw encoder, encode only  : {enc_rate:8.1f} texts/s     ({enc['seconds']:.1f} s)  peak RSS {enc['peak_rss_mb']:.0f} MB")
+    print(f"raw encoder, encode only  : {enc_rate:8.1f} texts/s     "
+          f"({enc['seconds']:.1f} s)  peak RSS {enc['peak_rss_mb']:.0f} MB")
     print(f"raw encoder, whole process: {enc_proc:8.1f} texts/s     ({enc['startup']:.1f} s imports + model load, then encode)")
     for name, pipe in (("voc analyze (all steps)", full), ("voc analyze --no-topics", text)):
         rate = pipe["n"] / pipe["seconds"]

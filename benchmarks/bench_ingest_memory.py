@@ -78,7 +78,8 @@ def make_export(n: int, path: Path, seed: int = 0) -> str:
     return source
 
 
-STEPS_OFF = "pipeline: []\ntopics:\n  enabled: false\nreport:\n  html: false\ntrends:\n  enabled: false\n"  # --no-redact turns redaction off
+# --no-redact turns redaction off
+STEPS_OFF = "pipeline: []\ntopics:\n  enabled: false\nreport:\n  html: false\ntrends:\n  enabled: false\n"
 
 
 def run_child(export: Path, work: Path) -> dict:
@@ -86,7 +87,8 @@ def run_child(export: Path, work: Path) -> dict:
     conf.write_text(STEPS_OFF)
     out = work / "out"
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    cmd = [sys.executable, "-c", "import sys; from voc.cli import main; sys.argv[0] = 'voc'; main()", "analyze", str(export), "--out", str(out), "--config", str(conf),
+    cmd = [sys.executable, "-c", "import sys; from voc.cli import main; sys.argv[0] = 'voc'; main()", "analyze", str(export),
+           "--out", str(out), "--config", str(conf),
            "--no-redact", "--no-topics", "--no-report", "--json"]
     t = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)

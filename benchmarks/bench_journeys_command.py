@@ -165,7 +165,8 @@ def run(args) -> None:
     if args.only in (None, "small"):
         c_small = make_contacts(BPIC, work / f"contacts_bpic_{args.contacts_small}.parquet", args.contacts_small,
                                 journey="case_id", ts='"time:timestamp"')
-        cases += [("BPIC 2012 csv.gz", BPIC, None, False), (f"BPIC 2012 + {args.contacts_small:,} contacts", BPIC, c_small, False)]
+        cases += [("BPIC 2012 csv.gz", BPIC, None, False),
+                  (f"BPIC 2012 + {args.contacts_small:,} contacts", BPIC, c_small, False)]
     if args.only in (None, "large") and not args.skip_large:
         n = duckdb.sql(f"SELECT COUNT(*) FROM '{large}'").fetchall()[0][0]
         if not args.only_large_contacts:

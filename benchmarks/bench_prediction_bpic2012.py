@@ -21,8 +21,9 @@ the cut. Cases shorter than the prefix are left out at that length, as in the be
 Differences that remain (stated in docs/prediction.md): voc's features are control flow, timing,
 the numeric case attribute AMOUNT_REQ and counts of the resources (org:resource, prefixed 'r' so
 voc keeps it as a categorical property, not a number) in the prefix; the benchmark's methods also
-use inter-case features (open cases) and tune hyper-parameters per dataset and method. Its "overall AUC" averages over prefix lengths 1..40 weighted by the
-number of prefixes; we print each length and the weighted mean over the lengths we run.
+use inter-case features (open cases) and tune hyper-parameters per dataset and method. Its "overall
+AUC" averages over prefix lengths 1..40 weighted by the number of prefixes; we print each length and
+the weighted mean over the lengths we run.
 
 Prints one row per (label, prefix length): n_train, n_test, test positives, ROC-AUC, the
 last-step logistic-regression baseline's ROC-AUC, PR-AUC, the prior (no-skill PR-AUC), Brier, fit

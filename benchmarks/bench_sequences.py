@@ -70,8 +70,6 @@ def child(task: str, path: str) -> dict:
     t0 = time.perf_counter()
     out: dict = {}
     if task.startswith("voc"):
-        import duckdb
-
         from voc.config import JourneyConfig
         from voc.sequences import compute_all, connect, transitions, variants
 

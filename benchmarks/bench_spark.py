@@ -58,7 +58,9 @@ def bench_sequences(args, work: Path) -> None:  # noqa: ANN001
     from voc.config import load
     from voc.engines.spark.sequences import SparkTimeline, patterns, step_times, transitions
     from voc.engines.spark.session import get_session
-    from voc.sequences import patterns as d_patterns, step_times as d_step_times, transitions as d_transitions
+    from voc.sequences import patterns as d_patterns
+    from voc.sequences import step_times as d_step_times
+    from voc.sequences import transitions as d_transitions
     from voc.sequences.engine import prepare
 
     if not BPIC.exists():

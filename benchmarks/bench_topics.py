@@ -59,7 +59,8 @@ from sklearn.metrics import normalized_mutual_info_score
 out.update(n_topics=m.n_topics_, outlier_share_before=m.outlier_share_before_, outlier_share_after=m.outlier_share_after_,
            transform_agrees_with_fit=float(np.mean(ids == m.topics_)),
            nmi_vs_intents=float(normalized_mutual_info_score(df["category"], m.topics_)),
-           largest_topics=m.topic_info_.sort_values("size", ascending=False).head(8)[["topic_id", "size", "label"]].values.tolist())
+           largest_topics=m.topic_info_.sort_values("size", ascending=False).head(8)[["topic_id", "size", "label"]]
+           .values.tolist())
 print(json.dumps(out))
 """
 
@@ -94,8 +95,8 @@ def main() -> None:
         df.to_csv(texts_path, index=False)
         np.save(emb_path, emb)
         env = dict(os.environ, NUMBA_CACHE_DIR=str(Path(d) / "numba")) if args.cold_numba else None
-        res = subprocess.run([sys.executable, "-c", CHILD, str(texts_path), str(emb_path), str(args.repeats), json.dumps(overrides)], env=env,
-                             capture_output=True, text=True, cwd=ROOT)
+        res = subprocess.run([sys.executable, "-c", CHILD, str(texts_path), str(emb_path), str(args.repeats),
+                              json.dumps(overrides)], env=env, capture_output=True, text=True, cwd=ROOT)
     if res.returncode != 0:
         sys.exit(res.stderr[-4000:])
     out = json.loads(res.stdout.strip().splitlines()[-1])

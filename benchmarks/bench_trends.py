@@ -59,7 +59,8 @@ def rates_for(intents: list[str], rng: np.random.Generator) -> dict[str, int]:
     return {intents[i]: RATE_GRID[k % len(RATE_GRID)] for k, i in enumerate(order)}
 
 
-def replay(by: dict[str, list[str]], weeks: int, seed: int, spike: tuple[str, int] | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
+def replay(by: dict[str, list[str]], weeks: int, seed: int,
+           spike: tuple[str, int] | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
     """contacts (created_at, intent, text) over ``weeks`` weeks; ``spike`` = (intent, extra contacts in the last week)."""
     rng = np.random.default_rng(seed)
     intents = sorted(by)

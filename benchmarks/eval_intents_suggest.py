@@ -29,7 +29,6 @@ Embeddings: voc's Embedder at ``--precision`` (int8 by default: 2-4x faster on a
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -47,7 +46,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=2000, help="discovery set size (and evaluation set size)")
     ap.add_argument("--precision", default="int8")
     ap.add_argument("--examples", type=int, default=8)
-    ap.add_argument("--max-intents", default="50", help="topics.nr_topics for the suggestion (`--max-intents`; 'null': no merging)")
+    ap.add_argument("--max-intents", default="50", help="topics.nr_topics for the suggestion "
+                                                        "(`--max-intents`; 'null': no merging)")
     args = ap.parse_args()
 
     from sklearn.metrics import accuracy_score, adjusted_rand_score, normalized_mutual_info_score
@@ -63,7 +63,8 @@ def main() -> None:
     embedder = Embedder(embed)
     print(f"embed.precision={args.precision}; discovery n={args.n}, evaluation n={args.n} (disjoint), seed 0; "
           f"max intents {args.max_intents}")
-    print(f"{'data':<10} {'method':<28} {'intents':>7} {'covered':>8} {'unknown':>8} {'NMI':>6} {'ARI':>6} {'accuracy':>9} {'s':>6}")
+    print(f"{'data':<10} {'method':<28} {'intents':>7} {'covered':>8} {'unknown':>8} "
+          f"{'NMI':>6} {'ARI':>6} {'accuracy':>9} {'s':>6}")
     for name in args.data:
         df = load(name).sample(frac=1.0, random_state=0).reset_index(drop=True)
         disc, ev = df.iloc[:args.n], df.iloc[args.n:2 * args.n]
@@ -71,10 +72,11 @@ def main() -> None:
         e_ev = embedder.encode(ev["text"].tolist())
         gold = ev["label"].to_numpy()
 
-        def row(method, pred, n_int, covered="", acc=None, secs=0.0):
+        def row(method, pred, n_int, covered="", acc=None, secs=0.0, name=name, gold=gold):  # this data set's name and labels
             unk = float(np.mean(pred == "unknown"))
-            print(f"{name:<10} {method:<28} {n_int:>7} {covered:>8} {unk:>8.1%} {normalized_mutual_info_score(gold, pred):>6.3f} "
-                  f"{adjusted_rand_score(gold, pred):>6.3f} {'' if acc is None else f'{acc:.1%}':>9} {secs:>6.1f}", flush=True)
+            print(f"{name:<10} {method:<28} {n_int:>7} {covered:>8} {unk:>8.1%} "
+                  f"{normalized_mutual_info_score(gold, pred):>6.3f} {adjusted_rand_score(gold, pred):>6.3f} "
+                  f"{'' if acc is None else f'{acc:.1%}':>9} {secs:>6.1f}", flush=True)
 
         t = time.perf_counter()
         nr = None if args.max_intents in ("null", "none") else int(args.max_intents)
@@ -98,10 +100,12 @@ def main() -> None:
         row("shipped taxonomy", spred, len(shipped.classes_))
 
         t = time.perf_counter()
-        clf = IntentClassifier(embed=embed, feature_set="embedding", threshold=0.0).fit(disc["text"].tolist(), disc["label"].tolist())
+        clf = IntentClassifier(embed=embed, feature_set="embedding", threshold=0.0).fit(disc["text"].tolist(),
+                                                                                        disc["label"].tolist())
         tpred, _ = clf.predict(ev["text"].tolist(), embeddings=e_ev)
         tpred = np.asarray(tpred, dtype=object)
-        row(f"trained ({args.n} labelled)", tpred, len(clf.classes_), acc=accuracy_score(gold, tpred), secs=time.perf_counter() - t)
+        row(f"trained ({args.n} labelled)", tpred, len(clf.classes_), acc=accuracy_score(gold, tpred),
+            secs=time.perf_counter() - t)
 
 
 if __name__ == "__main__":

@@ -56,7 +56,8 @@ def parse_set(items: list[str]) -> dict:
     out = {}
     for item in items:
         k, _, v = item.partition("=")
-        out[k] = None if v in ("null", "none", "None") else json.loads(v) if v[:1] in "[{0123456789-" or v in ("true", "false") else v
+        out[k] = (None if v in ("null", "none", "None")
+                  else json.loads(v) if v[:1] in "[{0123456789-" or v in ("true", "false") else v)
     return out
 
 
@@ -80,8 +81,10 @@ def main() -> None:
     overrides = parse_set(args.set)
     embedder = Embedder(EmbedConfig(precision=args.precision))
     rows = []
-    print(f"settings: TopicsConfig defaults{' + ' + json.dumps(overrides) if overrides else ''}; embed.precision={args.precision}")
-    print(f"{'data':<10} {'n':>6} {'seed':>4} {'gold':>5} {'topics':>6} {'largest':>8} {'outliers':>16} {'NMI':>6} {'ARI':>6} {'fit_s':>6}  label of largest")
+    print(f"settings: TopicsConfig defaults{' + ' + json.dumps(overrides) if overrides else ''}; "
+          f"embed.precision={args.precision}")
+    print(f"{'data':<10} {'n':>6} {'seed':>4} {'gold':>5} {'topics':>6} {'largest':>8} {'outliers':>16} "
+          f"{'NMI':>6} {'ARI':>6} {'fit_s':>6}  label of largest")
     for name in args.data:
         full = load(name)
         for n in args.n:

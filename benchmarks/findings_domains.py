@@ -40,7 +40,8 @@ def export(rows: list[tuple[str, str]], grows: str, path: Path, seed: int = 19) 
     for i, (text, lab) in enumerate(rows):
         day = rng.uniform(35, 56) if lab == grows else rng.uniform(0, 56)
         out.append({"Ticket ID": 100000 + i, "Customer ID": f"K{int(rng.integers(0, 600)):04d}",
-                    "Created at": (T0 + timedelta(seconds=int(day * 86400))).isoformat(), "Channel": rng.choice(["email", "chat", "web"]),
+                    "Created at": (T0 + timedelta(seconds=int(day * 86400))).isoformat(),
+                    "Channel": rng.choice(["email", "chat", "web"]),
                     "Description": text, "_label": lab})
     df = pd.DataFrame(out)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -139,7 +139,8 @@ class Gen:
         r = self.r
         if r.random() < 0.3:    # UK National Insurance number
             letters = "ABCEGHJKLMNPRSTWXYZ"
-            nino = f"{r.choice(letters)}{r.choice(letters)} {r.randrange(10, 99)} {r.randrange(10, 99)} {r.randrange(10, 99)} {r.choice('ABCD')}"
+            nino = (f"{r.choice(letters)}{r.choice(letters)} "
+                    f"{r.randrange(10, 99)} {r.randrange(10, 99)} {r.randrange(10, 99)} {r.choice('ABCD')}")
             return nino if r.random() < 0.5 else nino.replace(" ", "")
         ssn = self.f["en_US"].ssn()
         return ssn if r.random() < 0.7 else ssn.replace("-", " ")
@@ -166,7 +167,8 @@ class Gen:
             f = self.f["de_DE"]
             return f"{f.street_name()} {r.randrange(1, 180)}, {f.postcode()} {f.city()}"
         f = self.f["fr_FR"]
-        return f"{r.randrange(1, 120)} {r.choice(['rue', 'Rue', 'avenue', 'boulevard'])} {f.last_name()}, {f.postcode()} {f.city()}"
+        return (f"{r.randrange(1, 120)} {r.choice(['rue', 'Rue', 'avenue', 'boulevard'])} {f.last_name()}, "
+                f"{f.postcode()} {f.city()}")
 
     def street(self, country: str) -> str:
         r = self.r
@@ -194,15 +196,20 @@ class Gen:
         return r.choice([
             "".join(str(r.randrange(10)) for _ in range(9)),                                  # US / UK
             "C" + "".join(r.choice("0123456789CFGHJKLMNPRTVWXYZ") for _ in range(8)),       # DE
-            f"{r.randrange(10, 99)}{r.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}{r.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}{r.randrange(10000, 99999)}",  # FR
+            # FR
+            f"{r.randrange(10, 99)}{r.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}{r.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}"
+            f"{r.randrange(10000, 99999)}",
         ])
 
     def licence(self) -> str:
         r = self.r
         sur = re.sub(r"[^A-Z]", "", self.f["en_GB"].last_name().upper())[:5].ljust(5, "9")
-        uk = f"{sur}{r.randrange(0, 9)}{r.randrange(10, 99)}{r.randrange(10, 99)}{r.randrange(1, 9)}{r.choice('ABCDEFGHJKLMNPRSTW')}{r.choice('ABCDEFGHJKLMNPRSTW')}{r.randrange(1, 9)}{r.choice('ABCDEFGHJKLMNPRSTW')}{r.choice('ABCDEFGHJKLMNPRSTW')}"
+        uk = (f"{sur}{r.randrange(0, 9)}{r.randrange(10, 99)}{r.randrange(10, 99)}{r.randrange(1, 9)}"
+              f"{r.choice('ABCDEFGHJKLMNPRSTW')}{r.choice('ABCDEFGHJKLMNPRSTW')}{r.randrange(1, 9)}"
+              f"{r.choice('ABCDEFGHJKLMNPRSTW')}{r.choice('ABCDEFGHJKLMNPRSTW')}")
         return r.choice([uk, f"{r.choice('ABDFGKMS')}{r.randrange(1000000, 9999999)}",
-                         f"B{r.randrange(100, 999)}{r.choice('ABCDEFGHJK')}{r.choice('ABCDEFGHJK')}{r.choice('ABCDEFGHJK')}{r.randrange(10, 99)}{r.choice('ABCDEFGHJK')}{r.randrange(10, 99)}"])
+                         f"B{r.randrange(100, 999)}{r.choice('ABCDEFGHJK')}{r.choice('ABCDEFGHJK')}{r.choice('ABCDEFGHJK')}"
+                         f"{r.randrange(10, 99)}{r.choice('ABCDEFGHJK')}{r.randrange(10, 99)}"])
 
     # ---- strings that must survive ---------------------------------------------------------
     def order_no(self) -> str:
@@ -246,47 +253,47 @@ class Gen:
 
 # (slot name) -> (label, kind) where kind "pii" must be removed and "keep" must survive
 SLOTS: dict[str, tuple[str, str, Callable[[Gen, str], str]]] = {
-    "NAME": ("PERSON", "pii", lambda g, l: g.full_name()),
-    "FIRST": ("PERSON", "pii", lambda g, l: g.first_name()),
-    "LNAME": ("PERSON", "pii", lambda g, l: g.lower_name()),
-    "LFIRST": ("PERSON", "pii", lambda g, l: g.lower_name().split()[0]),
-    "LAST": ("PERSON", "pii", lambda g, l: g.fk().last_name()),
-    "EMAIL": ("EMAIL", "pii", lambda g, l: g.email()),
-    "OBEMAIL": ("EMAIL", "pii", lambda g, l: g.obfuscated_email()),
-    "PHONE": ("PHONE", "pii", lambda g, l: g.phone()),
-    "SPHONE": ("PHONE", "pii", lambda g, l: g.spelled_phone()),
-    "CARD": ("CARD", "pii", lambda g, l: g.card()),
-    "IBAN": ("IBAN", "pii", lambda g, l: g.iban()),
-    "CVV": ("CVV", "pii", lambda g, l: g.cvv()),
-    "SSN": ("NATIONAL_ID", "pii", lambda g, l: g.ssn()),
-    "DOB": ("DOB", "pii", lambda g, l: g.dob(l)),
-    "ADDR": ("ADDRESS", "pii", lambda g, l: g.address({"de": "DE", "fr": "FR"}.get(l))),
-    "ADDR_US": ("ADDRESS", "pii", lambda g, l: g.address("US")),
-    "ADDR_UK": ("ADDRESS", "pii", lambda g, l: g.address("UK")),
-    "STREET_DE": ("ADDRESS", "pii", lambda g, l: g.street("DE")),
-    "STREET_FR": ("ADDRESS", "pii", lambda g, l: g.street("FR")),
-    "STREET_US": ("ADDRESS", "pii", lambda g, l: g.street("US")),
-    "POSTCODE": ("POSTCODE", "pii", lambda g, l: g.postcode()),
-    "IP": ("IP", "pii", lambda g, l: g.ip()),
-    "USER": ("USERNAME", "pii", lambda g, l: g.username()),
-    "PASSPORT": ("PASSPORT", "pii", lambda g, l: g.passport()),
-    "LICENCE": ("LICENCE", "pii", lambda g, l: g.licence()),
+    "NAME": ("PERSON", "pii", lambda g, lang: g.full_name()),
+    "FIRST": ("PERSON", "pii", lambda g, lang: g.first_name()),
+    "LNAME": ("PERSON", "pii", lambda g, lang: g.lower_name()),
+    "LFIRST": ("PERSON", "pii", lambda g, lang: g.lower_name().split()[0]),
+    "LAST": ("PERSON", "pii", lambda g, lang: g.fk().last_name()),
+    "EMAIL": ("EMAIL", "pii", lambda g, lang: g.email()),
+    "OBEMAIL": ("EMAIL", "pii", lambda g, lang: g.obfuscated_email()),
+    "PHONE": ("PHONE", "pii", lambda g, lang: g.phone()),
+    "SPHONE": ("PHONE", "pii", lambda g, lang: g.spelled_phone()),
+    "CARD": ("CARD", "pii", lambda g, lang: g.card()),
+    "IBAN": ("IBAN", "pii", lambda g, lang: g.iban()),
+    "CVV": ("CVV", "pii", lambda g, lang: g.cvv()),
+    "SSN": ("NATIONAL_ID", "pii", lambda g, lang: g.ssn()),
+    "DOB": ("DOB", "pii", lambda g, lang: g.dob(lang)),
+    "ADDR": ("ADDRESS", "pii", lambda g, lang: g.address({"de": "DE", "fr": "FR"}.get(lang))),
+    "ADDR_US": ("ADDRESS", "pii", lambda g, lang: g.address("US")),
+    "ADDR_UK": ("ADDRESS", "pii", lambda g, lang: g.address("UK")),
+    "STREET_DE": ("ADDRESS", "pii", lambda g, lang: g.street("DE")),
+    "STREET_FR": ("ADDRESS", "pii", lambda g, lang: g.street("FR")),
+    "STREET_US": ("ADDRESS", "pii", lambda g, lang: g.street("US")),
+    "POSTCODE": ("POSTCODE", "pii", lambda g, lang: g.postcode()),
+    "IP": ("IP", "pii", lambda g, lang: g.ip()),
+    "USER": ("USERNAME", "pii", lambda g, lang: g.username()),
+    "PASSPORT": ("PASSPORT", "pii", lambda g, lang: g.passport()),
+    "LICENCE": ("LICENCE", "pii", lambda g, lang: g.licence()),
     # must survive
-    "ORDER": ("ORDER_ID", "keep", lambda g, l: g.order_no()),
-    "AMOUNT": ("AMOUNT", "keep", lambda g, l: g.amount()),
-    "INVOICE": ("INVOICE_ID", "keep", lambda g, l: g.invoice()),
-    "SKU": ("SKU", "keep", lambda g, l: g.sku()),
-    "TRACK": ("TRACKING", "keep", lambda g, l: g.tracking()),
-    "CONVID": ("CONVERSATION_ID", "keep", lambda g, l: g.conversation_id()),
-    "DATE": ("DATE", "keep", lambda g, l: g.plain_date()),
-    "PRODUCT": ("PRODUCT", "keep", lambda g, l: g.r.choice([
+    "ORDER": ("ORDER_ID", "keep", lambda g, lang: g.order_no()),
+    "AMOUNT": ("AMOUNT", "keep", lambda g, lang: g.amount()),
+    "INVOICE": ("INVOICE_ID", "keep", lambda g, lang: g.invoice()),
+    "SKU": ("SKU", "keep", lambda g, lang: g.sku()),
+    "TRACK": ("TRACKING", "keep", lambda g, lang: g.tracking()),
+    "CONVID": ("CONVERSATION_ID", "keep", lambda g, lang: g.conversation_id()),
+    "DATE": ("DATE", "keep", lambda g, lang: g.plain_date()),
+    "PRODUCT": ("PRODUCT", "keep", lambda g, lang: g.r.choice([
         "Apple Pay", "Google Pixel", "Google Pixel 8", "Dr. Bronner's", "iPhone 15 Pro", "Samsung Galaxy S23", "PayPal",
         "Klarna", "Amazon Prime", "Air Jordan 1", "Kindle Paperwhite", "Apple Watch", "Google Pay", "Dyson V15",
         "Nintendo Switch", "Visa", "Mastercard", "Ray-Ban", "Tesla Model 3", "Ben & Jerry's"])),
-    "COMPANY": ("COMPANY", "keep", lambda g, l: COMPANY),
-    "CITY": ("CITY", "keep", lambda g, l: g.r.choice(["Warszawa", "München", "Paris", "London", "Berlin", "Madrid",
+    "COMPANY": ("COMPANY", "keep", lambda g, lang: COMPANY),
+    "CITY": ("CITY", "keep", lambda g, lang: g.r.choice(["Warszawa", "München", "Paris", "London", "Berlin", "Madrid",
                                                        "Kraków", "Lyon", "Manchester", "Chicago"])),
-    "WORD": ("WORD", "keep", lambda g, l: g.r.choice(["Baker", "Adresse", "Sterling", "Hope", "Grant", "Will", "Bill",
+    "WORD": ("WORD", "keep", lambda g, lang: g.r.choice(["Baker", "Adresse", "Sterling", "Hope", "Grant", "Will", "Bill",
                                                        "Summer", "Victoria", "Mark"])),
 }
 
@@ -326,15 +333,18 @@ TEMPLATES: list[tuple[str, str, str]] = [
     # ---- email, English ----------------------------------------------------------------------
     ("email", "en", "Subject: Refund for order {ORDER}\n\nHello,\n\nI was charged {AMOUNT} twice for invoice {INVOICE}. "
                     "Please refund to my account {IBAN}.\n\nKind regards,\n{NAME}"),
-    ("email", "en", "Dear {COMPANY} team,\n\nmy passport number is {PASSPORT} and the booking still shows the old one.\n\nBest,\n{FIRST}"),
+    ("email", "en", "Dear {COMPANY} team,\n\nmy passport number is {PASSPORT} "
+                    "and the booking still shows the old one.\n\nBest,\n{FIRST}"),
     ("email", "en", "Hello,\nplease update my driving licence number to {LICENCE} on file.\nThanks,\n{LNAME}"),
     ("email", "en", "From: {EMAIL}\nSubject: Broken {PRODUCT}\n\nThe {PRODUCT} I ordered ({SKU}) stopped charging. "
                     "Tracking said delivered on {DATE}.\n\nCheers,\n{FIRST} {LAST}"),
     ("email", "en", "Hi there,\n\nplease call me on {PHONE} or email {OBEMAIL}. I'm at {ADDR_UK} most days.\n\nRegards\n{NAME}"),
-    ("email", "en", "Hello {COMPANY},\n\nI live in {CITY} and the courier could not find {STREET_US}. Ref {TRACK}.\n\nthanks\n{LFIRST}"),
+    ("email", "en", "Hello {COMPANY},\n\nI live in {CITY} and the courier could "
+                    "not find {STREET_US}. Ref {TRACK}.\n\nthanks\n{LFIRST}"),
     ("email", "en", "To whom it may concern,\nMy social security number {SSN} was printed on the letter you sent to {ADDR_US}. "
                     "This is unacceptable.\n{NAME}"),
-    ("email", "en", "Good morning,\nthe payment of {AMOUNT} from card {CARD} (CVC {CVV}) failed.\nBest regards,\n{NAME}\n{PHONE}"),
+    ("email", "en", "Good morning,\nthe payment of {AMOUNT} from card {CARD} (CVC {CVV}) failed.\n"
+                    "Best regards,\n{NAME}\n{PHONE}"),
     ("email", "en", "Hi,\nI am writing on behalf of my mother, {NAME}, born {DOB}. Her account email is {EMAIL}.\nThank you"),
     # ---- call transcripts, English -----------------------------------------------------------
     ("call", "en", "Agent: Thank you for calling {COMPANY}, you're speaking with {FIRST}.\nCaller: hi, yeah, it's {LNAME} here"),
@@ -360,11 +370,13 @@ TEMPLATES: list[tuple[str, str, str]] = [
     ("ticket", "en", "Bank details updated: IBAN {IBAN} (customer {NAME})."),
     ("ticket", "en", "Fraud flag: logins from {IP} and {IP} within a minute for user {USER}."),
     ("chat", "en", "I renewed my passport, the new number is {PASSPORT}, valid until {DATE}"),
-    ("email", "en", "Hi,\nfor the car hire I need to give my driver's license number: {LICENCE}. My SSN is {SSN} if needed.\nthanks"),
+    ("email", "en", "Hi,\nfor the car hire I need to give my driver's license "
+                    "number: {LICENCE}. My SSN is {SSN} if needed.\nthanks"),
     ("call", "en", "Agent: and the passport number?\nCaller: {PASSPORT}\nAgent: and your IP when it failed was {IP}"),
     ("ticket", "en", "The {WORD} team at {COMPANY} confirmed the order {ORDER} shipped from {CITY}."),
     # ---- German ---------------------------------------------------------------------------------
-    ("email", "de", "Hallo,\n\nmeine neue Adresse ist {ADDR}. Bitte die Bestellung {ORDER} dorthin schicken.\n\nMit freundlichen Grüßen\n{NAME}"),
+    ("email", "de", "Hallo,\n\nmeine neue Adresse ist {ADDR}. Bitte die Bestellung "
+                    "{ORDER} dorthin schicken.\n\nMit freundlichen Grüßen\n{NAME}"),
     ("chat", "de", "ich heiße {LNAME} und meine Telefonnummer ist {PHONE}"),
     ("chat", "de", "Die {WORD} hat sich geändert, ich wohne jetzt in der {STREET_DE}."),
     ("email", "de", "Guten Tag,\nmein Geburtsdatum ist der {DOB}, meine IBAN {IBAN}.\nViele Grüße\n{FIRST}"),
@@ -372,7 +384,8 @@ TEMPLATES: list[tuple[str, str, str]] = [
     ("chat", "de", "Mein Name ist {NAME}, ich habe mit {PRODUCT} bezahlt."),
     ("call", "de", "Agent: Wie ist Ihre Postleitzahl?\nKunde: {POSTCODE} in {CITY}"),
     # ---- French ---------------------------------------------------------------------------------
-    ("email", "fr", "Bonjour,\n\nje m'appelle {NAME}, j'habite au {ADDR}. Ma commande {ORDER} n'est jamais arrivée.\n\nCordialement,\n{NAME}"),
+    ("email", "fr", "Bonjour,\n\nje m'appelle {NAME}, j'habite au {ADDR}. Ma "
+                    "commande {ORDER} n'est jamais arrivée.\n\nCordialement,\n{NAME}"),
     ("chat", "fr", "mon numéro est le {PHONE} et mon e-mail {OBEMAIL}"),
     ("ticket", "fr", "Client {NAME}, né le {DOB}, facture {INVOICE}."),
     ("chat", "fr", "je suis à {CITY}, pouvez-vous livrer au {STREET_FR} ?"),

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from voc.errors import DatasetError, ErrorSpec, Errors, VocError
+from voc.errors import DatasetError, Errors, ErrorSpec, VocError
 
 try:
     import fcntl

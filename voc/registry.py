@@ -32,7 +32,8 @@ class Registry(Generic[T]):
         try:
             return self._items[name]
         except KeyError:
-            raise ConfigError(Errors.E103, kind=self.kind, name=name, available=", ".join(sorted(self._items)) or "none") from None
+            raise ConfigError(Errors.E103, kind=self.kind, name=name,
+                              available=", ".join(sorted(self._items)) or "none") from None
 
     def names(self) -> list[str]:
         return sorted(self._items)

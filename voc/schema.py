@@ -101,7 +101,8 @@ def _utf8_safe(s: str) -> str:
         s.encode("utf-8")
         return s
     except UnicodeEncodeError:
-        return s.encode("utf-8", "surrogateescape" if _escaped_bytes(s) else "backslashreplace").decode("utf-8", "backslashreplace")
+        errors = "surrogateescape" if _escaped_bytes(s) else "backslashreplace"
+        return s.encode("utf-8", errors).decode("utf-8", "backslashreplace")
 
 
 def _escaped_bytes(s: str) -> bool:

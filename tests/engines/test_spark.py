@@ -50,7 +50,7 @@ def test_spark_equals_local_on_fixtures(spark, tmp_path):
     cfg = _cheap_config()
     src = ROOT / "fixtures" / "transcripts"
     sp = run_spark(src, tmp_path / "spark", cfg)
-    lo = run_all(src, tmp_path / "local", cfg)
+    run_all(src, tmp_path / "local", cfg)
     assert rs_steps(tmp_path / "spark") == rs_steps(tmp_path / "local") == ["redact", "sentiment"]
     for name in ("contacts", "messages"):
         a = pd.read_parquet(tmp_path / "local" / f"{name}.parquet")

@@ -201,10 +201,14 @@ def test_interrupted_swap_is_completed_on_next_run(first):
 
 def test_traits_follow_their_definitions(tmp_path):
     day = lambda d: T0 + timedelta(days=d)  # noqa: E731
-    rows = [dict(contact_id="A", customer_id="U", created_at=day(0), intent="billing", sentiment_score=-0.5, topic_id=1, topic_label="billing"),
-            dict(contact_id="B", customer_id="U", created_at=day(10), intent="billing", sentiment_score=0.0, topic_id=1, topic_label="billing"),
-            dict(contact_id="C", customer_id="U", created_at=day(50), intent="unknown", sentiment_score=0.6, topic_id=2, topic_label="delivery"),
-            dict(contact_id="D", customer_id=None, created_at=day(3), intent="billing", sentiment_score=0.1, topic_id=-1, topic_label="outliers")]
+    rows = [dict(contact_id="A", customer_id="U", created_at=day(0), intent="billing", sentiment_score=-0.5, topic_id=1,
+                 topic_label="billing"),
+            dict(contact_id="B", customer_id="U", created_at=day(10), intent="billing", sentiment_score=0.0, topic_id=1,
+                 topic_label="billing"),
+            dict(contact_id="C", customer_id="U", created_at=day(50), intent="unknown", sentiment_score=0.6, topic_id=2,
+                 topic_label="delivery"),
+            dict(contact_id="D", customer_id=None, created_at=day(3), intent="billing", sentiment_score=0.1, topic_id=-1,
+                 topic_label="outliers")]
     out = write_out(tmp_path / "out", rows, repeat={"A": False, "B": True, "C": False})
     r30 = enrich(out, tmp_path / "c30", EnrichConfig(window_days=30), now=RUN1)
     t = read(tmp_path / "c30", "customer_traits").set_index("customer_id")
@@ -340,7 +344,8 @@ def test_manifest_declares_column_types_that_match_the_files(first):
         f = next((cdp / name).rglob("*.parquet"))
         actual = {fld.name: str(fld.type) for fld in pq.read_schema(f)}
         assert declared == actual, name
-    assert {"name": "last_contact_at", "type": "timestamp[us, tz=UTC]", "nullable": True} in m["tables"]["customer_traits"]["schema"]
+    assert {"name": "last_contact_at", "type": "timestamp[us, tz=UTC]", "nullable": True} \
+        in m["tables"]["customer_traits"]["schema"]
     assert {c["name"] for c in m["changelog"]["contacts"]["schema"]} >= {"contact_id", "op"}
 
 

@@ -6,14 +6,15 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.dataset as ds
 
+from tests.enrich.test_enrich import RUN1, RUN2, RUN3, make_rows, write_out
 from voc import datasets
 from voc.config import EnrichConfig
 from voc.enrich import enrich
-from tests.enrich.test_enrich import RUN1, RUN2, RUN3, make_rows, write_out
 
 
 def traits(cdp: Path) -> pd.DataFrame:
-    return ds.dataset(cdp / "customer_traits", format="parquet", partitioning="hive").to_table().to_pandas().set_index("customer_id")
+    table = ds.dataset(cdp / "customer_traits", format="parquet", partitioning="hive").to_table()
+    return table.to_pandas().set_index("customer_id")
 
 
 def write_journey_traits(out: Path, propensity: dict[str, float | None]) -> None:

@@ -94,7 +94,8 @@ def test_size_limit_and_unknown_text_format(tmp_path):
 def test_content_sniffing_beats_a_wrong_extension(tmp_path):
     p = tmp_path / "export.txt"
     p.write_text(json.dumps({"conversations": [{"type": "conversation", "id": "7", "created_at": 1767600000,
-                                                "source": {"body": "<p>Hi, where is my order?</p>", "author": {"type": "user", "email": "a@b.co"}},
+                                                "source": {"body": "<p>Hi, where is my order?</p>",
+                                                           "author": {"type": "user", "email": "a@b.co"}},
                                                 "conversation_parts": {"conversation_parts": []}}]}))
     recs, _ = _items(p)
     assert recs[0].contact["source_format"] == "intercom_json" and recs[0].messages[0]["text"] == "Hi, where is my order?"
@@ -120,7 +121,8 @@ def test_reader_crash_becomes_a_reject(tmp_path, monkeypatch):
 def test_csv_line_numbers_with_multiline_fields_and_aliases(tmp_path):
     p = tmp_path / "export.csv"
     p.write_text('Ticket ID;Subject;Body;Requester;Created time;Closed time;Source\n'  # line 1
-                 '7;Refund;"line one\nline two\nline three";Maria Garcia <Maria.Garcia@Example.com>;2026-01-05 10:00;;Email\n'  # 2-4
+                 '7;Refund;"line one\nline two\nline three";'
+                 'Maria Garcia <Maria.Garcia@Example.com>;2026-01-05 10:00;;Email\n'                    # 2-4
                  '\n'                                                                                   # 5 (blank)
                  '8;Late;"Where is it?";james.miller@example.com;2026-01-06T10:00:00+01:00;2026-01-07 09:00;Chat\n',  # 6
                  encoding="utf-8")
@@ -228,7 +230,8 @@ def test_to_frames_parquet_round_trip(fixtures_dir, tmp_path):
 
 
 def test_to_frames_normalises_foreign_values():
-    rec = Record({"contact_id": 5, "customer_id": 42, "created_at": "2026-01-05T10:00:00+02:00", "source_file": "f", "source_record": "r"},
+    rec = Record({"contact_id": 5, "customer_id": 42, "created_at": "2026-01-05T10:00:00+02:00", "source_file": "f",
+                  "source_record": "r"},
                  [{"role": "customer", "text": "hi", "timestamp": 1767607200, "start_s": 1}])
     c, m = to_frames([rec])
     assert c.loc[0, "contact_id"] == "5" and c.loc[0, "customer_id"] == "42"

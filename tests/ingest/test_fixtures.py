@@ -3,8 +3,6 @@
 each contact can be compared to what the generator meant to write."""
 from __future__ import annotations
 
-import csv
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd

@@ -155,7 +155,8 @@ def test_peak_memory_depends_on_the_batch_not_the_file(tmp_path):
 def test_intercom_conversation_list_is_streamed(fixtures_dir, tmp_path, no_whole_text):
     src = sorted((fixtures_dir / "intercom").glob("*.json"))[0]
     doc = json.loads(src.read_text())
-    convs = doc["conversations"] if isinstance(doc, dict) and "conversations" in doc else (doc if isinstance(doc, list) else [doc])
+    convs = (doc["conversations"] if isinstance(doc, dict) and "conversations" in doc
+             else (doc if isinstance(doc, list) else [doc]))
     p = tmp_path / "intercom.json"
     p.write_text(json.dumps({"type": "conversation.list", "pages": {"page": 1}, "conversations": convs * 1}))
     recs, rejects = _read(p)

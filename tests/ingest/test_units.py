@@ -50,7 +50,8 @@ def test_roles():
     assert role_of("Maria") is None
     assert guess_agent([("A", "Hello?"), ("B", "Thank you for calling Acme, how can I help?")]) == "B"
     assert guess_agent([("A", "hi"), ("B", "hello")]) == "A"  # no phrase: the first speaker answers
-    assert assign_roles([("Agent", "hi"), ("Maria", "hello"), ("Tom", "me too")], __import__("voc.config").config.IngestConfig()) == \
+    assert assign_roles([("Agent", "hi"), ("Maria", "hello"), ("Tom", "me too")],
+                        __import__("voc.config").config.IngestConfig()) == \
         {"Agent": "agent", "Maria": "customer", "Tom": "customer"}
 
 
@@ -61,7 +62,8 @@ def test_channels_and_emails():
 
 
 def test_strip_quoted():
-    body = "Still no refund.\n\nRegards,\nAna\n-- \nAna Silva\n+1 415\n\nOn Mon, Jan 5, 2026 at 10:00 AM Support <s@x.com> wrote:\n> We are on it\n"
+    body = ("Still no refund.\n\nRegards,\nAna\n-- \nAna Silva\n+1 415\n\n"
+            "On Mon, Jan 5, 2026 at 10:00 AM Support <s@x.com> wrote:\n> We are on it\n")
     assert strip_quoted(body) == "Still no refund.\n\nRegards,\nAna"
     outlook = "Please cancel.\n\n-----Original Message-----\nFrom: Support\nSent: Monday\nhello"
     assert strip_quoted(outlook) == "Please cancel."

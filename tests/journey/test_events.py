@@ -24,7 +24,8 @@ def test_csv_roles_are_detected_and_other_columns_kept_as_json(tmp_path):
     p = write(tmp_path, "e.csv", "User ID,Event Time,Event Name,Channel,page\n"
                                  "u1,2026-01-05T10:00:00Z,page_view,web,/home\n")
     log = read_events([p], JourneyConfig())
-    assert log.files[0]["roles"] == {"customer_id": "User ID", "timestamp": "Event Time", "event": "Event Name", "channel": "Channel"}
+    assert log.files[0]["roles"] == {"customer_id": "User ID", "timestamp": "Event Time", "event": "Event Name",
+                                     "channel": "Channel"}
     row = log.events.iloc[0]
     assert (row["journey_id"], row["customer_id"], row["event"], row["channel"]) == ("u1", "u1", "page_view", "web")
     assert json.loads(row["properties"]) == {"page": "/home"}

@@ -8,7 +8,6 @@ import warnings
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -109,7 +108,8 @@ def test_low_identity_match_rate_is_a_warning_in_journey_run_and_run_json(tmp_pa
     pd.DataFrame({"customer_id": ["A", "A", "B"], "timestamp": [at(), at(hours=1), at(hours=2)],
                   "event": ["page_view", "search", "page_view"]}).to_csv(ev, index=False)
     contacts = pd.DataFrame([{"contact_id": f"k{i}", "customer_id": f"Z{i}", "created_at": at(hours=i), "channel": "chat"}
-                             for i in range(9)] + [{"contact_id": "k9", "customer_id": "A", "created_at": at(), "channel": "chat"}])
+                             for i in range(9)] + [{"contact_id": "k9", "customer_id": "A", "created_at": at(),
+                                                    "channel": "chat"}])
     out = tmp_path / "out"
     (out).mkdir()
     (out / "run.json").write_text(json.dumps({"counts": {}}))
@@ -174,7 +174,8 @@ def test_handoff_pingpong_on_the_actor_column_names_the_teams():
     assert "handoff_pingpong" in r["journeys"].set_index("journey_id").loc["c1", "friction_kinds"]
     assert r["timeline"]["actor"].notna().all()
     # an actor column with a single value cannot show hand-offs: said, not silent
-    one = run([("c1", at(), "a", "L1"), ("c1", at(hours=1), "b", "L1")], config, columns=("case_id", "timestamp", "event", "team"))
+    one = run([("c1", at(), "a", "L1"), ("c1", at(hours=1), "b", "L1")], config,
+              columns=("case_id", "timestamp", "event", "team"))
     assert "E312" in codes(one)
 
 

@@ -30,7 +30,8 @@ def contacts_dir(tmp_path, root):
     roster = pd.read_csv(root / "fixtures" / "customers.csv", dtype=str).set_index("customer_id")
     rows = [
         ("t1", "chat", "C001", None, None, "2026-01-20T10:00:00Z", "account_access", "negative", -0.6),
-        ("t2", "call", None, roster.loc["C001", "email"].upper(), None, "2026-01-22T10:00:00Z", "account_access", "negative", -0.4),
+        ("t2", "call", None, roster.loc["C001", "email"].upper(), None, "2026-01-22T10:00:00Z", "account_access", "negative",
+         -0.4),
         ("t3", "ticket", None, None, roster.loc["C002", "phone"], "2026-01-25T09:00:00Z", "double_charge", "neutral", 0.1),
         ("t4", "email", None, "stranger@nowhere.example", None, "2026-01-26T09:00:00Z", "refund", "neutral", 0.0),
     ]

@@ -38,7 +38,8 @@ def make_timeline(journeys: list[list[str]], *, starts: list[pd.Timestamp] | Non
 
 def signal_log(n: int = 600, seed: int = 0) -> pd.DataFrame:
     """Journeys visit > {search|browse|promo} > cart > ...: 'promo' at step 2 makes a purchase later likely
-    (90% vs 10%; the best possible ROC-AUC is about 0.88); the latest step of a 3-step prefix is always 'cart', so it carries no signal."""
+    (90% vs 10%; the best possible ROC-AUC is about 0.88); the latest step of a 3-step prefix is always
+    'cart', so it carries no signal."""
     rng = np.random.default_rng(seed)
     journeys = []
     for _ in range(n):
@@ -174,7 +175,8 @@ def test_too_few_journeys_is_a_coded_warning_not_a_crash():
 
 
 def test_a_target_that_never_happens_is_E333():
-    cfg = JourneyConfig(outcomes={"purchase": ["purchase"], "refund": ["refund_*"]}, predict={"prefix_events": [3], "outcomes": ["refund"]})
+    cfg = JourneyConfig(outcomes={"purchase": ["purchase"], "refund": ["refund_*"]},
+                        predict={"prefix_events": [3], "outcomes": ["refund"]})
     res = predict_outcomes(signal_log(60), cfg, case_based=True)
     assert [w["code"] for w in res.warnings] == ["E333"]
 

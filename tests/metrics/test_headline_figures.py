@@ -341,7 +341,8 @@ def test_shipped_demo_shows_one_value_per_figure(tmp_path, root, fixtures_dir):
     assert float(rs["fcr"]) == pytest.approx(items["first_contact_resolution"]["value"])
     html = (out / "report.html").read_text()
     for key, rec in items.items():
-        assert re.search(rf'id="card-{key}"[^>]*>.*?<div class="value[^"]*">{re.escape(metric_value(rec))}</div>', html, re.S), key
+        assert re.search(rf'id="card-{key}"[^>]*>.*?<div class="value[^"]*">{re.escape(metric_value(rec))}</div>', html,
+                         re.S), key
     assert "customers in the event logs" in html                   # the other customer count, named as such
     c = ds.dataset(cdp / "contacts", format="parquet", partitioning=store.partitioning()).to_table().to_pandas()
     t = ds.dataset(cdp / "customer_traits", format="parquet", partitioning=store.partitioning()).to_table().to_pandas()

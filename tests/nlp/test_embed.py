@@ -5,7 +5,6 @@ import multiprocessing as mp
 import sqlite3
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from voc import registry
@@ -298,8 +297,8 @@ def test_contact_parts_are_subject_then_customer_messages():
 
 
 def test_message_pooled_contact_vectors_share_the_message_vectors_with_sentiment(embedder):
-    from voc.nlp.sentiment.component import SentimentComponent
     from voc.config import SentimentConfig
+    from voc.nlp.sentiment.component import SentimentComponent
 
     conf = EmbedConfig(cache_dir="none", contact_vector="messages")
     b = _batch()

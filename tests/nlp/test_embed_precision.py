@@ -94,7 +94,8 @@ def test_models_int8_cannot_mirror_fall_back_to_fp32(tmp_path):
         {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
         {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"}]))
     (tmp_path / "1_Pooling").mkdir()
-    (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps({"word_embedding_dimension": 8, "pooling_mode_mean_tokens": True}))
+    (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps({"word_embedding_dimension": 8,
+                                                                    "pooling_mode_mean_tokens": True}))
     with pytest.raises(UnsupportedForInt8, match="Dense"):
         _st_layout(tmp_path)
 

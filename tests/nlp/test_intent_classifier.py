@@ -66,7 +66,7 @@ def test_threshold_turns_low_confidence_into_unknown(tiny_clf):
     given = IntentClassifier(embed=EMB, threshold=0.99, holdout=0.25).fit(TEXTS, LABELS)
     assert given.threshold_ == 0.99
     lab, c = given.predict(UNSEEN)
-    assert all((l == "unknown") == (x < 0.99) for l, x in zip(lab, c))
+    assert all((label == "unknown") == (x < 0.99) for label, x in zip(lab, c))
 
 
 def test_out_of_scope_training_items_set_the_threshold():

@@ -7,9 +7,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from voc.cli import _wire, app
-
 from tests.nlp.test_intent_classifier import LABELS, TEXTS, UNSEEN, UNSEEN_Y
+from voc.cli import _wire, app
 
 _wire()
 runner = CliRunner()

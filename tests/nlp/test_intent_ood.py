@@ -7,11 +7,10 @@ import json
 import numpy as np
 import pytest
 
+from tests.conftest import shared_file
 from voc.config import EmbedConfig
 from voc.nlp.intent import IntentClassifier
 from voc.nlp.intent.ood import DistanceScorer, choose_rule
-
-from tests.conftest import shared_file
 
 
 def test_distance_score_is_the_mahalanobis_distance_to_the_nearest_class():

@@ -92,7 +92,8 @@ def test_train_learns_and_saves_the_class_bias_and_prints_recall_by_class(runner
 
 def test_eval_of_unseen_texts_is_held_out(runner, small_csv, tmp_path):
     out = tmp_path / "model.json"
-    assert runner.invoke(app, ["sentiment", "train", str(small_csv), "--out", str(out), "--cv", "0", "--c-grid", "0.01"]).exit_code == 0
+    r = runner.invoke(app, ["sentiment", "train", str(small_csv), "--out", str(out), "--cv", "0", "--c-grid", "0.01"])
+    assert r.exit_code == 0, r.output
     other = tmp_path / "other.csv"
     other.write_text("text,label\nI really love this shop,positive\nThis is a terrible mess,negative\n"
                      "The invoice is attached,neutral\n", encoding="utf-8")
@@ -107,7 +108,8 @@ def test_errors_are_reported_with_code_and_fix(runner, tmp_path, small_csv):
     assert r.exit_code == 2 and "E001" in r.output
     r = runner.invoke(app, ["eval", "sentiment", str(small_csv), "--backend", "textblob"])
     assert r.exit_code == 2 and "E104" in r.output
-    r = runner.invoke(app, ["eval", "sentiment", str(small_csv), "--backend", "transformers", "--model", str(tmp_path / "no_model")])
+    r = runner.invoke(app,
+                      ["eval", "sentiment", str(small_csv), "--backend", "transformers", "--model", str(tmp_path / "no_model")])
     assert r.exit_code == 2 and "E201" in r.output and "never downloads" in r.output
     bad = tmp_path / "bad.csv"
     bad.write_text("body,stars\nhello,5\n", encoding="utf-8")

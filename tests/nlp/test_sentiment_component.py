@@ -7,11 +7,11 @@ import pytest
 from voc import registry
 from voc.component import Batch
 from voc.config import EmbedConfig, SentimentConfig
-
-NO_CACHE = EmbedConfig(cache_dir="none")
 from voc.nlp.sentiment import SentimentComponent
 from voc.nlp.sentiment.figures import MEASURED, auto_order
 from voc.schema import CONTACT_NLP_COLUMNS, MESSAGE_NLP_COLUMNS, contacts_frame, messages_frame
+
+NO_CACHE = EmbedConfig(cache_dir="none")
 
 CONVERSATIONS = {
     # angry, then happy once fixed
@@ -29,7 +29,8 @@ CONVERSATIONS = {
 
 def _batch():
     contacts = contacts_frame([{"contact_id": c, "channel": "chat"} for c in CONVERSATIONS])
-    rows = [{"contact_id": c, "seq": i, "role": r, "text": t} for c, msgs in CONVERSATIONS.items() for i, (r, t) in enumerate(msgs)]
+    rows = [{"contact_id": c, "seq": i, "role": r, "text": t}
+            for c, msgs in CONVERSATIONS.items() for i, (r, t) in enumerate(msgs)]
     return Batch(contacts=contacts, messages=messages_frame(rows))
 
 

@@ -8,14 +8,14 @@ import pytest
 
 from tests.conftest import shared_file
 from voc.config import EmbedConfig, SentimentConfig
-
-NO_CACHE = EmbedConfig(cache_dir="none")  # tests never write to the user's embedding cache
 from voc.errors import VocError
 from voc.nlp.sentiment import SHIPPED_MODEL, TrainedBackend
 from voc.nlp.sentiment.data import load_sentiment_data
 from voc.nlp.sentiment.features import SentimentFeaturizer
 from voc.nlp.sentiment.linear import load_artifact
 from voc.nlp.sentiment.train import cross_validated_predictions
+
+NO_CACHE = EmbedConfig(cache_dir="none")  # tests never write to the user's embedding cache
 
 
 @pytest.fixture(scope="module")

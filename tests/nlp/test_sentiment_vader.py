@@ -28,7 +28,8 @@ def test_vader_empty_and_missing_texts_are_neutral_zero():
 
 
 def test_scores_stay_in_range():
-    s = VaderBackend(SentimentConfig()).score(["!!!! LOVE LOVE LOVE best best best :) :) :)", "hate hate awful terrible worst :("])
+    s = VaderBackend(SentimentConfig()).score(["!!!! LOVE LOVE LOVE best best best :) :) :)",
+                                               "hate hate awful terrible worst :("])
     assert np.all(np.abs(s) <= 1.0)
 
 

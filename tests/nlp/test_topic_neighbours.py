@@ -44,8 +44,8 @@ def test_k_equal_to_n_and_bad_k():
 
 
 def test_umap_functions_get_numba_disk_cache():
-    from numba.core.caching import NullCache
     import umap.layouts
+    from numba.core.caching import NullCache
 
     from voc.nlp.topics.numba_cache import enable_umap_cache
 

@@ -15,13 +15,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.conftest import shared_file
 from voc.component import Batch
 from voc.config import TopicsConfig
 from voc.errors import VocError
 from voc.nlp.topics import OUTLIER_ID, OUTLIER_LABEL, STOP_WORDS, TopicModel, TopicsComponent
 from voc.schema import contacts_frame, messages_frame
-
-from tests.conftest import shared_file
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "topics_support_texts.csv"
 THEMES = 8

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import shared_file
 from voc.config import TopicsConfig
 from voc.errors import VocError
 from voc.nlp.topics import TopicModel
@@ -17,8 +18,6 @@ from voc.nlp.topics.clustering import SplittingHDBSCAN
 from voc.nlp.topics.labels_file import labels_template, parse_labels, read_labels
 from voc.nlp.topics.sizing import MIN_DOCS, effective_params
 from voc.nlp.topics.vocabulary import CONTRACTIONS, analyze, strip_placeholders
-
-from tests.conftest import shared_file
 
 PLACEHOLDERS = ["[PERSON]", "[EMAIL]", "[PHONE]", "<CARD>", "[ORDER_ID]", "{{name}}", "__NUM__", "<num>", "num",
                 "XXXX", "xxxxxx", "EMAIL", "PERSON"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from voc.config import TopicsConfig
 from voc.nlp.topics.analytics import flatten_lists, topic_crosstab, topic_share, topic_table, topics_over_time
 from voc.nlp.topics.labels import OUTLIER_LABEL, label_from_keywords, unique_labels
 from voc.nlp.topics.sizing import MIN_DOCS, effective_params
 from voc.nlp.topics.vocabulary import STOP_WORDS, KeywordAnalyzer, analyze, strip_placeholders
-from voc.config import TopicsConfig
 
 
 def _contacts() -> pd.DataFrame:
@@ -92,7 +92,8 @@ def test_placeholders_never_count_but_the_real_word_does():
 
 
 def test_labels_merge_phrases_and_skip_stop_words():
-    assert label_from_keywords(["refund", "twice", "charged", "charged twice", "duplicate"]) == "refund · charged twice · duplicate"
+    assert label_from_keywords(["refund", "twice", "charged", "charged twice", "duplicate"]) \
+        == "refund · charged twice · duplicate"
     assert label_from_keywords(["cancel", "subscription", "cancel subscription", "membership", "cancel plan", "plan"]) \
         == "cancel subscription · membership · plan"
     assert label_from_keywords(["thanks", "hello", "refund"]) == "refund"

@@ -16,7 +16,7 @@ from voc.schema import contacts_frame, messages_frame
 GOOD_CSV = """id,subject,description,requester_email,status,created_at
 101,Charged twice,"Hi, I was charged twice for order 5521, please refund. Call me at +1 415 555 0199.",ann.lee@example.com,open,2026-03-01T10:00:00Z
 102,Login,"I can't log in since the update, the app says my password is wrong.",bo.chen@example.com,solved,2026-03-02T11:30:00Z
-"""
+"""  # noqa: E501  (CSV rows as a help desk writes them)
 
 TRANSCRIPT = """Agent: Thank you for calling, this is Mark, how can I help?
 Customer: My parcel never arrived and I am really frustrated.
@@ -43,7 +43,7 @@ def small_input(tmp_path: Path) -> Path:
 
 def test_outputs_and_accounting(small_input: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    res = analyze(small_input, out, _cheap_config())
+    analyze(small_input, out, _cheap_config())
     for name in ("contacts.parquet", "messages.parquet", "rejects.jsonl", "run.json"):
         assert (out / name).exists(), name
     run = json.loads((out / "run.json").read_text())
@@ -187,7 +187,8 @@ def test_skipped_folder_entries_reach_run_json(tmp_path):
 
     src = tmp_path / "in"
     src.mkdir()
-    (src / "tickets.jsonl").write_text('{"id": "T1", "subject": "Refund", "description": "I want my money back"}\n', encoding="utf-8")
+    (src / "tickets.jsonl").write_text('{"id": "T1", "subject": "Refund", "description": "I want my money back"}\n',
+                                       encoding="utf-8")
     other = tmp_path / "elsewhere.jsonl"
     other.write_text('{"id": "T2", "description": "not in the folder"}\n', encoding="utf-8")
     os.symlink(other, src / "link1.jsonl")

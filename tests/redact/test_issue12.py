@@ -164,7 +164,8 @@ def test_summary_table_neutralises_escapes_in_labels(tmp_path: Path) -> None:
     (out / "run.json").write_text(json.dumps({"counts": {}}), encoding="utf-8")
     import pandas as pd
 
-    pd.DataFrame({"contact_id": ["1", "2"], "channel": ["chat\x1b[31m", "chat\x1b[31m"], "intent": ["refund\x1b[2J", "refund\x1b[2J"]}
+    pd.DataFrame({"contact_id": ["1", "2"], "channel": ["chat\x1b[31m", "chat\x1b[31m"],
+                  "intent": ["refund\x1b[2J", "refund\x1b[2J"]}
                  ).to_parquet(out / "contacts.parquet")
     console = Console(record=True, width=200, force_terminal=True)
     console.print(summary_table(out))

@@ -150,7 +150,8 @@ def test_identifier_normalisation():
 
 def test_hashes_join_with_journey_identity():
     """Contacts hashed here must still join to an identity map in voc.journey.identity."""
-    from voc.journey.identity import normalise_email as j_email, normalise_phone as j_phone
+    from voc.journey.identity import normalise_email as j_email
+    from voc.journey.identity import normalise_phone as j_phone
 
     for email in ["Jane.Doe@Example.com", " support@shop.example "]:
         assert hash_email(email) == sha(j_email(email, gmail=False))

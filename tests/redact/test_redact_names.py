@@ -4,8 +4,7 @@ from __future__ import annotations
 import pytest
 
 from voc.config import RedactConfig
-from voc.redact.names import (answered_name, asks_for_name, cue_spans, is_role_label, known_name_spans,
-                              name_parts)
+from voc.redact.names import answered_name, asks_for_name, cue_spans, is_role_label, known_name_spans, name_parts
 from voc.redact.redactor import Redactor
 from voc.redact.spans import Span
 

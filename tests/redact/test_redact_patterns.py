@@ -8,8 +8,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voc.redact.patterns import (PATTERN_LABELS, card_valid, find_cards, find_emails, find_ibans, find_ips,
-                                 find_patterns, find_phones, find_urls, iban_valid, luhn_valid)
+from voc.redact.patterns import (
+    PATTERN_LABELS,
+    card_valid,
+    find_cards,
+    find_emails,
+    find_ibans,
+    find_ips,
+    find_patterns,
+    find_phones,
+    find_urls,
+    iban_valid,
+    luhn_valid,
+)
 
 
 def found(text: str, labels=PATTERN_LABELS, region: str = "US") -> list[tuple[str, str]]:

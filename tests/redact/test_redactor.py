@@ -127,8 +127,8 @@ def test_unknown_model_is_a_clear_error():
 
 
 def test_config_rejects_bad_values():
-    from voc.errors import ConfigError
     from voc import config as cfg
+    from voc.errors import ConfigError
 
     for bad in ({"redact": {"entities": ["SSN"]}}, {"redact": {"placeholder": "{name}"}},
                 {"redact": {"default_region": "XX"}}):

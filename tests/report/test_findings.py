@@ -166,8 +166,9 @@ def test_taxonomy_fit_warning_reaches_run_json_terminal_and_report(tmp_path, unk
     assert ("voc intents suggest" in html) is (not fits)
     # topics lead when the taxonomy does not fit: the topic section comes before the intent section
     assert (html.index('id="topics"') < html.index('id="intent"')) is (not fits)
-    from rich.console import Console
     import io
+
+    from rich.console import Console
 
     from voc.report import summary_table
 

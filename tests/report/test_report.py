@@ -14,8 +14,7 @@ import pytest
 
 from voc import datasets
 from voc.config import ReportConfig
-from voc.report import summary_dict, summary_table, write_report
-from voc.report import metrics, paths
+from voc.report import metrics, paths, summary_dict, summary_table, write_report
 from voc.report.inputs import load_inputs
 from voc.schema import contacts_frame, messages_frame
 
@@ -84,7 +83,8 @@ def build_journey_tables(contacts: pd.DataFrame) -> dict[str, pd.DataFrame]:
     tl = []
     for cust, g in contacts.sort_values("created_at").groupby("customer_id", sort=True):
         for _, c in g.iterrows():
-            before = ["home", "product", "checkout", "payment_failed"] if c["intent"] == "payment_issue" else ["home", "order_page"]
+            before = (["home", "product", "checkout", "payment_failed"] if c["intent"] == "payment_issue"
+                      else ["home", "order_page"])
             for i, ev in enumerate(before):
                 tl.append(dict(journey_id=cust, customer_id=cust, ts=c["created_at"] - timedelta(minutes=10 * (len(before) - i)),
                                kind="event", event=ev, channel="web", contact_id=None))
@@ -101,7 +101,8 @@ def build_journey_tables(contacts: pd.DataFrame) -> dict[str, pd.DataFrame]:
                         "created_at": c["created_at"], "channel": c["channel"].astype(str), "intent": c["intent"].astype(str),
                         "topic_label": c["topic_label"].astype(str), "is_repeat": (gap <= 168).fillna(False).astype(bool),
                         "previous_contact_id": prev_id.where(gap <= 168), "hours_since_previous": gap,
-                        "same_issue": (gap <= 168).fillna(False).astype(bool), "resolved_first_contact": ~(nxt <= 168).fillna(False).astype(bool)})
+                        "same_issue": (gap <= 168).fillna(False).astype(bool),
+                        "resolved_first_contact": ~(nxt <= 168).fillna(False).astype(bool)})
     fr = []
     for _, r in timeline.iterrows():
         if r["kind"] == "contact":
@@ -124,7 +125,8 @@ def build_journey_tables(contacts: pd.DataFrame) -> dict[str, pd.DataFrame]:
                        friction_kinds=",".join(sorted(set(friction.loc[friction["journey_id"] == jid, "kind"])))))
     journeys = pd.DataFrame(js)
     tr = timeline.assign(nxt=timeline.groupby("journey_id")["event"].shift(-1)).dropna(subset=["nxt"])
-    transitions = tr.groupby(["event", "nxt"]).size().rename("count").reset_index().rename(columns={"event": "from_step", "nxt": "to_step"})
+    transitions = tr.groupby(["event", "nxt"]).size().rename("count").reset_index().rename(columns={"event": "from_step",
+                                                                                                    "nxt": "to_step"})
     transitions["probability"] = transitions["count"] / transitions.groupby("from_step")["count"].transform("sum")
     return {"timeline": timeline, "repeat_contacts": rep, "friction": friction, "journeys": journeys, "transitions": transitions}
 
@@ -132,19 +134,26 @@ def build_journey_tables(contacts: pd.DataFrame) -> dict[str, pd.DataFrame]:
 def build_full_folder(out: Path, fmt: str = "parquet") -> dict[str, pd.DataFrame]:
     contacts, messages = build_contacts()
     tables = {"contacts": contacts, "messages": messages, **build_journey_tables(contacts)}
-    tables["topics"] = pd.DataFrame({"topic_id": [-1] + list(range(5)), "label": ["outliers"] + [f"{i} topic" for i in INTENTS[:4]] + [EVIL],
-                                     "keywords": ["misc"] + [i.replace("_", ", ") for i in INTENTS], "size": [3, 40, 30, 25, 20, 10]})
+    tables["topics"] = pd.DataFrame({"topic_id": [-1] + list(range(5)),
+                                     "label": ["outliers"] + [f"{i} topic" for i in INTENTS[:4]] + [EVIL],
+                                     "keywords": ["misc"] + [i.replace("_", ", ") for i in INTENTS],
+                                     "size": [3, 40, 30, 25, 20, 10]})
     bins = [T0 + timedelta(days=7 * w) for w in range(4)]
-    tables["topics_over_time"] = pd.DataFrame([dict(topic_id=i, label=f"{INTENTS[i]} topic" if i < 4 else EVIL, bin_start=b, count=int(5 + i + w))
+    tables["topics_over_time"] = pd.DataFrame([dict(topic_id=i, label=f"{INTENTS[i]} topic" if i < 4 else EVIL, bin_start=b,
+                                                    count=int(5 + i + w))
                                                for i in range(5) for w, b in enumerate(bins)])
     for name, df in tables.items():
         _write(df, out, name, fmt)
-    rejects = [{"file": "bad.json", "location": "line 3", "level": "contact", "code": "E006", "reason": "JSON is malformed", "fix": "re-export"},
-               {"file": "empty.csv", "location": "", "level": "file", "code": "E003", "reason": "File is empty", "fix": "remove it"}]
+    rejects = [{"file": "bad.json", "location": "line 3", "level": "contact", "code": "E006", "reason": "JSON is malformed",
+                "fix": "re-export"},
+               {"file": "empty.csv", "location": "", "level": "file", "code": "E003", "reason": "File is empty",
+                "fix": "remove it"}]
     datasets.write_jsonl(rejects, out / "rejects.jsonl", dataset="rejects")
-    datasets.write_json({"input": "tickets/", "started_at": T0.isoformat(), "versions": {"voc": "0.1.0", "pandas": pd.__version__},
+    datasets.write_json({"input": "tickets/", "started_at": T0.isoformat(),
+                         "versions": {"voc": "0.1.0", "pandas": pd.__version__},
                          "config": {"journey": {"repeat_window_days": 7}}, "steps": ["redact", "intent", "sentiment"],
-                         "counts": {"files": 3, "records_in": len(contacts) + 2, "contacts_out": len(contacts), "record_rejects": 2},
+                         "counts": {"files": 3, "records_in": len(contacts) + 2, "contacts_out": len(contacts),
+                                    "record_rejects": 2},
                          "rejects": {"total": 2, "by_level": {"contact": 1, "file": 1}, "by_code": {"E006": 1, "E003": 1}}},
                         out / "run.json", dataset="run")
     return tables
@@ -187,7 +196,8 @@ def test_report_is_one_offline_file_with_every_section(full, full_report):
     out, tables = full
     path, html = full_report
     assert path == out / "report.html"
-    assert html.count("Plotly.newPlot(") == 8          # intent, repeat x2, friction, sankey, heatmap, topics: negative share, over time
+    # intent, repeat x2, friction, sankey, heatmap, topics: negative share, over time
+    assert html.count("Plotly.newPlot(") == 8
     assert html.count("plotly.js v") <= 2 and len(re.findall(r"<script[^>]+src=", html)) == 0
     assert not re.search(r"<link[^>]+href=\"?https?:", html)
     for sid in ("act", "intent", "repeat", "friction", "paths", "transitions", "topics", "quality"):
@@ -327,7 +337,7 @@ def test_report_renders_in_headless_chromium(full, full_report, tmp_path):
     dom = subprocess.run([exe, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'u1'}", "--enable-logging=stderr", "--v=0",
                           "--dump-dom", url], capture_output=True, text=True, timeout=180)
     assert dom.returncode == 0, dom.stderr[-2000:]
-    console = [l for l in dom.stderr.splitlines() if "CONSOLE" in l or "Uncaught" in l]
+    console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert console == [], console                                     # no JS error, no console output at all
     ids = re.findall(r'id="(fig-[a-z]+-\d+)"', html)
     assert len(ids) == 8

@@ -12,8 +12,8 @@ from scipy.stats import fisher_exact
 
 from voc.config import JourneyConfig
 from voc.sequences import SequenceWarning, outcome_paths, patterns
-from voc.sequences.outcomes import frequent_intents
 from voc.sequences.engine import prepare
+from voc.sequences.outcomes import frequent_intents
 from voc.sequences.significance import pattern_scores, wilson
 
 T0 = pd.Timestamp("2024-03-01T09:00:00Z")

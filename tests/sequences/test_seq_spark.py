@@ -2,17 +2,15 @@
 PrefixSpan finds the same patterns as voc's. One SparkSession for the module."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from voc.config import JourneyConfig
 from voc.sequences.engine import prepare
+from voc.sequences.outcomes import resolve
 from voc.sequences.patterns import load_sequences
 from voc.sequences.prefixspan import prefixspan
-from voc.sequences.outcomes import resolve
 from voc.sequences.sql import render
 
 # Spark jobs take seconds each (minutes on a loaded 2-core machine): the QUICK comparisons run by default,

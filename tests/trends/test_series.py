@@ -80,7 +80,8 @@ def test_repeat_and_fcr_counts_from_flags():
     c["resolved_first_contact"] = pd.array([False, None, True, True, None, None], dtype="boolean")
     counts = period_counts(c, {"intent": "intent"}, "month")
     row = counts[counts["dimension"] == "intent"].iloc[0]
-    assert (row["repeat_known"], row["repeats"], row["first_contacts"], row["resolved"], row["sentiment_known"]) == (5, 2, 3, 2, 0)
+    assert (row["repeat_known"], row["repeats"], row["first_contacts"], row["resolved"],
+            row["sentiment_known"]) == (5, 2, 3, 2, 0)
     tr = trends_table(counts, "month", 3)
     r = tr[tr["dimension"] == "intent"].iloc[0]
     assert r["repeat_rate"] == pytest.approx(2 / 5) and r["fcr"] == pytest.approx(2 / 3) and np.isnan(r["negative_share"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -34,7 +33,8 @@ def write_tickets(folder: Path, seed: int = 0) -> int:
         for st in statuses:
             k += 1
             t = T0 + timedelta(days=7 * w + float(rng.uniform(0, 6.5)))
-            text = SPIKE if (st == "escalated" and w == WEEKS - 1) else TEXTS.get(st, "Please escalate my complaint about the delay.")
+            text = (SPIKE if (st == "escalated" and w == WEEKS - 1)
+                    else TEXTS.get(st, "Please escalate my complaint about the delay."))
             rows.append({"id": k, "subject": text[:30], "description": text, "requester_email": f"user{k % 40}@mail.test",
                          "status": st, "created_at": t.isoformat().replace("+00:00", "Z")})
     folder.mkdir(parents=True, exist_ok=True)
@@ -90,7 +90,8 @@ def test_trends_table_run_json_and_json_output(analyzed):
     assert t["alerts"] >= 1 and t["tests"] > 0 and t["period"] == "week"
     assert any("'product' is not in the contacts table" in w for w in t["warnings"])   # nothing silent
     assert run["outputs"]["alerts"].endswith("alerts.jsonl")
-    assert [a["alert_id"] for a in summary["alerts"]] == [a["alert_id"] for a in map(json.loads, (out / "alerts.jsonl").read_text().splitlines())]
+    written = map(json.loads, (out / "alerts.jsonl").read_text().splitlines())
+    assert [a["alert_id"] for a in summary["alerts"]] == [a["alert_id"] for a in written]
     assert summary["trends"]["warnings"] == t["warnings"]
 
 
@@ -140,7 +141,7 @@ window.addEventListener("load", function () { setTimeout(function () {
   var pre = document.createElement("pre"); pre.id = "probe"; pre.textContent = JSON.stringify(out);
   document.body.appendChild(pre);
 }, 300); });
-</script></body>"""
+</script></body>"""  # noqa: E501  (the browser probe's JavaScript, kept as written)
 
 
 def test_explorer_filters_drill_down_and_csv_in_headless_chromium(analyzed, tmp_path):
@@ -155,7 +156,7 @@ def test_explorer_filters_drill_down_and_csv_in_headless_chromium(analyzed, tmp_
     r = subprocess.run([exe, *flags, f"--user-data-dir={tmp_path / 'u'}", "--enable-logging=stderr", "--v=0", "--dump-dom",
                         probe.resolve().as_uri()], capture_output=True, text=True, timeout=180)
     assert r.returncode == 0, r.stderr[-2000:]
-    errors = [l for l in r.stderr.splitlines() if "Uncaught" in l]
+    errors = [line for line in r.stderr.splitlines() if "Uncaught" in line]
     assert errors == [], errors
     m = re.search(r'<pre id="probe">(.*?)</pre>', r.stdout, re.S)
     assert m, "the probe did not run"
@@ -168,8 +169,10 @@ def test_explorer_filters_drill_down_and_csv_in_headless_chromium(analyzed, tmp_
     exp = int(((c["channel"] == "ticket") & (c["created_at"].dt.strftime("%Y-%m-%d") >= last_week)).sum())
     assert got["channel_from"] == exp and got["stats"].startswith(f"{exp} of {n} contacts selected")
     assert got["csv_buttons"] == got["tables"] - 1 >= 3          # every table but the explorer's own (it has its CSV)
-    assert got["csv"] == f"files,{json.loads((out / 'run.json').read_text())['counts']['files']}"   # first row of the inputs table
-    assert got["bar_intent"] == "unknown" and got["bar_selected"] == n      # a bar of a chart -> its contacts (no intent step ran)
+    # first row of the inputs table
+    assert got["csv"] == f"files,{json.loads((out / 'run.json').read_text())['counts']['files']}"
+    # a bar of a chart -> its contacts (no intent step ran)
+    assert got["bar_intent"] == "unknown" and got["bar_selected"] == n
     assert got["csv_selected_lines"] == exp
 
 
@@ -205,13 +208,12 @@ def test_drift_against_a_previous_run_reaches_run_json_report_and_terminal(tmp_p
     from test_drift import contacts as drift_contacts
 
     from voc import datasets
-    from voc.config import ReportConfig, TrendsConfig
+    from voc.cli.summary import print_summary
+    from voc.config import ReportConfig, TrendsConfig, VocConfig
     from voc.errors import DatasetError
     from voc.pipeline.run import RunResult
     from voc.pipeline.trends_step import run_trends_step
-    from voc.config import VocConfig
     from voc.report import write_report
-    from voc.cli.summary import print_summary
     from voc.trends.drift import profile
 
     prev = tmp_path / "prev_run.json"

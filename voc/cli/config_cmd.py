@@ -49,7 +49,8 @@ def describe(model: BaseModel, indent: int = 0, descriptions: bool = True) -> li
 @handle_errors
 def show(
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML (see pipelines/)."),
-    no_descriptions: bool = typer.Option(False, "--no-descriptions", help="Print the values only, without the description comments."),
+    no_descriptions: bool = typer.Option(False, "--no-descriptions", help="Print the values only, without "
+                                                                          "the description comments."),
 ) -> None:
     """Print the effective configuration as YAML, each key with its description."""
     c = cfg.load(config)

@@ -18,9 +18,12 @@ def enrich_cmd(
     out_dir: Path = typer.Argument(..., help="An output folder of `voc analyze` (and `voc journeys`)."),
     cdp: Path = typer.Option(..., "--cdp", help="CDP folder to create or update (Parquet + JSONL, partitioned by date)."),
     config_path: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML (uses its `enrich` section)."),
-    window_days: Optional[int] = typer.Option(None, "--window-days", help="Trait window in days (default: enrich.window_days, 30)."),
-    hash_identifiers: bool = typer.Option(False, "--hash-identifiers", help="Add email_sha256/phone_sha256 for matching in the CDP (clear values never leave)."),
-    identify: bool = typer.Option(False, "--identify", help="Also write Segment-style identify calls (userId + traits) for the customers whose traits changed (changelog/identify/)."),
+    window_days: Optional[int] = typer.Option(None, "--window-days", help="Trait window in days (default: "
+                                                                          "enrich.window_days, 30)."),
+    hash_identifiers: bool = typer.Option(False, "--hash-identifiers", help="Add email_sha256/phone_sha256 for matching "
+                                                                            "in the CDP (clear values never leave)."),
+    identify: bool = typer.Option(False, "--identify", help="Also write Segment-style identify calls (userId + traits) "
+                                                            "for the customers whose traits changed (changelog/identify/)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
 ) -> None:
     """Upsert contacts into a CDP folder and refresh the traits of the customers touched.

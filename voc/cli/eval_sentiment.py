@@ -21,12 +21,17 @@ BACKENDS = ("vader", "trained", "transformers", "auto", "all")
 @eval_app.command("sentiment")
 @handle_errors
 def eval_sentiment(
-    data: Path = typer.Argument(..., help="A TweetEval folder (val_text.txt + val_labels.txt, or train_/test_) or a CSV with text,label."),
-    backend: str = typer.Option("all", "--backend", "-b", help="vader | trained | transformers | auto | all (vader, trained, and transformers when --model is a folder)."),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Artifact JSON for 'trained', or a local model folder for 'transformers'."),
-    cv: int = typer.Option(5, "--cv", help="Folds when the trained backend must be cross-validated (its training texts are in DATA)."),
+    data: Path = typer.Argument(..., help="A TweetEval folder (val_text.txt + val_labels.txt, "
+                                          "or train_/test_) or a CSV with text,label."),
+    backend: str = typer.Option("all", "--backend", "-b", help="vader | trained | transformers | auto | all (vader, "
+                                                               "trained, and transformers when --model is a folder)."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Artifact JSON for 'trained', or a "
+                                                                     "local model folder for 'transformers'."),
+    cv: int = typer.Option(5, "--cv", help="Folds when the trained backend must be "
+                                           "cross-validated (its training texts are in DATA)."),
     seed: int = typer.Option(42, "--seed"),
-    split: Optional[str] = typer.Option(None, "--split", help="TweetEval split to read (val, train, test); default the first present."),
+    split: Optional[str] = typer.Option(None, "--split", help="TweetEval split to read (val, train, "
+                                                              "test); default the first present."),
     as_json: bool = typer.Option(False, "--json", help="Print the reports as JSON."),
 ) -> None:
     """Evaluate sentiment backends on labelled data."""
@@ -37,9 +42,11 @@ def eval_sentiment(
     from voc.nlp.sentiment.evaluate import REFERENCE, evaluate_backend
 
     if backend not in BACKENDS:
-        raise VocError(Errors.E104, option="--backend", value=backend, detail=f"use one of {', '.join(BACKENDS)}", command="eval sentiment")
+        raise VocError(Errors.E104, option="--backend", value=backend, detail=f"use one of {', '.join(BACKENDS)}",
+                       command="eval sentiment")
     if cv < 2:
-        raise VocError(Errors.E104, option="--cv", value=cv, detail="cross-validation needs at least 2 folds", command="eval sentiment")
+        raise VocError(Errors.E104, option="--cv", value=cv, detail="cross-validation needs at least 2 folds",
+                       command="eval sentiment")
     ds = load_sentiment_data(data, split=split)
     if backend == "all":
         names = ["vader", "trained"]
@@ -54,7 +61,8 @@ def eval_sentiment(
             m = str(model)
         reports.append(evaluate_backend(ds, name, config=SentimentConfig(model=m), k=cv, seed=seed))
     if as_json:
-        typer.echo(json.dumps({"data": ds.source, "n": len(ds), "reports": reports, "reference": REFERENCE}, indent=2, default=str))
+        typer.echo(json.dumps({"data": ds.source, "n": len(ds), "reports": reports, "reference": REFERENCE}, indent=2,
+                              default=str))
         return
     typer.echo(f"data: {ds.source} ({len(ds)} texts)")
     for r in reports:
@@ -70,4 +78,5 @@ def eval_sentiment(
                        + "   ".join(f"{c} {v:.4f}" for c, v in u["per_class_recall"].items()))
         typer.echo(format_report(r))
     typer.echo("")
-    typer.echo(f"reference: {REFERENCE['model']} scores {REFERENCE['macro_recall'] * 100:.1f} macro-recall on the {REFERENCE['split']} split.")
+    typer.echo(f"reference: {REFERENCE['model']} scores {REFERENCE['macro_recall'] * 100:.1f} "
+               f"macro-recall on the {REFERENCE['split']} split.")

@@ -38,7 +38,8 @@ def _load_topics(folder: Path):
 @handle_errors
 def show(
     folder: Path = typer.Argument(..., help="An output folder of `voc analyze`, or a saved topic_model folder."),
-    by: Optional[str] = typer.Option(None, "--by", help="Also show the topic mix per value of this contacts column: intent | channel."),
+    by: Optional[str] = typer.Option(None, "--by", help="Also show the topic mix per value of "
+                                                        "this contacts column: intent | channel."),
     docs: int = typer.Option(1, "--docs", help="Representative (redacted) messages to show per topic."),
     top: int = typer.Option(30, "--top", help="Show at most this many topics."),
 ) -> None:
@@ -50,7 +51,8 @@ def show(
     from voc.errors import DatasetError, Errors, VocError
 
     if docs < 0 or top < 1:
-        raise VocError(Errors.E104, option="--docs/--top", value=(docs, top), detail="use --docs >= 0 and --top >= 1", command="topics show")
+        raise VocError(Errors.E104, option="--docs/--top", value=(docs, top), detail="use --docs >= 0 and --top >= 1",
+                       command="topics show")
     table_df = _load_topics(folder)
     console = Console()
     t = Table(title=f"Topics in {folder}", show_lines=docs > 0)

@@ -29,10 +29,9 @@ from voc import locks
 from voc.config import EnrichConfig
 from voc.datasets import atomic_dir
 from voc.enrich import store
-from voc.enrich.rows import conform, contact_rows, contact_schema, content_hash, empty
-from voc.enrich.rows import journey_trait_rows
+from voc.enrich.rows import conform, contact_rows, contact_schema, content_hash, empty, journey_trait_rows
 from voc.enrich.traits import add_journey_traits, customer_traits, journey_trait_fields, journey_traits_by_customer, traits_schema
-from voc.errors import Errors, VocError
+from voc.errors import Errors
 
 
 @dataclass
@@ -223,7 +222,8 @@ def enrich(out_dir: Path, cdp_dir: Path, config: EnrichConfig, now: Optional[dat
             store.write_partitions(tw, tw["_key"], t_schema, tmp, store.TRAITS, jsonl=config.jsonl)
             (tmp / store.CHANGES).mkdir(parents=True, exist_ok=True)
             store.write_jsonl_frame(conform(up, c_schema).sort_values("contact_id"), tmp / store.CHANGES / "contacts.jsonl")
-            store.write_jsonl_frame(conform(t_up, t_schema).sort_values("customer_id"), tmp / store.CHANGES / "customer_traits.jsonl")
+            store.write_jsonl_frame(conform(t_up, t_schema).sort_values("customer_id"),
+                                    tmp / store.CHANGES / "customer_traits.jsonl")
             # the change log: earlier versions carried as they are, this run's changes as version=N
             if manifest is not None:
                 store.carry_tree(cdp_dir, tmp, store.CHANGELOG)
@@ -266,7 +266,8 @@ def enrich(out_dir: Path, cdp_dir: Path, config: EnrichConfig, now: Optional[dat
                 "changelog": {
                     store.CONTACTS: {"key": "contact_id", "partitioned_by": "version", "load": LOAD_CHANGELOG,
                                      "ops": ["insert", "update"], "versions": versions, "rows_this_version": n_c_log,
-                                     "schema": store.schema_doc(c_schema) + [{"name": "op", "type": "string", "nullable": False}]},
+                                     "schema": store.schema_doc(c_schema)
+                                     + [{"name": "op", "type": "string", "nullable": False}]},
                     store.TRAITS: {"key": "customer_id", "partitioned_by": "version", "load": LOAD_CHANGELOG,
                                    "ops": ["insert", "update", "delete"], "versions": versions, "rows_this_version": n_t_log,
                                    "schema": store.schema_doc(t_schema) + [{"name": "op", "type": "string", "nullable": False}]},

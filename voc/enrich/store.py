@@ -102,7 +102,8 @@ def read_manifest(path: Path) -> Optional[dict[str, Any]]:
     except (OSError, ValueError) as e:
         raise VocError(Errors.E406, path=str(path), detail=f"manifest.json unreadable ({e})") from None
     if not isinstance(m, dict) or m.get("format") not in READABLE_FORMATS:
-        raise VocError(Errors.E406, path=str(path), detail=f"manifest format {m.get('format') if isinstance(m, dict) else m!r}, expected {FORMAT}")
+        raise VocError(Errors.E406, path=str(path), detail=f"manifest format {m.get('format') if isinstance(m, dict) else m!r}, "
+                                                           f"expected {FORMAT}")
     return m
 
 

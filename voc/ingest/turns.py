@@ -6,8 +6,8 @@ voc.ingest.roles.assign_roles (config ``speaker_roles``, built-in labels, then t
 heuristic); the raw label is kept in ``speaker``."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any

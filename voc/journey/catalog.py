@@ -1,8 +1,9 @@
 """What each distinct step name means, from the config's glob patterns: its stage, whether it is an
 error, its escalation level, the outcomes it marks, whether a long gap after it is a wait,
 whether it parks the journey in a waiting state and whether it can loop. Names match the config's
-patterns as ``voc.globs`` says (the same semantics for every list; contacts only by 'contact:*'). Computed once per distinct name (a few hundred at most), then joined in SQL,
-so the metric SQL never needs glob matching and runs unchanged on Spark."""
+patterns as ``voc.globs`` says (the same semantics for every list; contacts only by 'contact:*').
+Computed once per distinct name (a few hundred at most), then joined in SQL, so the metric SQL never
+needs glob matching and runs unchanged on Spark."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -81,7 +82,8 @@ def build_outcome_map(names: Sequence[str], config: JourneyConfig) -> pd.DataFra
     rows = [{"event": n, "outcome": o, "is_negative": o in neg}
             for n in names if isinstance(n, str)
             for o, pats in config.outcomes.items() if matches(n, pats)]
-    return pd.DataFrame(rows, columns=["event", "outcome", "is_negative"]).astype({"event": object, "outcome": object, "is_negative": bool})
+    return pd.DataFrame(rows, columns=["event", "outcome", "is_negative"]).astype(
+        {"event": object, "outcome": object, "is_negative": bool})
 
 
 CATALOG_COLUMNS = ["event", "stage", "is_error", "level", "is_wait_step", "loopable", "is_waiting_state",

@@ -81,11 +81,13 @@ def parse_timestamps(values: pd.Series, timezone: str = "UTC") -> pd.Series:
     naive = ~txt.str.contains(_OFFSET) if timezone != "UTC" else pd.Series(False, index=txt.index)
     aware_idx = txt.index[~naive.to_numpy()]
     if len(aware_idx):
-        out.loc[aware_idx] = pd.to_datetime(txt.loc[aware_idx], format="ISO8601", utc=True, errors="coerce").astype("datetime64[us, UTC]")
+        out.loc[aware_idx] = pd.to_datetime(txt.loc[aware_idx], format="ISO8601", utc=True,
+                                            errors="coerce").astype("datetime64[us, UTC]")
     if naive.any():
         nidx = txt.index[naive.to_numpy()]
         local = pd.to_datetime(txt.loc[nidx], format="ISO8601", errors="coerce")
-        out.loc[nidx] = local.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward").dt.tz_convert("UTC").astype("datetime64[us, UTC]")
+        out.loc[nidx] = (local.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward")
+                         .dt.tz_convert("UTC").astype("datetime64[us, UTC]"))
     todo = out.isna() & has
     if todo.any():
         left = s[todo]
@@ -118,7 +120,8 @@ def _clean_text(s: pd.Series) -> pd.Series:
     return t.astype(object).where(t.notna(), None)
 
 
-def normalise(raw: RawEvents, path: Path, config: JourneyConfig, *, start_order: int = 0) -> tuple[pd.DataFrame, list[Reject], dict]:
+def normalise(raw: RawEvents, path: Path, config: JourneyConfig, *,
+              start_order: int = 0) -> tuple[pd.DataFrame, list[Reject], dict]:
     """One file's raw rows -> canonical events + rejects + a description of the file."""
     df, locs = raw.frame, raw.locations
     present = [str(c) for c in df.columns]

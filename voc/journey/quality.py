@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from voc.config import FRICTION_KINDS, JourneyConfig
-from voc.errors import ErrorSpec, Errors
+from voc.errors import Errors, ErrorSpec
 from voc.globs import nearest, unmatched
 
 SCORE_QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99)

@@ -77,7 +77,7 @@ def raw_csv(con: duckdb.DuckDBPyConnection, path: Path, k: int) -> RawSource:
     except duckdb.Error as e:
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
         if "No files found" in msg or "empty" in msg.lower():
-            return RawSource(f"(SELECT 1 AS __voc_rn WHERE FALSE)", {}, {}, "__voc_rn", "line", 0)
+            return RawSource("(SELECT 1 AS __voc_rn WHERE FALSE)", {}, {}, "__voc_rn", "line", 0)
         raise VocError(Errors.E306, file=str(path), detail=msg) from None
     cols = [c for c, _ in _describe(con, table) if c != "__voc_rn"]
     names = {str(c).strip().lstrip("\ufeff").strip(): ident(c) for c in cols}
@@ -118,7 +118,8 @@ def raw_jsonl(con: duckdb.DuckDBPyConnection, path: Path, k: int) -> RawSource:
     try:
         con.execute("SET preserve_insertion_order = true")
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT __voc_rn, j, CASE WHEN json_valid(j) THEN json_type(j) = 'OBJECT' ELSE FALSE END AS __voc_ok "
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT __voc_rn, j, CASE WHEN "
+            "json_valid(j) THEN json_type(j) = 'OBJECT' ELSE FALSE END AS __voc_ok "
             f"FROM (SELECT __voc_rn, CASE WHEN __voc_rn = 1 THEN ltrim(j, chr(65279)) ELSE j END AS j "
             f"      FROM (SELECT ROW_NUMBER() OVER () AS __voc_rn, j FROM {src})) "
             f"WHERE j IS NOT NULL AND trim(j, {_WS}) <> ''")
@@ -230,7 +231,9 @@ def load(store: EventStore, path: Path, fmt: str, config: JourneyConfig, *, file
             return list(raw.rejects), info, span
 
         def col(role: str) -> str:
-            return clean(_text_col(raw.columns[roles[role]], raw.types[roles[role]])) if role in roles else "CAST(NULL AS VARCHAR)"
+            if role not in roles:
+                return "CAST(NULL AS VARCHAR)"
+            return clean(_text_col(raw.columns[roles[role]], raw.types[roles[role]]))
 
         ts_col = roles["timestamp"]
         ts, ts_txt = ts_expr(raw.columns[ts_col], raw.types[ts_col], config.timezone)

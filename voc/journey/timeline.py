@@ -109,7 +109,8 @@ def build_timeline(con: duckdb.DuckDBPyConnection, events: pd.DataFrame | str, c
     con.register("ct", ct)
     con.register("cat", pa.Table.from_pandas(cat.astype({"level": "float64"}), preserve_index=False))
     con.register("outcome_map", pa.Table.from_pandas(omap, preserve_index=False,
-                                                     schema=pa.schema([("event", pa.string()), ("outcome", pa.string()), ("is_negative", pa.bool_())])))
+                                                     schema=pa.schema([("event", pa.string()), ("outcome", pa.string()),
+                                                                       ("is_negative", pa.bool_())])))
     sqlrun.materialise(con, "tl", "timeline")
 
 

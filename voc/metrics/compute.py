@@ -28,7 +28,8 @@ def _record(key: str, params: dict[str, Any], value: Optional[float], numerator:
         "denominator": None if denominator is None else int(denominator),
         "definition": txt["definition"], "numerator_definition": txt["numerator"],
         "denominator_definition": txt["denominator"], "denominator_short": txt["short"],
-        "window_days": params["window"] if key in ("repeat_contact_rate", "same_issue_repeat_rate", "first_contact_resolution") else None,
+        "window_days": (params["window"] if key in ("repeat_contact_rate", "same_issue_repeat_rate", "first_contact_resolution")
+                        else None),
         "source": source, "source_text": SOURCE_TEXT.get(source, source), "needs": m.needs, "note": note,
     }
 

@@ -43,7 +43,8 @@ def from_repeat_table(rc: pd.DataFrame, contacts: Optional[pd.DataFrame]) -> pd.
     return df.reset_index(drop=True)
 
 
-def from_contacts(contacts: pd.DataFrame, config: JourneyConfig, embeddings: Optional[pd.DataFrame] = None) -> Optional[pd.DataFrame]:
+def from_contacts(contacts: pd.DataFrame, config: JourneyConfig,
+                  embeddings: Optional[pd.DataFrame] = None) -> Optional[pd.DataFrame]:
     """The same flags computed from the contacts alone (None without contact times)."""
     if contacts is None or not len(contacts) or "created_at" not in contacts.columns:
         return None

@@ -78,7 +78,8 @@ def fingerprint(out_dir: Path) -> dict[str, Any]:
     return fp
 
 
-def read_tables(out_dir: Path, names: tuple[str, ...] = ("contacts", "repeat_contacts", "friction", "journeys")) -> dict[str, pd.DataFrame]:
+def read_tables(out_dir: Path,
+                names: tuple[str, ...] = ("contacts", "repeat_contacts", "friction", "journeys")) -> dict[str, pd.DataFrame]:
     out = {}
     for name in names:
         p = datasets.find_table(out_dir, name)

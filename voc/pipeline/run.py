@@ -139,5 +139,6 @@ def add_warnings(out_dir: Path, found: list[dict[str, Any]]) -> None:
     import json
 
     run = json.loads(path.read_text(encoding="utf-8"))
-    run["warnings"] = [w for w in run.get("warnings") or [] if w.get("source") != "journeys" and w.get("source") != "sequences"] + list(found)
+    run["warnings"] = [w for w in run.get("warnings") or []
+                       if w.get("source") != "journeys" and w.get("source") != "sequences"] + list(found)
     datasets.write_json(run, path, dataset="run")

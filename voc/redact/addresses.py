@@ -32,10 +32,12 @@ _SUFFIXES = (
     "Route|Rte|Shoal|Shoals|Shore|Shores|Skyway|Spring|Springs|Spur|Spurs|Squares|Station|Stravenue|Stream|Streets|"
     "Summit|Throughway|Trace|Track|Trafficway|Tunnel|Turnpike|Underpass|Union|Unions|Valley|Valleys|Via|Viaduct|View|"
     "Views|Village|Villages|Ville|Vista|Walks|Wall|Ways|Well|Wells|Wharf|Yard|Yards|Quay|Rise|Approach|Broadway|Drove|"
-    "End|Gate|Parade|Promenade|Wynd|Run|Runs|Heath|Common|Fold|Green|Chase|Rd\.|St\.|Ave\.")
+    r"End|Gate|Parade|Promenade|Wynd|Run|Runs|Heath|Common|Fold|Green|Chase|Rd\.|St\.|Ave\.")
 _CAP = r"(?:[A-Z][\w'’.-]*|(?:of|the|de|la|le)\b)"
-_US_UK_STREET = rf"\d{{1,5}}[A-Za-z]?,?\s{{1,3}}(?:{_CAP}\s{{1,3}}){{1,3}}(?:[NSEW]\.?\s{{1,3}})?(?:{_SUFFIXES})\b\.?(?:\s{{1,3}}(?:[NSEW]{{1,2}})\b)?"
-_DE_STREET = (r"(?-i:[A-ZÄÖÜ][\wäöüß.-]*[ \t]{1,3})?(?-i:[A-ZÄÖÜ])[\wäöüß-]*(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|"
+_US_UK_STREET = (rf"\d{{1,5}}[A-Za-z]?,?\s{{1,3}}(?:{_CAP}\s{{1,3}}){{1,3}}(?:[NSEW]\.?\s{{1,3}})?"
+                 rf"(?:{_SUFFIXES})\b\.?(?:\s{{1,3}}(?:[NSEW]{{1,2}})\b)?")
+_DE_STREET = (r"(?-i:[A-ZÄÖÜ][\wäöüß.-]*[ \t]{1,3})?(?-i:[A-ZÄÖÜ])[\wäöüß-]*"
+              r"(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|"
               r"chaussee|steig|pfad|markt|hof|berg|graben|kamp|stieg|wall|tor)\s{1,3}\d{1,4}(?:\s?[a-z](?!\w))?(?:\s{0,3}-\s{0,3}\d{1,4})?")
 _FR_STREET = (r"\d{1,4}(?:\s?(?:bis|ter))?,?\s{1,3}(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours|"
               r"square|passage|voie|rond-point)\s{1,3}(?:(?:de|du|des|la|le|l'|d'|de\s{1,3}la)\s{0,3})?[\w'’-]+(?:\s{1,3}[A-Z][\w'’-]+){0,3}")
@@ -49,9 +51,12 @@ _US_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI
               "OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR|AA|AE|AP|AS|GU|MP|VI|FM|MH|PW")
 _CITY = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:[ -](?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|sur|en|am|an|der|de|le|la))*"
 _TAIL = re.compile(
-    rf"^(?:,?\s{{1,3}}{_CITY})?(?:,\s{{0,3}}|\s{{1,3}})(?:(?:{_US_STATES})\s{{1,3}}\d{{5}}(?:-\d{{4}})?|{UK_POSTCODE})(?![\w])"     # ', City, ST 12345' / ' City SW1A 1AA'
-    rf"|^,?\s{{1,3}}(?:[A-Z]{{1,2}}-)?\d{{2}}-?\d{{3}}\s{{1,3}}{_CITY}"                                           # ', 80331 München' / ', 00-950 Warszawa'
-    rf"|^,\s{{1,3}}{_CITY}(?=\s{{0,3}}(?:[.;!?\n]|$))")                                                            # ', Springfield' at a sentence end
+    # ', City, ST 12345' / ' City SW1A 1AA'
+    rf"^(?:,?\s{{1,3}}{_CITY})?(?:,\s{{0,3}}|\s{{1,3}})(?:(?:{_US_STATES})\s{{1,3}}\d{{5}}(?:-\d{{4}})?|{UK_POSTCODE})(?![\w])"
+    # ', 80331 München' / ', 00-950 Warszawa'
+    rf"|^,?\s{{1,3}}(?:[A-Z]{{1,2}}-)?\d{{2}}-?\d{{3}}\s{{1,3}}{_CITY}"
+    # ', Springfield' at a sentence end
+    rf"|^,\s{{1,3}}{_CITY}(?=\s{{0,3}}(?:[.;!?\n]|$))")
 
 
 _DIGIT = re.compile(r"\d")

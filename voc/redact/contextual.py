@@ -114,7 +114,8 @@ _USER_VALUE = re.compile(r"[A-Za-z0-9][\w.-]{1,40}[A-Za-z0-9]")
 _HANDLE = re.compile(r"(?<![\w@.])@\w(?:[\w.]{0,28}\w)?(?![\w@])")
 _NOT_USER = {"is", "was", "and", "or", "the", "a", "an", "my", "your", "has", "have", "not", "locked", "blocked",
              "again", "please", "still", "keeps", "does", "doesn't", "did", "will", "can", "cannot", "issue", "issues",
-             "page", "screen", "details", "failure", "failures", "attempt", "attempts", "error", "errors", "link", "button", "problem", "problems", "name", "email", "password", "ist", "est", "es"}
+             "page", "screen", "details", "failure", "failures", "attempt", "attempts", "error", "errors", "link", "button",
+             "problem", "problems", "name", "email", "password", "ist", "est", "es"}
 
 
 _USER_HINT = ("user", "login", "handle", "account", "screen", "benutzer", "utilisateur", "identifiant", "usuario",
@@ -128,7 +129,8 @@ def find_usernames(text: str) -> list[Span]:
             if _GAP.search(m.group()):
                 continue        # the value after the cue is an entity already (blanked)
             v = _USER_VALUE.match(text, m.end())
-            if v and v.group().lower() not in _NOT_USER and (cue is _USER_CUE or any(c.isdigit() or c in "_." for c in v.group())):
+            if v and v.group().lower() not in _NOT_USER and (cue is _USER_CUE
+                                                              or any(c.isdigit() or c in "_." for c in v.group())):
                 out.append(Span(v.start(), v.end(), "USERNAME"))
     if "@" in text:
         out += [Span(m.start(), m.end(), "USERNAME") for m in _HANDLE.finditer(text)]

@@ -2,7 +2,8 @@
 
 - ``redact_records``: rejects (their reason, fix and location quote the raw input: a broken SRT line with a card
   in it) are redacted where they are collected, before rejects.jsonl, run.json or the report see them.
-- ``install_log_filter``: log records (voc's and the libraries') pass the pattern redactor (no NER: a log line must not load a model) and ``terminal_safe`` before they are emitted.
+- ``install_log_filter``: log records (voc's and the libraries') pass the pattern redactor (no NER: a log line
+  must not load a model) and ``terminal_safe`` before they are emitted.
 - ``terminal_safe``: control characters and terminal escape sequences in labels or any user text are shown
   as visible escapes ('\\x1b[2J' prints as '\\x1b[2J', not as a cleared screen), and rich markup is escaped.
 """

@@ -20,7 +20,8 @@ from voc.redact.spans import Span
 
 KEEP_TERMS = (
     # payments
-    "Apple Pay", "Google Pay", "Samsung Pay", "PayPal", "Venmo", "Zelle", "Cash App", "Klarna", "Afterpay", "Stripe", "Revolut", "Monzo", "Visa", "Mastercard", "Maestro", "American Express", "Amex",
+    "Apple Pay", "Google Pay", "Samsung Pay", "PayPal", "Venmo", "Zelle", "Cash App", "Klarna", "Afterpay", "Stripe", "Revolut",
+    "Monzo", "Visa", "Mastercard", "Maestro", "American Express", "Amex",
     "UnionPay", "SEPA", "iDEAL", "Sofort", "Giropay", "Bancontact", "Alipay", "WeChat Pay", "Apple Card",
     # devices and services
     "Google Pixel", "Chromecast", "Google Nest", "Android", "Gmail", "YouTube", "iPhone", "iPad",

@@ -85,7 +85,8 @@ le la les et est je mon ma mes vous nous avec pour une des du pas merci bonjour
 el los las es mi mis con para por una del gracias hola
 jest nie się na że mam moja mój moje dla dzień dobry
 """.split())
-_ENGLISH_WORDS = set("""the and is i my me you your it this that to of for with not have has was are please thanks hi hello""".split())
+_ENGLISH_WORDS = set(("the and is i my me you your it this that to of for with not have has was are "
+                      "please thanks hi hello").split())
 
 
 def _english(text: str) -> bool:
@@ -142,7 +143,7 @@ would yet you your yours yourself yourselves im ive id dont cant wont didnt does
 _NOT_NAMES = _STOP_WORDS | _ROLE_WORDS | {
     "hi", "hello", "hey", "thanks", "thank", "please", "sorry", "okay", "ok", "yes", "yeah", "no", "sure",
     "calling", "writing", "contacting", "trying", "having", "looking", "waiting", "wondering", "unable",
-    "happy", "glad", "sad", "angry", "upset", "frustrated", "confused", "sure", "afraid", "new", "still",
+    "happy", "glad", "sad", "angry", "upset", "frustrated", "confused", "afraid", "new", "still",
     "order", "email", "phone", "number", "address", "username", "password", "name", "regarding", "about",
     "urgent", "important", "ridiculous", "unacceptable", "great", "good", "fine", "bad", "terrible",
     "gold", "silver", "bronze", "platinum", "premium", "basic", "free", "pro", "guest",
@@ -151,7 +152,8 @@ _NOT_NAMES = _STOP_WORDS | _ROLE_WORDS | {
     "there", "morning", "afternoon", "evening", "night", "day", "again", "much", "lot", "lots", "anyway",
 }
 # Scripts without letter case (Arabic, Devanagari, CJK, kana, Hangul): a name there is any run of letters.
-_CASELESS = "\u0600-\u06FF\u0750-\u077F\u0900-\u097F\u0980-\u09FF\u0E00-\u0E7F\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF"
+_CASELESS = ("\u0600-\u06FF\u0750-\u077F\u0900-\u097F\u0980-\u09FF\u0E00-\u0E7F"
+             "\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF")
 _UPPER = "A-Z\u00C0-\u00D6\u00D8-\u00DE\u0391-\u03A9\u0400-\u042F"
 _LETTER = rf"(?:[^\W\d_]|[{_CASELESS}])"
 _NAME_WORD = rf"{_LETTER}(?:{_LETTER}|['\u2019-](?={_LETTER})){{0,30}}\.?"
@@ -170,7 +172,8 @@ _INTRO_TAIL = re.compile(
     r"^(?:\s+(?:from|with|at|of|here|speaking|calling|again|on\s+behalf)\b|\s*[,.!]?\s*(?:how\s+(?:can|may)|what\s+can|i\s+will|i'll|i\s+am|i'm|your\s+)\b"
     r"|\s*[,.!]?\s*(?:\n|$)|\s*,)", re.I)
 _SIGNOFF = re.compile(
-    r"(?:^|\n|(?<=[.!?])[ \t]+)[ \t]*(?:(?:kind|best|warm|warmest)\s+regards|regards|thanks|thank\s+you|many\s+thanks|cheers|sincerely|best|best\s+wishes|"
+    r"(?:^|\n|(?<=[.!?])[ \t]+)[ \t]*"
+    r"(?:(?:kind|best|warm|warmest)\s+regards|regards|thanks|thank\s+you|many\s+thanks|cheers|sincerely|best|best\s+wishes|"
     r"yours\s+(?:truly|sincerely)|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:viele|liebe|beste)\s+gr(?:ü|ue)(?:ß|ss)e|gr(?:ü|ue)(?:ß|ss)e|danke|"
     r"cordialement|bien\s+(?:à|a)\s+vous|merci|saludos|atentamente|un\s+saludo|gracias|pozdrawiam|z\s+powa(?:ż|z)aniem|dzi(?:ę|e)kuj(?:ę|e))"
     r"[ \t]*[,!.]?[ \t]*(?:\n[ \t]*|[ \t]+)", re.I)

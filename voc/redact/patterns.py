@@ -25,8 +25,17 @@ from typing import Callable
 import phonenumbers
 
 from voc.redact.addresses import find_addresses
-from voc.redact.contextual import (find_cvv, find_dobs, find_licences, find_national_ids, find_passports,
-                                   find_postcodes, find_usernames, has_any, lowered)
+from voc.redact.contextual import (
+    find_cvv,
+    find_dobs,
+    find_licences,
+    find_national_ids,
+    find_passports,
+    find_postcodes,
+    find_usernames,
+    has_any,
+    lowered,
+)
 from voc.redact.spans import Span
 
 # ---- EMAIL -----------------------------------------------------------------------------
@@ -265,7 +274,8 @@ def _last_cue(regex: re.Pattern[str], context: str) -> int:
 # Digits read out: "four one five, five five five, zero one three four", "oh seven seven double oh ...".
 _DIGIT_WORD = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|triple)"
 _SPELLED_RE = re.compile(rf"(?<![\w-])(?:(?:plus|\+)\s*)?{_DIGIT_WORD}(?:(?:\s*[,-]\s*|\s+){_DIGIT_WORD}){{5,}}(?![\w-])", re.I)
-_ANY_DIGIT_WORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b[\s,-]+(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|triple)\b", re.I)
+_ANY_DIGIT_WORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b[\s,-]+"
+                             r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|triple)\b", re.I)
 _WORD_VALUE = {"zero": 1, "oh": 1, "o": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1, "six": 1, "seven": 1,
                "eight": 1, "nine": 1, "double": 1, "triple": 2}   # 'double five' is two digits: 1 + 1
 
@@ -309,8 +319,8 @@ def find_phones(text: str, default_region: str = "US") -> list[Span]:
         found += more
         for s in more:
             scan = scan[:s.start] + " " * (s.end - s.start) + scan[s.end:]
-    found = [Span(s.start - 1, s.end, s.label) if s.start > 0 and text[s.start] == "+" and text_in[s.start - 1:s.start + 1] == "00"
-             else s for s in found]
+    found = [Span(s.start - 1, s.end, s.label)
+             if s.start > 0 and text[s.start] == "+" and text_in[s.start - 1:s.start + 1] == "00" else s for s in found]
     return sorted(out + [s for s in found if not any(o.start < s.end and s.start < o.end for o in out)])
 
 

@@ -57,7 +57,8 @@ def _trends_table(out_dir: Path) -> Optional[pd.DataFrame]:
     return tr
 
 
-def comparison(tr: pd.DataFrame, period: str, rows: int, at: Optional[pd.Timestamp] = None) -> tuple[list[str], list[list[Any]], str]:
+def comparison(tr: pd.DataFrame, period: str, rows: int,
+               at: Optional[pd.Timestamp] = None) -> tuple[list[str], list[list[Any]], str]:
     """A period (default the latest) against the previous one and the baseline, per value of the first
     dimension present of intent, topic, channel: the biggest movers against expected first."""
     from voc.report.metrics import fmt_pct
@@ -75,7 +76,8 @@ def comparison(tr: pd.DataFrame, period: str, rows: int, at: Optional[pd.Timesta
     num = lambda v: "" if v is None or v != v else f"{v:,.1f}".removesuffix(".0")  # noqa: E731
     from voc.report.labels import label
 
-    out = [[label(r["value"]) if dim != "topic" else r["value"], int(r["contacts"]), num(r["prev_contacts"]), num(r["baseline_contacts"]), num(r["expected_contacts"]),
+    out = [[label(r["value"]) if dim != "topic" else r["value"], int(r["contacts"]), num(r["prev_contacts"]),
+            num(r["baseline_contacts"]), num(r["expected_contacts"]),
             fmt_pct(r["negative_share"]), fmt_pct(r["baseline_negative_share"])] for _, r in d.iterrows()]
     partial = bool(d["partial"].any()) if "partial" in d.columns and len(d) else False
     note = (f"{dim.capitalize()}s with the largest change against expected in the {period} of {last:%Y-%m-%d}"

@@ -93,7 +93,8 @@ def contact_frame(contacts: pd.DataFrame, flags: Optional[pd.DataFrame] = None,
         s = c["sentiment"]
         out["negative"] = pd.array((s.astype(str) == "negative").where(s.notna(), None).to_numpy(), dtype="boolean")
     if flags is not None and not flags.empty and "is_repeat" in flags.columns:
-        rep = flags.drop_duplicates("contact_id").set_index(flags.drop_duplicates("contact_id")["contact_id"].astype(str))["is_repeat"]
+        first = flags.drop_duplicates("contact_id")
+        rep = first.set_index(first["contact_id"].astype(str))["is_repeat"]
         out["repeat"] = pd.array(out["contact_id"].map(rep).to_numpy(), dtype="boolean")
     if friction is not None and not friction.empty and {"contact_id", "kind"} <= set(friction.columns):
         fr = friction.dropna(subset=["contact_id"])

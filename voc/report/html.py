@@ -76,16 +76,21 @@ def _cards(h: dict[str, Any], fit: Optional[dict[str, Any]] = None, top_topic: O
                       "definition": "The largest topic and its share of all contacts.", "ref": None})
     else:
         cards.append({"key": "top_intent", "label": "Top intent", "value": label(h["top_intent"]) if h["top_intent"] else "n/a",
-                      "small": True, "note": f"{metrics.fmt_pct(h['top_intent_share'])} of contacts" if h["top_intent"] else "no intent column",
+                      "small": True,
+                      "note": f"{metrics.fmt_pct(h['top_intent_share'])} of contacts" if h["top_intent"] else "no intent column",
                       "definition": "The most frequent known intent and its share of all contacts.", "ref": None})
     cards.append({"key": "rejects", "label": "Rejects", "value": "n/a" if h["rejects"] is None else f"{h['rejects']:,}",
-                  "note": "see rejects.jsonl for file, record and fix" if h["rejects"] else ("none" if h["rejects"] == 0 else "no rejects.jsonl"),
-                  "warn": bool(h["rejects"]), "definition": "Input records or files that could not be read; none of them is in any figure.",
+                  "note": ("see rejects.jsonl for file, record and fix" if h["rejects"]
+                           else ("none" if h["rejects"] == 0 else "no rejects.jsonl")),
+                  "warn": bool(h["rejects"]), "definition": "Input records or files that could not "
+                                                            "be read; none of them is in any figure.",
                   "ref": None})
     red = (run or {}).get("redaction") if isinstance((run or {}).get("redaction"), dict) else None
     if red is not None and red.get("enabled") is False:
-        cards.insert(0, {"key": "redaction", "label": "Redaction OFF", "value": "--no-redact", "small": True, "warn": True, "ref": None,
-                         "definition": "This run was made with --no-redact: texts were stored and embedded without removing personal data.",
+        cards.insert(0, {"key": "redaction", "label": "Redaction OFF", "value": "--no-redact", "small": True, "warn": True,
+                         "ref": None,
+                         "definition": "This run was made with --no-redact: texts were "
+                                       "stored and embedded without removing personal data.",
                          "note": red.get("warning", "personal data is shown as found")})
     for c in cards:
         c.setdefault("warn", False)
@@ -119,7 +124,8 @@ def render(out_dir: str | Path, config: ReportConfig, *, shown_dir: Optional[Pat
         period = f"{h['period_start'][:10]} to {h['period_end'][:10]}"
     return _env().get_template("report.html.j2").render(
         title=config.title, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        period=period, out_dir=str(shown_dir or out_dir), cards=_cards(h, content["taxonomy_fit"], content["top_topic"], inp.run), metric_notes=metric_notes(h),
+        period=period, out_dir=str(shown_dir or out_dir), cards=_cards(h, content["taxonomy_fit"], content["top_topic"], inp.run),
+        metric_notes=metric_notes(h),
         actions=content["actions"], sections=content["sections"], quality=q, data_note=content["data_note"],
         taxonomy_fit=content["taxonomy_fit"], findings_settings=content["findings_settings"],
         plotly_js=Markup(_plotly_js()), plotly_version=plotly.__version__, changes=changes,

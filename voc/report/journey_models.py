@@ -27,7 +27,8 @@ def _n(v: Any, fmt: str = "{:.3f}") -> str:
 
 
 def _warnings(inp: ReportInputs, prefix: str) -> list[str]:
-    return [f"{w['code']}: {w['reason']}" for w in inp.journey_run.get("warnings", []) if str(w.get("code", "")).startswith(prefix)]
+    return [f"{w['code']}: {w['reason']}" for w in inp.journey_run.get("warnings", [])
+            if str(w.get("code", "")).startswith(prefix)]
 
 
 def prediction_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
@@ -47,7 +48,8 @@ def prediction_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
                      _n(f.get("brier")), _n(f.get("prior_brier")), _n(f.get("lift_top_decile"), "{:.2f}x"), f.get("warning", "")])
     s.tables.append(Table(["target", "prefix", "status", "train", "test", "ROC-AUC", "baseline ROC-AUC", "PR-AUC", "prior PR-AUC",
                            "Brier", "prior Brier", "lift top 10%", "warning"], rows,
-                          "Test-split figures at the headline prefix; every prefix is in journey_run.json (prediction.<target>.by_prefix)."))
+                          "Test-split figures at the headline prefix; every prefix "
+                          "is in journey_run.json (prediction.<target>.by_prefix)."))
     drv = _table(inp, "prediction_drivers")
     if drv is not None and len(drv):
         heads = {o: f.get("prefix") for o, f in figs.items()}
@@ -83,8 +85,10 @@ def segments_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
     if prof is None or prof.empty:
         s.missing = (" ".join(_warnings(inp, "E334")) or "No segments here.") + " " + HOW
         return s
-    s.intro += (f" Here: {info.get('k')} segments, silhouette {_n((info.get('silhouette') or {}).get(str(info.get('k'))), '{:.2f}')}, "
-                f"stability ARI {_n(info.get('stability_ari_mean'), '{:.2f}')} (min {_n(info.get('stability_ari_min'), '{:.2f}')}).")
+    s.intro += (f" Here: {info.get('k')} segments, "
+                f"silhouette {_n((info.get('silhouette') or {}).get(str(info.get('k'))), '{:.2f}')}, "
+                f"stability ARI {_n(info.get('stability_ari_mean'), '{:.2f}')} "
+                f"(min {_n(info.get('stability_ari_min'), '{:.2f}')}).")
     if info.get("warning") == "E335":
         s.intro += " " + " ".join(_warnings(inp, "E335"))
     s.figures.append(("Journeys per segment", figures.bars([f"{r.segment_id}: {r.distinctive_steps}" for r in prof.itertuples()],
@@ -110,7 +114,8 @@ def unusual_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
     for r in top.itertuples():
         s.cards.append({"title": f"Journey {r.journey_id}", "meta": [f"score {r.anomaly_score:.1f}", f"unusual by {r.reason}",
                                                                       f"{r.n_steps} steps"],
-                        "path": str(paths.get(str(r.journey_id), "") or ""), "evidence": str(r.evidence).split("; "), "quotes": []})
+                        "path": str(paths.get(str(r.journey_id), "") or ""), "evidence": str(r.evidence).split("; "),
+                        "quotes": []})
     return s
 
 

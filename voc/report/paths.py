@@ -64,7 +64,8 @@ def transition_matrix(transitions: pd.DataFrame, top: int = 15) -> tuple[pd.Data
     vol = pd.concat([t.groupby("from_step")["count"].sum(), t.groupby("to_step")["count"].sum()], axis=1).fillna(0).sum(axis=1)
     steps = list(vol.sort_values(ascending=False).head(top).index)
     t = t[t["from_step"].isin(steps) & t["to_step"].isin(steps)]
-    prob = t.pivot_table(index="from_step", columns="to_step", values="probability", aggfunc="sum").reindex(index=steps, columns=steps)
+    prob = t.pivot_table(index="from_step", columns="to_step", values="probability",
+                         aggfunc="sum").reindex(index=steps, columns=steps)
     cnt = t.pivot_table(index="from_step", columns="to_step", values="count", aggfunc="sum").reindex(index=steps, columns=steps)
     return prob.fillna(0.0), cnt.fillna(0).astype(int)
 
@@ -101,7 +102,8 @@ def top_friction_journeys(journeys: Optional[pd.DataFrame], friction: Optional[p
         for jid in score.sort_values(ascending=False).head(top).index:
             g = by_j.get_group(jid)
             rows.append({"journey_id": jid,
-                         "customer_id": g["customer_id"].dropna().iloc[0] if "customer_id" in g and g["customer_id"].notna().any() else None,
+                         "customer_id": (g["customer_id"].dropna().iloc[0]
+                                         if "customer_id" in g and g["customer_id"].notna().any() else None),
                          "friction_score": float(score[jid]),
                          "kinds": sorted(set(g["kind"].astype(str))),
                          "evidence": [str(e) for e in g.get("evidence", pd.Series(dtype=str)).dropna().head(3)],
@@ -144,7 +146,8 @@ def steps_around_contact(timeline: Optional[pd.DataFrame], journey_id: Any, cont
         return []
     order = [c for c in ("ts", "seq") if c in tl.columns]
     tl = tl.sort_values(order, kind="stable").reset_index(drop=True) if order else tl.reset_index(drop=True)
-    is_contact = tl["kind"].astype(str).eq("contact") if "kind" in tl.columns else tl["event"].astype(str).str.startswith("contact:")
+    is_contact = (tl["kind"].astype(str).eq("contact") if "kind" in tl.columns
+                  else tl["event"].astype(str).str.startswith("contact:"))
     pos = None
     if contact_id is not None and "contact_id" in tl.columns:
         hit = tl.index[tl["contact_id"].astype(str) == str(contact_id)]

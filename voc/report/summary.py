@@ -62,19 +62,22 @@ def summary_table(out_dir: str | Path) -> Table:
     def num(v: Any) -> str:
         return "n/a" if v is None else f"{v:,}"
 
-    t.add_row("contacts", num(h["contacts"]) + (f"  ({', '.join(f'{terminal_safe(k)} {v:,}' for k, v in h['channels'].items())})" if h["channels"] else ""))
+    channels = ", ".join(f"{terminal_safe(k)} {v:,}" for k, v in (h["channels"] or {}).items())
+    t.add_row("contacts", num(h["contacts"]) + (f"  ({channels})" if h["channels"] else ""))
     for key in ("customers", "repeat_contact_rate", "same_issue_repeat_rate", "first_contact_resolution",
                 "negative_share", "friction_rate", "friction_score"):
         rec = d["metrics"][key]
         if rec["value"] is None and key in ("friction_rate", "friction_score", "same_issue_repeat_rate"):
             continue
         basis = metric_card_note(rec) if rec["unit"] != "count" else ""
-        t.add_row(rec["label"].lower(), metric_value(rec) + (f"  [dim]({basis})[/]" if basis and rec["value"] is not None else ""))
+        t.add_row(rec["label"].lower(),
+                  metric_value(rec) + (f"  [dim]({basis})[/]" if basis and rec["value"] is not None else ""))
     fit_bad = d["taxonomy_fit"].get("fits") is False
     if d["top_topics"] and (fit_bad or not d["top_intents"]):
         t.add_row("top topics", terminal_safe(", ".join(f"{label(i['topic'])} {pct(i['share'])}" for i in d["top_topics"][:3])))
     if d["top_intents"] and not fit_bad:
-        t.add_row("top intents", terminal_safe(", ".join(f"{label(i['intent'])} {pct(i['share'])}" for i in d["top_intents"][:3])))
+        t.add_row("top intents",
+                  terminal_safe(", ".join(f"{label(i['intent'])} {pct(i['share'])}" for i in d["top_intents"][:3])))
     if d["friction"]:
         t.add_row("friction found", ", ".join(f"{terminal_safe(label(k))} {v:,}" for k, v in list(d["friction"].items())[:3]))
     rej = num(h["rejects"])

@@ -4,10 +4,11 @@ Tests (one-sided, in the direction that is bad news):
 - volume of a value (intent, topic, channel, ...): its share of the dimension's traffic in the period
   against its baseline share (Fisher's exact test of [[x, others], [baseline x, baseline others]]), so
   a busy week for every intent is not a spike of each; the 'all' dimension: the count against the
-  baseline count per covered day (x | x + B ~ Binomial(x + B, e / (e + e_B)), e = covered days). Extra-Poisson variation is measured from
-  the baseline periods (a pooled Pearson dispersion per dimension, at least 1) and the counts are
-  deflated by it (quasi-Poisson). Volume p-values are mid-p values (the exact test is conservative on
-  small counts; mid-p keeps the false-alarm rate near the nominal level with more power).
+  baseline count per covered day (x | x + B ~ Binomial(x + B, e / (e + e_B)), e = covered days).
+  Extra-Poisson variation is measured from the baseline periods (a pooled Pearson dispersion per
+  dimension, at least 1) and the counts are deflated by it (quasi-Poisson). Volume p-values are mid-p
+  values (the exact test is conservative on small counts; mid-p keeps the false-alarm rate near the
+  nominal level with more power).
 - negative share and repeat-contact rate (up), FCR (down): Fisher's exact test of the period against
   the pooled baseline.
 Every cell with data in a tested period counts in the Benjamini-Hochberg correction (q-values across all

@@ -119,7 +119,8 @@ def drift_against(now: dict[str, Any], prev: dict[str, Any], *, alpha: float = 0
 
 
 def detect_drift(contacts: pd.DataFrame, period: str, baseline_periods: int, *, previous: Optional[dict[str, Any]] = None,
-                 alpha: float = 0.01, min_unknown_change: float = 0.05, min_distance: float = 0.10) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+                 alpha: float = 0.01, min_unknown_change: float = 0.05,
+                 min_distance: float = 0.10) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """(drift findings, this run's profile)."""
     prof = profile(contacts)
     found = drift_within(contacts, period, baseline_periods, alpha=alpha, min_unknown_change=min_unknown_change,

@@ -86,7 +86,8 @@ def contact_flags(contacts: pd.DataFrame) -> pd.DataFrame:
     else:
         out["sentiment_known"] = 0
         out["negative"] = 0
-    rep = contacts["is_repeat"].astype("boolean") if "is_repeat" in contacts.columns else pd.Series(pd.NA, index=contacts.index, dtype="boolean")
+    rep = contacts["is_repeat"].astype("boolean") if "is_repeat" in contacts.columns else pd.Series(pd.NA, index=contacts.index,
+                                                                                                    dtype="boolean")
     out["repeat_known"] = rep.notna().astype(np.int64)
     out["repeats"] = rep.fillna(False).astype(np.int64)
     res = contacts["resolved_first_contact"].astype("boolean") if "resolved_first_contact" in contacts.columns else \
@@ -209,7 +210,8 @@ def trends(contacts: pd.DataFrame, period: str = "week", baseline_periods: int =
         return trends_table(period_counts(contacts.iloc[:0].assign(created_at=pd.NaT), {}, period), period,
                             baseline_periods), warnings
     counts = period_counts(contacts, dims, period)
-    ts = pd.to_datetime(contacts["created_at"], utc=True, errors="coerce") if "created_at" in contacts.columns else pd.Series(dtype="datetime64[ns, UTC]")
+    ts = (pd.to_datetime(contacts["created_at"], utc=True, errors="coerce") if "created_at" in contacts.columns
+          else pd.Series(dtype="datetime64[ns, UTC]"))
     n_missing = int(ts.isna().sum())
     if n_missing:
         warnings.append(f"trends: {n_missing:,} of {len(contacts):,} contacts have no created_at and are left out of the trends.")

@@ -105,7 +105,8 @@ def _dialogue(c: dict[str, Any], loc: str, warn: Warnings) -> Record:
             else:
                 speaker, text = "system", ""
             role = SPEAKER_ROLES.get(speaker, "system")
-            msgs.append(message(role, str(text or ""), speaker=name if role == "customer" and name else speaker, source_record=mloc))
+            msgs.append(message(role, str(text or ""), speaker=name if role == "customer" and name else speaker,
+                                source_record=mloc))
     else:
         for j, t in enumerate(c.get("delexed") or [], 1):
             mloc = f"{loc} turn {j}"

@@ -58,13 +58,15 @@ class DiarizedJsonReader:
         if salvaged is not None:
             calls = [("file", {}, salvaged)] if key in SEG_KEYS or (salvaged and _is_segment(salvaged[0])) else \
                 [(f"record {i}", c, _segments(c) or []) for i, c in enumerate(salvaged, 1) if isinstance(c, dict)]
-        elif isinstance(doc, list) and doc and all(_is_segment(x) or not isinstance(x, dict) or _segments(x) is None for x in doc) \
+        elif isinstance(doc, list) and doc \
+                and all(_is_segment(x) or not isinstance(x, dict) or _segments(x) is None for x in doc) \
                 and any(_is_segment(x) for x in doc):
             calls = [("file", {}, doc)]
         elif isinstance(doc, list):
             for i, c in enumerate(doc, 1):
                 if not isinstance(c, dict):
-                    yield Reject.of(Errors.E009, file=path, location=f"record {i}", level="contact", detail=f"found {type(c).__name__}")
+                    yield Reject.of(Errors.E009, file=path, location=f"record {i}", level="contact",
+                                    detail=f"found {type(c).__name__}")
                     continue
                 calls.append((f"record {i}", c, _segments(c) or []))
         elif isinstance(doc, dict) and _segments(doc) is not None:
@@ -103,7 +105,8 @@ class DiarizedJsonReader:
             yield_loc = "file" if loc == "file" else loc
             warn.items.append(Reject.of(Errors.E014, file=path, location=yield_loc, level="file" if loc == "file" else "contact"))
             return None
-        created = warn.ts(next((meta[k] for k in ("started_at", "start_time", "created_at", "date", "timestamp") if meta.get(k)), None), loc)
+        created = warn.ts(next((meta[k] for k in ("started_at", "start_time", "created_at", "date", "timestamp")
+                                if meta.get(k)), None), loc)
         contact = {
             "contact_id": clean_str(meta.get("call_id") or meta.get("id") or meta.get("conversation_id")),
             "channel": channel_of(meta.get("channel"), "call"),

@@ -55,7 +55,8 @@ class EmailReader:
     def read(self, path: Path, text: str, config: IngestConfig) -> Iterator[Item]:
         msg = email.message_from_string(text, policy=policy.default)
         if not msg.keys():
-            yield Reject.of(Errors.E020, file=path, location="file", level="file", fmt="e-mail (.eml)", detail="no e-mail headers found")
+            yield Reject.of(Errors.E020, file=path, location="file", level="file", fmt="e-mail (.eml)",
+                            detail="no e-mail headers found")
             return
         warn = Warnings(path)
         sender = getaddresses([str(msg.get("From", ""))])
@@ -84,4 +85,5 @@ class EmailReader:
             "_source": "email",
         }
         yield from warn.drain()
-        yield Record(contact, [message("customer", strip_quoted(body), speaker=name or addr, timestamp=created, source_record="body")])
+        yield Record(contact,
+                     [message("customer", strip_quoted(body), speaker=name or addr, timestamp=created, source_record="body")])

@@ -14,9 +14,9 @@ from voc.config import IngestConfig
 from voc.errors import Errors
 from voc.ingest.base import Item, Record, Reject
 from voc.ingest.common import Warnings, as_list, clean_str, dict_records, load_json, message
+from voc.ingest.html_text import html_to_text
 from voc.ingest.json_stream import json_list, salvage
 from voc.ingest.source import Source
-from voc.ingest.html_text import html_to_text
 
 AUTHOR_ROLES = {"user": "customer", "lead": "customer", "contact": "customer", "visitor": "customer",
                 "admin": "agent", "teammate": "agent", "team": "agent", "bot": "bot", "operator": "bot"}
@@ -91,13 +91,15 @@ class IntercomJsonReader:
 def _conversation(conv: dict[str, Any], loc: str, warn: Warnings) -> Record:
     source = conv.get("source") or {}
     author = source.get("author") or {}
-    contacts = as_list((conv.get("contacts") or {}).get("contacts") if isinstance(conv.get("contacts"), dict) else conv.get("contacts"))
+    contacts = as_list((conv.get("contacts") or {}).get("contacts") if isinstance(conv.get("contacts"), dict)
+                       else conv.get("contacts"))
     first_contact = contacts[0] if contacts and isinstance(contacts[0], dict) else {}
     customer = author if _role(author) == "customer" else {}
     stats = conv.get("statistics") or {}
     attrs = conv.get("custom_attributes") or {}
     created = warn.ts(conv.get("created_at") or source.get("created_at"), loc)
-    channel = "email" if str(source.get("type", "")).lower() == "email" or source.get("delivered_as") == "customer_initiated_email" else "chat"
+    channel = ("email" if str(source.get("type", "")).lower() == "email"
+               or source.get("delivered_as") == "customer_initiated_email" else "chat")
     contact = {
         "contact_id": clean_str(conv.get("id")),
         "channel": channel,
@@ -132,7 +134,8 @@ def _conversation(conv: dict[str, Any], loc: str, warn: Warnings) -> Record:
             continue  # a state change (assignment, open, close, snooze), not a message
         a = p.get("author") or {}
         role = "system" if kind == "note" else _role(a)
-        msgs.append(message(role, body, speaker=a.get("name") or a.get("email") or a.get("type"), timestamp=ts, source_record=mloc))
+        msgs.append(message(role, body, speaker=a.get("name") or a.get("email") or a.get("type"), timestamp=ts,
+                            source_record=mloc))
     if contact["status"] == "closed" or stats.get("last_close_at"):
         contact["closed_at"] = warn.ts(stats.get("last_close_at"), loc) or last_close
     return Record(contact, msgs)

@@ -26,8 +26,7 @@ from voc.config import IngestConfig
 from voc.errors import Errors
 from voc.ingest.base import Item, Record, Reject
 from voc.ingest.columns import ALIASES, resolve
-from voc.ingest.common import (FRESHDESK_STATUS, Warnings, as_list, channel_of, clean_str, mapped_contact,
-                               load_json, message)
+from voc.ingest.common import FRESHDESK_STATUS, Warnings, as_list, channel_of, clean_str, load_json, mapped_contact, message
 from voc.ingest.html_text import html_to_text
 from voc.ingest.json_stream import items, json_list, salvage
 from voc.ingest.source import Source
@@ -120,7 +119,8 @@ class TicketsJsonReader:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as e:
-                yield Reject.of(Errors.E016, file=path, location=f"line {n}", level="contact", detail=f"{e.msg} at column {e.colno}")
+                yield Reject.of(Errors.E016, file=path, location=f"line {n}", level="contact",
+                                detail=f"{e.msg} at column {e.colno}")
                 continue
             for r in ticket_record(path, obj, f"line {n}", config, warn, {}):
                 if isinstance(r, Record):
@@ -285,8 +285,10 @@ def _generic(t: dict[str, Any], loc: str, warn: Warnings, config: IngestConfig) 
             continue
         from voc.ingest.roles import role_of
 
-        role = role_of(m.get("role") or m.get("author_role") or m.get("author_type") or m.get("sender_type"), config) or "customer"
-        msgs.append(message(role, _text(m.get("text") or m.get("body") or m.get("message")), speaker=m.get("author") or m.get("sender"),
+        role = role_of(m.get("role") or m.get("author_role") or m.get("author_type") or m.get("sender_type"),
+                       config) or "customer"
+        msgs.append(message(role, _text(m.get("text") or m.get("body") or m.get("message")),
+                            speaker=m.get("author") or m.get("sender"),
                             timestamp=warn.ts(m.get("created_at") or m.get("timestamp"), mloc), source_record=mloc))
     return Record(contact, msgs)
 

@@ -3,7 +3,7 @@
     Call ID: CALL-20260203-0142          <- optional header block of 'Key: value' lines
     Date: 2026-02-03 14:05 UTC              (call id, date, customer id, email, phone, agent,
     Customer ID: C012                        language, subject, channel), ended by a blank line
-                                         
+
     [00:00:02] Agent: Thank you for calling Acme, this is Dana.
     [00:00:06] Customer: Hi, I was charged twice for my order
     and I'd like a refund.                <- unlabeled lines continue the previous turn
@@ -36,7 +36,8 @@ _LINE = re.compile(
     r"(?P<label>[A-Za-z][\w .'’\-]{0,38}?)\s*(?:\((?P<paren>[^)]{1,30})\))?\s*:\s*(?P<text>.*)$")
 META = {
     "contact_id": {"call id", "conversation id", "id", "call", "ticket id", "interaction id", "recording id", "chat id"},
-    "created_at": {"date", "start", "started", "start time", "call start", "date time", "started at", "call date", "created at", "time"},
+    "created_at": {"date", "start", "started", "start time", "call start", "date time", "started at", "call date", "created at",
+                   "time"},
     "customer_id": {"customer id", "account id", "account", "customer number", "member id"},
     "email": {"email", "customer email", "e mail"},
     "phone": {"phone", "caller number", "caller id", "phone number", "from number", "ani", "from"},

@@ -16,10 +16,10 @@ from voc import registry
 from voc.config import IngestConfig
 from voc.errors import Errors
 from voc.ingest.base import Item, Reject
-from voc.ingest.cues import parse_cues
-from voc.ingest.common import Warnings, channel_of, clean_str
-from voc.ingest.readers.transcript_txt import _META_KEYS
 from voc.ingest.columns import norm
+from voc.ingest.common import Warnings, channel_of, clean_str
+from voc.ingest.cues import parse_cues
+from voc.ingest.readers.transcript_txt import _META_KEYS
 from voc.ingest.turns import Piece, call_record
 
 _VOICE = re.compile(r"<v(?:\.[\w.\-]+)?\s+([^>]+)>")

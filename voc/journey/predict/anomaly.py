@@ -58,7 +58,8 @@ def transitions(tl: pd.DataFrame) -> pd.DataFrame:
 
 def empty_anomalies() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=(str if c in ("journey_id", "reason", "rarest_transition", "evidence")
-                                                 else "int64" if c in ("rank", "n_steps") else bool if c == "is_unusual" else float))
+                                                 else "int64" if c in ("rank", "n_steps")
+                                                 else bool if c == "is_unusual" else float))
                          for c in ANOMALY_COLUMNS})
 
 
@@ -108,7 +109,8 @@ def unusual_journeys(timeline: pd.DataFrame, config: JourneyConfig) -> AnomalyRe
     df["is_unusual"] = df["anomaly_score"] >= CUTOFF
 
     def evidence(r: pd.Series) -> str:
-        bits = [f"rarest step change {r['rarest_transition']} (p={r['rarest_probability']:.3g}, seen {int(r['rarest_count'])}x in all journeys)",
+        bits = [f"rarest step change {r['rarest_transition']} (p={r['rarest_probability']:.3g}, "
+                f"seen {int(r['rarest_count'])}x in all journeys)",
                 f"path surprise z={r['path_z']:.1f}",
                 f"{r['n_steps']} steps (median {med_steps:.0f}, z={r['length_z']:.1f})",
                 f"lasted {_dur(r['duration_s'])} (median {_dur(med_dur)}, z={r['duration_z']:.1f})"]
@@ -119,5 +121,6 @@ def unusual_journeys(timeline: pd.DataFrame, config: JourneyConfig) -> AnomalyRe
     df["rank"] = np.arange(1, len(df) + 1, dtype="int64")
     df = df.drop(columns=["rarest_count"])
     info = {"status": "ok", "journeys": int(len(df)), "unusual": int(df["is_unusual"].sum()), "cutoff": CUTOFF,
-            "method": "max of robust z-scores: mean per-transition NLL under a smoothed first-order transition model, log duration, log steps"}
+            "method": "max of robust z-scores: mean per-transition NLL under a "
+                      "smoothed first-order transition model, log duration, log steps"}
     return AnomalyResult(df[ANOMALY_COLUMNS], info)

@@ -166,7 +166,8 @@ class PrefixFeaturizer:
         other = float(len(self.steps_))
         last = g["event"].last().reindex(idx)
         prev = rows.groupby("journey_id", sort=False)["event"].nth(-2)
-        prev = pd.Series(prev.to_numpy(), index=rows.loc[prev.index, "journey_id"].to_numpy()).reindex(idx) if len(prev) else pd.Series(np.nan, index=idx)
+        prev = (pd.Series(prev.to_numpy(), index=rows.loc[prev.index, "journey_id"].to_numpy()).reindex(idx) if len(prev)
+                else pd.Series(np.nan, index=idx))
         X["last_step"] = last.map(lambda v: code.get(v, other) if isinstance(v, str) else np.nan).astype(float)
         X["previous_step"] = prev.map(lambda v: code.get(v, other) if isinstance(v, str) else np.nan).astype(float)
         parts = [X, self._counts(rows, "event", self.steps_, "step:", idx)]
@@ -181,7 +182,8 @@ class PrefixFeaturizer:
         C["mean_sentiment"] = sc.mean().reindex(idx)
         C["min_sentiment"] = sc.min().reindex(idx)
         C["last_sentiment"] = sc.last().reindex(idx)
-        C["n_negative_contacts"] = (c["sentiment_score"] <= NEGATIVE_BELOW).groupby(c["journey_id"]).sum().reindex(idx).fillna(0).astype(float)
+        C["n_negative_contacts"] = ((c["sentiment_score"] <= NEGATIVE_BELOW).groupby(c["journey_id"]).sum()
+                                    .reindex(idx).fillna(0).astype(float))
         parts += [C, self._counts(c, "intent", self.intents_, "intent:", idx),
                   self._counts(c, "topic_label", self.topics_, "topic:", idx)]
         # friction so far
@@ -234,16 +236,21 @@ def describe(column: str) -> str:
         "n_steps": "steps so far", "n_distinct_steps": "distinct steps so far", "duration_s": "time from first to last step",
         "mean_gap_s": "mean time between steps", "max_gap_s": "longest gap between steps",
         "since_last_s": "time since the last step at the cut", "start_hour": "hour the journey started",
-        "start_weekday": "weekday the journey started", "last_step": "the latest step", "previous_step": "the step before the latest",
-        "n_contacts": "support contacts so far", "mean_sentiment": "mean contact sentiment", "min_sentiment": "lowest contact sentiment",
+        "start_weekday": "weekday the journey started", "last_step": "the latest step",
+        "previous_step": "the step before the latest",
+        "n_contacts": "support contacts so far", "mean_sentiment": "mean contact sentiment",
+        "min_sentiment": "lowest contact sentiment",
         "last_sentiment": "sentiment of the latest contact", "n_negative_contacts": "negative contacts so far",
-        "n_errors": "error steps so far", "max_repeats": "most repeats of one step", "n_immediate_repeats": "immediate repeats of a step",
+        "n_errors": "error steps so far", "max_repeats": "most repeats of one step",
+        "n_immediate_repeats": "immediate repeats of a step",
         "max_level": "highest escalation level reached", "n_level_rises": "escalations so far",
     }
     if column in plain:
         return plain[column]
-    for pre, words in (("step:", "times step '{}' occurred"), ("bigram:", "times '{}' occurred"), ("intent:", "contacts with intent '{}'"),
-                       ("topic:", "contacts on topic '{}'"), ("first:", "'{}' at the first step"), ("last:", "'{}' at the latest step"),
+    for pre, words in (("step:", "times step '{}' occurred"), ("bigram:", "times '{}' occurred"),
+                       ("intent:", "contacts with intent '{}'"),
+                       ("topic:", "contacts on topic '{}'"), ("first:", "'{}' at the first step"),
+                       ("last:", "'{}' at the latest step"),
                        ("property:", "steps with {}")):
         if column.startswith(pre):
             return words.format(column[len(pre):])

@@ -165,12 +165,14 @@ def _fit_one(outcome: str, prefix: Prefix, rows: pd.DataFrame, cuts: pd.DataFram
     fig["status"] = "ok"
     fig["n_features"] = len(feat.columns_)
     if not evaluate.enough(y_te):
-        _warn(warnings, Errors.E332, outcome=outcome, prefix=prefix.name, n_pos=int(y_te.sum()), n_neg=int(len(y_te) - y_te.sum()))
+        _warn(warnings, Errors.E332, outcome=outcome, prefix=prefix.name, n_pos=int(y_te.sum()),
+              n_neg=int(len(y_te) - y_te.sum()))
         fig["warning"] = "E332"
     elif fig.get("roc_auc") is not None and pc.top_drivers > 0 and explain:
         drivers.append(_drivers(model, X_te, y_te, repeats=pc.importance_repeats, top=pc.top_drivers, seed=pc.seed,
                                 outcome=outcome, prefix=prefix.name))
-    parts = [_rows(tr, outcome, prefix, p_tr, "train", y_tr, b_tr, cuts), _rows(te, outcome, prefix, p_te, "test", y_te, b_te, cuts)]
+    parts = [_rows(tr, outcome, prefix, p_tr, "train", y_tr, b_tr, cuts),
+             _rows(te, outcome, prefix, p_te, "test", y_te, b_te, cuts)]
     if len(opened):
         everyone = labelled
         feat_all = PrefixFeaturizer(pc.top_steps, pc.top_categories, catalog).fit(rows, cuts.loc[everyone])

@@ -52,7 +52,8 @@ PROFILE_COLUMNS = ["segment_id", "journeys", "share", "description", "typical_pa
 def empty_profiles() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype="int64" if c in ("segment_id", "journeys") else
                                       (float if c in ("share", "contact_rate", "repeat_rate", "friction_score",
-                                                      "median_steps", "median_duration_days") else str)) for c in PROFILE_COLUMNS})
+                                                      "median_steps", "median_duration_days") else str))
+                         for c in PROFILE_COLUMNS})
 
 
 def _shares(df: pd.DataFrame, col: str, vocab: list[str], prefix: str, index: pd.Index, denom: pd.Series) -> pd.DataFrame:
@@ -134,7 +135,8 @@ def profile(tl: pd.DataFrame, seg: pd.Series, journeys: Optional[pd.DataFrame], 
     g = tl.groupby("journey_id", sort=True)
     n_steps = g.size().astype(float)
     dur_days = (g["t"].max() - g["t"].min()) / 86400.0
-    first_steps = g["event"].apply(lambda s: " > ".join(map(str, s.iloc[:PATH_STEPS])) + (" > ..." if len(s) > PATH_STEPS else ""))
+    first_steps = g["event"].apply(lambda s: " > ".join(map(str, s.iloc[:PATH_STEPS]))
+                                   + (" > ..." if len(s) > PATH_STEPS else ""))
     step_share = tl.groupby("event")["journey_id"].nunique() / max(len(n_steps), 1)
     jn = journeys.set_index(journeys["journey_id"].astype(str)) if journeys is not None and len(journeys) else None
     outcome_cols = [c for c in (jn.columns if jn is not None else []) if str(c).startswith("reached_")]
@@ -144,7 +146,8 @@ def profile(tl: pd.DataFrame, seg: pd.Series, journeys: Optional[pd.DataFrame], 
     overall: dict[str, float] = {}
     for c in outcome_cols:
         overall[c] = float(jn[c].astype("boolean").fillna(False).astype(bool).mean())
-    fr_all = float(pd.to_numeric(jn["friction_score"], errors="coerce").mean()) if jn is not None and "friction_score" in jn else np.nan
+    fr_all = (float(pd.to_numeric(jn["friction_score"], errors="coerce").mean())
+              if jn is not None and "friction_score" in jn else np.nan)
     for sid in sorted(seg.unique()):
         members = seg.index[seg == sid]
         pos = np.flatnonzero(jids.isin(members))
@@ -167,7 +170,8 @@ def profile(tl: pd.DataFrame, seg: pd.Series, journeys: Optional[pd.DataFrame], 
             m = jn.reindex(members)
             if "n_repeat_contacts" in m:
                 contacted = m[pd.to_numeric(m.get("n_contacts"), errors="coerce").fillna(0) > 0]
-                row["repeat_rate"] = float((pd.to_numeric(contacted["n_repeat_contacts"], errors="coerce").fillna(0) > 0).mean()) if len(contacted) else np.nan
+                row["repeat_rate"] = (float((pd.to_numeric(contacted["n_repeat_contacts"], errors="coerce").fillna(0) > 0).mean())
+                                      if len(contacted) else np.nan)
             if "friction_score" in m:
                 row["friction_score"] = float(pd.to_numeric(m["friction_score"], errors="coerce").mean())
             for c in outcome_cols:
@@ -212,7 +216,8 @@ def segment_journeys(timeline: pd.DataFrame, config: JourneyConfig, journeys: Op
     order = {old: new for new, old in enumerate(sorted(sizes.index, key=lambda s: (-sizes[s], s)))}
     seg = pd.Series([order[v] for v in lab], index=X.index, name="segment_id").astype("int64")
     profiles = profile(tl, seg, journeys, Z, X.index)
-    info = {"status": "ok", "k": int(k), "criterion": "highest silhouette over k_min..k_max (euclidean, standardised + PCA features)",
+    info = {"status": "ok", "k": int(k), "criterion": "highest silhouette over k_min..k_max "
+                                                      "(euclidean, standardised + PCA features)",
             "silhouette": {str(kk): v for kk, v in sil.items()}, "stability_ari": ari,
             "stability_ari_mean": round(float(np.mean(ari)), 4), "stability_ari_min": round(float(np.min(ari)), 4),
             "n_features": int(X.shape[1]), "journeys": int(n), "uses_text": bool((tl["kind"] == "contact").any())}

@@ -43,7 +43,8 @@ class JsonlEventReader:
                     try:
                         obj = json.loads(line)
                     except ValueError as e:
-                        rejects.append(Reject.of(Errors.E309, file=path, location=loc, level="event", detail=f"invalid JSON ({e.msg})"))
+                        rejects.append(Reject.of(Errors.E309, file=path, location=loc, level="event",
+                                                 detail=f"invalid JSON ({e.msg})"))
                         continue
                     if not isinstance(obj, dict):
                         rejects.append(Reject.of(Errors.E309, file=path, location=loc, level="event",

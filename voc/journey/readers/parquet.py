@@ -36,7 +36,8 @@ class ParquetEventReader:
                 cols[str(name)] = pd.Series(col.to_pylist(), dtype=object)
             elif pa.types.is_nested(t):
                 import json
-                cols[str(name)] = pd.Series([None if v is None else json.dumps(v, default=str) for v in col.to_pylist()], dtype=object)
+                cols[str(name)] = pd.Series([None if v is None else json.dumps(v, default=str) for v in col.to_pylist()],
+                                            dtype=object)
             else:
                 cols[str(name)] = pd.Series([None if v is None else str(v) for v in col.to_pylist()], dtype=object)
         df = pd.DataFrame(cols)

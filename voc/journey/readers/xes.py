@@ -36,7 +36,8 @@ class XesEventReader:
         frames = [b.frame for b in batches if len(b.frame)]
         df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         df = df.astype(object).where(df.notna(), None) if len(df) else df
-        return RawEvents(df, pd.concat([b.locations for b in batches], ignore_index=True) if batches else pd.Series([], dtype=object),
+        return RawEvents(df,
+                         pd.concat([b.locations for b in batches], ignore_index=True) if batches else pd.Series([], dtype=object),
                          [r for b in batches for r in b.rejects])
 
     def iter_batches(self, path: Path, batch_size: int | None = 200_000) -> Iterator[RawEvents]:

@@ -11,8 +11,8 @@ import numpy as np
 from voc import registry
 from voc.component import Batch, Component
 from voc.config import EmbedConfig
-from voc.schema import contact_parts, customer_text
 from voc.nlp.embed.embedder import get_embedder
+from voc.schema import contact_parts, customer_text
 
 
 @registry.components.register("embed")

@@ -93,7 +93,8 @@ def _peek_dim(folder: Path) -> Optional[int]:
         return None
 
 
-def split_long_texts(model: Any, texts: list[str], config: EmbedConfig) -> tuple[list[str], Optional[np.ndarray], Optional[np.ndarray]]:
+def split_long_texts(model: Any, texts: list[str],
+                     config: EmbedConfig) -> tuple[list[str], Optional[np.ndarray], Optional[np.ndarray]]:
     """(windows, owner index per window, tokens per window) for ``texts``; a text that fits the encoder's
     window is its own single window. Windows are cut on token boundaries and decoded back to text, so either
     backend (torch or ONNX) encodes them with its own tokenizer."""
@@ -234,7 +235,8 @@ class Embedder:
         try:
             model = SentenceTransformer(str(path), device=device, local_files_only=True)
         except Exception as e:  # a damaged folder or a device that is not there
-            raise VocError(Errors.E202, name=str(self.config.model), detail=f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from e
+            raise VocError(Errors.E202, name=str(self.config.model),
+                           detail=f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from e
         model.eval()
         if self.precision == "fp16":
             model.half()

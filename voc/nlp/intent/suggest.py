@@ -28,7 +28,7 @@ import numpy as np
 import yaml
 
 from voc.config import EmbedConfig, TopicsConfig
-from voc.nlp.topics.labels import OUTLIER_ID, SEPARATOR
+from voc.nlp.topics.labels import SEPARATOR
 from voc.nlp.topics.model import TopicModel, representative_docs
 
 DEFAULT_UNKNOWN_SHARE = 0.05
@@ -91,7 +91,8 @@ def suggest_taxonomy(texts: Sequence[str], embeddings: np.ndarray, *, topics: Op
             nm, j = f"{base}_{j}", j + 1
         used.add(nm)
         kws = [k for k in model.labels_[t].split(SEPARATOR) if k][:3] or model.keywords_.get(t, [])[:3]
-        desc = f"The customer writes about {', '.join(kws[:-1]) + ' or ' + kws[-1] if len(kws) > 1 else (kws[0] if kws else nm.replace('_', ' '))}."
+        about = ", ".join(kws[:-1]) + " or " + kws[-1] if len(kws) > 1 else (kws[0] if kws else nm.replace("_", " "))
+        desc = f"The customer writes about {about}."
         intents.append({"name": nm, "description": desc, "examples": examples})
         out_sizes[nm] = sizes[t]
         out_kw[nm] = model.keywords_.get(t, [])

@@ -18,7 +18,8 @@ from voc.nlp.sentiment.auto import make_backend
 from voc.nlp.sentiment.base import LABELS
 from voc.nlp.sentiment.data import SentimentData, text_hash
 
-REFERENCE = {"model": "RoBERTa-base (Barbieri et al. 2020, TweetEval)", "split": "TweetEval sentiment test", "macro_recall": 0.713}
+REFERENCE = {"model": "RoBERTa-base (Barbieri et al. 2020, TweetEval)", "split": "TweetEval sentiment test",
+             "macro_recall": 0.713}
 
 
 def _report(y: list[str], pred: list[str]) -> dict[str, Any]:

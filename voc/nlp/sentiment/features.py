@@ -26,7 +26,8 @@ class SentimentFeaturizer:
 
     def spec(self) -> dict[str, Any]:
         emb = self.embedder
-        return {"embed_model": self.embed.model, "embedding_model": emb.model_id, "embedding_dim": int(emb.dim), "normalize": self.embed.normalize,
+        return {"embed_model": self.embed.model, "embedding_model": emb.model_id, "embedding_dim": int(emb.dim),
+                "normalize": self.embed.normalize,
                 "embedding_precision": emb.precision,
                 "max_chars": self.embed.max_chars, "vader": list(VADER_FEATURES)}
 

@@ -88,7 +88,8 @@ class TransformersBackend(SentimentBackend):
             tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
             model = AutoModelForSequenceClassification.from_pretrained(str(path), local_files_only=True)
         except (OSError, ValueError, KeyError) as e:
-            raise VocError(Errors.E202, name=str(path), detail=f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from None
+            raise VocError(Errors.E202, name=str(path),
+                           detail=f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from None
         self._device = resolve_device(self.config.device)
         model.to(self._device).eval()
         self._tok, self._model, self._torch = tok, model, torch

@@ -122,7 +122,8 @@ class LinearSentimentModel:
         if m.class_bias_.shape != (3,):
             raise ValueError(f"class_bias has shape {m.class_bias_.shape}, expected (3,)")
         if m.coef_.shape != (3, len(m.mean_)) or m.scale_.shape != m.mean_.shape or m.intercept_.shape != (3,):
-            raise ValueError(f"weight shapes disagree: coef {m.coef_.shape}, mean {m.mean_.shape}, intercept {m.intercept_.shape}")
+            raise ValueError(f"weight shapes disagree: coef {m.coef_.shape}, mean {m.mean_.shape}, "
+                             f"intercept {m.intercept_.shape}")
         return m
 
 

@@ -92,7 +92,8 @@ class TrainedBackend(SentimentBackend):
 
     def info(self) -> dict[str, Any]:
         a = self.artifact_
-        return {"backend": self.name, "model": str(self.artifact_path), "shipped": self.artifact_path in (SHIPPED_MODEL, SHIPPED_MODEL_INT8),
+        return {"backend": self.name, "model": str(self.artifact_path),
+                "shipped": self.artifact_path in (SHIPPED_MODEL, SHIPPED_MODEL_INT8),
                 "embedding_precision": a["features"].get("embedding_precision", "fp32"),
                 "embedding_model": a["features"]["embedding_model"], "C": a["weights"]["C"],
                 "class_bias": a["weights"].get("class_bias"), "negative_recall_floor": a["weights"].get("negative_recall_floor"),

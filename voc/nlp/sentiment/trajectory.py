@@ -62,7 +62,8 @@ def contact_sentiment(messages: pd.DataFrame, *, aggregate: Literal["mean", "len
     m["_score"] = m["sentiment_score"].astype("float64").to_numpy(dtype=np.float64, na_value=np.nan)
     text = m["text"] if "text" in m.columns else pd.Series([""] * len(m), index=m.index)
     m["_w"] = message_weights(text, aggregate if "text" in m.columns else "mean")
-    m["_seq"] = m["seq"].astype("float64").to_numpy(dtype=np.float64, na_value=np.nan) if "seq" in m.columns else np.arange(len(m))
+    m["_seq"] = (m["seq"].astype("float64").to_numpy(dtype=np.float64, na_value=np.nan) if "seq" in m.columns
+                 else np.arange(len(m)))
     m["_cid"] = m["contact_id"].astype(str)
     m = m.sort_values(["_cid", "_seq"], kind="stable")
 

@@ -21,7 +21,8 @@ TS = pd.ArrowDtype(pa.timestamp("us", tz="UTC"))
 def _topic_labels(contacts: pd.DataFrame) -> pd.DataFrame:
     if "topic_id" not in contacts.columns:
         raise ValueError("contacts table has no topic_id column: run the topics step first")
-    t = pd.DataFrame({"topic_id": pd.to_numeric(contacts["topic_id"], errors="coerce").fillna(OUTLIER_ID).astype("int32").to_numpy()},
+    t = pd.DataFrame({"topic_id": pd.to_numeric(contacts["topic_id"], errors="coerce").fillna(OUTLIER_ID)
+                      .astype("int32").to_numpy()},
                      index=contacts.index)
     if "topic_label" in contacts.columns:
         t["label"] = contacts["topic_label"].astype("string").fillna(OUTLIER_LABEL).to_numpy()
@@ -64,7 +65,8 @@ def topics_over_time(contacts: pd.DataFrame, bins: int = 10, *, time_col: str = 
         edges = time_bin_edges(dated["ts"], bins)
         idx = np.clip(np.searchsorted(edges.asi8, pd.DatetimeIndex(dated["ts"]).as_unit(edges.unit).asi8, side="right") - 1,
                       0, len(edges) - 2)
-        counts = pd.crosstab(dated["topic_id"].to_numpy(), idx).reindex(index=topic_ids, columns=range(len(edges) - 1), fill_value=0)
+        counts = pd.crosstab(dated["topic_id"].to_numpy(), idx).reindex(index=topic_ids, columns=range(len(edges) - 1),
+                                                                        fill_value=0)
         long = counts.stack().rename("count").reset_index()
         long.columns = ["topic_id", "bin", "count"]
         long["bin_start"] = edges[long["bin"].to_numpy()]
@@ -136,7 +138,8 @@ def topic_table(info: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
     return base[["topic_id", "label", "keywords", "size", "share", "representative_docs"]].reset_index(drop=True)
 
 
-def flatten_lists(df: pd.DataFrame, columns: Sequence[str] = ("keywords", "representative_docs"), sep: str = " | ") -> pd.DataFrame:
+def flatten_lists(df: pd.DataFrame, columns: Sequence[str] = ("keywords", "representative_docs"),
+                  sep: str = " | ") -> pd.DataFrame:
     """List columns as one string each (for CSV output)."""
     out = df.copy()
     for c in columns:

@@ -162,7 +162,7 @@ def apply_labels(model: Any, labels: TopicLabels | str | Path) -> Any:
                 model.topics_[model.topics_ == g] = keep
     for tid, name in labels.names.items():
         tid = merged_into.get(tid, tid)
-        clash = [t for t, l in model.labels_.items() if l == name and t != tid]
+        clash = [t for t, label in model.labels_.items() if label == name and t != tid]
         for t in clash:  # a generated label equal to a chosen name: the person's name wins
             model.labels_[t] = f"{model.labels_[t]} ({t})"
         model.labels_[tid] = name
@@ -183,7 +183,8 @@ def labels_template(model: Any) -> str:
     info = model.topic_info_.set_index("topic_id")
     for t in model.topic_ids_.tolist():
         size = int(info["size"].get(t, 0))
-        lines.append(f"  {int(t)}: {yaml.safe_dump(model.labels_[int(t)], default_style=None).strip().removesuffix('...').strip()}"
+        name = yaml.safe_dump(model.labels_[int(t)], default_style=None).strip().removesuffix("...").strip()
+        lines.append(f"  {int(t)}: {name}"
                      f"    # {size} docs; {', '.join(model.keywords_.get(int(t), [])[:5])}")
     return "\n".join(lines) + "\n"
 

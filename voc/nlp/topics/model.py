@@ -28,11 +28,11 @@ from voc.config import TopicsConfig
 from voc.datasets import atomic_dir
 from voc.errors import Errors, VocError
 from voc.nlp.topics.clustering import SplittingHDBSCAN
-from voc.nlp.topics.neighbours import cosine_knn
-from voc.nlp.topics.representation import N_CANDIDATES, rerank_keywords
-from voc.nlp.topics.numba_cache import enable_umap_cache
-from voc.nlp.topics.labels_file import apply_labels, merged_map
 from voc.nlp.topics.labels import OUTLIER_ID, OUTLIER_LABEL, clean_keywords, unique_labels
+from voc.nlp.topics.labels_file import apply_labels, merged_map
+from voc.nlp.topics.neighbours import cosine_knn
+from voc.nlp.topics.numba_cache import enable_umap_cache
+from voc.nlp.topics.representation import N_CANDIDATES, rerank_keywords
 from voc.nlp.topics.sizing import MIN_DOCS, EffectiveParams, effective_params
 from voc.nlp.topics.vocabulary import keyword_docs, make_vectorizer
 
@@ -158,11 +158,13 @@ class TopicModel:
             # degenerate input: no keyword left after stop words (ValueError), a one-word vocabulary
             # (BERTopic 0.17 c-TF-IDF raises TypeError), UMAP/HDBSCAN on identical points
             log.warning("topic model could not be fitted: %s", e)
-            self._unassigned(docs, x, f"no topic model could be fitted on {len(docs)} documents ({type(e).__name__}: {e}); every contact is 'unassigned'.")
+            self._unassigned(docs, x, f"no topic model could be fitted on {len(docs)} documents "
+                                      f"({type(e).__name__}: {e}); every contact is 'unassigned'.")
             return self._finish_fit(docs, x, timestamps)
         if topics is None:
             self._unassigned(docs, x, f"HDBSCAN found no cluster of at least {params.min_topic_size} similar documents "
-                                      f"among {len(docs)}; every contact is 'unassigned'. Lower topics.min_topic_size to find smaller topics.")
+                                      f"among {len(docs)}; every contact is 'unassigned'. "
+                                      "Lower topics.min_topic_size to find smaller topics.")
             return self._finish_fit(docs, x, timestamps)
         self.status_ = "fitted"
         self.topics_ = topics.astype(np.int32)
@@ -195,7 +197,8 @@ class TopicModel:
         if splits:
             self.params_["splits"] = splits
             self.notes_.append(f"{len(splits)} topic(s) holding more than {p.max_topic_share:.0%} of the documents "
-                               f"were clustered again and split ({', '.join(str(s['size']) + ' -> ' + str(s['into']) for s in splits)}).")
+                               "were clustered again and split "
+                               f"({', '.join(str(s['size']) + ' -> ' + str(s['into']) for s in splits)}).")
         self.outlier_share_before_ = float(np.mean(topics == OUTLIER_ID))
         if not np.any(topics != OUTLIER_ID):
             return None
@@ -242,7 +245,7 @@ class TopicModel:
         self.labels_ = unique_labels(self.keywords_)
         if self.model_ is not None:
             with _quiet():
-                self.model_.set_topic_labels({t: l for t, l in self.labels_.items() if t in self.model_.topic_sizes_})
+                self.model_.set_topic_labels({t: label for t, label in self.labels_.items() if t in self.model_.topic_sizes_})
         self.topic_info_ = self.describe(docs, x, topics)
         if self.model_ is not None:
             self.model_.representative_docs_ = {
@@ -374,7 +377,8 @@ class TopicModel:
         sizes = {int(k): int(v) for k, v in meta.get("sizes", {}).items()}
         self.topic_info_ = pd.DataFrame(
             [(t, self.labels_[t], self.keywords_.get(t, []), sizes.get(t, 0), reps.get(t, [])) for t in sorted(sizes)],
-            columns=["topic_id", "label", "keywords", "size", "representative_docs"]).astype({"topic_id": "int32", "size": "int64"})
+            columns=["topic_id", "label", "keywords", "size", "representative_docs"]).astype({"topic_id": "int32",
+                                                                                              "size": "int64"})
         self.outlier_share_before_ = meta.get("outlier_share_before")
         self.outlier_share_after_ = meta.get("outlier_share_after")
         self.notes_ = list(meta.get("notes", []))

@@ -20,7 +20,8 @@ out of fewer):
 
 and below ``MIN_DOCS`` documents no topic model is fitted at all: every contact gets topic -1
 ("unassigned") and the reason is reported in ``info()``. ``adapted`` is True when a setting was
-scaled to the corpus (auto) or a value set in the config had to shrink; the model's notes say so. benchmarks/eval_topics.py measures the effect (docs/topics.md).
+scaled to the corpus (auto) or a value set in the config had to shrink; the model's notes say so.
+benchmarks/eval_topics.py measures the effect (docs/topics.md).
 """
 from __future__ import annotations
 
