@@ -52,7 +52,8 @@ def launch(argv: list[str], env_root: str) -> None:
                            timeout=float(os.environ.get("VOC_BENCH_TIMEOUT", "3600")))
     except subprocess.TimeoutExpired as e:
         ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-        print(json.dumps({"rc": "timeout", "wall_s": round(time.perf_counter() - t0, 2), "peak_rss_mb": round(ru.ru_maxrss / 1024),
+        print(json.dumps({"rc": "timeout", "wall_s": round(time.perf_counter() - t0, 2),
+                          "peak_rss_mb": round(ru.ru_maxrss / 1024),
                           "tail": f"stopped after {e.timeout:.0f} s"}))
         return
     wall = time.perf_counter() - t0
@@ -221,7 +222,8 @@ def main() -> None:
     ap.add_argument("--skip-large", action="store_true")
     ap.add_argument("--no-large-contacts", action="store_true")
     ap.add_argument("--only-large-contacts", action="store_true", help="the large log with contacts only")
-    ap.add_argument("--voc-config", help="a voc config YAML passed to `voc journeys --config` (e.g. journey.pattern_outcomes: [])")
+    ap.add_argument("--voc-config",
+                    help="a voc config YAML passed to `voc journeys --config` (e.g. journey.pattern_outcomes: [])")
     ap.add_argument("--timeout", type=int, default=3600, help="seconds before one measured command is stopped")
     ap.add_argument("--compare-python", help="interpreter of a separate venv with pm4py / retentioneering")
     ap.add_argument("--only", choices=["small", "large"])

@@ -148,10 +148,12 @@ def main() -> None:
             cmd = {p: whole_command(inp, tmp / f"out_{name}_{p}", p) for p in ("fp32", "int8")}
             for p, res in cmd.items():
                 print(f"[{name}] voc analyze --no-topics, {p}: {res['wall']:.1f} s wall, "
-                      f"{res['contacts']} contacts ({res['contacts'] / res['wall']:.1f}/s), peak RSS {res['peak_rss_mb']:.0f} MB, "
+                      f"{res['contacts']} contacts ({res['contacts'] / res['wall']:.1f}/s), "
+                      f"peak RSS {res['peak_rss_mb']:.0f} MB, "
                       f"texts encoded {res['encoded']} (found in memory {res['memory_hits']}), load avg {res['load']:.2f}; "
                       "stages " + ", ".join(f"{k} {v:.1f}s" for k, v in res["timings"].items()))
-            print(f"[{name}] whole command speed-up int8 / fp32: {cmd['fp32']['wall'] / cmd['int8']['wall']:.2f}x (aim >= 1.7x on short)")
+            print(f"[{name}] whole command speed-up int8 / "
+                  f"fp32: {cmd['fp32']['wall'] / cmd['int8']['wall']:.2f}x (aim >= 1.7x on short)")
 
 
 if __name__ == "__main__":

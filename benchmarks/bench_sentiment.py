@@ -3,7 +3,8 @@ corpus of chats (customer + agent turns); then the quality of each backend on th
 (macro-recall and the recall of each class, as `voc eval sentiment` measures it: the trained backend
 by 5-fold cross-validation when the data are its training texts). Prints figures; asserts nothing.
 
-    .venv/bin/python benchmarks/bench_sentiment.py [--n 2000] [--backends vader,trained] [--data ../shared/data/tweeteval_sentiment] [--no-quality]
+    .venv/bin/python benchmarks/bench_sentiment.py [--n 2000] [--backends vader,trained]
+        [--data ../shared/data/tweeteval_sentiment] [--no-quality]
 
 Texts are real tweets from the TweetEval folder when it is present (else generated sentences);
 the embedding cache is disabled so the trained backend's figure includes encoding.
@@ -40,7 +41,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--backends", default="vader,trained")
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "data" / "tweeteval_sentiment"))
-    ap.add_argument("--contacts", type=int, default=500, help="contacts in the component benchmark (4 customer + 3 agent turns each)")
+    ap.add_argument("--contacts", type=int, default=500,
+                    help="contacts in the component benchmark (4 customer + 3 agent turns each)")
     ap.add_argument("--no-quality", action="store_true", help="skip the per-class recall on the labelled data")
     args = ap.parse_args()
 
@@ -63,7 +65,8 @@ def main() -> None:
         t0 = time.perf_counter()
         b.analyze(texts)
         dt = time.perf_counter() - t0
-        print(f"{name:>9}: load {t_load:6.2f} s   {len(texts) / dt:8.1f} texts/s   ({dt:.2f} s)   rss {proc.memory_info().rss / 2**20:.0f} MiB")
+        print(f"{name:>9}: load {t_load:6.2f} s   {len(texts) / dt:8.1f} texts/s "
+              f"  ({dt:.2f} s)   rss {proc.memory_info().rss / 2**20:.0f} MiB")
 
     comp_texts = _texts(args.contacts * 7, Path(args.data))  # every message distinct
     contacts, rows = [], []

@@ -29,7 +29,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--folds", type=int, default=5, help="stop after this many of the 5 folds")
     ap.add_argument("--start", type=int, default=0)
-    ap.add_argument("--heads", default=None, help="comma-separated heads of the ensemble (default: ensemble.DEFAULT_HEADS; all four: embedding_lr,ngram_lr,embedding_svm,ngram_svm)")
+    ap.add_argument("--heads", default=None,
+                    help="comma-separated heads of the ensemble (default: ensemble.DEFAULT_HEADS; "
+                         "all four: embedding_lr,ngram_lr,embedding_svm,ngram_svm)")
     ap.add_argument("--no-baseline", action="store_true", help="skip the embedding+tfidf default")
     ap.add_argument("--out", type=Path, default=None)
     a = ap.parse_args()
@@ -50,7 +52,8 @@ def main() -> None:
     embedder = get_embedder(EmbedConfig())
     t = time.perf_counter()
     emb = embedder.encode(texts)
-    out: dict = {"n": len(texts), "heads": list(heads), "encode_seconds_all_texts": round(time.perf_counter() - t, 1), "folds": []}
+    out: dict = {"n": len(texts), "heads": list(heads), "encode_seconds_all_texts": round(time.perf_counter() - t, 1),
+                 "folds": []}
     sample = texts[:500]   # encoder speed without the cache, model already loaded
     cold = get_embedder(EmbedConfig(cache_dir="none"))
     cold.encode(["warm-up"])

@@ -48,7 +48,8 @@ _FAILURE = (r"delay(?:ed|s)?|cancell?ed|cancel|lost|missing|broken|broke|crash(?
             r"hasn'?t arrived|didn'?t (?:get|receive|work|arrive)|doesn'?t work|not working|won'?t (?:work|let)|"
             r"can'?t (?:get|log|find|believe)|stuck|late|again")
 _LEX = [re.compile(rf"\b(?:{p})\b", re.I) for p in
-        (_FRUSTRATION, _FAILURE, r"not|no|never|n't|cannot|nothing|nowhere|none", r"\d+\s*(?:hours?|hrs?|days?|mins?|minutes?|weeks?)")]
+        (_FRUSTRATION, _FAILURE, r"not|no|never|n't|cannot|nothing|nowhere|none",
+         r"\d+\s*(?:hours?|hrs?|days?|mins?|minutes?|weeks?)")]
 
 
 def complaint_features(texts: list[str]) -> np.ndarray:

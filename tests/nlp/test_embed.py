@@ -16,6 +16,7 @@ from voc.nlp.embed.embedder import MEMO
 from voc.nlp.embed.resolve import slug
 from voc.schema import contacts_frame, messages_frame
 
+
 @pytest.fixture(autouse=True)
 def _fresh_memory():
     """Each test starts with nothing in the process-wide vector memory, so cache tests see the disk cache."""

@@ -61,7 +61,8 @@ def test_fixed_weights_skip_the_inner_cv_and_bad_params_fail():
     assert est.weights_.tolist() == [1.0, 0.0] and est.inner_accuracy_ == {}
     only_emb = StackedHeads(heads=("embedding_lr",), weights=(1.0,)).fit(emb, texts, y)
     np.testing.assert_array_equal(est.scores(emb, texts).argmax(1), only_emb.scores(emb, texts).argmax(1))
-    for bad in (dict(heads=("nope",)), dict(heads=()), dict(weights=(1.0,)), dict(weights=(-1, 1)), dict(svm_C=0), dict(inner_folds=1)):
+    for bad in (dict(heads=("nope",)), dict(heads=()), dict(weights=(1.0,)), dict(weights=(-1, 1)), dict(svm_C=0),
+                dict(inner_folds=1)):
         with pytest.raises(ValueError):
             StackedHeads(**bad).fit(emb, texts, y)
 

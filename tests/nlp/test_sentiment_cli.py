@@ -81,7 +81,9 @@ def test_train_learns_and_saves_the_class_bias_and_prints_recall_by_class(runner
     assert set(art["cv"]["per_class_recall"]) == {"negative", "neutral", "positive"} and "uncalibrated" in art["cv"]
 
     off = tmp_path / "plain.json"
-    r = runner.invoke(app, ["sentiment", "train", str(small_csv), "--out", str(off), "--cv", "0", "--c-grid", "0.01", "--no-calibrate"])
+    r = runner.invoke(app,
+                      ["sentiment", "train", str(small_csv), "--out", str(off), "--cv", "0", "--c-grid", "0.01",
+                       "--no-calibrate"])
     assert r.exit_code == 0, r.output
     plain = json.loads(off.read_text())
     assert plain["weights"]["class_bias"] == [0.0, 0.0, 0.0] and plain["weights"]["negative_recall_floor"] is None

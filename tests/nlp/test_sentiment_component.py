@@ -90,7 +90,8 @@ MULTI_TURN = {
                    ("agent", "Thank you! How can I help today?"),
                    ("customer", "My order from last week has not arrived yet, can you check?"),
                    ("agent", "It shows as delivered."),
-                   ("customer", "It was NOT delivered. This is ridiculous, nobody helps and I want my money back. Terrible service.")],
+                   ("customer", "It was NOT delivered. This is ridiculous, nobody "
+                                "helps and I want my money back. Terrible service.")],
     # angry start, resolved, the customer leaves thankful
     "ends-thankful": [("customer", "This is ridiculous, my order never arrived and nobody helps. Terrible service."),
                       ("agent", "I am sorry, I have sent a replacement by express delivery."),

@@ -35,11 +35,16 @@ def analyze_cmd(
     out: Path = typer.Option(Path("voc-out"), "--out", "-o", help="Output folder."),
     fmt: Fmt = typer.Option(Fmt.parquet, "--format", "-f", help="Table format of the outputs."),
     config_path: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML (see pipelines/)."),
-    no_redact: bool = typer.Option(False, "--no-redact", help="Store and embed raw text WITHOUT removing personal data. Off by default; use only on data that holds none."),
-    intents: Optional[Path] = typer.Option(None, "--intents", help="Intent model from `voc intents train` (default: the shipped taxonomy)."),
-    events: Optional[List[Path]] = typer.Option(None, "--events", "-e", help="Behavioural event log(s) to join (CSV, Parquet, JSONL, XES); runs the journey stage."),
-    enrich: Optional[Path] = typer.Option(None, "--enrich", help="Also write CDP tables (per contact, per customer) incrementally into this folder."),
-    engine: Optional[str] = typer.Option(None, "--engine", help="The engine: local (pandas + DuckDB) or spark (PySpark; see docs/spark.md). Default: the config's `engine` (local)."),
+    no_redact: bool = typer.Option(False, "--no-redact", help="Store and embed raw text WITHOUT removing personal "
+                                                              "data. Off by default; use only on data that holds none."),
+    intents: Optional[Path] = typer.Option(None, "--intents", help="Intent model from `voc intents train` "
+                                                                   "(default: the shipped taxonomy)."),
+    events: Optional[List[Path]] = typer.Option(None, "--events", "-e", help="Behavioural event log(s) to join (CSV, "
+                                                                             "Parquet, JSONL, XES); runs the journey stage."),
+    enrich: Optional[Path] = typer.Option(None, "--enrich", help="Also write CDP tables (per contact, per "
+                                                                 "customer) incrementally into this folder."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="The engine: local (pandas + DuckDB) or spark (PySpark; "
+                                                                "see docs/spark.md). Default: the config's `engine` (local)."),
     no_topics: bool = typer.Option(False, "--no-topics", help="Skip topic modelling."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON on stdout."),

@@ -17,9 +17,12 @@ from voc.errors import Errors, VocError
 @eval_app.command("intents")
 @handle_errors
 def eval_intents(
-    data: Path = typer.Argument(..., help="Labelled CSV (text,label or text,category) or a CLINC150 JSON (train/val + oos_train/oos_val)."),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="A trained artifact from `voc intents train` (evaluated on all of DATA, or CLINC val)."),
-    zero_shot: bool = typer.Option(False, "--zero-shot", help="Evaluate the zero-shot taxonomy classifier (labels must be taxonomy intent names)."),
+    data: Path = typer.Argument(..., help="Labelled CSV (text,label or text,category) or "
+                                          "a CLINC150 JSON (train/val + oos_train/oos_val)."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="A trained artifact from `voc intents train` "
+                                                                     "(evaluated on all of DATA, or CLINC val)."),
+    zero_shot: bool = typer.Option(False, "--zero-shot", help="Evaluate the zero-shot taxonomy classifier "
+                                                              "(labels must be taxonomy intent names)."),
     taxonomy: Optional[Path] = typer.Option(None, "--taxonomy", help="Taxonomy YAML for --zero-shot (default: the shipped one)."),
     cv: int = typer.Option(5, "--cv", min=2, help="Folds of cross-validation when neither --model nor --zero-shot is given."),
     folds: Optional[int] = typer.Option(None, "--folds", min=1, help="Stop after this many folds (for a quick estimate)."),
@@ -54,7 +57,8 @@ def eval_intents(
     from voc.nlp.intent.evaluate import cv_intents, evaluate_clinc, evaluate_predictions
 
     if model is not None and zero_shot:
-        raise VocError(Errors.E104, option="--zero-shot", value=True, detail="give either --model or --zero-shot", command="eval intents")
+        raise VocError(Errors.E104, option="--zero-shot", value=True, detail="give either --model or --zero-shot",
+                       command="eval intents")
     overrides = train_overrides(c=c, features=features, tfidf_weight=tfidf_weight, threshold=threshold, seed=seed,
                                 command="eval intents")
     say = (lambda m: console.print(m, highlight=False))
@@ -102,7 +106,8 @@ def eval_intents(
         typer.echo(json.dumps(report, indent=2, default=str))
         return
     if "accuracy_mean" in report:
-        typer.echo(f"{report['folds_run']}-of-{report['k']}-fold CV: accuracy {report['accuracy_mean']:.4f} ± {report['accuracy_std']:.4f}, "
+        typer.echo(f"{report['folds_run']}-of-{report['k']}-fold CV: "
+                   f"accuracy {report['accuracy_mean']:.4f} ± {report['accuracy_std']:.4f}, "
                    f"macro-F1 {report['macro_f1_mean']:.4f} ± {report['macro_f1_std']:.4f}  (pooled out-of-fold below)")
     if "in_scope_accuracy_closed_set" in report:
         typer.echo(f"in-scope accuracy without the threshold (closed set): {report['in_scope_accuracy_closed_set']:.4f}")

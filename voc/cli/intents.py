@@ -52,7 +52,8 @@ def train_warnings(train: IntentTrainConfig, *, tfidf_weight_given: bool) -> Non
 @intents_app.command("train")
 @handle_errors
 def train(
-    data: Path = typer.Argument(..., help="Labelled CSV (a text column and a label/category/intent column) or a CLINC150 JSON (its train split)."),
+    data: Path = typer.Argument(..., help="Labelled CSV (a text column and a label/category/intent "
+                                          "column) or a CLINC150 JSON (its train split)."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the model artifact to (replaced atomically)."),
     config_path: Optional[Path] = typer.Option(None, "--config", "-c", help=(
         "Pipeline config YAML: its intent.train and embed sections apply (options below override them).")),
@@ -64,7 +65,8 @@ def train(
     epochs: Optional[int] = typer.Option(None, "--epochs", min=1, help=(
         f"Fine-tuning epochs (with --finetune). Default: {TRAIN.finetune_epochs} "
         "(finetune_epochs in intent.train of the config).")),
-    cv: int = typer.Option(0, "--cv", min=0, help="Also run K-fold cross-validation and store the figures in the artifact (0: off)."),
+    cv: int = typer.Option(0, "--cv", min=0, help="Also run K-fold cross-validation and "
+                                                  "store the figures in the artifact (0: off)."),
     c: Optional[float] = typer.Option(None, "--C", min=1e-6, help=(
         f"Inverse regularisation strength of the logistic regression. Default: {TRAIN.C} (C in intent.train of the config).")),
     features: Optional[str] = typer.Option(None, "--features", help=FEATURES_HELP),
@@ -178,13 +180,16 @@ def _contact_texts(folder: Path, conf) -> tuple[list[str], "object", str]:
 def suggest(
     data: Path = typer.Argument(..., help="A help-desk export folder (as for `voc analyze`) or a `voc analyze` output folder."),
     out: Path = typer.Option(..., "--out", "-o", help="Taxonomy YAML to write (the format of the shipped taxonomy.yaml)."),
-    config_path: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML (its redact, embed and topics sections apply)."),
+    config_path: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML (its redact, "
+                                                                            "embed and topics sections apply)."),
     examples: int = typer.Option(8, "--examples", min=1, max=50, help="Example phrases per intent."),
     unknown_share: float = typer.Option(0.05, "--unknown-share", min=0.0, max=0.5,
                                         help="Share of these contacts the calibrated threshold leaves 'unknown'."),
-    no_redact: bool = typer.Option(False, "--no-redact", help="Read raw text WITHOUT removing personal data (examples are copied into the file)."),
+    no_redact: bool = typer.Option(False, "--no-redact", help="Read raw text WITHOUT removing personal "
+                                                              "data (examples are copied into the file)."),
     max_intents: Optional[int] = typer.Option(None, "--max-intents", min=2,
-                                              help="Merge similar topics until at most this many intents remain (default: topics.nr_topics, 50)."),
+                                              help="Merge similar topics until at most this many "
+                                                   "intents remain (default: topics.nr_topics, 50)."),
     force: bool = typer.Option(False, "--force", help="Overwrite --out when it exists."),
 ) -> None:
     """Discover the topics of DATA and write them as an intent taxonomy for a person to edit, then use with

@@ -9,13 +9,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from voc import config as cfg
 from voc import catalog, datasets, outfolder
-from voc.cli.app import app
+from voc import config as cfg
 from voc.cli.analyze import Fmt
+from voc.cli.app import app
 from voc.cli.common import console, handle_errors, print_warnings, progress_for
-from voc.redact.guard import terminal_safe
 from voc.errors import Errors, VocError
+from voc.redact.guard import terminal_safe
 
 out_console = Console()
 
@@ -53,8 +53,10 @@ def read_contacts(path: Path) -> tuple["object", "object"]:
 @app.command("journeys")
 @handle_errors
 def journeys(
-    events: list[Path] = typer.Argument(..., help="Event logs: .csv/.tsv/.parquet/.jsonl/.xes (optionally .gz), or folders of them."),
-    contacts: Optional[Path] = typer.Option(None, "--contacts", help="Output folder of `voc analyze` (its contacts table), or a contacts file."),
+    events: list[Path] = typer.Argument(..., help="Event logs: .csv/.tsv/.parquet/.jsonl/.xes "
+                                                  "(optionally .gz), or folders of them."),
+    contacts: Optional[Path] = typer.Option(None, "--contacts", help="Output folder of `voc analyze` (its "
+                                                                     "contacts table), or a contacts file."),
     out: Path = typer.Option(Path("voc-out"), "--out", "-o", help="Output folder."),
     fmt: Fmt = typer.Option(Fmt.parquet, "--format", "-f", help="Table format of the outputs."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Pipeline config YAML (section `journey`)."),
@@ -64,13 +66,14 @@ def journeys(
     timestamp_col: Optional[str] = typer.Option(None, "--timestamp-col", help="Column holding the event time."),
     event_col: Optional[str] = typer.Option(None, "--event-col", help="Column holding the event (activity) name."),
     channel_col: Optional[str] = typer.Option(None, "--channel-col", help="Column holding the channel."),
-    actor_col: Optional[str] = typer.Option(None, "--actor-col", help="Column holding the team/queue/agent group of each step (hand-off ping-pong)."),
+    actor_col: Optional[str] = typer.Option(None, "--actor-col", help="Column holding the team/queue/agent "
+                                                                      "group of each step (hand-off ping-pong)."),
     identity_map: Optional[Path] = typer.Option(None, "--identity-map", help="CSV: customer_id + email/phone/other id columns."),
     customer_id_col: Optional[str] = typer.Option(None, "--customer_id-col", hidden=True),   # the role's own name, as E301 says
     case_id_col: Optional[str] = typer.Option(None, "--case_id-col", hidden=True),
 ) -> None:
     """Join behavioural event logs and support contacts into journeys; find repeat contacts and friction."""
-    from voc.journey.run import run_journeys   # heavy imports only when the command runs
+    from voc.journey.run import run_journeys  # heavy imports only when the command runs
 
     fmt = fmt.value
     customer_col, case_col = customer_col or customer_id_col, case_col or case_id_col
@@ -145,7 +148,8 @@ def _summary(result, out: Path, figures: dict, report: Optional[Path] = None) ->
         if rec["value"] is not None:
             t.add_row(rec["label"].lower(), metric_value(rec) + f" ({metric_card_note(rec)})")
     fr = n.get("frictions", {})
-    t.add_row("friction found", ", ".join(f"{terminal_safe(label(k))} {v:,}" for k, v in sorted(fr.items(), key=lambda kv: -kv[1])) or "none")
+    t.add_row("friction found",
+              ", ".join(f"{terminal_safe(label(k))} {v:,}" for k, v in sorted(fr.items(), key=lambda kv: -kv[1])) or "none")
     dist = (result.summary or {}).get("friction_distribution") or {}
     if dist.get("journeys"):
         q = dist.get("score_quantiles_flagged") or {}

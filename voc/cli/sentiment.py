@@ -24,16 +24,20 @@ def train(
     out: Path = typer.Option(..., "--out", "-o", help="Where to write the model (JSON); pass it later as sentiment.model."),
     cv: int = typer.Option(5, "--cv", help="Folds of the cross-validation reported before the final fit (0: skip)."),
     seed: int = typer.Option(42, "--seed"),
-    split: Optional[str] = typer.Option(None, "--split", help="TweetEval split to read (val, train, test); default the first present."),
+    split: Optional[str] = typer.Option(None, "--split", help="TweetEval split to read (val, train, "
+                                                              "test); default the first present."),
     text_col: Optional[str] = typer.Option(None, "--text-col"),
     label_col: Optional[str] = typer.Option(None, "--label-col"),
     device: str = typer.Option("auto", "--device", help="Device of the sentence encoder: auto | cpu | cuda."),
-    precision: str = typer.Option("fp32", "--precision", help="Precision of the sentence encoder the model is trained on: fp32 | int8 (a model is used with vectors of the same precision)."),
-    c_grid: str = typer.Option("0.001,0.003,0.01", "--c-grid", help="Regularisation strengths C tried by inner CV (comma-separated; one value: no search)."),
+    precision: str = typer.Option("fp32", "--precision", help="Precision of the sentence encoder the model is trained on: fp32 "
+                                                              "| int8 (a model is used with vectors of the same precision)."),
+    c_grid: str = typer.Option("0.001,0.003,0.01", "--c-grid", help="Regularisation strengths C tried by inner "
+                                                                    "CV (comma-separated; one value: no search)."),
     negative_recall_floor: Optional[float] = typer.Option(None, "--neg-recall", help=(
         "Class-prior calibration: the bias on the logits with the best inner-CV macro-recall among those reaching "
         "this negative recall (0: best macro-recall, no floor). Default: the recipe's, 0.75.")),
-    calibrate: bool = typer.Option(True, "--calibrate/--no-calibrate", help="Learn the class-prior bias (off: the plain balanced regression)."),
+    calibrate: bool = typer.Option(True, "--calibrate/--no-calibrate", help="Learn the class-prior bias (off: "
+                                                                            "the plain balanced regression)."),
 ) -> None:
     """Train logistic regression on sentence embeddings + VADER scores; prints cross-validated figures."""
     from voc.config import EmbedConfig
@@ -44,7 +48,8 @@ def train(
     from voc.nlp.sentiment.train import NEGATIVE_RECALL_FLOOR, train_artifact
 
     if cv == 1 or cv < 0:
-        raise VocError(Errors.E104, option="--cv", value=cv, detail="use 0 (no CV) or at least 2 folds", command="sentiment train")
+        raise VocError(Errors.E104, option="--cv", value=cv, detail="use 0 (no CV) or at least 2 folds",
+                       command="sentiment train")
     try:
         grid = tuple(float(v) for v in c_grid.split(",") if v.strip())
         if not grid or min(grid) <= 0:
@@ -53,10 +58,13 @@ def train(
         raise VocError(Errors.E104, option="--c-grid", value=c_grid, detail="give positive numbers separated by commas",
                        command="sentiment train") from None
     ds = load_sentiment_data(data, split=split, text_col=text_col, label_col=label_col)
-    typer.echo(f"training on {len(ds)} texts from {ds.source} ({', '.join(f'{c} {ds.labels.count(c)}' for c in ('negative', 'neutral', 'positive'))})", err=True)
-    cmd = f"voc sentiment train {data.name} --out {out.name}" + (f" --cv {cv}" if cv != 5 else "") + (f" --seed {seed}" if seed != 42 else "")
+    typer.echo(f"training on {len(ds)} texts from {ds.source} "
+               f"({', '.join(f'{c} {ds.labels.count(c)}' for c in ('negative', 'neutral', 'positive'))})", err=True)
+    cmd = (f"voc sentiment train {data.name} --out {out.name}" + (f" --cv {cv}" if cv != 5 else "")
+           + (f" --seed {seed}" if seed != 42 else ""))
     if precision not in ("fp32", "int8", "fp16"):
-        raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8 or fp16", command="sentiment train")
+        raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8 or fp16",
+                       command="sentiment train")
     if precision != "fp32":
         cmd += f" --precision {precision}"
     feat = SentimentFeaturizer(EmbedConfig(device=device, precision=precision))
@@ -76,12 +84,14 @@ def train(
     save_artifact(payload, out)
     if payload["cv"]:
         c = payload["cv"]
-        typer.echo(f"{cv}-fold cross-validation (out-of-fold, C and class bias chosen inside each fold): macro-recall {c['macro_recall']:.4f}  "
+        typer.echo(f"{cv}-fold cross-validation (out-of-fold, C and class bias "
+                   f"chosen inside each fold): macro-recall {c['macro_recall']:.4f}  "
                    f"accuracy {c['accuracy']:.4f}  macro-F1 {c['macro_f1']:.4f}")
         typer.echo("recall by class: " + "   ".join(f"{k} {v:.4f}" for k, v in c["per_class_recall"].items()))
         if calibrate:
             u = c["uncalibrated"]
             typer.echo(f"without the class bias (same fold models): macro-recall {u['macro_recall']:.4f}   recall by class: "
                        + "   ".join(f"{k} {v:.4f}" for k, v in u["per_class_recall"].items()))
-    typer.echo(f"final model: C={payload['weights']['C']}, class bias {payload['weights']['class_bias']} fit on all {len(ds)} texts; "
+    typer.echo(f"final model: C={payload['weights']['C']}, class "
+               f"bias {payload['weights']['class_bias']} fit on all {len(ds)} texts; "
                f"timings {payload['seconds']}; written to {out}")

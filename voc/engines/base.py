@@ -95,7 +95,7 @@ class Engine(ABC):
     def write(self, processed: Any, steps: dict[str, Component], out_dir: Path, fmt: str) -> Written:
         """contacts, messages (and, for Parquet, embeddings) into ``out_dir`` as voc.catalog names them."""
 
-    def release(self) -> None:
+    def release(self) -> None:  # noqa: B027 - optional hook: an engine that caches nothing keeps this no-op
         """Free what ``process``/``write`` cached; called once after ``write``, also when it failed."""
 
     def journeys(self, events: Sequence[Path], contacts: Optional[pd.DataFrame], config: JourneyConfig, out_dir: Path,

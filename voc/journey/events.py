@@ -23,7 +23,6 @@ from voc.journey.event_schema import EVENTS  # noqa: F401  (part of this module'
 from voc.journey.eventstore import EventStore
 from voc.journey.readers import RawEvents, reader_for
 
-
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 _EPOCH = re.compile(r"^\d{9,13}(?:\.\d+)?$")
 

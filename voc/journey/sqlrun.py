@@ -2,8 +2,8 @@
 
 Templates are Jinja, rendered by voc.sqltemplate (the same environment and quoting rules as
 voc/sequences/sql): parameters are numbers from the validated config, written ``{{ name }}`` and
-checked before rendering; table names are the views registered on the connection. Each statement is a single SELECT, so another engine (Spark)
-can run the same text with ``spark.sql``."""
+checked before rendering; table names are the views registered on the connection. Each statement is a
+single SELECT, so another engine (Spark) can run the same text with ``spark.sql``."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -13,8 +13,7 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from voc import __version__
-from voc import catalog, datasets, outfolder
+from voc import __version__, catalog, datasets, outfolder
 from voc.component import Batch, Component
 from voc.config import VocConfig
 from voc.errors import Errors, VocError

@@ -9,8 +9,8 @@ import pandas as pd
 from voc.config import ReportConfig
 from voc.report import actions, figures, findings_store, metrics, paths, quotes, topic_card
 from voc.report.content import HOW_JOURNEYS, Section, Table, df_table  # noqa: F401  (Table: part of this module's API)
-from voc.report.journey_models import sections as journey_model_sections
 from voc.report.inputs import ReportInputs
+from voc.report.journey_models import sections as journey_model_sections
 from voc.report.labels import cell, label
 from voc.report.sequence_sections import sequence_sections
 

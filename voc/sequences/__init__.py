@@ -16,5 +16,6 @@ from voc.sequences.step_times import step_times
 from voc.sequences.transitions import transitions
 from voc.sequences.variants import variants
 
-__all__ = ["TABLES", "Prepared", "SequenceWarning", "compute_all", "connect", "funnel", "journey_features", "journey_features_table",
+__all__ = ["TABLES", "Prepared", "SequenceWarning", "compute_all", "connect", "funnel", "journey_features",
+           "journey_features_table",
            "outcome_paths", "patterns", "prepare", "step_times", "transitions", "variants"]

@@ -59,7 +59,8 @@ def _st_layout(folder: Path) -> tuple[str, bool, int]:
             continue
         if kind == "Pooling":
             cfg = json.loads((folder / m["path"] / "config.json").read_text(encoding="utf-8"))
-            modes = [k for k in ("mean", "cls", "max") if cfg.get(f"pooling_mode_{k}_tokens" if k != "cls" else "pooling_mode_cls_token")]
+            modes = [k for k in ("mean", "cls", "max")
+                     if cfg.get(f"pooling_mode_{k}_tokens" if k != "cls" else "pooling_mode_cls_token")]
             others = [k for k, v in cfg.items() if k.startswith("pooling_mode_") and v
                       and k not in ("pooling_mode_mean_tokens", "pooling_mode_cls_token", "pooling_mode_max_tokens")]
             if len(modes) != 1 or others:
@@ -147,7 +148,8 @@ class Int8OnnxEncoder:
             try:
                 _export(self.folder, self.path_)
             except Exception as e:
-                raise VocError(Errors.E202, name=str(self.folder), detail=f"int8 ONNX export failed: {type(e).__name__}: {e}") from e
+                raise VocError(Errors.E202, name=str(self.folder),
+                               detail=f"int8 ONNX export failed: {type(e).__name__}: {e}") from e
         import onnxruntime as ort
         from transformers import AutoTokenizer
 
@@ -160,7 +162,8 @@ class Int8OnnxEncoder:
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session_ = ort.InferenceSession(str(self.path_), so, providers=["CPUExecutionProvider"])
         self.input_names_ = [i.name for i in self.session_.get_inputs()]
-        self.dim_ = int(self.session_.get_outputs()[0].shape[-1]) if isinstance(self.session_.get_outputs()[0].shape[-1], int) else None
+        self.dim_ = int(self.session_.get_outputs()[0].shape[-1]) if isinstance(self.session_.get_outputs()[0].shape[-1],
+                                                                                int) else None
         self._pool: Any = None
         self._pool_pid = -1
 

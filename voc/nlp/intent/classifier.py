@@ -42,7 +42,7 @@ from voc.errors import Errors, VocError
 from voc.nlp.embed import Embedder, get_embedder
 from voc.nlp.intent import artifact, features
 from voc.nlp.intent.calibration import choose_threshold, fit_temperature, probabilities
-from voc.nlp.intent.ensemble import DEFAULT_HEADS as STACKED_HEADS, StackedHeads
+from voc.nlp.intent.ensemble import StackedHeads
 from voc.nlp.intent.ood import DistanceScorer, OodRule, choose_rule
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,8 @@ class IntentClassifier(BaseEstimator):
             st = StackedHeads(heads=tuple(self.stacked_heads), C=self.C, ngram_C=self.tfidf_C, weights=stacked_weights,
                               max_iter=self.max_iter, seed=self.seed).fit(emb, texts, y)
             coef, intercept = (st.coefs_[st.heads.index("embedding_lr")], st.intercepts_[st.heads.index("embedding_lr")]) \
-                if "embedding_lr" in st.heads else (np.zeros((st.n_classes_, emb.shape[1]), np.float32), np.zeros(st.n_classes_, np.float32))
+                if "embedding_lr" in st.heads else (np.zeros((st.n_classes_, emb.shape[1]), np.float32),
+                                                    np.zeros(st.n_classes_, np.float32))
             return _Heads(coef, intercept, stacked=st)
         heads = _Heads(*features.softmax_weights(self._new_lr(self.C).fit(emb, y)))
         if self.feature_set == "embedding+tfidf":

@@ -192,7 +192,8 @@ class StackedHeads:
                         o[te] = s
                 self.weights_ = fit_weights(oof, y)
                 self.inner_accuracy_ = {h: float(np.mean(o.argmax(axis=1) == y)) for h, o in zip(self.heads, oof)}
-                self.inner_accuracy_["stacked"] = float(np.mean(sum(w * o for w, o in zip(self.weights_, oof)).argmax(axis=1) == y))
+                fused = sum(w * o for w, o in zip(self.weights_, oof))
+                self.inner_accuracy_["stacked"] = float(np.mean(fused.argmax(axis=1) == y))
             else:  # too few examples per class for an inner CV: equal weights
                 self.weights_ = np.ones(len(self.heads))
                 self.inner_accuracy_ = {}
@@ -231,7 +232,8 @@ class StackedHeads:
         est = cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in params.items()})
         est.weights_ = np.asarray(arrays[f"{prefix}weights"], dtype=np.float64)
         kinds = sorted({k for h in est.heads for k in _HEAD_INPUTS[h] if k != "embedding"})
-        est.vectorizers_ = {k: _vectorizer_from_arrays(k, arrays[f"{prefix}{k}_vocab"], arrays[f"{prefix}{k}_idf"]) for k in kinds}
+        est.vectorizers_ = {k: _vectorizer_from_arrays(k, arrays[f"{prefix}{k}_vocab"], arrays[f"{prefix}{k}_idf"])
+                            for k in kinds}
         est.coefs_ = [np.asarray(arrays[f"{prefix}{h}_coef"]) for h in est.heads]
         est.intercepts_ = [np.asarray(arrays[f"{prefix}{h}_intercept"]) for h in est.heads]
         est.n_classes_ = int(est.coefs_[0].shape[0])

@@ -64,7 +64,8 @@ def evaluate_backend(data: SentimentData, backend: str, *, config: Optional[Sent
                                          "per_class_recall": {c: u["per_class"][c]["recall"] for c in LABELS}}
                 extra["bias_per_fold"] = cv["bias_per_fold"]
             inside = "C and the class-prior bias" if floor is not None else "C"
-            extra["protocol"] = (f"stratified {k}-fold cross-validation, out-of-fold predictions ({inside} chosen inside each fold): "
+            extra["protocol"] = (f"stratified {k}-fold cross-validation, out-of-fold "
+                                 f"predictions ({inside} chosen inside each fold): "
                                  f"{overlap:.0%} of these texts were in the model's training data, so it is never scored on them")
             extra["fold_macro_recall"] = [f["macro_recall"] for f in cv["folds"]]
             extra["C_per_fold"] = cv["C_per_fold"]

@@ -141,7 +141,8 @@ def train_artifact(texts: Sequence[str], labels: Sequence[str], *, source: str, 
         "recipe": "standardised [sentence embedding, VADER compound/neg/neu/pos] -> multinomial logistic regression, "
                   "balanced class weights, C by inner 3-fold CV"
                   + ("" if negative_recall_floor is None else
-                     f"; class-prior bias on the logits by inner 3-fold CV: best macro-recall at negative recall >= {negative_recall_floor}"),
+                     "; class-prior bias on the logits by inner 3-fold CV: best "
+                     f"macro-recall at negative recall >= {negative_recall_floor}"),
         "features": featurizer.spec(),
         "weights": model.to_dict(),
         "C_grid": [float(c) for c in grid],
