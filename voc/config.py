@@ -434,7 +434,7 @@ class JourneyConfig(Section):
         "an outcome) with more distinct step sequences than this runs on a seeded random sample of journeys (the same "
         "log gives the same sample) with about this many distinct sequences: its time grows with the distinct "
         "sequences times the patterns, and contacts joined to a large log make almost every journey distinct. The "
-        "counts, support, confidence and lift of that cut then describe the sample (warning E337). None: every "
+        "counts, support, confidence and lift of that cut then describe the sample (warning E325). None: every "
         "journey, however long it takes."))
     duckdb_memory_limit: str = Field("2GB",
                                      description="DuckDB memory limit of `voc journeys` (event reading, timeline, "

@@ -1,7 +1,7 @@
 """Issue 18: pattern mining of a cut with more distinct step sequences than
 journey.patterns_max_sequences runs on a seeded sample of journeys (contacts joined to a large log
 made almost every journey distinct, and the contact-outcome mining never finished), and says so
-(E337); and the Fisher p-value computes only the tail it uses."""
+(E325); and the Fisher p-value computes only the tail it uses."""
 from __future__ import annotations
 
 import warnings
@@ -34,7 +34,7 @@ def distinct_journeys(n: int) -> pd.DataFrame:
 
 
 def e337(caught) -> list[str]:
-    return [str(w.message) for w in caught if isinstance(w.message, SequenceWarning) and "[E337]" in str(w.message)]
+    return [str(w.message) for w in caught if isinstance(w.message, SequenceWarning) and "[E325]" in str(w.message)]
 
 
 def mined(tl: pd.DataFrame, **cfg):
@@ -109,5 +109,31 @@ def test_the_sample_warning_reaches_the_run(tmp_path):
     config = JourneyConfig(patterns_max_sequences=100, predict={"enabled": False}, segments={"enabled": False},
                            unusual={"enabled": False})
     r = compute(read_events([p], config), None, config, out_dir=tmp_path / "out")
-    said = [w for w in r.warnings if w["code"] == "E337"]    # what journey_run.json, run.json and the report show
+    said = [w for w in r.warnings if w["code"] == "E325"]    # what journey_run.json, run.json and the report show
     assert len(said) == 1 and "of the 300 journeys" in json.dumps(said[0])
+
+
+def test_the_command_shows_the_sample_in_terminal_journey_run_json_and_report(tmp_path):
+    """The command runs to its end (a sampled cut once crashed the report: its E3xx code was read as a
+    prediction warning) and the user sees E325 in all three places."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from voc.cli import _wire, app
+
+    _wire()
+    lines = ["customer_id,timestamp,event"]
+    for j in range(300):
+        steps = ["start"] + ["a" if (j >> b) & 1 else "b" for b in range(9)]
+        lines += [f"c{j:04d},2026-01-01T10:{k:02d}:00Z,{e}" for k, e in enumerate(steps)]
+    p = tmp_path / "events.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("journey:\n  patterns_max_sequences: 100\n  max_pattern_length: 2\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["journeys", str(p), "--out", str(out), "--config", str(cfg)])
+    assert res.exit_code == 0, res.output
+    assert "E325" in res.output
+    assert "E325" in json.dumps(json.loads((out / "journey_run.json").read_text())["warnings"])
+    assert "E325" in (out / "report.html").read_text(encoding="utf-8")

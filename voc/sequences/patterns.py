@@ -46,7 +46,7 @@ log gives the same sample, and a smaller sample is part of a larger one (the cut
 
 @dataclass(frozen=True)
 class Sampled:
-    """How a cut was sampled (E337): journeys and distinct sequences mined, of all of them."""
+    """How a cut was sampled (E325): journeys and distinct sequences mined, of all of them."""
 
     journeys: int
     total_journeys: int
@@ -125,7 +125,7 @@ def mine(tl: Prepared, config: JourneyConfig, spec: OutcomeSpec | None) -> pd.Da
     voc's PrefixSpan on the distinct sequences; the table is assembled by voc.sequences.pattern_table."""
     data, names, sampled = sampled_sequences(tl, spec, config.patterns_max_sequences)
     if sampled is not None:
-        warn(Errors.E337, cut=f"of the journeys before '{spec.name}'" if spec else "of the whole journeys",
+        warn(Errors.E325, cut=f"of the journeys before '{spec.name}'" if spec else "of the whole journeys",
              n=sampled.journeys, total=sampled.total_journeys, sequences=sampled.sequences,
              all_sequences=sampled.total_sequences)
     found = mine_patterns(data, config.min_support, config.max_pattern_length, config.max_patterns)
