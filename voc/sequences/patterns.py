@@ -39,9 +39,9 @@ from voc.sequences.tables import typed
 __all__ = ["SEP", "Sampled", "load_sequences", "mine", "pattern_strings", "patterns", "sampled_sequences"]
 
 
-SAMPLE_SCALE = 1_000_000
-"""A journey is in a sample of share f when hash(journey_id) % SAMPLE_SCALE < f * SAMPLE_SCALE: the same
-log gives the same sample, and a smaller sample is part of a larger one (the cuts are nested)."""
+SAMPLE_SCALE = 1_000_000_000
+"""A journey's sample bucket is hash(journey_id) % SAMPLE_SCALE; a sample is the journeys whose bucket is
+below a bound: the same log gives the same sample, and a smaller sample is part of a larger one."""
 
 
 @dataclass(frozen=True)
@@ -54,24 +54,25 @@ class Sampled:
     total_sequences: int
 
 
-def _grouped(tl: Prepared, sql: str, share: float | None) -> pa.Table:
-    where = "" if share is None else f" WHERE hash(journey_id) % {SAMPLE_SCALE} < {int(share * SAMPLE_SCALE)}"
+def _grouped(tl: Prepared, sql: str, below: int | None) -> pa.Table:
+    """sequence, w (journeys), wo (of those reaching the outcome), first (the smallest journey hash
+    bucket among its journeys): of every journey, or of the journeys whose bucket is below ``below``."""
+    bucket = f"hash(journey_id) % {SAMPLE_SCALE}"
+    where = "" if below is None else f" WHERE {bucket} < {int(below)}"
     return tl.con.sql(
-        f"SELECT sequence, COUNT(*) AS w, SUM(has_outcome) AS wo FROM ({sql}) q{where} GROUP BY sequence"
+        f"SELECT sequence, COUNT(*) AS w, SUM(has_outcome) AS wo, MIN({bucket}) AS first "
+        f"FROM ({sql}) q{where} GROUP BY sequence"
     ).to_arrow_table()
 
 
 def _sample(tl: Prepared, sql: str, table: pa.Table, max_sequences: int) -> tuple[pa.Table, Sampled]:
-    """The grouped sequences of a seeded sample of journeys with at most ``max_sequences`` distinct
-    sequences (the share is lowered until it fits: common sequences stay in any sample, so the
-    distinct ones fall more slowly than the share)."""
+    """The grouped sequences of the journeys whose hash bucket is below a bound chosen so that at
+    most ``max_sequences`` distinct sequences are in (a sequence is in when its smallest bucket is:
+    the bound is the ``max_sequences``-th smallest of those, ties left out), in one more query."""
     total_seq, total_j = table.num_rows, int(pc.sum(table.column("w")).as_py())
-    share = max_sequences / total_seq
-    for _ in range(8):
-        table = _grouped(tl, sql, share)
-        if table.num_rows <= max_sequences:
-            break
-        share *= 0.8 * max_sequences / table.num_rows
+    first = np.sort(table.column("first").to_numpy())
+    below = int(first[max_sequences])           # every sequence whose first bucket is below it: <= max_sequences
+    table = _grouped(tl, sql, below)
     n = int(pc.sum(table.column("w")).as_py() or 0) if table.num_rows else 0
     return table, Sampled(n, total_j, table.num_rows, total_seq)
 
