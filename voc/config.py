@@ -429,6 +429,13 @@ class JourneyConfig(Section):
         "frequent, ties shorter first then alphabetical; each keeps its exact count/support. None: every pattern "
         "at min_support (MLlib PrefixSpan's full output). Bounds time and size when a low min_support meets few, "
         "long journeys (e.g. 40 journeys at 0.01: every subsequence of one journey is 'frequent')."))
+    patterns_max_sequences: Optional[int] = Field(20000, ge=100, description=(
+        "Pattern mining (PrefixSpan, voc's DuckDB engine) of one cut (the whole journeys, or the journeys cut before "
+        "an outcome) with more distinct step sequences than this runs on a seeded random sample of journeys (the same "
+        "log gives the same sample) with about this many distinct sequences: its time grows with the distinct "
+        "sequences times the patterns, and contacts joined to a large log make almost every journey distinct. The "
+        "counts, support, confidence and lift of that cut then describe the sample (warning E325). None: every "
+        "journey, however long it takes."))
     duckdb_memory_limit: str = Field("2GB",
                                      description="DuckDB memory limit of `voc journeys` (event reading, timeline, "
                                                  "friction, sequence statistics); it spills to disk beyond.")

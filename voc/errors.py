@@ -199,6 +199,12 @@ class Errors:
                      "Read observed_share and observed_removal beside p_reach and removal_effect in "
                      "outcome_paths (markov_gap = true): a first-order chain mixes the paths through hub steps.")
     # E33x prediction, segments, unusual journeys (voc.journey.predict)
+    E325 = ErrorSpec("E325",
+                     "The patterns {cut} were mined on a random sample of {n:,} of the {total:,} journeys "
+                     "({sequences:,} of {all_sequences:,} distinct step sequences): their count, support, "
+                     "confidence and lift describe the sample.",
+                     "Raise journey.patterns_max_sequences (or set it to null for every journey) if the run may take "
+                     "longer: mining time grows with the distinct sequences times the patterns found.")
     E330 = ErrorSpec("E330", "Unknown prediction target '{outcome}' in journey.predict.outcomes.",
                      "Use 'repeat_contact', 'escalation', 'contact', 'contact:intent=<intent>' "
                      "or an outcome defined under journey.outcomes ({available}).")

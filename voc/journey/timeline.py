@@ -43,13 +43,22 @@ def _col(df: pd.DataFrame, name: str, n: int) -> pd.Series:
     return pd.Series([None] * n, dtype=object)
 
 
+def _strings(s: pd.Series, type_: pa.DataType) -> pa.Array:
+    """A text column: missing -> null, anything else as str(value). Text columns (the usual case) go to
+    Arrow in one call; only a column holding other values (numbers, ...) is converted value by value."""
+    vals = s.astype(object).where(s.notna(), None)
+    try:
+        return pa.array(vals.to_numpy(), type=type_, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([None if v is None else str(v) for v in vals], type=type_)
+
+
 def _arrow(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     arrays = []
     for f in schema:
         s = df[f.name]
         if pa.types.is_string(f.type):
-            vals = s.astype(object).where(s.notna(), None)
-            arrays.append(pa.array([None if v is None else str(v) for v in vals], type=f.type))
+            arrays.append(_strings(s, f.type))
         elif pa.types.is_timestamp(f.type):
             arrays.append(pa.array(pd.to_datetime(s, utc=True).astype("datetime64[us, UTC]"), type=f.type))
         elif pa.types.is_floating(f.type):

@@ -244,7 +244,11 @@ def transitions_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
     if pt is not None and not pt.empty:
         sort = [c for c in ("lift", "support", "count") if c in pt.columns][:1]
         pt = pt.sort_values(sort, ascending=False) if sort else pt
-        s.tables.append(df_table(pt, cfg.max_rows, "Frequent step patterns (highest lift first)."))
+        # E325: a cut mined on a sample of journeys (journey.patterns_max_sequences) says so under its table
+        sampled = " ".join(f"{w['code']}: {w.get('message', '')}" for w in inp.journey_run.get("warnings", [])
+                           if isinstance(w, dict) and w.get("code") == "E325")
+        s.tables.append(df_table(pt, cfg.max_rows, "Frequent step patterns (highest lift first)."
+                                 + (f" {sampled}" if sampled else "")))
     return s
 
 

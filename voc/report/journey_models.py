@@ -27,7 +27,8 @@ def _n(v: Any, fmt: str = "{:.3f}") -> str:
 
 
 def _warnings(inp: ReportInputs, prefix: str) -> list[str]:
-    return [f"{w['code']}: {w['reason']}" for w in inp.journey_run.get("warnings", [])
+    # prediction warnings carry 'reason', the sequence statistics' ones 'message' (voc.journey.quality)
+    return [f"{w['code']}: {w.get('reason') or w.get('message', '')}" for w in inp.journey_run.get("warnings", [])
             if str(w.get("code", "")).startswith(prefix)]
 
 

@@ -18,6 +18,7 @@ The identical sequences are grouped in DuckDB first and mined once with a weight
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 import duckdb
@@ -27,26 +28,75 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from voc.config import JourneyConfig
+from voc.errors import Errors
 from voc.sequences.engine import Prepared, TimelineLike, use
+from voc.sequences.notices import warn
 from voc.sequences.outcomes import OutcomeSpec
 from voc.sequences.pattern_table import SEP, assemble, ranked, scored
 from voc.sequences.prefixspan import Found, Sequences, mine_patterns
 from voc.sequences.tables import typed
 
-__all__ = ["SEP", "load_sequences", "mine", "pattern_strings", "patterns"]
+__all__ = ["SEP", "Sampled", "load_sequences", "mine", "pattern_strings", "patterns", "sampled_sequences"]
+
+
+SAMPLE_SCALE = 1_000_000_000
+"""A journey's sample bucket is hash(journey_id) % SAMPLE_SCALE; a sample is the journeys whose bucket is
+below a bound: the same log gives the same sample, and a smaller sample is part of a larger one."""
+
+
+@dataclass(frozen=True)
+class Sampled:
+    """How a cut was sampled (E325): journeys and distinct sequences mined, of all of them."""
+
+    journeys: int
+    total_journeys: int
+    sequences: int
+    total_sequences: int
+
+
+def _grouped(tl: Prepared, sql: str, below: int | None) -> pa.Table:
+    """sequence, w (journeys), wo (of those reaching the outcome), first (the smallest journey hash
+    bucket among its journeys): of every journey, or of the journeys whose bucket is below ``below``."""
+    bucket = f"hash(journey_id) % {SAMPLE_SCALE}"
+    where = "" if below is None else f" WHERE {bucket} < {int(below)}"
+    return tl.con.sql(
+        f"SELECT sequence, COUNT(*) AS w, SUM(has_outcome) AS wo, MIN({bucket}) AS first "
+        f"FROM ({sql}) q{where} GROUP BY sequence"
+    ).to_arrow_table()
+
+
+def _sample(tl: Prepared, sql: str, table: pa.Table, max_sequences: int) -> tuple[pa.Table, Sampled]:
+    """The grouped sequences of the journeys whose hash bucket is below a bound chosen so that at
+    most ``max_sequences`` distinct sequences are in (a sequence is in when its smallest bucket is:
+    the bound is the ``max_sequences``-th smallest of those, ties left out), in one more query."""
+    total_seq, total_j = table.num_rows, int(pc.sum(table.column("w")).as_py())
+    first = np.sort(table.column("first").to_numpy())
+    below = int(first[max_sequences])           # every sequence whose first bucket is below it: <= max_sequences
+    table = _grouped(tl, sql, below)
+    n = int(pc.sum(table.column("w")).as_py() or 0) if table.num_rows else 0
+    return table, Sampled(n, total_j, table.num_rows, total_seq)
 
 
 def load_sequences(tl: Prepared, spec: OutcomeSpec | None) -> tuple[Sequences, list[str]]:
+    """Every distinct (cut) sequence of the timeline (``sampled_sequences`` without a cap)."""
+    data, names, _ = sampled_sequences(tl, spec, None)
+    return data, names
+
+
+def sampled_sequences(tl: Prepared, spec: OutcomeSpec | None, max_sequences: int | None
+                      ) -> tuple[Sequences, list[str], Sampled | None]:
     """Distinct (cut) sequences of the timeline with their journey counts, as integer codes,
-    and the step name of each code (the codes are the prepared timeline's ENUM indices)."""
+    and the step name of each code (the codes are the prepared timeline's ENUM indices). With
+    ``max_sequences``: a cut with more distinct sequences is sampled (``_sample``; how: the third item)."""
     sql = tl.sql("pattern_sequences", outcome=spec.params() if spec else None)
-    table = tl.con.sql(
-        f"SELECT sequence, COUNT(*) AS w, SUM(has_outcome) AS wo FROM ({sql}) q GROUP BY sequence"
-    ).to_arrow_table()
+    table = _grouped(tl, sql, None)
+    sampled = None
+    if max_sequences is not None and table.num_rows > max_sequences:
+        table, sampled = _sample(tl, sql, table, max_sequences)
     col = table.column("sequence").combine_chunks()
     if len(col) == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return Sequences(empty, np.zeros(1, dtype=np.int64), empty, empty, 0), []
+        return Sequences(empty, np.zeros(1, dtype=np.int64), empty, empty, 0), [], sampled
     offsets = col.offsets.to_numpy().astype(np.int64)
     flat = col.flatten()
     if not pa.types.is_dictionary(flat.type):
@@ -57,7 +107,7 @@ def load_sequences(tl: Prepared, spec: OutcomeSpec | None) -> tuple[Sequences, l
     names = [str(x) for x in flat.dictionary.to_pylist()]
     weights = table.column("w").to_numpy().astype(np.int64)
     extra = table.column("wo").to_numpy().astype(np.int64)
-    return Sequences(codes, offsets - offsets[0], weights, extra, len(names)), names
+    return Sequences(codes, offsets - offsets[0], weights, extra, len(names)), names, sampled
 
 
 def pattern_strings(found: Found, names: list[str]) -> np.ndarray:
@@ -74,7 +124,11 @@ def pattern_strings(found: Found, names: list[str]) -> np.ndarray:
 def mine(tl: Prepared, config: JourneyConfig, spec: OutcomeSpec | None) -> pd.DataFrame:
     """The patterns of one cut (whole journeys, or the journeys cut before ``spec``), mined top-k by
     voc's PrefixSpan on the distinct sequences; the table is assembled by voc.sequences.pattern_table."""
-    data, names = load_sequences(tl, spec)
+    data, names, sampled = sampled_sequences(tl, spec, config.patterns_max_sequences)
+    if sampled is not None:
+        warn(Errors.E325, cut=f"of the journeys before '{spec.name}'" if spec else "of the whole journeys",
+             n=sampled.journeys, total=sampled.total_journeys, sequences=sampled.sequences,
+             all_sequences=sampled.total_sequences)
     found = mine_patterns(data, config.min_support, config.max_pattern_length, config.max_patterns)
     n = data.total
     if not len(found) or n == 0:
