@@ -372,3 +372,33 @@ def test_prediction_warnings_reach_the_report(tmp_path: Path) -> None:
     sec = prediction_section(ReportInputs(out_dir=tmp_path, journey_run=journey_run), ReportConfig())
     shown = [row[0] for t in sec.tables if t.columns == ["warning"] for row in t.rows]
     assert shown == ["E331: only 4 positive journeys in the test split for 'escalated'"]
+
+
+def test_every_warning_of_the_run_is_in_the_report(tmp_path: Path) -> None:
+    """Nothing silent: each warning of run.json and journey_run.json (a pattern matching nothing, an outcome
+    resting on few journeys, a sampled pattern cut) is listed in the report's data-quality section, once."""
+    build_full_folder(tmp_path)
+    run_path = tmp_path / "run.json"
+    run = json.loads(run_path.read_text()) if run_path.is_file() else {}
+    run["warnings"] = [
+        {"code": "E311", "message": "journey.waiting_states: '*on hold*' matches no event of the log.",
+         "fix": "Nearest event names: (none close)."},
+        {"code": "E323", "message": "Outcome 'churn' is reached by 8 of 55 journeys, fewer than journey.min_journeys (20).",
+         "fix": "Lower journey.min_journeys only if 8 journeys are enough."},
+    ]
+    run_path.write_text(json.dumps(run))
+    journey_run = {"warnings": [
+        # the same warning as run.json's first one (journey_run.json words it without the full stop)
+        {"code": "E311", "message": "journey.waiting_states: '*on hold*' matches no event of the log",
+         "fix": "Nearest event names: (none close)."},
+        {"code": "E324", "message": "Outcome 'delivered': for 10 step(s) the Markov model's reach differs.",
+         "fix": "Read observed_share."},
+    ]}
+    (tmp_path / "journey_run.json").write_text(json.dumps(journey_run))
+    html = write_report(tmp_path, ReportConfig(min_contacts=5)).read_text(encoding="utf-8")
+    quality = html[html.index('<section id="quality">'):]
+    assert quality.count("&#39;*on hold*&#39; matches no event") == 1
+    for text in ("is reached by 8 of 55 journeys", "for 10 step(s) the Markov model"):
+        assert text in quality
+    for code in ("E311", "E323", "E324"):
+        assert f"<td>{code}</td>" in quality

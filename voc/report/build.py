@@ -277,6 +277,24 @@ def journey_counts(counts: Any) -> list[tuple[str, Any]]:
     return rows
 
 
+def run_warnings(inp: ReportInputs) -> list[list[str]]:
+    """Every warning of the run (run.json, then journey_run.json for `voc journeys` on its own), once each:
+    [code, what, fix]. The report lists them all, so nothing the terminal said is missing here."""
+    rows: list[list[str]] = []
+    seen: set[tuple[str, str]] = set()
+    for source in ((inp.run or {}).get("warnings"), inp.journey_run.get("warnings")):
+        for w in source or []:
+            if not isinstance(w, dict):
+                continue
+            text = str(w.get("message") or w.get("reason") or "").strip()
+            key = (str(w.get("code", "")), text.rstrip("."))
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append([str(w.get("code", "")), text, str(w.get("fix") or "")])
+    return rows
+
+
 def quality(inp: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
     run = inp.run or {}
     counts = run.get("counts", {}) if isinstance(run.get("counts"), dict) else {}
@@ -287,6 +305,7 @@ def quality(inp: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
         "rejects_path": str(inp.paths["rejects"]) if "rejects" in inp.paths else "",
         "versions": sorted((run.get("versions") or {}).items()) if isinstance(run.get("versions"), dict) else [],
         "journey_counts": journey_counts(inp.journey_run.get("counts")),
+        "warnings": run_warnings(inp),
         "tables": [(name, str(p.name), len(inp.tables[name]) if name in inp.tables else None) for name, p in inp.paths.items()],
         "config": run.get("config"),
         "input": run.get("input", ""),
