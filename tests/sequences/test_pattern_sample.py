@@ -94,18 +94,24 @@ def test_fisher_p_is_the_doubled_tail_in_the_lifts_direction(n, n_outcome):
     np.testing.assert_allclose(fisher_p(k, m, n, n_outcome), np.minimum(1.0, 2 * both), rtol=1e-12)
 
 
-def test_the_sample_warning_reaches_the_run(tmp_path):
-    import json
-
-    from voc.journey.events import read_events
-    from voc.journey.run import compute
-
+def _varied_log(tmp_path):
+    """300 journeys, each 'start' then its own 9-step a/b sequence (its id in binary): 300 distinct sequences."""
     lines = ["customer_id,timestamp,event"]
     for j in range(300):
         steps = ["start"] + ["a" if (j >> b) & 1 else "b" for b in range(9)]
         lines += [f"c{j:04d},2026-01-01T10:{k:02d}:00Z,{e}" for k, e in enumerate(steps)]
     p = tmp_path / "events.csv"
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return p
+
+
+def test_the_sample_warning_reaches_the_run(tmp_path):
+    import json
+
+    from voc.journey.events import read_events
+    from voc.journey.run import compute
+
+    p = _varied_log(tmp_path)
     config = JourneyConfig(patterns_max_sequences=100, predict={"enabled": False}, segments={"enabled": False},
                            unusual={"enabled": False})
     r = compute(read_events([p], config), None, config, out_dir=tmp_path / "out")
@@ -123,12 +129,7 @@ def test_the_command_shows_the_sample_in_terminal_journey_run_json_and_report(tm
     from voc.cli import _wire, app
 
     _wire()
-    lines = ["customer_id,timestamp,event"]
-    for j in range(300):
-        steps = ["start"] + ["a" if (j >> b) & 1 else "b" for b in range(9)]
-        lines += [f"c{j:04d},2026-01-01T10:{k:02d}:00Z,{e}" for k, e in enumerate(steps)]
-    p = tmp_path / "events.csv"
-    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    p = _varied_log(tmp_path)
     cfg = tmp_path / "c.yaml"
     cfg.write_text("journey:\n  patterns_max_sequences: 100\n  max_pattern_length: 2\n", encoding="utf-8")
     out = tmp_path / "out"
