@@ -10,6 +10,7 @@ from voc.config import ReportConfig
 from voc.report import actions, figures, findings_store, metrics, paths, quotes, topic_card
 from voc.report.content import HOW_JOURNEYS, Section, Table, df_table  # noqa: F401  (Table: part of this module's API)
 from voc.report.inputs import ReportInputs
+from voc.report.journey_models import journey_warnings
 from voc.report.journey_models import sections as journey_model_sections
 from voc.report.labels import cell, label
 from voc.report.sequence_sections import sequence_sections
@@ -245,8 +246,7 @@ def transitions_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
         sort = [c for c in ("lift", "support", "count") if c in pt.columns][:1]
         pt = pt.sort_values(sort, ascending=False) if sort else pt
         # E325: a cut mined on a sample of journeys (journey.patterns_max_sequences) says so under its table
-        sampled = " ".join(f"{w['code']}: {w.get('message', '')}" for w in inp.journey_run.get("warnings", [])
-                           if isinstance(w, dict) and w.get("code") == "E325")
+        sampled = " ".join(journey_warnings(inp, "E325"))
         s.tables.append(df_table(pt, cfg.max_rows, "Frequent step patterns (highest lift first)."
                                  + (f" {sampled}" if sampled else "")))
     return s

@@ -26,10 +26,11 @@ def _n(v: Any, fmt: str = "{:.3f}") -> str:
     return "" if v is None or (isinstance(v, float) and v != v) else fmt.format(v)
 
 
-def _warnings(inp: ReportInputs, prefix: str) -> list[str]:
+def journey_warnings(inp: ReportInputs, prefix: str) -> list[str]:
+    """'CODE: text' of each journey_run.json warning whose code starts with ``prefix``."""
     # prediction warnings carry 'reason', the sequence statistics' ones 'message' (voc.journey.quality)
     return [f"{w['code']}: {w.get('reason') or w.get('message', '')}" for w in inp.journey_run.get("warnings", [])
-            if str(w.get("code", "")).startswith(prefix)]
+            if isinstance(w, dict) and str(w.get("code", "")).startswith(prefix)]
 
 
 def prediction_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
@@ -69,7 +70,7 @@ def prediction_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
             top = op.sort_values("score", ascending=False).drop_duplicates(["outcome", "journey_id"]).groupby("outcome").head(5)
             s.tables.append(df_table(top[["outcome", "journey_id", "prefix", "score"]].round({"score": 3}), cfg.max_rows,
                                      "Open journeys most likely to reach each target (CDP trait propensity_<target>)."))
-    notes = _warnings(inp, "E33")
+    notes = journey_warnings(inp, "E33")
     notes = [n for n in notes if n.startswith(("E330:", "E331:", "E332:", "E333:"))]
     if notes:
         s.tables.append(Table(["warning"], [[n] for n in notes], "Figures resting on too few journeys."))
@@ -84,14 +85,14 @@ def segments_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
                 "Rand index, 1 = identical) of refits on bootstrap samples.")
     prof = _table(inp, "segment_profiles")
     if prof is None or prof.empty:
-        s.missing = (" ".join(_warnings(inp, "E334")) or "No segments here.") + " " + HOW
+        s.missing = (" ".join(journey_warnings(inp, "E334")) or "No segments here.") + " " + HOW
         return s
     s.intro += (f" Here: {info.get('k')} segments, "
                 f"silhouette {_n((info.get('silhouette') or {}).get(str(info.get('k'))), '{:.2f}')}, "
                 f"stability ARI {_n(info.get('stability_ari_mean'), '{:.2f}')} "
                 f"(min {_n(info.get('stability_ari_min'), '{:.2f}')}).")
     if info.get("warning") == "E335":
-        s.intro += " " + " ".join(_warnings(inp, "E335"))
+        s.intro += " " + " ".join(journey_warnings(inp, "E335"))
     s.figures.append(("Journeys per segment", figures.bars([f"{r.segment_id}: {r.distinctive_steps}" for r in prof.itertuples()],
                                                           prof["journeys"].tolist(), xaxis_title="journeys")))
     cols = ["segment_id", "journeys", "description", "typical_path", "top_intents"]
@@ -124,7 +125,7 @@ def sections(inp: ReportInputs, cfg: ReportConfig) -> list[Section]:
     if not inp.journey_run and datasets.find_table(inp.out_dir, "predictions") is None:
         return []
     out = [prediction_section(inp, cfg), segments_section(inp, cfg), unusual_section(inp, cfg)]
-    sampled = " ".join(_warnings(inp, "E336"))     # a large log: the models saw a sample of journeys
+    sampled = " ".join(journey_warnings(inp, "E336"))     # a large log: the models saw a sample of journeys
     for s in out:
         if sampled and not s.missing:
             s.intro += " " + sampled
