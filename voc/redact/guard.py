@@ -1,7 +1,10 @@
 """The exits: text that leaves voc by another door than the messages table passes the same redactor.
 
 - ``redact_records``: rejects (their reason, fix and location quote the raw input: a broken SRT line with a card
-  in it) are redacted where they are collected, before rejects.jsonl, run.json or the report see them.
+  in it) are redacted where they are collected, before rejects.jsonl, run.json or the report see them. Where a
+  reject's text is the rendering of its code's message (voc.errors), only the parts that came from the input
+  are redacted: the statistical name model must not turn voc's own words into ``[PERSON]`` ("chat JSON",
+  "speaker labels"), which made the reason and the fix unreadable. Pattern entities are redacted everywhere.
 - ``install_log_filter``: log records (voc's and the libraries') pass the pattern redactor (no NER: a log line
   must not load a model) and ``terminal_safe`` before they are emitted.
 - ``terminal_safe``: control characters and terminal escape sequences in labels or any user text are shown
@@ -11,12 +14,17 @@ from __future__ import annotations
 
 import logging
 import re
+import string
+from functools import lru_cache
 from typing import Any, Iterable, Optional
 
 from voc.config import RedactConfig
+from voc.errors import Errors, ErrorSpec
 from voc.redact.redactor import Redactor
+from voc.redact.spans import PATTERN_SOURCES, Span, apply
 
 REJECT_TEXT_FIELDS = ("reason", "fix", "location")
+_TEMPLATE_OF_FIELD = {"reason": "cause", "fix": "fix"}
 
 _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -42,11 +50,52 @@ def redact_records(rows: list[dict[str, Any]], config: Optional[RedactConfig], f
     cells = [(i, f) for i, row in enumerate(rows) for f in fields if isinstance(row.get(f), str) and row.get(f)]
     if not cells:
         return rows
-    done = redactor.redact_many([rows[i][f] for i, f in cells])
+    texts = [rows[i][f] for i, f in cells]
+    done = redactor.redact_many(texts)
     out = [dict(r) for r in rows]
-    for (i, f), res in zip(cells, done):
-        out[i][f] = res.text
+    for (i, f), text, res in zip(cells, texts, done):
+        regions = input_regions(text, _template(rows[i].get("code"), f))
+        if regions is None:
+            out[i][f] = res.text
+        else:
+            kept = [s for s in res.spans if s.source in PATTERN_SOURCES or _touches(s, regions)]
+            out[i][f] = apply(text, kept, redactor.config.placeholder)
     return out
+
+
+def _template(code: Any, field: str) -> Optional[str]:
+    attr = _TEMPLATE_OF_FIELD.get(field)
+    spec = getattr(Errors, code, None) if isinstance(code, str) and code.isidentifier() else None
+    return getattr(spec, attr) if attr and isinstance(spec, ErrorSpec) else None
+
+
+@lru_cache(maxsize=256)
+def _template_re(template: str) -> re.Pattern[str]:
+    parts = []
+    for literal, field, _spec, _conv in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field is not None:
+            parts.append("(.*?)")
+    return re.compile("".join(parts), re.S)
+
+
+def input_regions(text: str, template: Optional[str]) -> Optional[list[tuple[int, int]]]:
+    """Where in ``text`` (a rendering of ``template``, a voc.errors message) the input-derived values lie, as
+    (start, end) ranges; None when there is no template or ``text`` is not a rendering of it (then the whole text
+    counts as input)."""
+    if not template:
+        return None
+    try:
+        m = _template_re(template).fullmatch(text)
+    except (ValueError, re.error):   # a template string.Formatter cannot parse: treat the text as input
+        return None
+    if m is None:
+        return None
+    return [m.span(g) for g in range(1, (m.re.groups or 0) + 1)]
+
+
+def _touches(span: Span, regions: list[tuple[int, int]]) -> bool:
+    return any(span.start < end and start < span.end for start, end in regions)
 
 
 class RedactingFilter(logging.Filter):

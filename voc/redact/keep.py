@@ -35,6 +35,8 @@ KEEP_TERMS = (
     "Wells Fargo", "Barclays", "Lloyds", "HSBC", "Santander", "Deutsche Bank", "Sparkasse", "ING", "N26",
     "DHL", "UPS", "FedEx", "USPS", "Royal Mail", "Evri", "DPD", "GLS", "La Poste", "Colissimo", "Chronopost",
     "Intercom", "Zendesk", "Freshdesk", "Salesforce", "HubSpot", "Trustpilot",
+    # file formats: customers and voc's own reject messages name them ("chat JSON", "extension '.json'")
+    "JSON", "JSONL", "CSV", "TSV", "XES", "SRT", "VTT", "WebVTT", "XML", "HTML", "PDF", "XLSX", "Parquet",
 )
 
 
