@@ -413,6 +413,11 @@ class JourneyConfig(Section):
                                                     "to match contacts to customers of the event log.")
     default_region: str = Field("US",
                                 description="Region for phone numbers written without a country code (E.164 normalisation).")
+    identifiers_as_customer: bool = Field(True, description=(
+        "A contact that no customer id, identity map or other contact links to a customer is the customer of its "
+        "normalised e-mail, else its phone ('email:<sha256>', 'phone:<sha256>'), as a help desk counts requesters: "
+        "repeat contact and first-contact resolution then work on exports that carry only e-mails. false: such "
+        "contacts stay unmatched, a journey of their own."))
     min_support: float = Field(0.01, gt=0, le=1,
                                description="Share of journeys a step pattern must occur in to be reported as frequent.")
     max_pattern_length: int = Field(4, ge=1, description="Longest step pattern mined (in steps).")

@@ -37,6 +37,16 @@ _EMAIL = re.compile(r"[^\s<>()\[\]\",;:]+@[^\s<>()\[\]\",;:'@]+\.[^\s<>()\[\]\",
 _GMAIL = ("gmail.com", "googlemail.com")
 
 
+# customer ids voc derives from a contact's own e-mail / phone (voc.journey.identity, identifiers_as_customer)
+EMAIL_KEY_PREFIX, PHONE_KEY_PREFIX = "email:", "phone:"
+
+
+def is_derived_customer_id(value: object) -> bool:
+    """True for a customer id voc derived from a contact's e-mail or phone ('email:<sha256>'), not one the
+    business issued: it groups the contacts of one requester, and is never published as a customer id."""
+    return isinstance(value, str) and value.startswith((EMAIL_KEY_PREFIX, PHONE_KEY_PREFIX))
+
+
 def is_missing(value: object) -> bool:
     """None, NaN, pandas NA/NaT (anything that is not equal to itself, or pandas' NA singleton)."""
     if value is None:

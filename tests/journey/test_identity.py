@@ -46,7 +46,7 @@ def test_resolution_methods_in_order_and_unmatched_kept():
         "email": ["nine@example.com", " one@EXAMPLE.com", None, None, "nine@example.com", None, "stranger@example.com"],
         "phone": [None, None, "(415) 555-0003", None, None, None, None],
     })
-    res = resolve(contacts, JourneyConfig(), imap)
+    res = resolve(contacts, JourneyConfig(identifiers_as_customer=False), imap)
     got = res.identity.set_index("contact_id")
     assert got.loc["k1"].tolist() == ["C9", "customer_id"]
     assert got.loc["k2"].tolist() == ["C1", "email"]
@@ -57,7 +57,30 @@ def test_resolution_methods_in_order_and_unmatched_kept():
     assert pd.isna(got.loc["k7", "customer_id"])
     assert res.stats["matched"] == 5 and res.stats["unmatched"] == 2
     assert res.stats["match_rate"] == pytest.approx(5 / 7, abs=1e-4)
-    assert res.stats["matched_by"] == {"identity_map": 1, "customer_id": 1, "email": 2, "phone": 1}
+    assert res.stats["matched_by"] == {"identity_map": 1, "customer_id": 1, "email": 2, "phone": 1,
+                                       "email_key": 0, "phone_key": 0}
+    # by default the stranger's address is the customer; k6 (no identifier at all) stays unmatched
+    keyed = resolve(contacts, JourneyConfig(), imap).identity.set_index("contact_id")
+    assert keyed.loc["k7"].tolist() == ["email:" + hashlib.sha256(b"stranger@example.com").hexdigest(), "email_key"]
+    assert pd.isna(keyed.loc["k6", "customer_id"])
+    assert keyed.drop(index="k7").equals(got.drop(index="k7"))     # the links above are unchanged
+
+
+def test_contacts_with_only_emails_or_phones_are_grouped_into_customers():
+    """An export that carries only requester e-mails (.eml, a CSV) has customers: before, every contact stayed
+    unmatched, so the report said customers n/a and repeat-contact rate n/a."""
+    contacts = pd.DataFrame({
+        "contact_id": ["a", "b", "c", "d", "e", "f"],
+        "customer_id": [None] * 6,
+        "email": ["Ann@Example.com", " ann@example.com", "bob@example.com", None, None, "a.n.n+x@gmail.com"],
+        "phone": [None, "+1 415 555 0101", None, "(415) 555-0101", "415 555 0199", "ann@gmail.com"],
+    })
+    got = resolve(contacts, JourneyConfig(), None).identity.set_index("contact_id")
+    assert got.loc["a", "customer_id"] == got.loc["b", "customer_id"] != got.loc["c", "customer_id"]
+    assert got.loc["d"].tolist() == [got.loc["b", "customer_id"], "phone_key"]     # lent by b (ann's e-mail + this phone)
+    assert got.loc["e"].tolist() == ["phone:" + hashlib.sha256(b"+14155550199").hexdigest(), "phone_key"]
+    assert got.loc["f", "customer_id"] == "email:" + hashlib.sha256(b"ann@gmail.com").hexdigest()   # Gmail dots and +tag folded
+    assert got["matched_by"].value_counts().to_dict() == {"email_key": 4, "phone_key": 2}
 
 
 def test_ambiguous_email_is_not_used_and_hashed_identifiers_match():

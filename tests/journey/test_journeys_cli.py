@@ -57,7 +57,8 @@ def test_journeys_end_to_end(tmp_path, root, contacts_dir):
     run = json.loads((out / "journey_run.json").read_text())
     n_rows = sum(1 for _ in open(root / "fixtures" / "events" / "web_events.csv")) - 1
     assert run["counts"]["events_in"] == n_rows == run["counts"]["events_out"] + run["counts"]["events_rejected"]
-    assert run["counts"]["contacts_matched"] == 3 and run["counts"]["contacts_unmatched"] == 1
+    assert run["counts"]["contacts_matched"] == 3 and run["counts"]["contacts_unmatched"] == 0
+    assert run["counts"]["contacts_keyed"] == 1          # t4: no customer id, grouped by its own e-mail
     ident = pd.read_parquet(out / "identity.parquet").set_index("contact_id")
     assert ident.loc["t2", "customer_id"] == "C001" and ident.loc["t2", "matched_by"] == "email"
     assert ident.loc["t3", "customer_id"] == "C002" and ident.loc["t3", "matched_by"] == "phone"
@@ -67,7 +68,7 @@ def test_journeys_end_to_end(tmp_path, root, contacts_dir):
     assert list(tl.columns[:12]) == ["journey_id", "customer_id", "ts", "seq", "kind", "event", "channel", "contact_id",
                                      "intent", "sentiment", "topic_label", "stage"]
     assert (tl.groupby("journey_id")["seq"].apply(lambda s: list(s) == list(range(1, len(s) + 1)))).all()
-    assert "unmatched:t4" in set(tl["journey_id"])
+    assert tl.loc[tl["contact_id"] == "t4", "journey_id"].str.startswith("email:").all()
     jn = pd.read_parquet(out / "journeys.parquet").set_index("journey_id")
     assert jn.loc["C001", "n_contacts"] == 2 and jn.loc["C001", "n_repeat_contacts"] == 1
     assert jn.loc["C001", "first_intent"] == "account_access" and "negative_end" in jn.loc["C001", "friction_kinds"]
@@ -75,7 +76,9 @@ def test_journeys_end_to_end(tmp_path, root, contacts_dir):
     fr = pd.read_parquet(out / "friction.parquet")
     assert fr["evidence"].str.len().min() > 10 and fr["severity"].between(0, 1).all()
     cust = pd.read_parquet(out / "customers.parquet")
-    assert len(cust) == 40 and cust["friction_score"].between(0, 100).all()
+    # 40 customers of the event log, plus t4's requester (grouped by its own e-mail)
+    assert len(cust) == 41 and cust["friction_score"].between(0, 100).all()
+    assert cust["customer_id"].str.startswith("email:").sum() == 1
 
 
 def test_journeys_without_contacts_as_csv(tmp_path, root):

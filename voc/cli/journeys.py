@@ -134,7 +134,10 @@ def _summary(result, out: Path, figures: dict, report: Optional[Path] = None) ->
         by = n["identity"].get("matched_by", {})
         t.add_row("contacts", f"{n['contacts']:,}")
         t.add_row("matched to a customer", f"{n['contacts_matched']:,} ({(n['match_rate'] or 0):.0%}); "
-                  + ", ".join(f"{k} {v}" for k, v in by.items() if v))
+                  + ", ".join(f"{k} {v}" for k, v in by.items() if v and not k.endswith("_key")))
+        if n.get("contacts_keyed"):
+            t.add_row("grouped by own e-mail / phone",
+                      f"{n['contacts_keyed']:,} (no customer id; journey.identifiers_as_customer)")
         t.add_row("unmatched (own journey)", f"{n['contacts_unmatched']:,}")
         if n.get("event_match_rate") is not None:
             t.add_row("found in the event log", f"{n.get('contacts_with_events', 0):,} ({n['event_match_rate']:.0%})")

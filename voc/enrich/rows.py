@@ -17,7 +17,7 @@ import pyarrow as pa
 from voc import catalog, datasets, metrics, outfolder
 from voc.datasets import to_bool
 from voc.errors import Errors, VocError
-from voc.identifiers import hash_email, hash_phone, normalise_id
+from voc.identifiers import hash_email, hash_phone, is_derived_customer_id, normalise_id
 from voc.metrics.flags import contact_friction_scores
 
 TS = pa.timestamp("us", tz="UTC")
@@ -130,6 +130,9 @@ def contact_rows(out_dir: str | Path, identifiers: str = "drop") -> pd.DataFrame
                                      _read(out_dir, "journeys", ["journey_id", "friction_score"]))
     df["friction_score"] = df["contact_id"].astype(str).map(scores) if scores is not None else np.nan
     df["customer_id"] = df["customer_id"].map(normalise_id).astype("object")
+    # a customer id voc derived from the contact's own e-mail / phone is not the business's id, and would carry
+    # an identifier's digest out even with identifiers='drop': such contacts get an anonymous_id instead
+    df["customer_id"] = df["customer_id"].where(~df["customer_id"].map(is_derived_customer_id), None)
     none = pd.Series(None, index=df.index, dtype=object)
     email_h = sha256_identifier(c.loc[df.index, "email"], "email") if "email" in c.columns else none
     phone_h = sha256_identifier(c.loc[df.index, "phone"], "phone", phone_region(out_dir)) if "phone" in c.columns else none

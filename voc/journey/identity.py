@@ -7,6 +7,12 @@ Methods, in order of trust (the first that links wins; ``matched_by`` says which
   email         its normalised email is known: from the identity map, or from another contact that
                 carries both a customer id and this email
   phone         the same with its phone number in E.164
+  email_key     (``journey.identifiers_as_customer``, default on) none of the above links it, but it has an
+                e-mail: the address is the customer, ``customer_id`` 'email:<sha256 of the normalised address>'
+                (the digest ``redact.identifiers: hash`` writes), as a help desk counts its requesters; so
+                repeat contact and first-contact resolution work on exports that carry only e-mails (.eml, CSV)
+  phone_key     the same with its phone number, after a contact holding this phone and a keyed e-mail lent
+                it that e-mail's key ('phone:<sha256 of the E.164 number>' otherwise)
 An email or phone linked to two different customers is ambiguous and never used (counted in the stats).
 
 Identifiers are normalised by voc.identifiers (the one normalisation redaction and the CDP use too).
@@ -30,9 +36,17 @@ import pandas as pd
 
 from voc.config import JourneyConfig
 from voc.errors import Errors, VocError
-from voc.identifiers import hash_email, hash_value, normalise_email, normalise_id, normalise_phone
+from voc.identifiers import (
+    EMAIL_KEY_PREFIX,
+    PHONE_KEY_PREFIX,
+    hash_email,
+    hash_value,
+    normalise_email,
+    normalise_id,
+    normalise_phone,
+)
 
-METHODS = ("identity_map", "customer_id", "email", "phone")
+METHODS = ("identity_map", "customer_id", "email", "phone", "email_key", "phone_key")
 UNMATCHED_PREFIX = "unmatched:"
 
 
@@ -158,15 +172,20 @@ def resolve(contacts: pd.DataFrame, config: JourneyConfig, identity_map: pd.Data
             out_cid.append(by_phone); method.append("phone")
         else:
             out_cid.append(None); method.append(None)
+    if config.identifiers_as_customer:
+        _key_by_identifiers(out_cid, method, emails, phones, email_links, phone_links)
     ident = pd.DataFrame({
         "contact_id": _text(contacts["contact_id"]).to_numpy(dtype=object),
         "customer_id": pd.Series(out_cid, dtype=object).to_numpy(),
         "matched_by": pd.Series(method, dtype=object).to_numpy(),
     })
     by = {m: int((ident["matched_by"] == m).sum()) for m in METHODS}
-    matched = int(ident["customer_id"].notna().sum())
+    # linked to a customer the business knows (its id, the map, another contact) vs grouped by the contact's own
+    # e-mail / phone (a requester with no customer id) vs neither
+    keyed = by["email_key"] + by["phone_key"]
+    matched = int(ident["customer_id"].notna().sum()) - keyed
     stats = {
-        "contacts": n, "matched": matched, "unmatched": n - matched,
+        "contacts": n, "matched": matched, "keyed": keyed, "unmatched": n - matched - keyed,
         "match_rate": round(matched / n, 4) if n else None,
         "matched_by": by,
         "match_rate_by_method": {m: (round(c / n, 4) if n else None) for m, c in by.items()},
@@ -174,6 +193,21 @@ def resolve(contacts: pd.DataFrame, config: JourneyConfig, identity_map: pd.Data
         "unmatched_contact_ids": ident.loc[ident["customer_id"].isna(), "contact_id"].head(20).tolist(),
     }
     return IdentityResult(ident, stats)
+
+
+def _key_by_identifiers(out_cid: list[str | None], method: list[str | None], emails: list[str | None],
+                        phones: list[str | None], email_links: _Links, phone_links: _Links) -> None:
+    """Contacts still without a customer become the customer of their e-mail, else their phone (in place).
+    An identifier that two customers claim (ambiguous) keys nothing: the contact stays unmatched."""
+    lent = _Links()   # phone -> the e-mail key of a contact that carries both
+    for i, (cid, e, p) in enumerate(zip(out_cid, emails, phones)):
+        if cid is None and e and e not in email_links.ambiguous:
+            out_cid[i], method[i] = EMAIL_KEY_PREFIX + hash_value(e), "email_key"
+            if p and p not in phone_links.ambiguous:
+                lent.add([p], out_cid[i])
+    for i, (cid, p) in enumerate(zip(out_cid, phones)):
+        if cid is None and p and p not in phone_links.ambiguous and p not in lent.ambiguous:
+            out_cid[i], method[i] = (lent.get([p]) or PHONE_KEY_PREFIX + hash_value(p)), "phone_key"
 
 
 def journey_key(customer_id: pd.Series, contact_id: pd.Series) -> pd.Series:

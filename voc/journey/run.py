@@ -15,6 +15,7 @@ import pandas as pd
 from voc import catalog, datasets, outfolder
 from voc.config import JourneyConfig
 from voc.errors import Errors, VocError
+from voc.identifiers import EMAIL_KEY_PREFIX, PHONE_KEY_PREFIX
 from voc.journey import modelinput, quality, sqlrun
 from voc.journey.events import EventLog, read_events
 from voc.journey.eventstore import TABLE, EventStore
@@ -102,7 +103,7 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         ident = resolve(contacts, config, imap)
     else:
         ident = IdentityResult(pd.DataFrame({c: pd.Series([], dtype=object) for c in IDENTITY_COLUMNS}),
-                               {"contacts": 0, "matched": 0, "unmatched": 0, "match_rate": None})
+                               {"contacts": 0, "matched": 0, "keyed": 0, "unmatched": 0, "match_rate": None})
     lap("identity_s")
     store, owns = _store_of(events, config)
     con = store.con
@@ -145,7 +146,10 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         journeys_sql = merge_journeys(con, FEATURES if has_features else None)
         con.execute(f"CREATE OR REPLACE TEMP TABLE cu AS {sqlrun.render(CUSTOMERS_SQL)}")
         n_journeys = int(con.sql(f"SELECT COUNT(*) FROM {JOURNEYS}").fetchall()[0][0])
-        n_customers = int(con.sql("SELECT COUNT(*) FROM cu").fetchall()[0][0])
+        # the customers the business knows (its ids): requesters grouped by their own e-mail / phone are not counted
+        n_customers = int(con.sql("SELECT COUNT(*) FROM cu WHERE NOT starts_with(customer_id, ?) "
+                                  "AND NOT starts_with(customer_id, ?)", params=[EMAIL_KEY_PREFIX, PHONE_KEY_PREFIX]
+                                  ).fetchall()[0][0])
         own: dict[str, pd.DataFrame] = {}
         for name, sql in (("journeys", journeys_sql), ("customers", "SELECT * FROM cu ORDER BY customer_id")):
             if big:   # one row per journey / customer: millions on a large log, written by DuckDB
@@ -185,6 +189,7 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         "timeline_rows": timeline_rows,
         "contacts": ident.stats.get("contacts", 0),
         "contacts_matched": ident.stats.get("matched", 0),
+        "contacts_keyed": ident.stats.get("keyed", 0),
         "contacts_unmatched": ident.stats.get("unmatched", 0),
         "match_rate": ident.stats.get("match_rate"),
         "contacts_with_events": joined["matched"],

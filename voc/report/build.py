@@ -255,6 +255,7 @@ def transitions_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
 JOURNEY_COUNT_LABELS = {
     "customers": "customers in the event logs (with or without a contact)", "journeys": "journeys",
     "contacts": "contacts joined", "contacts_matched": "contacts linked to a customer",
+    "contacts_keyed": "contacts with no customer id, grouped by their own e-mail or phone",
     "contacts_unmatched": "contacts linked to no customer (a journey of their own)",
     "match_rate": "share of contacts linked to a customer", "repeat_contacts": "repeat contacts",
     "event_match_rate": "share of contacts found in the event log", "contacts_with_events": "contacts found in the event log",
