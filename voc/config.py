@@ -135,6 +135,12 @@ class EmbedConfig(Section):
         "length across the group, batches pad less (512-contact groups were 15-30% slower than one call on 10k texts)."))
 
 
+# The heads of the stacked intent ensemble (voc.nlp.intent.ensemble): their one list, which the ensemble reads
+# (ensemble.HEADS) and intent.train.stacked_heads accepts.
+StackedHead = Literal["embedding_lr", "ngram_lr", "embedding_svm", "ngram_svm"]
+STACKED_HEADS: tuple[str, ...] = get_args(StackedHead)
+
+
 class IntentTrainConfig(Section):
     """Training settings of `voc intents train` and `voc eval intents`, and the defaults of IntentClassifier:
     their one definition (the estimator's signature, the CLI options and the artifact read them from here)."""
@@ -144,7 +150,7 @@ class IntentTrainConfig(Section):
         "(Banking77 5-fold CV 93.04%); embedding+tfidf: a second logistic regression on TF-IDF character n-grams whose "
         "log-probabilities are added, weighted, to the embedding head's (92.72%; use it with finetune); embedding: the "
         "embedding head alone."))
-    stacked_heads: list[Literal["embedding_lr", "ngram_lr", "embedding_svm", "ngram_svm"]] = Field(
+    stacked_heads: list[StackedHead] = Field(
         ["embedding_lr", "ngram_svm"], min_length=1, description=(
             "Heads of feature_set 'stacked': embedding_lr / embedding_svm (logistic regression / linear SVM on the "
             "sentence embedding), ngram_lr / ngram_svm (on word 1-2 and character 2-5-gram TF-IDF)."))
