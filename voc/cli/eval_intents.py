@@ -74,6 +74,11 @@ def eval_intents(
     clf = None
     if model is not None:
         clf = IntentClassifier.load(model)
+        from voc.cli.common import print_warnings
+        from voc.nlp.intent.precision import precision_warning
+
+        mismatch = precision_warning(str(model), clf.embed_precision_, clf.embedder().precision, EmbedConfig().precision)
+        print_warnings([mismatch] if mismatch else [], console)
     elif zero_shot:
         from voc.nlp.intent.taxonomy import load_taxonomy
         from voc.nlp.intent.zero_shot import ZeroShotIntentClassifier

@@ -126,7 +126,8 @@ def train(
     clf.save(out)
     summary = {"out": str(out), "n_train": clf.n_train_, "n_oos_train": clf.n_oos_train_, "n_labels": len(clf.classes_),
                "threshold": clf.threshold_, "temperature": clf.temperature_, "holdout": clf.holdout_,
-               "embedding_model": clf.model_id_, "finetuned": clf.encoder_dir_ is not None,
+               "embedding_model": clf.model_id_, "embed_precision": clf.embed_precision_,
+               "finetuned": clf.encoder_dir_ is not None,
                "seconds": round(time.perf_counter() - t0, 1),
                "rows_left_out": len(skipped), "cv": clf.cv_}
     if as_json:
@@ -135,7 +136,7 @@ def train(
         ho = clf.holdout_ or {}
         typer.echo(f"saved {out}: {len(clf.classes_)} intents, {clf.n_train_} examples, threshold {clf.threshold_:.3f}"
                    + (f", held-out accuracy {ho['accuracy']:.4f}" if ho.get("accuracy") is not None else "")
-                   + f" ({summary['seconds']}s)")
+                   + f" ({clf.embed_precision_} vectors, {summary['seconds']}s)")
 
 
 def _contact_texts(folder: Path, conf) -> tuple[list[str], "object", str]:

@@ -95,6 +95,8 @@ def finish_analyze(run: dict[str, Any], final: Batch, steps: dict[str, Component
             run["cleaned_up"] = tx.cleaned
     run.update(accounting(stats, n_contacts, n_messages, rejects))
     run["components"] = {name: step.info() for name, step in steps.items()}
+    run["warnings"] = [w for w in run.get("warnings") or [] if w.get("source") not in steps] + \
+        [w for step in steps.values() for w in step.warnings()]
     run["steps"] = list(steps)
     run["outputs"] = outputs
     run["timings_s"] = timer.timings
