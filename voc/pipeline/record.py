@@ -63,7 +63,7 @@ def run_header(engine: str, started: datetime, input_path: Path, config: VocConf
     info = dict(engine_info)
     return {"engine": engine, "started_at": started.isoformat(), "input": str(input_path),
             "versions": {**versions(), **info.pop("versions", {})}, "config": config.model_dump(mode="json"),
-            "redaction": redaction_status(config), **info}
+            "redaction": redaction_status(config), **info, "warnings": config.warnings()}
 
 
 def fail_nothing_read(run: dict[str, Any], stats: IngestStats, rejects: list[dict[str, Any]], input_path: Path,
