@@ -132,9 +132,8 @@ class Errors:
     E209 = ErrorSpec("E209",
                      "Intent model '{path}' was trained on {trained} vectors of its encoder, but this run encodes in "
                      "{used} (embed.precision: {setting}): {why}.",
-                     "Set embed.precision: {trained} in the pipeline config so the model gets the vectors it was trained "
-                     "on, or retrain it in this run's precision (`voc intents train ... --config` with embed.precision: "
-                     "{used}); docs/models.md has the measured pairs.")
+                     "{how}, or retrain it in this run's precision (`voc intents train ... --config` with "
+                     "embed.precision: {used}); docs/models.md has the measured pairs.")
     # topics (E230-E239)
     E230 = ErrorSpec("E230", "Topic model '{path}' is not a voc topic model folder: {detail}.",
                      "Point topics.model to a folder written by `voc analyze` (<out>/topic_model) "

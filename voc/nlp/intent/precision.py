@@ -30,4 +30,7 @@ def precision_warning(model: str, trained: Optional[str], used: str, setting: st
         return None
     why = ("fp16 vectors have not been measured against fp32 or int8 ones, so how far the model's accuracy moves is "
            "unknown" if "fp16" in (trained, used) else "this pair of precisions has not been measured")
-    return Errors.E209.warning("intent", path=model, trained=trained, used=used, setting=setting, why=why)
+    how = ("Run it where embed.precision: fp16 is possible (a CUDA GPU) so it gets the vectors it was trained on"
+           if trained == "fp16" else f"Set embed.precision: {trained} in the pipeline config so the model gets the "
+                                     "vectors it was trained on")
+    return Errors.E209.warning("intent", path=model, trained=trained, used=used, setting=setting, why=why, how=how)
