@@ -16,8 +16,8 @@ from voc.errors import Errors
 # what was measured. fp16 (CUDA) has not been measured against either: a model crossing it is warned about.
 INTERCHANGEABLE: dict[frozenset[str], str] = {
     frozenset({"fp32", "int8"}): (
-        "Banking77 5-fold CV (stacked heads): trained fp32 / used int8 and trained int8 / used fp32 within 0.1 "
-        "points of the same-precision accuracy"),
+        "Banking77 5-fold CV, default stacked heads: trained fp32, used on int8 vectors 92.94% vs 93.02% on fp32 "
+        "(0.61% of predictions change); trained int8, used on fp32 vectors 92.99% vs 93.01% on int8 (0.53% change)"),
 }
 
 
