@@ -22,7 +22,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from inputs import SHARED  # noqa: E402
+from inputs import banking77, cv_folds  # noqa: E402
 
 FOLLOW = ["It still has not been sorted.", "I already tried that twice.", "Can you check again please?",
           "This is the third time I am asking.", "Ok thanks.", "Any update on this?", "Please hurry, I need it today.",
@@ -35,22 +35,20 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=42)
     a = ap.parse_args()
-    import pandas as pd
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
 
     from voc.config import EmbedConfig
     from voc.nlp.embed import Embedder
 
-    df = pd.read_csv(SHARED / "banking77" / "train.csv")
-    texts, y = df["text"].astype(str).tolist(), df["category"].to_numpy()
+    texts, labels = banking77()
+    y = np.asarray(labels, dtype=object)
     emb = Embedder(EmbedConfig(precision=a.precision, device="cpu"))
     X = emb.encode(texts)
     F = emb.encode(FOLLOW)
     rng = random.Random(a.seed)
     acc = {"single query": [], "text (joined)": [], "messages (pooled)": []}
     t0 = time.perf_counter()
-    for k, (tr, te) in enumerate(StratifiedKFold(a.folds, shuffle=True, random_state=a.seed).split(texts, y)):
+    for k, (tr, te) in enumerate(cv_folds(y, a.folds, a.seed)):
         clf = LogisticRegression(C=20, max_iter=2000).fit(X[tr], y[tr])
         convs = [[texts[i]] + [rng.choice(FOLLOW) for _ in range(rng.randint(1, 4))] for i in te]
         joined = emb.encode([" ".join(c) for c in convs])

@@ -10,7 +10,6 @@ accuracy of the same fitted heads at other n-gram weights (0: the fine-tuned emb
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
@@ -19,7 +18,9 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("VOC_SHARED_DATA", ROOT.parent / "shared" / "data")) / "banking77" / "train.csv"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from inputs import CV_FOLDS, CV_SEED, banking77  # noqa: E402
 
 
 def main() -> None:
@@ -30,17 +31,12 @@ def main() -> None:
     ap.add_argument("--features", default="embedding+tfidf", help="embedding | embedding+tfidf (the default)")
     ap.add_argument("--out", type=Path, default=None)
     a = ap.parse_args()
-    if not DATA.exists():
-        sys.exit(f"{DATA} is absent: set VOC_SHARED_DATA to the public data folder")
+    texts, labels = banking77()
+    import numpy as np
+
     from voc.config import EmbedConfig
     from voc.nlp.evaluation import cross_validate
     from voc.nlp.intent.classifier import IntentClassifier
-
-    rows = list(csv.DictReader(open(DATA, newline="", encoding="utf-8")))
-    texts = [r["text"] for r in rows]
-    labels = [r["category"] for r in rows]
-
-    import numpy as np
 
     by_weight: dict[str, list[float]] = {}
 
@@ -64,7 +60,7 @@ def main() -> None:
         print(f"fold {i}: accuracy {rep['accuracy']:.4f} macro-F1 {rep['macro_f1']:.4f} ({rep['seconds']:.0f} s)", flush=True)
 
     t = time.perf_counter()
-    res = cross_validate(fit_predict, labels, k=5, seed=42, folds=a.folds, start=a.start, on_fold=on_fold)
+    res = cross_validate(fit_predict, labels, k=CV_FOLDS, seed=CV_SEED, folds=a.folds, start=a.start, on_fold=on_fold)
     summary = {k: v for k, v in res.items() if isinstance(v, (int, float, str))}
     summary.update(epochs=a.epochs, features=a.features, start=a.start, per_fold=res["folds"],
                    accuracy_by_ngram_weight={w: {"mean": float(np.mean(v)), "per_fold": v} for w, v in by_weight.items()},

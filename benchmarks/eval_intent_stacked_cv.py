@@ -12,7 +12,6 @@ heads' prediction speed (texts/s, encoder excluded; the encoder's own speed is p
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
@@ -22,7 +21,8 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DATA = Path(os.environ.get("VOC_SHARED_DATA", ROOT.parent / "shared" / "data")) / "banking77" / "train.csv"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from inputs import banking77, cv_folds  # noqa: E402
 
 
 def main() -> None:
@@ -35,19 +35,15 @@ def main() -> None:
     ap.add_argument("--no-baseline", action="store_true", help="skip the embedding+tfidf default")
     ap.add_argument("--out", type=Path, default=None)
     a = ap.parse_args()
-    if not DATA.exists():
-        sys.exit(f"{DATA} is absent: set VOC_SHARED_DATA to the public data folder")
+    texts, labels = banking77()
     import numpy as np
-    from sklearn.model_selection import StratifiedKFold
 
     from voc.config import EmbedConfig
     from voc.nlp.embed import get_embedder
     from voc.nlp.intent.classifier import IntentClassifier
     from voc.nlp.intent.ensemble import DEFAULT_HEADS
 
-    rows = list(csv.DictReader(open(DATA, newline="", encoding="utf-8")))
-    texts = [r["text"] for r in rows]
-    y_str = np.asarray([r["category"] for r in rows], dtype=object)
+    y_str = np.asarray(labels, dtype=object)
     heads = tuple(a.heads.split(",")) if a.heads else DEFAULT_HEADS
     embedder = get_embedder(EmbedConfig())
     t = time.perf_counter()
@@ -62,8 +58,7 @@ def main() -> None:
     out["encoder_texts_per_s"] = round(len(sample) / (time.perf_counter() - t), 1)
     print(f"encoder: {out['encoder_texts_per_s']} texts/s (fp32, no cache)", flush=True)
 
-    skf = StratifiedKFold(n_splits=5, shuffle=True, random_state=42)
-    for i, (tr, te) in enumerate(skf.split(np.zeros(len(texts)), y_str.astype(str))):
+    for i, (tr, te) in enumerate(cv_folds(labels)):
         if i < a.start or i >= a.start + a.folds:
             continue
         rec: dict = {"fold": i}

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from inputs import SHARED  # noqa: E402
+from inputs import SHARED, banking77, cv_folds  # noqa: E402
 
 
 def abcd_turns() -> list[str]:
@@ -59,15 +59,14 @@ def main() -> None:
     a = ap.parse_args()
     import pandas as pd
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
 
     from voc.config import EmbedConfig
     from voc.nlp.embed.embedder import MEMO, Embedder
 
-    if not (SHARED / "banking77" / "train.csv").exists() or not (SHARED / "abcd_sample" / "abcd_sample.json").exists():
-        raise SystemExit(f"needs {SHARED}/banking77/train.csv and {SHARED}/abcd_sample/abcd_sample.json")
-    df = pd.read_csv(SHARED / "banking77" / "train.csv")
-    df = df.groupby("category").sample(n=a.per_class, random_state=a.seed)
+    if not (SHARED / "abcd_sample" / "abcd_sample.json").exists():
+        raise SystemExit(f"needs {SHARED}/abcd_sample/abcd_sample.json")
+    texts, labels = banking77()
+    df = pd.DataFrame({"text": texts, "category": labels}).groupby("category").sample(n=a.per_class, random_state=a.seed)
     texts, y = df["text"].astype(str).tolist(), df["category"].to_numpy()
     turns = abcd_turns()
     rng = random.Random(a.seed)
@@ -91,7 +90,7 @@ def main() -> None:
         print(f"  {mode}: {speed[mode]:.1f} transcripts/s (load {os.getloadavg()[0]:.1f}); "
               f"texts chunked {emb.info()['texts_chunked']}", flush=True)
     acc: dict[str, list[float]] = {}
-    for tr, te in StratifiedKFold(a.folds, shuffle=True, random_state=a.seed).split(texts, y):
+    for tr, te in cv_folds(y, a.folds, a.seed):
         clf = LogisticRegression(C=20, max_iter=2000).fit(Q[tr], y[tr])
         rows = {"single query": (clf, Q[te], np.ones(len(te), bool))}
         for mode in X:  # trained on single queries, or on the training part's transcripts embedded the same way

@@ -1,4 +1,5 @@
-"""Benchmark inputs: ticket exports of N contacts with unique ids, built from public customer queries."""
+"""Benchmark inputs: ticket exports of N contacts with unique ids, built from public customer queries; Banking77
+and its cross-validation folds, read and built once for every CV script."""
 from __future__ import annotations
 
 import csv
@@ -9,6 +10,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("VOC_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+BANKING77 = SHARED / "banking77" / "train.csv"
+CV_FOLDS, CV_SEED = 5, 42   # the folds of `voc eval intents --cv 5` (voc.nlp.evaluation.cv.stratified_folds)
 
 FALLBACK = ["I was charged twice for my order, please refund me.", "My parcel never arrived.",
             "I cannot log in to my account since yesterday.", "Please cancel my subscription."]
@@ -53,3 +57,20 @@ def make_tickets(n: int, folder: Path, files: int = 1, seed: int = 0) -> str:
                 w.writerow([i + 1, "", texts[order[i]], f"user{i % 997}@example.com", "open",
                             f"2026-0{1 + i % 9}-1{i % 9}T10:00:00Z"])
     return source
+
+
+def banking77(path: Path = BANKING77) -> tuple[list[str], list[str]]:
+    """(texts, labels) of Banking77's train.csv in file order; exits naming the path when it is absent."""
+    if not path.exists():
+        raise SystemExit(f"{path} is absent: set VOC_SHARED_DATA to the public data folder")
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return [r["text"] for r in rows], [r["category"] for r in rows]
+
+
+def cv_folds(labels, k: int = CV_FOLDS, seed: int = CV_SEED) -> list:
+    """The (train, test) index pairs of the benchmarks' CV: stratified, shuffled, seed 42 by default; the folds
+    of `voc eval intents --cv` and of voc.nlp.evaluation.cross_validate on the same labels."""
+    from voc.nlp.evaluation.cv import stratified_folds
+
+    return stratified_folds(labels, k, seed)

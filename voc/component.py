@@ -64,3 +64,9 @@ class Component:
     def info(self) -> dict[str, Any]:
         """What this step used (model name, version, thresholds) for run.json."""
         return {}
+
+    def warnings(self) -> list[dict[str, Any]]:
+        """What the user must know about how this step ran, as run warnings ({code, level, message, fix, source},
+        e.g. ``Errors.E209.warning("intent", ...)``): run.json "warnings", the report and the end-of-run terminal
+        summary show them."""
+        return []

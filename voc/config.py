@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal, Optional, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from voc.config_source import raise_errors, read_yaml
 from voc.errors import ConfigError, Errors
@@ -46,6 +46,23 @@ class IngestConfig(Section):
                                               "default: detect per file from extension and content.")
 
 
+def check_region(v: str) -> str:
+    """A phone region as phonenumbers reads it: an ISO 3166 alpha-2 code it supports, upper-cased."""
+    import phonenumbers
+
+    v = str(v).upper()
+    if v not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"unknown region {v!r}; use an ISO 3166 alpha-2 code such as US, GB, DE")
+    return v
+
+
+# The one phone region and the one batch size (top-level settings of VocConfig): their definition, read by the sections
+# that carry a copy (redact.default_region, journey.default_region) and by both engines.
+DEFAULT_REGION = "US"
+DEFAULT_BATCH_SIZE = 512
+_CARRIED_REGION = ("Set through the top-level phone_region (one setting for redaction, hashing, the CDP and journeys): "
+                   "this copy is what the step reads; it is not written in a config file or run.json.")
+
 REDACT_ENTITIES = ("EMAIL", "PHONE", "CARD", "IBAN", "PERSON", "URL", "IP", "CVV", "NATIONAL_ID", "DOB", "ADDRESS",
                    "POSTCODE", "USERNAME", "PASSPORT", "LICENCE")
 DEFAULT_REDACT_ENTITIES = [e for e in REDACT_ENTITIES if e != "URL"]
@@ -69,8 +86,7 @@ class RedactConfig(Section):
         "hash them (sha256 of the normalised value) or drop them."))
     batch_size: int = Field(256, gt=0, description="Texts per spaCy batch when finding names.")
     n_process: int = Field(1, ge=1, description="spaCy worker processes for name finding (each loads its own model).")
-    default_region: str = Field("US", description=(
-        "Region (ISO 3166 alpha-2) for phone numbers written without a country code, in text and in the phone column."))
+    default_region: str = Field(DEFAULT_REGION, exclude=True, description=_CARRIED_REGION)
     name_cues: bool = Field(True, description=(
         "Also redact names the NER model misses after cues like 'my name is X', 'Name: X', 'this is X from ...', sign-offs."))
 
@@ -96,12 +112,7 @@ class RedactConfig(Section):
     @field_validator("default_region")
     @classmethod
     def _region(cls, v: str) -> str:
-        import phonenumbers
-
-        v = v.upper()
-        if v not in phonenumbers.SUPPORTED_REGIONS:
-            raise ValueError(f"unknown region {v!r}; use an ISO 3166 alpha-2 code such as US, GB, DE")
-        return v
+        return check_region(v)
 
 
 class EmbedConfig(Section):
@@ -135,6 +146,12 @@ class EmbedConfig(Section):
         "length across the group, batches pad less (512-contact groups were 15-30% slower than one call on 10k texts)."))
 
 
+# The heads of the stacked intent ensemble (voc.nlp.intent.ensemble): their one list, which the ensemble reads
+# (ensemble.HEADS) and intent.train.stacked_heads accepts.
+StackedHead = Literal["embedding_lr", "ngram_lr", "embedding_svm", "ngram_svm"]
+STACKED_HEADS: tuple[str, ...] = get_args(StackedHead)
+
+
 class IntentTrainConfig(Section):
     """Training settings of `voc intents train` and `voc eval intents`, and the defaults of IntentClassifier:
     their one definition (the estimator's signature, the CLI options and the artifact read them from here)."""
@@ -144,7 +161,7 @@ class IntentTrainConfig(Section):
         "(Banking77 5-fold CV 93.04%); embedding+tfidf: a second logistic regression on TF-IDF character n-grams whose "
         "log-probabilities are added, weighted, to the embedding head's (92.72%; use it with finetune); embedding: the "
         "embedding head alone."))
-    stacked_heads: list[Literal["embedding_lr", "ngram_lr", "embedding_svm", "ngram_svm"]] = Field(
+    stacked_heads: list[StackedHead] = Field(
         ["embedding_lr", "ngram_svm"], min_length=1, description=(
             "Heads of feature_set 'stacked': embedding_lr / embedding_svm (logistic regression / linear SVM on the "
             "sentence embedding), ngram_lr / ngram_svm (on word 1-2 and character 2-5-gram TF-IDF)."))
@@ -411,8 +428,7 @@ class JourneyConfig(Section):
     identity_map: Optional[str] = Field(None,
                                         description="CSV mapping customer_id to email/phone/other ids, "
                                                     "to match contacts to customers of the event log.")
-    default_region: str = Field("US",
-                                description="Region for phone numbers written without a country code (E.164 normalisation).")
+    default_region: str = Field(DEFAULT_REGION, exclude=True, description=_CARRIED_REGION)
     identifiers_as_customer: bool = Field(True, description=(
         "A contact that no customer id, identity map or other contact links to a customer is the customer of its "
         "normalised e-mail, else its phone ('email:<sha256>', 'phone:<sha256>'), as a help desk counts requesters: "
@@ -618,7 +634,6 @@ class SparkConfig(Section):
     conf: dict[str, str] = Field(default_factory=dict, description="Extra Spark settings, e.g. {spark.executor.memory: 8g}.")
     partitions: Optional[int] = Field(None, ge=1, description=(
         "Partitions for the input files and for the contacts in the NLP stages; default: Spark's default parallelism."))
-    batch_size: int = Field(512, gt=0, description="Contacts per component batch inside a partition (as the local engine).")
     output: Literal["driver", "spark"] = Field("driver", description=(
         "driver: contacts/messages are collected and written by voc.datasets (single files, identical to the local "
         "engine); spark: written by Spark as Parquet/CSV folders (for outputs larger than the driver's memory)."))
@@ -643,6 +658,16 @@ class VocConfig(Section):
     engine: str = Field("local", description=(
         "The engine that runs `voc analyze`, by name (voc.registry.engines): local (one process, pandas + DuckDB) or "
         "spark (PySpark; docs/spark.md). --engine overrides it."))
+    phone_region: str = Field(DEFAULT_REGION, description=(
+        "Region (ISO 3166 alpha-2, e.g. US, GB, DE) of phone numbers written without a country code: redaction reads "
+        "phone numbers in text in it, and the one normalisation of voc/identifiers.py reads the contacts' phone column "
+        "in it for hashing (redact.identifiers: hash, the CDP's phone_sha256) and for matching contacts to journeys, so "
+        "a phone hashed or matched in one place is the same number everywhere. Replaces redact.default_region and "
+        "journey.default_region (still read, with warning E108)."))
+    batch_size: int = Field(DEFAULT_BATCH_SIZE, gt=0, description=(
+        "Contacts per pipeline batch: the rows each step's `pipe` gets at a time, on both engines (the local engine "
+        "reads the input in batches of this many; Spark cuts each partition's contacts so). Replaces spark.batch_size "
+        "(still read, with warning E108)."))
     ingest: IngestConfig = Field(default_factory=IngestConfig, description="Reading help-desk exports.")
     redact: RedactConfig = Field(default_factory=RedactConfig, description="Removing personal data from text.")
     embed: EmbedConfig = Field(default_factory=EmbedConfig, description="Sentence embeddings of contacts.")
@@ -657,6 +682,80 @@ class VocConfig(Section):
                                  description="Trends, alerts and drift (trends.parquet, alerts.jsonl).")
     enrich: EnrichConfig = Field(default_factory=EnrichConfig, description="CDP tables (`voc enrich`, --enrich).")
     spark: SparkConfig = Field(default_factory=SparkConfig, description="The Spark engine (--engine spark).")
+    _warnings: list[dict[str, Any]] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _one_setting_each(cls, data: Any, handler: Any) -> "VocConfig":
+        """Keys that moved (MOVED_KEYS) are read into their new place, each with warning E108 (or a config error
+        when two of them disagree); then the one phone region is carried into the sections that read it."""
+        found: list[dict[str, Any]] = []
+        if isinstance(data, dict):
+            data, found = move_keys(data)
+        config = handler(data)
+        if found:
+            config._warnings = found
+        for name in ("redact", "journey"):
+            section = getattr(config, name)
+            if section.default_region != config.phone_region:
+                copy = section.model_copy(update={"default_region": config.phone_region})
+                copy.__pydantic_fields_set__.discard("default_region")
+                config.__dict__[name] = copy      # not setattr: that would validate the whole config again
+        return config
+
+    @field_validator("phone_region")
+    @classmethod
+    def _region(cls, v: str) -> str:
+        return check_region(v)
+
+    def warnings(self) -> list[dict[str, Any]]:
+        """The config's own warnings (E108: a deprecated key was read), as run warnings (source "config"): the CLI
+        prints them when it reads the config, run.json / journey_run.json and the report list them."""
+        return [dict(w) for w in self._warnings]
+
+
+# Settings that moved: (section, old key) -> the top-level key that replaced it, and what that key is (for E108).
+MOVED_KEYS: dict[tuple[str, str], tuple[str, str]] = {
+    ("redact", "default_region"): ("phone_region", "the one phone region of redaction, hashing, the CDP and journeys"),
+    ("journey", "default_region"): ("phone_region", "the one phone region of redaction, hashing, the CDP and journeys"),
+    ("spark", "batch_size"): ("batch_size", "the one batch size (contacts per `pipe` call) of both engines"),
+}
+def _check_batch_size(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
+        raise ValueError(f"use a whole number of contacts > 0, got {v!r}")
+    return v
+
+
+_NORMALISE = {"phone_region": check_region, "batch_size": _check_batch_size}   # the value as the new key reads it
+
+
+def move_keys(data: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(data with each key of MOVED_KEYS moved to its new key, one E108 warning per key moved). ValueError when
+    the old and new keys (or two old ones) are set to different values: which one was meant cannot be guessed."""
+    data = dict(data)
+    moved: dict[str, list[tuple[str, Any]]] = {}
+    for (name, key), (new, _) in MOVED_KEYS.items():
+        section = data.get(name)
+        if isinstance(section, dict) and key in section:
+            section = dict(section)
+            moved.setdefault(new, []).append((f"{name}.{key}", section.pop(key)))
+            data[name] = section
+        elif isinstance(section, BaseModel) and key in section.model_fields_set:   # a section built in code
+            moved.setdefault(new, []).append((f"{name}.{key}", getattr(section, key)))
+    warnings = []
+    for new, olds in moved.items():
+        try:
+            olds = [(k, _NORMALISE[new](v)) for k, v in olds]
+        except (ValueError, TypeError) as e:
+            raise ValueError(f"{' / '.join(k for k, _ in olds)}: {e}") from None
+        given = ([(new, data[new])] if new in data else []) + olds
+        if len({str(v).upper() for _, v in given}) > 1:
+            raise ValueError(" and ".join(f"{k}: {v!r}" for k, v in given) + f" disagree; they are one setting, '{new}': "
+                             f"set '{new}' once and remove " + " and ".join(f"'{k}'" for k, _ in olds))
+        data.setdefault(new, olds[0][1])
+        what = MOVED_KEYS[tuple(olds[0][0].split("."))][1]    # type: ignore[index]
+        warnings += [Errors.E108.warning("config", old=k, new=new, value=v, what=what) for k, v in olds]
+    return data, warnings
 
 
 def from_dict(data: dict[str, Any] | None, *, lines: dict | None = None, source: str = "config") -> VocConfig:

@@ -31,6 +31,12 @@ class ErrorSpec:
         except (KeyError, IndexError):  # a missing detail must never hide the error itself
             return self.cause, self.fix
 
+    def warning(self, source: str, **details: Any) -> dict[str, Any]:
+        """This entry as a run warning (run.json / journey_run.json "warnings", the report, the terminal):
+        {code, level, message, fix, source}; the run goes on."""
+        cause, fix = self.render(**details)
+        return {"code": self.code, "level": "warning", "message": cause, "fix": fix, "source": source}
+
 
 class Errors:
     # ---- E0xx ingest -------------------------------------------------------------------
@@ -103,6 +109,9 @@ class Errors:
     E107 = ErrorSpec("E107", "Config file '{path}' sets 'redact.enabled: false'; a config file cannot turn redaction off.",
                      "Remove the line. To store and embed raw text on data that holds no personal data, pass the explicit "
                      "--no-redact flag to `voc analyze` (it prints a warning and marks run.json and the report).")
+    E108 = ErrorSpec("E108", "Config key '{old}' is deprecated: it is now '{new}', {what} (read as {new}: {value!r}).",
+                     "Write '{new}: {value}' in your pipeline config and remove '{old}'; the old key will stop "
+                     "being read in a later version.")
     # ---- E2xx models and NLP ---------------------------------------------------------------
     E201 = ErrorSpec("E201", "Model path '{path}' does not exist or is not a model folder.",
                      "Point to a local folder with the model files; voc never downloads models at run time.")
@@ -120,6 +129,11 @@ class Errors:
                      "Each intent needs a name, a description and at least one example phrase.")
     E208 = ErrorSpec("E208", "No intent taxonomy could be suggested from '{path}': {detail}.",
                      "Give it more contacts (a few hundred or more work best), or lower topics.min_topic_size in the config.")
+    E209 = ErrorSpec("E209",
+                     "Intent model '{path}' was trained on {trained} vectors of its encoder, but this run encodes in "
+                     "{used} (embed.precision: {setting}): {why}.",
+                     "{how}, or retrain it in this run's precision (`voc intents train ... --config` with "
+                     "embed.precision: {used}); docs/models.md has the measured pairs.")
     # topics (E230-E239)
     E230 = ErrorSpec("E230", "Topic model '{path}' is not a voc topic model folder: {detail}.",
                      "Point topics.model to a folder written by `voc analyze` (<out>/topic_model) "

@@ -23,7 +23,7 @@ def _cheap_config(**extra):
     # redact (spaCy NER + patterns) is the per-record step every run has; sentiment (vader: no model,
     # deterministic) is a per-batch NLP step. A step that cannot be built fails the test, never drops out.
     return load(None, {"pipeline": ["redact", "sentiment"], "sentiment.backend": "vader", "report.html": False,
-                       "spark.partitions": 2, "spark.batch_size": 16, **extra})
+                       "spark.partitions": 2, "batch_size": 16, **extra})
 
 
 def rs_steps(out: Path) -> list[str]:
@@ -198,7 +198,7 @@ def test_spark_fits_every_corpus_level_step(spark, tmp_path):
     import spark_fit_plugin  # noqa: F401  (registers fit_count and fit_sum here; the executors import it by name)
 
     cfg = load(None, {"pipeline": ["fit_count", "fit_sum"], "redact.enabled": False, "report.html": False,
-                      "spark.partitions": 2, "spark.batch_size": 16})
+                      "spark.partitions": 2, "batch_size": 16})
     src = ROOT / "fixtures" / "transcripts"
     sp = run_spark(src, tmp_path / "spark", cfg)
     lo = run_all(src, tmp_path / "local", cfg)

@@ -122,6 +122,28 @@ def test_cross_validate_can_resume_from_a_later_fold():
     assert seen == full[2:4]  # the same folds as an uninterrupted run
 
 
+def test_benchmark_cv_scripts_use_the_folds_of_cross_validate():
+    # benchmarks/inputs.cv_folds is the one fold builder of the CV scripts (eval_intent_stacked_cv, eval_contact_vector,
+    # eval_long_texts; eval_intent_finetune_cv calls cross_validate): the folds `voc eval intents --cv` makes
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "inputs.py"
+    spec = importlib.util.spec_from_file_location("bench_inputs", path)
+    inputs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(inputs)
+    rng = np.random.default_rng(3)
+    y = list(rng.choice(["card", "refund", "login", "pin"], 61))
+    seen = []
+    cross_validate(lambda tr, te: seen.append((tuple(tr), tuple(te))) or [y[i] for i in te], y, k=inputs.CV_FOLDS,
+                   seed=inputs.CV_SEED)
+    folds = inputs.cv_folds(y)
+    assert [(tuple(tr), tuple(te)) for tr, te in folds] == seen and len(folds) == 5
+    # labels given as a numpy array of objects (as eval_contact_vector passes them) give the same folds
+    assert [tuple(te) for _, te in inputs.cv_folds(np.asarray(y, dtype=object))] == [te for _, te in seen]
+    assert [tuple(te) for _, te in inputs.cv_folds(y, 5, 7)] != [te for _, te in seen]   # the seed is used
+
+
 def test_fuse_and_choose_weight():
     from scipy.special import log_softmax
 

@@ -144,3 +144,22 @@ def test_cli_trains_a_stacked_model_by_default(tmp_path, monkeypatch):
     assert r.exit_code == 0 and json.loads(r.stdout[r.stdout.index("{"):])["accuracy"] == 1.0
     r = runner.invoke(app, ["intents", "train", str(train), "--out", str(tmp_path / "m2"), "--features", "stacked-ish"])
     assert r.exit_code == 2 and "E104" in r.output and "stacked" in r.output
+
+
+def test_head_names_are_defined_once_and_every_one_can_be_built():
+    # the config's Literal (intent.train.stacked_heads) and ensemble.HEADS are one list: a name added to one
+    # and not the other could be accepted by the config and then fail in fit(), or the other way round
+    from typing import get_args
+
+    from voc import config
+    from voc.nlp.intent import ensemble
+
+    assert ensemble.HEADS is config.STACKED_HEADS
+    field = config.IntentTrainConfig.model_fields["stacked_heads"].annotation
+    assert get_args(get_args(field)[0]) == ensemble.HEADS
+    assert set(ensemble._HEAD_INPUTS) == set(ensemble.HEADS)
+    assert config.IntentTrainConfig(stacked_heads=list(ensemble.HEADS)).stacked_heads == list(ensemble.HEADS)
+    for head in ensemble.HEADS:
+        assert hasattr(StackedHeads(heads=(head,))._model(head), "fit")
+    with pytest.raises(ValueError):
+        config.IntentTrainConfig(stacked_heads=["embedding_knn"])

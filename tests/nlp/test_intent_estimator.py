@@ -134,7 +134,8 @@ def test_artifact_holds_params_and_fitted_state(oos_clf, tmp_path):
     meta = json.loads((out / "meta.json").read_text())
     assert meta["format_version"] == 3
     assert set(meta["params"]) == set(oos_clf.get_params()) - {"embed"}
-    assert set(meta["fitted"]) == set(FITTED) - {"embed_config_", "model_id_", "encoder_dir_"}
+    assert set(meta["fitted"]) == set(FITTED) - {"embed_config_", "model_id_", "embed_precision_", "encoder_dir_"}
+    assert meta["embed_precision"] == oos_clf.embed_precision_ in ("fp32", "int8", "fp16")
     back = IntentClassifier.load(out, embed=EMB)
     assert {k: v for k, v in back.get_params().items() if k != "embed"} == \
            {k: v for k, v in oos_clf.get_params().items() if k != "embed"}
@@ -169,7 +170,9 @@ def test_format_2_fixture_gives_the_predictions_of_the_classifier_that_wrote_it(
     labels, conf = clf.predict(expected["texts"])
     assert list(labels) == expected["labels"]
     np.testing.assert_allclose(conf, expected["confidence"], atol=1e-5)
-    assert clf.info() == expected["info"]
+    info = clf.info()
+    assert info.pop("embed_precision") is None      # format 2 did not record the encoder precision: unknown
+    assert info == expected["info"]
     assert clf.get_params()["threshold"] == 0.3 and clf.get_params()["holdout"] == 0
 
 

@@ -10,7 +10,7 @@ import typer
 
 from voc import config as cfg
 from voc.cli.app import app
-from voc.cli.common import console, handle_errors, progress_for, warn_no_redact
+from voc.cli.common import console, handle_errors, load_config, progress_for, warn_no_redact
 from voc.errors import Errors, VocError
 
 
@@ -65,7 +65,7 @@ def analyze_cmd(
     if enrich is not None:
         overrides["enrich.enabled"] = True
         overrides["enrich.out"] = str(enrich)
-    conf = cfg.load(config_path, overrides)
+    conf = load_config(config_path, overrides)
     check_options(conf, intents=intents, events=list(events or []))
     if no_redact:
         warn_no_redact()

@@ -29,6 +29,16 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def load_config(path: Any = None, overrides: dict[str, Any] | None = None):
+    """The pipeline config (voc.config.load) of a command; its own warnings (E108: a deprecated key was read) are
+    printed here, once, and the run records them (run.json / journey_run.json "warnings", the report)."""
+    from voc import config as cfg
+
+    conf = cfg.load(path, overrides)
+    print_warnings(conf.warnings(), console)
+    return conf
+
+
 def safe_texts(texts: list[str], *, names: bool = False) -> list[str]:
     """Texts made fit for the terminal: personal data redacted (patterns and name cues; the NER model too when
     ``names``) and control characters / escape sequences made visible (voc.redact.guard)."""

@@ -10,9 +10,8 @@ import typer
 import yaml
 from pydantic import BaseModel
 
-from voc import config as cfg
 from voc.cli.app import app
-from voc.cli.common import handle_errors
+from voc.cli.common import handle_errors, load_config
 
 config_app = typer.Typer(help="Inspect pipeline configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
@@ -31,6 +30,8 @@ def describe(model: BaseModel, indent: int = 0, descriptions: bool = True) -> li
     lines: list[str] = []
     values = model.model_dump(mode="json")
     for name, field in type(model).model_fields.items():
+        if field.exclude:   # a copy carried from another setting (e.g. redact.default_region from phone_region)
+            continue
         if descriptions and field.description:
             lines += textwrap.wrap(field.description, width=WIDTH - indent - 2,
                                    initial_indent=pad + "# ", subsequent_indent=pad + "# ")
@@ -53,5 +54,5 @@ def show(
                                                                           "the description comments."),
 ) -> None:
     """Print the effective configuration as YAML, each key with its description."""
-    c = cfg.load(config)
+    c = load_config(config)
     typer.echo("\n".join(describe(c, descriptions=not no_descriptions)).rstrip() + "\n")

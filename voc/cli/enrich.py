@@ -7,9 +7,8 @@ from typing import Optional
 
 import typer
 
-from voc import config as cfg
 from voc.cli.app import app
-from voc.cli.common import handle_errors
+from voc.cli.common import handle_errors, load_config
 
 
 @app.command("enrich")
@@ -39,7 +38,7 @@ def enrich_cmd(
         overrides["enrich.identifiers"] = "hash"
     if identify:
         overrides["enrich.identify"] = True
-    conf = cfg.load(config_path, overrides)
+    conf = load_config(config_path, overrides)
     res = enrich(out_dir, cdp, conf.enrich)
     if as_json:
         typer.echo(json.dumps(res.as_dict(), indent=2, default=str))

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from voc.cli.common import console, handle_errors, safe_texts
+from voc.cli.common import console, handle_errors, load_config, safe_texts
 from voc.cli.eval import eval_app
 from voc.cli.intents import FEATURES_HELP, TRAIN, WEIGHT_HELP, train_overrides, train_warnings
 from voc.config import EmbedConfig
@@ -50,7 +50,6 @@ def eval_intents(
     CLINC150 JSON: train on train (+oos_train for the threshold) or use --model; report in-scope
     accuracy and out-of-scope recall on val + oos_val at the threshold.
     """
-    from voc import config as cfg
     from voc.nlp.evaluation import format_report
     from voc.nlp.intent.classifier import IntentClassifier
     from voc.nlp.intent.data import is_clinc, read_clinc, read_csv
@@ -67,13 +66,18 @@ def eval_intents(
             raise VocError(Errors.E104, option="--precision", value=precision, detail="use fp32, int8, fp16 or auto",
                            command="eval intents")
         overrides["embed.precision"] = precision
-    conf = cfg.load(config_path, overrides)
+    conf = load_config(config_path, overrides)
     train_warnings(conf.intent.train, tfidf_weight_given=tfidf_weight is not None)
     params = IntentClassifier.from_config(conf.intent.train, embed=conf.embed).get_params()
     seed = params["seed"]
     clf = None
     if model is not None:
         clf = IntentClassifier.load(model)
+        from voc.cli.common import print_warnings
+        from voc.nlp.intent.precision import precision_warning
+
+        mismatch = precision_warning(str(model), clf.embed_precision_, clf.embedder().precision, EmbedConfig().precision)
+        print_warnings([mismatch] if mismatch else [], console)
     elif zero_shot:
         from voc.nlp.intent.taxonomy import load_taxonomy
         from voc.nlp.intent.zero_shot import ZeroShotIntentClassifier

@@ -9,7 +9,7 @@ from typing import Any, Optional
 import typer
 
 from voc.cli.app import app
-from voc.cli.common import console, handle_errors, parse_weight, safe_texts
+from voc.cli.common import console, handle_errors, load_config, parse_weight, safe_texts
 from voc.config import EmbedConfig, IntentTrainConfig
 from voc.errors import Errors, VocError
 
@@ -84,7 +84,6 @@ def train(
     as_json: bool = typer.Option(False, "--json", help="Print the training summary as JSON."),
 ) -> None:
     """Train an intent classifier and save it (use it with intent.model in the pipeline config)."""
-    from voc import config as cfg
     from voc.nlp.intent.classifier import IntentClassifier
     from voc.nlp.intent.data import is_clinc, read_clinc, read_csv
     from voc.nlp.intent.evaluate import cv_intents
@@ -92,7 +91,7 @@ def train(
     overrides = train_overrides(c=c, features=features, tfidf_weight=tfidf_weight, threshold=threshold, finetune=finetune or None,
                                 epochs=epochs, seed=seed, command="intents train")
     overrides |= {f"embed.{k}": v for k, v in (("model", model), ("device", device)) if v is not None}
-    conf = cfg.load(config_path, overrides)
+    conf = load_config(config_path, overrides)
     train_warnings(conf.intent.train, tfidf_weight_given=tfidf_weight is not None)
     if is_clinc(data):
         splits = read_clinc(data)
@@ -126,7 +125,8 @@ def train(
     clf.save(out)
     summary = {"out": str(out), "n_train": clf.n_train_, "n_oos_train": clf.n_oos_train_, "n_labels": len(clf.classes_),
                "threshold": clf.threshold_, "temperature": clf.temperature_, "holdout": clf.holdout_,
-               "embedding_model": clf.model_id_, "finetuned": clf.encoder_dir_ is not None,
+               "embedding_model": clf.model_id_, "embed_precision": clf.embed_precision_,
+               "finetuned": clf.encoder_dir_ is not None,
                "seconds": round(time.perf_counter() - t0, 1),
                "rows_left_out": len(skipped), "cv": clf.cv_}
     if as_json:
@@ -135,7 +135,7 @@ def train(
         ho = clf.holdout_ or {}
         typer.echo(f"saved {out}: {len(clf.classes_)} intents, {clf.n_train_} examples, threshold {clf.threshold_:.3f}"
                    + (f", held-out accuracy {ho['accuracy']:.4f}" if ho.get("accuracy") is not None else "")
-                   + f" ({summary['seconds']}s)")
+                   + f" ({clf.embed_precision_} vectors, {summary['seconds']}s)")
 
 
 def _contact_texts(folder: Path, conf) -> tuple[list[str], "object", str]:
@@ -194,7 +194,6 @@ def suggest(
 ) -> None:
     """Discover the topics of DATA and write them as an intent taxonomy for a person to edit, then use with
     intent.taxonomy (zero-shot intents without labelled data)."""
-    from voc import config as cfg
     from voc.nlp.intent.suggest import suggest_taxonomy, taxonomy_yaml
     from voc.nlp.intent.taxonomy import load_taxonomy
 
@@ -204,7 +203,7 @@ def suggest(
     overrides: dict = {"redact.enabled": False} if no_redact else {}
     if max_intents is not None:
         overrides["topics.nr_topics"] = max_intents
-    conf = cfg.load(config_path, overrides)
+    conf = load_config(config_path, overrides)
     texts, emb, kind = _contact_texts(data, conf)
     console.print(f"{len(texts):,} contacts read ({kind}); discovering topics ...", highlight=False)
     try:

@@ -10,10 +10,9 @@ from rich.console import Console
 from rich.table import Table
 
 from voc import catalog, datasets, outfolder
-from voc import config as cfg
 from voc.cli.analyze import Fmt
 from voc.cli.app import app
-from voc.cli.common import console, handle_errors, print_warnings, progress_for
+from voc.cli.common import console, handle_errors, load_config, print_warnings, progress_for
 from voc.errors import Errors, VocError
 from voc.redact.guard import terminal_safe
 
@@ -82,7 +81,7 @@ def journeys(
         overrides["journey.repeat_window_days"] = window_days
     if identity_map is not None:
         overrides["journey.identity_map"] = str(identity_map)
-    c = cfg.load(config, overrides)
+    c = load_config(config, overrides)
     jc = c.journey
     cols = dict(jc.columns)
     for role, name in (("customer_id", customer_col), ("case_id", case_col), ("timestamp", timestamp_col),
@@ -97,10 +96,10 @@ def journeys(
                 jc = jc.model_copy(update={"identity_map": str(base / jc.identity_map)})
                 break
     contacts_df, embeddings = read_contacts(contacts) if contacts is not None else (None, None)
-    info = None
+    info = {"warnings": c.warnings()} if c.warnings() else None   # the config's own (E108), into journey_run.json
     if contacts is not None:   # journey_run.json says which run's contacts were joined
         m = outfolder.read_manifest(contacts if contacts.is_dir() else contacts.parent)
-        info = {"contacts": str(contacts), "contacts_run_id": ((m or {}).get("runs") or {}).get("analyze"),
+        info = {**(info or {}), "contacts": str(contacts), "contacts_run_id": ((m or {}).get("runs") or {}).get("analyze"),
                 "embeddings_used": embeddings is not None}
     from voc.pipeline.progress import uncounted
 

@@ -7,10 +7,9 @@ from typing import Optional
 
 import typer
 
-from voc import config as cfg
 from voc.cli.app import app
 from voc.cli.common import console as err_console
-from voc.cli.common import handle_errors, progress_for
+from voc.cli.common import handle_errors, load_config, progress_for
 from voc.errors import Errors, VocError
 
 
@@ -43,7 +42,7 @@ def report_cmd(
 
     from voc.report import summary_dict, summary_table, write_folder_report, write_report
 
-    conf = cfg.load(config_path)
+    conf = load_config(config_path)
     _require_outputs(out_dir)
     from voc.pipeline.progress import uncounted
 

@@ -5,6 +5,10 @@ from rich.console import Console
 
 from voc.pipeline.run import RunResult
 
+# Sources of run.json warnings the terminal shows elsewhere: the journeys' (with the journey summary) and the
+# config's (when the config is read, voc.cli.common.load_config).
+PRINTED_ELSEWHERE = ("journeys", "sequences", "prediction", "config")
+
 
 def print_summary(result: RunResult) -> None:
     from voc.report import summary_table
@@ -33,6 +37,8 @@ def print_summary(result: RunResult) -> None:
     run = json.loads(run_p.read_text(encoding="utf-8")) if run_p.exists() else {}
     from voc.cli.common import print_warnings as _print
 
-    _print([w for w in run.get("warnings") or [] if isinstance(w, dict) and w.get("source") == "taxonomy"], out)
+    # run.json's other warnings (the taxonomy fit, pipeline steps such as the intent model's precision, E209);
+    # the journeys' were printed above and the config's when it was read
+    _print([w for w in run.get("warnings") or [] if isinstance(w, dict) and w.get("source") not in PRINTED_ELSEWHERE], out)
     if result.report is not None:
         out.print(f"report: {result.report}")

@@ -4,13 +4,13 @@ the steps run by ``voc.pipeline.batches.run_components`` (each step over every b
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from voc import registry
 from voc.component import Batch, Component
 from voc.config import VocConfig
 from voc.engines.base import Corpus, Engine, Written
-from voc.pipeline.batches import DEFAULT_BATCH, concat_batches, read_batches, run_components
+from voc.pipeline.batches import concat_batches, read_batches, run_components
 from voc.pipeline.outputs import write_tables
 from voc.pipeline.progress import Progress, Timer
 
@@ -19,9 +19,9 @@ from voc.pipeline.progress import Progress, Timer
 class LocalEngine(Engine):
     name = "local"
 
-    def __init__(self, config: VocConfig, *, batch_size: int = DEFAULT_BATCH) -> None:
+    def __init__(self, config: VocConfig, *, batch_size: Optional[int] = None) -> None:
         super().__init__(config)
-        self.batch_size = batch_size
+        self.batch_size = config.batch_size if batch_size is None else batch_size   # default: the config's batch_size
 
     def read(self, input_path: Path, progress: Progress) -> Corpus:
         batches, rejects, stats = read_batches(input_path, self.config, progress, batch_size=self.batch_size)

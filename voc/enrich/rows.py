@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from voc import catalog, datasets, metrics, outfolder
+from voc.config import DEFAULT_REGION
 from voc.datasets import to_bool
 from voc.errors import Errors, VocError
 from voc.identifiers import hash_email, hash_phone, is_derived_customer_id, normalise_id
@@ -78,14 +79,15 @@ def sha256_identifier(values: pd.Series, kind: str, region: str = "US") -> pd.Se
 
 
 def phone_region(out_dir: str | Path) -> str:
-    """The region the run read phone numbers in (run.json: config.redact.default_region), so the CDP
-    hashes a phone as that run's redaction would; 'US' (the default) when not recorded."""
+    """The region the run read phone numbers in (run.json: config.phone_region; config.redact.default_region in
+    run.json files of earlier versions), so the CDP hashes a phone as that run's redaction would; 'US' (the
+    default) when not recorded."""
     try:
-        run = json.loads((Path(out_dir) / "run.json").read_text(encoding="utf-8"))
-        region = run["config"]["redact"]["default_region"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return "US"
-    return region.upper() if isinstance(region, str) and region.strip() else "US"
+        conf = json.loads((Path(out_dir) / "run.json").read_text(encoding="utf-8"))["config"]
+        region = conf.get("phone_region") or (conf.get("redact") or {}).get("default_region")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return DEFAULT_REGION
+    return region.upper() if isinstance(region, str) and region.strip() else DEFAULT_REGION
 
 
 def contact_rows(out_dir: str | Path, identifiers: str = "drop") -> pd.DataFrame:

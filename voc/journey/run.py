@@ -256,7 +256,7 @@ def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, co
     result.timings["total_s"] = round(time.perf_counter() - t0, 3)
     result.paths = {k: tx.final(v) for k, v in result.paths.items()}
     info = {**(run_info or {}), "run_id": tx.run_id, "counts": result.counts, **result.summary, **result.analytics,
-            "warnings": result.warnings, "timings": result.timings,
+            "warnings": [*(run_info or {}).get("warnings", []), *result.warnings], "timings": result.timings,
             "config": config.model_dump(mode="json"), "outputs": {k: str(v) for k, v in result.paths.items()}}
     written = datasets.write_json(info, catalog.path(staging, "journey_run"), dataset="journey_run")
     result.paths["journey_run"] = tx.final(written)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Optional
 
 from voc import datasets, outfolder
 from voc.config import VocConfig
 from voc.engines.base import Engine, get_engine
 from voc.errors import Errors, VocError
 from voc.pipeline import components as comp_registry
-from voc.pipeline.batches import DEFAULT_BATCH
 from voc.pipeline.outputs import write_step_outputs
 from voc.pipeline.progress import Progress, Timer, no_progress
 from voc.pipeline.record import AnalyzeResult, fail_nothing_read, finish_analyze, run_header
@@ -19,8 +19,9 @@ from voc.redact.guard import redact_records
 
 
 def analyze(input_path: str | Path, out_dir: str | Path, config: VocConfig, *, fmt: str = "parquet",
-            progress: Progress = no_progress, batch_size: int = DEFAULT_BATCH) -> AnalyzeResult:
-    """Run the text pipeline (local engine) on every supported file under ``input_path`` and write the outputs.
+            progress: Progress = no_progress, batch_size: Optional[int] = None) -> AnalyzeResult:
+    """Run the text pipeline (local engine, batches of ``batch_size`` contacts; default: the config's) on every
+    supported file under ``input_path`` and write the outputs.
     They are built in a staging folder and swapped into ``out_dir`` whole (voc.outfolder): a run that
     fails leaves the previous outputs as they were, and no output of an earlier run stays beside them."""
     if fmt not in datasets.FORMATS:

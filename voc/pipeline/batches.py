@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 
 from voc.component import Batch, Component
-from voc.config import VocConfig
+from voc.config import DEFAULT_BATCH_SIZE, VocConfig
 from voc.ingest import IngestStats, iter_batches, scan
 from voc.pipeline.progress import Progress, Timer, no_progress, uncounted
 
-DEFAULT_BATCH = 512
+DEFAULT_BATCH = DEFAULT_BATCH_SIZE   # the config's batch_size default (contacts per `pipe` call, both engines)
 
 
 def read_batches(path: Path, config: VocConfig, progress: Progress = no_progress, *, batch_size: int = DEFAULT_BATCH

@@ -63,7 +63,7 @@ def run_header(engine: str, started: datetime, input_path: Path, config: VocConf
     info = dict(engine_info)
     return {"engine": engine, "started_at": started.isoformat(), "input": str(input_path),
             "versions": {**versions(), **info.pop("versions", {})}, "config": config.model_dump(mode="json"),
-            "redaction": redaction_status(config), **info}
+            "redaction": redaction_status(config), **info, "warnings": config.warnings()}
 
 
 def fail_nothing_read(run: dict[str, Any], stats: IngestStats, rejects: list[dict[str, Any]], input_path: Path,
@@ -95,6 +95,8 @@ def finish_analyze(run: dict[str, Any], final: Batch, steps: dict[str, Component
             run["cleaned_up"] = tx.cleaned
     run.update(accounting(stats, n_contacts, n_messages, rejects))
     run["components"] = {name: step.info() for name, step in steps.items()}
+    run["warnings"] = [w for w in run.get("warnings") or [] if w.get("source") not in steps] + \
+        [w for step in steps.values() for w in step.warnings()]
     run["steps"] = list(steps)
     run["outputs"] = outputs
     run["timings_s"] = timer.timings

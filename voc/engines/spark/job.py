@@ -5,7 +5,7 @@ shared orchestration of voc.pipeline.
     start     the Spark session (run.json: engine, master, app id, partitions, output)
     read      files listed on the driver, parsed on the executors by voc's readers (mapInArrow)
     process   the steps cut into stages at each corpus-level step (``needs_fit``); a stage runs per
-              partition: its Batches of spark.batch_size contacts through the local engine's loop
+              partition: its Batches of batch_size contacts through the local engine's loop
               (voc.pipeline.batches.pipe_steps, voc.engines.spark.nlp), models loaded once per Python
               worker. Every corpus-level step is fitted on the DRIVER on the output of the stages before
               it -- on every contact, or on the rows its ``fit_sample`` names (topics: the seeded sample of
@@ -127,7 +127,7 @@ class SparkEngine(Engine):
                 probe = nlp.run_steps(probe, {n: steps[n] for n in stage})
                 schema = nlp.output_schema(probe)
             self._extras.update(probe.extras)
-            spec = nlp.StageSpec(cfg_json, tuple(stage), schema, self.config.spark.batch_size, dict(self._extras),
+            spec = nlp.StageSpec(cfg_json, tuple(stage), schema, self.config.batch_size, dict(self._extras),
                                  fitted=fitted, fitted_key=uuid.uuid4().hex if fitted is not None else "",
                                  modules=modules)
             df = df.mapInArrow(nlp.stage_fn(spec), struct_type(schema))

@@ -1,8 +1,8 @@
 """The NLP components on Spark: per-partition Batches through ``voc.pipeline.components``.
 
 Records (one row per contact, messages nested) go through ``mapInArrow``; a partition's Arrow
-batches are cut into Batches of ``spark.batch_size`` whole contacts (a Batch may span two Arrow
-batches), exactly as the local engine cuts the corpus, and the partition's Batches go through the
+batches are cut into Batches of ``batch_size`` whole contacts (the config's, as on the local engine; a Batch may span
+two Arrow batches), exactly as the local engine cuts the corpus, and the partition's Batches go through the
 local engine's loop, ``voc.pipeline.batches.pipe_steps``: every step's ``pipe`` sees the same
 sequence of batches as it would locally (the embed step groups them into the same encoder calls
 on a single partition). The components (and so their models: spaCy,

@@ -12,6 +12,16 @@ from voc.nlp.evaluation.metrics import classification_report, confusion_pairs
 FitPredict = Callable[[np.ndarray, np.ndarray], Sequence[Hashable]]
 
 
+def stratified_folds(y: Sequence[Hashable], k: int = 5, seed: int = 42) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (train, test) index pairs of k stratified, shuffled folds of labels ``y``: the folds of
+    ``cross_validate`` (and so of `voc eval intents --cv`) and of the benchmarks' CV scripts."""
+    if k < 2:
+        raise ValueError("k must be at least 2")
+    y_arr = np.asarray([v.item() if hasattr(v, "item") else v for v in y], dtype=object)
+    skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    return list(skf.split(np.zeros(len(y_arr)), y_arr.astype(str)))
+
+
 def cross_validate(fit_predict: FitPredict, y: Sequence[Hashable], *, k: int = 5, seed: int = 42,
                    labels: Optional[Sequence[Hashable]] = None, folds: Optional[int] = None, start: int = 0,
                    on_fold: Optional[Callable[[int, dict[str, Any]], None]] = None) -> dict[str, Any]:
@@ -23,13 +33,10 @@ def cross_validate(fit_predict: FitPredict, y: Sequence[Hashable], *, k: int = 5
     before it (to resume a long run); ``on_fold`` is called after each.
     """
     y_arr = np.asarray([v.item() if hasattr(v, "item") else v for v in y], dtype=object)
-    if k < 2:
-        raise ValueError("k must be at least 2")
-    skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
     oof = np.empty(len(y_arr), dtype=object)
     done = np.zeros(len(y_arr), dtype=bool)
     reports: list[dict[str, Any]] = []
-    for i, (tr, te) in enumerate(skf.split(np.zeros(len(y_arr)), y_arr.astype(str))):
+    for i, (tr, te) in enumerate(stratified_folds(y_arr, k, seed)):
         if folds is not None and i >= start + folds:
             break
         if i < start:

@@ -1,17 +1,19 @@
 """The saved form of an IntentClassifier: a folder, written atomically.
 
-    meta.json     format, format_version, voc_version, created_at, the embedding model (id and path),
-                  ``params`` (the estimator's get_params(), the encoder aside) and ``fitted`` (its
-                  fitted state, IntentClassifier.fitted_state(): one entry per attribute, each tagged
-                  with how it is stored)
+    meta.json     format, format_version, voc_version, created_at, the embedding model (id and path) and
+                  the precision its training vectors were made in (``embed_precision``: fp32, int8 or fp16;
+                  absent from older artifacts: read as unknown), ``params`` (the estimator's get_params(), the
+                  encoder aside) and ``fitted`` (its fitted state, IntentClassifier.fitted_state(): one entry
+                  per attribute, each tagged with how it is stored)
     weights.npz   the fitted arrays (coef, intercept, tfidf_vocab, tfidf_idf, tfidf_coef, ...): plain
                   arrays, no pickle
     encoder/      the fine-tuned sentence encoder (only with --finetune)
 
 Reading rebuilds the estimator with IntentClassifier.from_fitted(params, state), the one place that
 knows its fitted attributes. Loading checks format_version (E205 when this voc cannot read it) and
-that the embedding model is the one the classifier was trained on (E202 otherwise). Older formats are
-still read: format 2 (voc 0.1.0, fixed keys per attribute) and format 1 when it holds the embedding
+that the embedding model is the one the classifier was trained on (E202 otherwise); a run that encodes
+in another precision than the recorded one is judged by voc.nlp.intent.precision (E209). Older formats are
+still read (the precision unknown): format 2 (voc 0.1.0, fixed keys per attribute) and format 1 when it holds the embedding
 head alone.
 """
 from __future__ import annotations
@@ -38,11 +40,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from voc.nlp.intent.classifier import IntentClassifier
 
 FORMAT = "voc-intent-classifier"
+PRECISIONS = ("fp32", "int8", "fp16")   # what an encoder precision resolves to (voc.nlp.embed.resolve.resolve_precision)
 FORMAT_VERSION = 3
 READABLE_VERSIONS = (1, 2, 3)
 ENCODER_DIR = "encoder"
-# The encoder reference is resolved against this machine on load, not stored as a value.
-_ENCODER_STATE = ("embed_config_", "model_id_", "encoder_dir_")
+# The encoder reference is resolved against this machine on load, not stored as a value; the training precision
+# is stored beside it in meta.json (embed_precision), not among the fitted values.
+_ENCODER_STATE = ("embed_config_", "model_id_", "embed_precision_", "encoder_dir_")
 
 
 # -- one fitted attribute <-> a JSON entry (+ arrays) -------------------------------------------------
@@ -111,6 +115,7 @@ def save(clf: "IntentClassifier", path: Path) -> Path:
         "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "embedding_model": state["model_id_"],
         "embed_model_path": ENCODER_DIR if finetuned else state["embed_config_"].model,
+        "embed_precision": state["embed_precision_"],
         "finetuned": finetuned,
         "params": params,
         "fitted": fitted,
@@ -197,7 +202,9 @@ def load(cls: type, path: Path, *, embed: Optional[EmbedConfig] = None) -> "Inte
                        detail=f"meta.json and weights.npz do not match ({type(e).__name__}: {e})") from None
     embed_config = (embed or EmbedConfig()).model_copy(update={"model": model_path})
     params = {k: (tuple(v) if isinstance(v, list) else v) for k, v in params.items()} | {"embed": embed_config}
+    precision = meta.get("embed_precision")   # None: an artifact written before voc recorded it
     state |= {"embed_config_": embed_config, "model_id_": found_id,
+              "embed_precision_": precision if precision in PRECISIONS else None,
               "encoder_dir_": path / ENCODER_DIR if model == ENCODER_DIR else None}
     try:
         return cls.from_fitted(params, state)

@@ -71,8 +71,8 @@ OOS_LABELS = tuple(_DEFAULTS.oos_labels)
 
 # Everything fit() learns, each an attribute ending in '_' (scikit-learn's convention): what
 # ``fitted_state()`` returns and ``from_fitted()`` restores, so what an artifact stores besides get_params().
-FITTED = ("classes_", "embed_config_", "model_id_", "encoder_dir_", "temperature_", "threshold_", "tfidf_weight_",
-          "coef_", "intercept_", "tfidf_", "tfidf_coef_", "tfidf_intercept_", "ood_rule_", "distance_",
+FITTED = ("classes_", "embed_config_", "model_id_", "embed_precision_", "encoder_dir_", "temperature_", "threshold_",
+          "tfidf_weight_", "coef_", "intercept_", "tfidf_", "tfidf_coef_", "tfidf_intercept_", "ood_rule_", "distance_",
           "holdout_", "n_train_", "n_oos_train_", "class_counts_", "cv_", "fit_seconds_", "stacked_")
 
 
@@ -200,6 +200,9 @@ class IntentClassifier(BaseEstimator):
         embedder = get_embedder(embed_cfg)
         emb_all = embedder.encode(list(txt))
         self.model_id_ = embedder.model_id
+        # the precision the vectors were made in (after the encoder loaded: int8 falls back to fp32 for a model that
+        # cannot be exported); a run that encodes in another precision is checked against it (voc.nlp.intent.precision)
+        self.embed_precision_: Optional[str] = embedder.precision
 
         self.temperature_ = 1.0
         self.holdout_ = {}
@@ -309,7 +312,8 @@ class IntentClassifier(BaseEstimator):
     def info(self) -> dict[str, Any]:
         self._require_fitted()
         info = {"kind": "supervised", "n_classes": len(self.classes_), "threshold": self.threshold_,
-                "temperature": self.temperature_, "embedding_model": self.model_id_, "n_train": self.n_train_,
+                "temperature": self.temperature_, "embedding_model": self.model_id_,
+                "embed_precision": getattr(self, "embed_precision_", None), "n_train": self.n_train_,
                 "feature_set": self.feature_set, "tfidf_weight": self.tfidf_weight_ if self.tfidf_ is not None else None,
                 "finetuned": self.encoder_dir_ is not None}
         if getattr(self, "stacked_", None) is not None:

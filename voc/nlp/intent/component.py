@@ -8,6 +8,7 @@ import numpy as np
 from voc import registry
 from voc.component import Batch, Component
 from voc.config import EmbedConfig, IntentConfig
+from voc.nlp.intent.precision import precision_warning
 from voc.schema import customer_text
 
 
@@ -67,9 +68,29 @@ class IntentComponent(Component):
         batch.contacts = contacts
         return batch
 
+    def _precisions(self) -> Optional[tuple[Optional[str], str]]:
+        """(trained, used): the encoder precision a trained model's vectors were made in (None: not recorded by
+        the artifact) and the one this run encodes in; None for the zero-shot taxonomy (its examples are encoded
+        in the run's own precision)."""
+        clf = self.classifier_
+        if not hasattr(clf, "embed_precision_"):
+            return None
+        return clf.embed_precision_, clf.embedder().precision
+
     def info(self) -> dict[str, Any]:
         out = {"name": self.name, **self.classifier_.info()}
         if self.config.threshold is not None:
             out["threshold"] = self.config.threshold
+        pair = self._precisions()
+        if pair is not None:
+            out["embed_precision"] = pair[0] or "not recorded (an older artifact)"
+            out["run_precision"] = pair[1]
         out["reused_embeddings"] = self.__dict__.get("_reused")
         return out
+
+    def warnings(self) -> list[dict[str, Any]]:
+        pair = self._precisions()
+        if pair is None:
+            return []
+        w = precision_warning(str(self.config.model), pair[0], pair[1], (self.embed or EmbedConfig()).precision)
+        return [w] if w else []

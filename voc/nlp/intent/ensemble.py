@@ -38,10 +38,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from voc.config import IntentTrainConfig
+from voc.config import STACKED_HEADS, IntentTrainConfig
 from voc.nlp.intent import features
 
-HEADS = ("embedding_lr", "ngram_lr", "embedding_svm", "ngram_svm")
+# Every head name, defined once with the config's Literal (voc.config.StackedHead); _HEAD_INPUTS and _model
+# below give each its features and model (tests/nlp/test_intent_ensemble.py checks they cover exactly these).
+HEADS = STACKED_HEADS
 # The default pair, defined once in intent.train.stacked_heads: on Banking77 folds the inner CV gave ngram_lr
 # and embedding_svm weights of ~0.06 and 0 (fold 1 of 5: all four heads 92.75%, this pair 92.80%), and the
 # pair trains ~3x faster.
