@@ -120,6 +120,10 @@ class Errors:
                      "Each intent needs a name, a description and at least one example phrase.")
     E208 = ErrorSpec("E208", "No intent taxonomy could be suggested from '{path}': {detail}.",
                      "Give it more contacts (a few hundred or more work best), or lower topics.min_topic_size in the config.")
+    E209 = ErrorSpec("E209", "Distant sentiment labels '{path}' cannot be used: {detail}.",
+                     "Pass a Banking77 train.csv or a CLINC150 JSON (or their folders) to --distant, and keep the intent "
+                     "mapping voc/nlp/sentiment/service_intents.yaml as shipped (each intent: label problem | request | "
+                     "unclear, and why).")
     # topics (E230-E239)
     E230 = ErrorSpec("E230", "Topic model '{path}' is not a voc topic model folder: {detail}.",
                      "Point topics.model to a folder written by `voc analyze` (<out>/topic_model) "

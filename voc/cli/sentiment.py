@@ -38,14 +38,22 @@ def train(
         "this negative recall (0: best macro-recall, no floor). Default: the recipe's, 0.75.")),
     calibrate: bool = typer.Option(True, "--calibrate/--no-calibrate", help="Learn the class-prior bias (off: "
                                                                             "the plain balanced regression)."),
+    distant: Optional[list[Path]] = typer.Option(None, "--distant", help=(
+        "Add distant-label examples from a labelled support-intent data set (Banking77 train.csv or a CLINC150 JSON, or "
+        "their folder; repeatable): intents that report a problem become negative, plain requests neutral "
+        "(voc/nlp/sentiment/service_intents.yaml). The shipped model uses ../shared/data/banking77.")),
+    distant_weight: Optional[float] = typer.Option(None, "--distant-weight", help=(
+        "Weight of one distant-label example (a labelled example weighs 1). Default: the recipe's, measured in "
+        "docs/evaluation.md.")),
 ) -> None:
     """Train logistic regression on sentence embeddings + VADER scores; prints cross-validated figures."""
     from voc.config import EmbedConfig
     from voc.errors import Errors, VocError
     from voc.nlp.sentiment.data import load_sentiment_data
+    from voc.nlp.sentiment.distant import distant_data, load_intent_mapping
     from voc.nlp.sentiment.features import SentimentFeaturizer
     from voc.nlp.sentiment.linear import save_artifact
-    from voc.nlp.sentiment.train import NEGATIVE_RECALL_FLOOR, train_artifact
+    from voc.nlp.sentiment.train import DISTANT_WEIGHT, NEGATIVE_RECALL_FLOOR, train_artifact
 
     if cv == 1 or cv < 0:
         raise VocError(Errors.E104, option="--cv", value=cv, detail="use 0 (no CV) or at least 2 folds",
@@ -79,8 +87,29 @@ def train(
         cmd += " --no-calibrate"
     elif floor_given and negative_recall_floor != NEGATIVE_RECALL_FLOOR:
         cmd += f" --neg-recall {negative_recall_floor}"
+    if distant_weight is not None and not distant_weight > 0:
+        raise VocError(Errors.E104, option="--distant-weight", value=distant_weight, detail="use a weight above 0",
+                       command="sentiment train")
+    extra = []
+    if distant:
+        mapping = load_intent_mapping()
+        for p in distant:
+            d = distant_data(p, mapping=mapping)
+            typer.echo(f"distant labels: {len(d)} examples from {d.source} (negative {d.labels.count('negative')}, neutral "
+                       f"{d.labels.count('neutral')}; left out: "
+                       + (", ".join(f"{n} rows of {why}" for why, n in d.excluded.items()) or "none") + ")", err=True)
+            if d.excluded.get("intent not in the mapping"):
+                typer.echo(f"warning: {d.excluded['intent not in the mapping']} rows of {p} have an intent that "
+                           "voc/nlp/sentiment/service_intents.yaml does not list; they were left out", err=True)
+            extra.append(d)
+            cmd += f" --distant {p}"
+        if distant_weight is not None and distant_weight != DISTANT_WEIGHT:
+            cmd += f" --distant-weight {distant_weight:g}"
+    elif distant_weight is not None:
+        typer.echo("warning: --distant-weight has no effect without --distant", err=True)
     payload = train_artifact(ds.texts, ds.labels, source=ds.source, featurizer=feat, k=cv, seed=seed, grid=grid, command=cmd,
-                             negative_recall_floor=negative_recall_floor if calibrate else None)
+                             negative_recall_floor=negative_recall_floor if calibrate else None, distant=extra,
+                             distant_weight=DISTANT_WEIGHT if distant_weight is None else distant_weight)
     save_artifact(payload, out)
     if payload["cv"]:
         c = payload["cv"]

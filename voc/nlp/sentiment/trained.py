@@ -97,5 +97,7 @@ class TrainedBackend(SentimentBackend):
                 "embedding_precision": a["features"].get("embedding_precision", "fp32"),
                 "embedding_model": a["features"]["embedding_model"], "C": a["weights"]["C"],
                 "class_bias": a["weights"].get("class_bias"), "negative_recall_floor": a["weights"].get("negative_recall_floor"),
-                "trained_on": {k: v for k, v in a["trained_on"].items() if k != "fingerprint"},
+                "trained_on": {k: ([{f: x for f, x in d.items() if f not in ("fingerprint", "text_hashes")} for d in v]
+                                   if k == "distant" else v)
+                               for k, v in a["trained_on"].items() if k != "fingerprint"},
                 "measured": a.get("cv")}
