@@ -1,7 +1,8 @@
 """`voc sentiment train DATA --out PATH`: train the sentiment classifier of the ``trained`` backend.
 
 The shipped weights (voc/nlp/sentiment/models/tweeteval_lr.json) are regenerated exactly with
-    voc sentiment train ../shared/data/tweeteval_sentiment --out voc/nlp/sentiment/models/tweeteval_lr.json
+    voc sentiment train ../shared/data/tweeteval_sentiment --distant ../shared/data/banking77 \
+        --out voc/nlp/sentiment/models/tweeteval_lr.json
 """
 from __future__ import annotations
 
@@ -65,6 +66,9 @@ def train(
     except ValueError:
         raise VocError(Errors.E104, option="--c-grid", value=c_grid, detail="give positive numbers separated by commas",
                        command="sentiment train") from None
+    if distant_weight is not None and not distant_weight > 0:
+        raise VocError(Errors.E104, option="--distant-weight", value=distant_weight, detail="use a weight above 0",
+                       command="sentiment train")
     ds = load_sentiment_data(data, split=split, text_col=text_col, label_col=label_col)
     typer.echo(f"training on {len(ds)} texts from {ds.source} "
                f"({', '.join(f'{c} {ds.labels.count(c)}' for c in ('negative', 'neutral', 'positive'))})", err=True)
@@ -87,9 +91,6 @@ def train(
         cmd += " --no-calibrate"
     elif floor_given and negative_recall_floor != NEGATIVE_RECALL_FLOOR:
         cmd += f" --neg-recall {negative_recall_floor}"
-    if distant_weight is not None and not distant_weight > 0:
-        raise VocError(Errors.E104, option="--distant-weight", value=distant_weight, detail="use a weight above 0",
-                       command="sentiment train")
     extra = []
     if distant:
         mapping = load_intent_mapping()
@@ -122,5 +123,7 @@ def train(
             typer.echo(f"without the class bias (same fold models): macro-recall {u['macro_recall']:.4f}   recall by class: "
                        + "   ".join(f"{k} {v:.4f}" for k, v in u["per_class_recall"].items()))
     typer.echo(f"final model: C={payload['weights']['C']}, class "
-               f"bias {payload['weights']['class_bias']} fit on all {len(ds)} texts; "
+               f"bias {payload['weights']['class_bias']} fit on all {len(ds)} texts"
+               + "".join(f" + {d['n']} distant-label examples of {d['source']} (weight {d['weight']:g})"
+                         for d in payload["trained_on"].get("distant") or []) + "; "
                f"timings {payload['seconds']}; written to {out}")

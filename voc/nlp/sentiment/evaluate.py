@@ -46,6 +46,19 @@ def distant_overlap(data: SentimentData, artifact: dict[str, Any]) -> float:
     return float(np.mean([text_hash(t) in seen for t in data.texts]))
 
 
+def _resolve_distant_path(path: str) -> str:
+    """The recorded path when it exists from here, else the folder of the same name under $VOC_SHARED_DATA
+    (the shipped model records ../shared/data/banking77, relative to the repository root)."""
+    import os
+    from pathlib import Path
+
+    p = Path(path)
+    shared = os.environ.get("VOC_SHARED_DATA")
+    if not p.exists() and shared and (Path(shared) / p.name).exists():
+        return str(Path(shared) / p.name)
+    return path
+
+
 def distant_extra(artifact: dict[str, Any], featurizer: Any) -> tuple[Any, list[str]]:
     """The artifact's distant-label examples, re-read from the paths it records and checked against its
     fingerprints, as ``train.Extra`` (None when it has none or one cannot be re-read), plus warnings."""
@@ -62,7 +75,7 @@ def distant_extra(artifact: dict[str, Any], featurizer: Any) -> tuple[Any, list[
     mapping = load_intent_mapping()
     for r in recs:
         try:
-            d = distant_data(r["path"], mapping=mapping)
+            d = distant_data(_resolve_distant_path(str(r.get("path") or "")), mapping=mapping)
         except (VocError, KeyError) as e:
             return None, [f"the model was trained with distant labels from {r.get('path')!r}, which cannot be read here "
                           f"({e}); the cross-validation below uses the labelled data only, so it is not the model's recipe"]

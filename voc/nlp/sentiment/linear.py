@@ -18,6 +18,21 @@ ARTIFACT_FORMAT = "voc.sentiment.linear"
 ARTIFACT_VERSION = 1
 
 
+def balanced_weights(y_idx: np.ndarray, sample_weight: np.ndarray, primary: Optional[np.ndarray] = None) -> np.ndarray:
+    """Row weights = sample weight x sklearn's balanced class weight n / (k * n_c), computed on the weighted
+    totals of each source apart (``primary`` rows, the other rows; k = the classes present in the source)."""
+    y_idx = np.asarray(y_idx)
+    w = np.asarray(sample_weight, dtype=np.float64).copy()
+    src = np.ones(len(y_idx), bool) if primary is None else np.asarray(primary, bool)
+    for m in (src, ~src):
+        if not m.any():
+            continue
+        totals = np.bincount(y_idx[m], weights=w[m], minlength=3)
+        k = int((totals > 0).sum())
+        w[m] *= (w[m].sum() / (k * np.where(totals > 0, totals, 1.0)))[y_idx[m]]
+    return w
+
+
 class LinearSentimentModel:
     """scikit-learn style: the constructor stores parameters; ``fit`` sets ``mean_``, ``scale_``,
     ``coef_`` (3, d), ``intercept_`` (3,), ``classes_`` (= LABELS) and ``class_bias_`` (3,).
@@ -31,9 +46,12 @@ class LinearSentimentModel:
 
     ``fit(X, y, sample_weight=, primary=)``: rows may carry weights (distant-label examples weigh less than
     hand-labelled ones); with ``class_weight="balanced"`` the class weights are then computed from the
-    weighted class totals, and the standardisation is weighted too. ``primary`` (a boolean mask) marks
-    the rows the calibration is measured on: its inner folds split the primary rows only, and every
-    other row is in every inner training fold. Without weights and mask, the fit is the plain one."""
+    class totals of each source separately (primary rows, other rows), so extra rows never change the
+    weight of the primary ones (balancing the pooled totals let 5,000 distant complaints halve the
+    weight of the 312 negative tweets, measured in docs/evaluation.md); the standardisation is weighted
+    too. ``primary`` (a boolean mask) marks the rows the calibration is measured on: its inner folds
+    split the primary rows only, and every other row is in every inner training fold. Without weights
+    and mask, the fit is the plain one."""
 
     def __init__(self, C: float = 0.003, class_weight: Optional[str] = "balanced", max_iter: int = 3000,
                  negative_recall_floor: Optional[float] = None, calibration_cv: int = 3, seed: int = 42) -> None:
@@ -44,8 +62,8 @@ class LinearSentimentModel:
         self.calibration_cv = calibration_cv
         self.seed = seed
 
-    def _fit_lr(self, X: np.ndarray, y_idx: np.ndarray,
-                sw: Optional[np.ndarray] = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    def _fit_lr(self, X: np.ndarray, y_idx: np.ndarray, sw: Optional[np.ndarray] = None,
+                primary: Optional[np.ndarray] = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
         from sklearn.linear_model import LogisticRegression
         from threadpoolctl import threadpool_limits
 
@@ -56,10 +74,7 @@ class LinearSentimentModel:
         else:
             mean = np.average(X, axis=0, weights=sw)
             sd = np.sqrt(np.average((X - mean) ** 2, axis=0, weights=sw))
-            w = np.asarray(sw, dtype=np.float64)
-            if self.class_weight == "balanced":  # sklearn's n / (3 * n_c), on weighted totals
-                totals = np.bincount(y_idx, weights=w, minlength=3)
-                w = w * (w.sum() / (3.0 * np.where(totals > 0, totals, 1.0)))[y_idx]
+            w = balanced_weights(y_idx, sw, primary) if self.class_weight == "balanced" else np.asarray(sw, dtype=np.float64)
             class_weight, fit_kw = None, {"sample_weight": w}
         scale = np.where(sd > 1e-12, sd, 1.0)
         lr = LogisticRegression(C=self.C, class_weight=class_weight, max_iter=self.max_iter)
@@ -82,7 +97,8 @@ class LinearSentimentModel:
         out = np.zeros((len(prim), 3))
         for tr, te in StratifiedKFold(n_splits=k, shuffle=True, random_state=self.seed).split(prim, yp):
             rows = np.concatenate([prim[tr], rest]) if len(rest) else prim[tr]
-            mean, scale, coef, icpt, _ = self._fit_lr(X[rows], y_idx[rows], None if sw is None else sw[rows])
+            mean, scale, coef, icpt, _ = self._fit_lr(X[rows], y_idx[rows], None if sw is None else sw[rows],
+                                                      None if primary is None else np.asarray(primary, bool)[rows])
             out[te] = ((X[prim[te]] - mean) / scale) @ coef.T + icpt
         return out
 
@@ -110,7 +126,7 @@ class LinearSentimentModel:
             self.calibration_ = {"negative_recall_floor": float(self.negative_recall_floor), "cv": int(self.calibration_cv),
                                  "oof_recall_before": recalls(yp, oof.argmax(axis=1)),
                                  "oof_recall_after": recalls(yp, (oof + self.class_bias_).argmax(axis=1))}
-        self.mean_, self.scale_, self.coef_, self.intercept_, self.n_iter_ = self._fit_lr(X, y_idx, sw)
+        self.mean_, self.scale_, self.coef_, self.intercept_, self.n_iter_ = self._fit_lr(X, y_idx, sw, prim)
         self.classes_ = LABELS
         return self
 

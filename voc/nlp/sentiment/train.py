@@ -26,7 +26,7 @@ NEGATIVE_RECALL_FLOOR: Optional[float] = 0.75
 MIN_PER_CLASS = 10
 # Weight of one distant-label example (a primary, hand-labelled example weighs 1): chosen by
 # benchmarks/eval_sentiment_service.py (docs/evaluation.md), used by `voc sentiment train --distant`.
-DISTANT_WEIGHT = 0.25
+DISTANT_WEIGHT = 0.1
 
 
 class Extra:
@@ -87,8 +87,8 @@ def select_C(X: np.ndarray, y: Sequence[str], *, grid: Sequence[float] = C_GRID,
     for C in grid:
         pred = np.empty(len(y), dtype=object)
         for tr, te in skf.split(X, y.astype(str)):
-            Xs, ys, sw, _ = _stack(X[tr], y[tr], extra)
-            pred[te] = LinearSentimentModel(C=C).fit(Xs, ys, sample_weight=sw).predict(X[te])
+            Xs, ys, sw, prim = _stack(X[tr], y[tr], extra)
+            pred[te] = LinearSentimentModel(C=C).fit(Xs, ys, sample_weight=sw, primary=prim).predict(X[te])
         mr = _macro_recall(y, pred)
         if mr > best + 1e-12:
             best, best_c = mr, float(C)
@@ -209,7 +209,7 @@ def train_artifact(texts: Sequence[str], labels: Sequence[str], *, source: str, 
                   + ("" if not distant else
                      f"; plus {len(extra)} distant-label examples of support intents (problem -> negative, request -> "
                      f"neutral; voc/nlp/sentiment/service_intents.yaml) in every training set, weight {distant_weight:g} "
-                     "each, C and bias measured on the primary data only"),
+                     "each, class weights balanced within each source, C and bias measured on the primary data only"),
         "features": featurizer.spec(),
         "weights": model.to_dict(),
         "C_grid": [float(c) for c in grid],

@@ -1,7 +1,8 @@
 """Backend "trained": the project's own classifier (see ``train.py``) on sentence embeddings + VADER.
 
 By default it loads the weights shipped in the package (``models/tweeteval_lr.json``, trained on the
-public TweetEval sentiment validation set); ``SentimentConfig.model`` points to another artifact
+public TweetEval sentiment validation set plus distant complaint labels from Banking77's problem-report
+intents, see ``distant.py``); ``SentimentConfig.model`` points to another artifact
 written by ``voc sentiment train``. score = P(positive) - P(negative); label = the most probable class.
 """
 from __future__ import annotations
