@@ -199,6 +199,13 @@ def test_train_with_distant_labels_records_them_and_eval_reruns_the_same_recipe(
     assert r.exit_code == 0, r.output
     assert "the model's 5 distant-label examples (weight 0.5) are added to every training fold" in r.output
 
+    seen = tmp_path / "seen.csv"   # texts the model learned from as distant labels: scored, but not held out, and said so
+    seen.write_text("text,label\nMy card stopped working yesterday,negative\nHow much can I top up?,neutral\n"
+                    "Where is my parcel,neutral\n", encoding="utf-8")
+    r = runner.invoke(app, ["eval", "sentiment", str(seen), "--backend", "trained", "--model", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "67% of these texts were distant-label training examples" in r.output and "not held out" in r.output
+
     b77.write_text("text,category\nMy card is broken,card_not_working\n", encoding="utf-8")   # not the data it learned from
     r = runner.invoke(app, ["eval", "sentiment", str(small), "--backend", "trained", "--model", str(out), "--cv", "3"])
     assert r.exit_code == 0, r.output
