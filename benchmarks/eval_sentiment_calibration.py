@@ -4,7 +4,10 @@ bias are chosen inside each training fold only). Prints per-class recall and pre
 and on two customer-service-like subsets; asserts nothing.
 
     .venv/bin/python benchmarks/eval_sentiment_calibration.py [--data ../shared/data/tweeteval_sentiment]
-        [--floors none,0,0.75,0.8] [--complaint-lexicon] [--precision fp32]
+        [--floors none,0,0.75,0.8] [--complaint-lexicon] [--precision fp32] [--distant ../shared/data/banking77]
+
+``--distant PATH`` adds the distant-label examples of a support-intent data set to every training fold
+(the shipped recipe since 0.3, weight ``--distant-weight``, default the recipe's; docs/evaluation.md).
 
 The subsets are fixed word lists, written before any figure on them was seen and never tuned:
   service   tweets with a customer-service word (SERVICE below: service, support, refund, order,
@@ -78,25 +81,37 @@ def main() -> None:
     ap.add_argument("--complaint-lexicon", action="store_true")
     ap.add_argument("--precision", default="fp32")
     ap.add_argument("--k", type=int, default=5)
+    ap.add_argument("--distant", default=None, help="a Banking77 / CLINC150 path: distant labels added to every training fold")
+    ap.add_argument("--distant-weight", type=float, default=None)
     args = ap.parse_args()
 
     from voc.config import EmbedConfig
     from voc.nlp.sentiment.data import load_sentiment_data
     from voc.nlp.sentiment.features import SentimentFeaturizer
-    from voc.nlp.sentiment.train import cross_validated_predictions
+    from voc.nlp.sentiment.train import DISTANT_WEIGHT, Extra, cross_validated_predictions
 
     ds = load_sentiment_data(args.data)
     X = SentimentFeaturizer(EmbedConfig(precision=args.precision)).transform(ds.texts)
     if args.complaint_lexicon:
         X = np.hstack([X, complaint_features(ds.texts)])
     y = np.array(ds.labels, dtype=object)
+    extra = None
+    if args.distant:
+        from voc.nlp.sentiment.distant import distant_data
+
+        d = distant_data(args.distant)
+        Xd = SentimentFeaturizer(EmbedConfig(precision=args.precision)).transform(d.texts)
+        if args.complaint_lexicon:
+            Xd = np.hstack([Xd, complaint_features(d.texts)])
+        extra = Extra(Xd, d.labels, DISTANT_WEIGHT if args.distant_weight is None else args.distant_weight)
+        print(f"distant labels: {len(d)} examples from {d.source}, weight {extra.weight:g}")
     subsets = {"all": np.ones(len(y), bool), "service": np.array([bool(SERVICE.search(t)) for t in ds.texts])}
     subsets["brand"] = subsets["service"] | np.array([bool(BRAND.search(t)) for t in ds.texts])
     preds = {}
     for f in args.floors.split(","):
         floor = None if f.strip() == "none" else float(f)
         t0 = time.perf_counter()
-        cv = cross_validated_predictions(X, list(y), k=args.k, seed=42, negative_recall_floor=floor)
+        cv = cross_validated_predictions(X, list(y), k=args.k, seed=42, negative_recall_floor=floor, extra=extra)
         name = "uncalibrated" if floor is None else f"floor {floor:g}"
         preds[name] = np.asarray(cv["oof_pred"], dtype=object)
         print(f"{name}: {args.k}-fold CV in {time.perf_counter() - t0:.1f} s; bias per fold {cv['bias_per_fold']}")

@@ -134,6 +134,10 @@ class Errors:
                      "{used} (embed.precision: {setting}): {why}.",
                      "{how}, or retrain it in this run's precision (`voc intents train ... --config` with "
                      "embed.precision: {used}); docs/models.md has the measured pairs.")
+    E210 = ErrorSpec("E210", "Distant sentiment labels '{path}' cannot be used: {detail}.",
+                     "Pass a Banking77 train.csv or a CLINC150 JSON (or their folders) to --distant, and keep the intent "
+                     "mapping voc/nlp/sentiment/service_intents.yaml as shipped (each intent: label problem | request | "
+                     "unclear, and why).")
     # topics (E230-E239)
     E230 = ErrorSpec("E230", "Topic model '{path}' is not a voc topic model folder: {detail}.",
                      "Point topics.model to a folder written by `voc analyze` (<out>/topic_model) "

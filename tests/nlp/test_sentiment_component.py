@@ -117,4 +117,7 @@ def test_contact_label_follows_how_the_conversation_ends(backend):
     assert c.loc["ends-thankful", "sentiment"] == "positive"
     assert c.loc["ends-angry", "sentiment_score"] < out[1.0].loc["ends-angry", "sentiment_score"]
     assert c.loc["ends-thankful", "sentiment_score"] > out[1.0].loc["ends-thankful", "sentiment_score"]
-    assert out[1.0].loc["ends-angry", "sentiment"] != "negative"   # two friendly turns outvote the angry ending
+    if backend == "vader":  # the friendly first turn and the factual middle one outvote the angry ending
+        assert out[1.0].loc["ends-angry", "sentiment"] != "negative"
+    # (the trained model learned from support complaints since 0.3 that "my order has not arrived yet" is a complaint,
+    # score -0.33 instead of +0.07, so for it the equal-weight mean of that conversation is negative as well)

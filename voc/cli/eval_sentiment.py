@@ -69,6 +69,8 @@ def eval_sentiment(
         typer.echo("")
         typer.echo(f"== {r['backend']}  ({r.get('model') or ''})")
         typer.echo(f"protocol: {r['protocol']}")
+        for w in r.get("warnings") or []:
+            typer.echo(f"warning: {w}", err=True)
         typer.echo(f"macro-recall (TweetEval metric) {r['macro_recall']:.4f}   accuracy {r['accuracy']:.4f}   "
                    f"macro-F1 {r['macro_f1']:.4f}   wall {r['seconds']:.1f} s")
         typer.echo("recall by class: " + "   ".join(f"{c} {v:.4f}" for c, v in r["per_class_recall"].items()))

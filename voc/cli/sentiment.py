@@ -1,7 +1,8 @@
 """`voc sentiment train DATA --out PATH`: train the sentiment classifier of the ``trained`` backend.
 
 The shipped weights (voc/nlp/sentiment/models/tweeteval_lr.json) are regenerated exactly with
-    voc sentiment train ../shared/data/tweeteval_sentiment --out voc/nlp/sentiment/models/tweeteval_lr.json
+    voc sentiment train ../shared/data/tweeteval_sentiment --distant ../shared/data/banking77 \
+        --out voc/nlp/sentiment/models/tweeteval_lr.json
 """
 from __future__ import annotations
 
@@ -38,14 +39,22 @@ def train(
         "this negative recall (0: best macro-recall, no floor). Default: the recipe's, 0.75.")),
     calibrate: bool = typer.Option(True, "--calibrate/--no-calibrate", help="Learn the class-prior bias (off: "
                                                                             "the plain balanced regression)."),
+    distant: Optional[list[Path]] = typer.Option(None, "--distant", help=(
+        "Add distant-label examples from a labelled support-intent data set (Banking77 train.csv or a CLINC150 JSON, or "
+        "their folder; repeatable): intents that report a problem become negative, plain requests neutral "
+        "(voc/nlp/sentiment/service_intents.yaml). The shipped model uses ../shared/data/banking77.")),
+    distant_weight: Optional[float] = typer.Option(None, "--distant-weight", help=(
+        "Weight of one distant-label example (a labelled example weighs 1). Default: the recipe's, measured in "
+        "docs/evaluation.md.")),
 ) -> None:
     """Train logistic regression on sentence embeddings + VADER scores; prints cross-validated figures."""
     from voc.config import EmbedConfig
     from voc.errors import Errors, VocError
     from voc.nlp.sentiment.data import load_sentiment_data
+    from voc.nlp.sentiment.distant import distant_data, load_intent_mapping
     from voc.nlp.sentiment.features import SentimentFeaturizer
     from voc.nlp.sentiment.linear import save_artifact
-    from voc.nlp.sentiment.train import NEGATIVE_RECALL_FLOOR, train_artifact
+    from voc.nlp.sentiment.train import DISTANT_WEIGHT, NEGATIVE_RECALL_FLOOR, train_artifact
 
     if cv == 1 or cv < 0:
         raise VocError(Errors.E104, option="--cv", value=cv, detail="use 0 (no CV) or at least 2 folds",
@@ -57,6 +66,9 @@ def train(
     except ValueError:
         raise VocError(Errors.E104, option="--c-grid", value=c_grid, detail="give positive numbers separated by commas",
                        command="sentiment train") from None
+    if distant_weight is not None and not distant_weight > 0:
+        raise VocError(Errors.E104, option="--distant-weight", value=distant_weight, detail="use a weight above 0",
+                       command="sentiment train")
     ds = load_sentiment_data(data, split=split, text_col=text_col, label_col=label_col)
     typer.echo(f"training on {len(ds)} texts from {ds.source} "
                f"({', '.join(f'{c} {ds.labels.count(c)}' for c in ('negative', 'neutral', 'positive'))})", err=True)
@@ -79,8 +91,26 @@ def train(
         cmd += " --no-calibrate"
     elif floor_given and negative_recall_floor != NEGATIVE_RECALL_FLOOR:
         cmd += f" --neg-recall {negative_recall_floor}"
+    extra = []
+    if distant:
+        mapping = load_intent_mapping()
+        for p in distant:
+            d = distant_data(p, mapping=mapping)
+            typer.echo(f"distant labels: {len(d)} examples from {d.source} (negative {d.labels.count('negative')}, neutral "
+                       f"{d.labels.count('neutral')}; left out: "
+                       + (", ".join(f"{n} rows of {why}" for why, n in d.excluded.items()) or "none") + ")", err=True)
+            if d.excluded.get("intent not in the mapping"):
+                typer.echo(f"warning: {d.excluded['intent not in the mapping']} rows of {p} have an intent that "
+                           "voc/nlp/sentiment/service_intents.yaml does not list; they were left out", err=True)
+            extra.append(d)
+            cmd += f" --distant {p}"
+        if distant_weight is not None and distant_weight != DISTANT_WEIGHT:
+            cmd += f" --distant-weight {distant_weight:g}"
+    elif distant_weight is not None:
+        typer.echo("warning: --distant-weight has no effect without --distant", err=True)
     payload = train_artifact(ds.texts, ds.labels, source=ds.source, featurizer=feat, k=cv, seed=seed, grid=grid, command=cmd,
-                             negative_recall_floor=negative_recall_floor if calibrate else None)
+                             negative_recall_floor=negative_recall_floor if calibrate else None, distant=extra,
+                             distant_weight=DISTANT_WEIGHT if distant_weight is None else distant_weight)
     save_artifact(payload, out)
     if payload["cv"]:
         c = payload["cv"]
@@ -93,5 +123,7 @@ def train(
             typer.echo(f"without the class bias (same fold models): macro-recall {u['macro_recall']:.4f}   recall by class: "
                        + "   ".join(f"{k} {v:.4f}" for k, v in u["per_class_recall"].items()))
     typer.echo(f"final model: C={payload['weights']['C']}, class "
-               f"bias {payload['weights']['class_bias']} fit on all {len(ds)} texts; "
+               f"bias {payload['weights']['class_bias']} fit on all {len(ds)} texts"
+               + "".join(f" + {d['n']} distant-label examples of {d['source']} (weight {d['weight']:g})"
+                         for d in payload["trained_on"].get("distant") or []) + "; "
                f"timings {payload['seconds']}; written to {out}")

@@ -18,6 +18,21 @@ ARTIFACT_FORMAT = "voc.sentiment.linear"
 ARTIFACT_VERSION = 1
 
 
+def balanced_weights(y_idx: np.ndarray, sample_weight: np.ndarray, primary: Optional[np.ndarray] = None) -> np.ndarray:
+    """Row weights = sample weight x sklearn's balanced class weight n / (k * n_c), computed on the weighted
+    totals of each source apart (``primary`` rows, the other rows; k = the classes present in the source)."""
+    y_idx = np.asarray(y_idx)
+    w = np.asarray(sample_weight, dtype=np.float64).copy()
+    src = np.ones(len(y_idx), bool) if primary is None else np.asarray(primary, bool)
+    for m in (src, ~src):
+        if not m.any():
+            continue
+        totals = np.bincount(y_idx[m], weights=w[m], minlength=3)
+        k = int((totals > 0).sum())
+        w[m] *= (w[m].sum() / (k * np.where(totals > 0, totals, 1.0)))[y_idx[m]]
+    return w
+
+
 class LinearSentimentModel:
     """scikit-learn style: the constructor stores parameters; ``fit`` sets ``mean_``, ``scale_``,
     ``coef_`` (3, d), ``intercept_`` (3,), ``classes_`` (= LABELS) and ``class_bias_`` (3,).
@@ -27,7 +42,16 @@ class LinearSentimentModel:
     ``calibration_cv``-fold cross-validation on the training data (never from in-sample scores, which
     are over-confident), choosing the bias with the best macro-recall among those whose negative
     recall reaches the floor; ``calibration_`` keeps the out-of-fold recalls before and after.
-    ``negative_recall_floor=None``: no bias (zeros)."""
+    ``negative_recall_floor=None``: no bias (zeros).
+
+    ``fit(X, y, sample_weight=, primary=)``: rows may carry weights (distant-label examples weigh less than
+    hand-labelled ones); with ``class_weight="balanced"`` the class weights are then computed from the
+    class totals of each source separately (primary rows, other rows), so extra rows never change the
+    weight of the primary ones (balancing the pooled totals let 5,000 distant complaints halve the
+    weight of the 312 negative tweets, measured in docs/evaluation.md); the standardisation is weighted
+    too. ``primary`` (a boolean mask) marks the rows the calibration is measured on: its inner folds
+    split the primary rows only, and every other row is in every inner training fold. Without weights
+    and mask, the fit is the plain one."""
 
     def __init__(self, C: float = 0.003, class_weight: Optional[str] = "balanced", max_iter: int = 3000,
                  negative_recall_floor: Optional[float] = None, calibration_cv: int = 3, seed: int = 42) -> None:
@@ -38,32 +62,48 @@ class LinearSentimentModel:
         self.calibration_cv = calibration_cv
         self.seed = seed
 
-    def _fit_lr(self, X: np.ndarray, y_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    def _fit_lr(self, X: np.ndarray, y_idx: np.ndarray, sw: Optional[np.ndarray] = None,
+                primary: Optional[np.ndarray] = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
         from sklearn.linear_model import LogisticRegression
         from threadpoolctl import threadpool_limits
 
-        mean = X.mean(axis=0)
-        sd = X.std(axis=0)
+        if sw is None:
+            mean = X.mean(axis=0)
+            sd = X.std(axis=0)
+            class_weight, fit_kw = self.class_weight, {}
+        else:
+            mean = np.average(X, axis=0, weights=sw)
+            sd = np.sqrt(np.average((X - mean) ** 2, axis=0, weights=sw))
+            w = balanced_weights(y_idx, sw, primary) if self.class_weight == "balanced" else np.asarray(sw, dtype=np.float64)
+            class_weight, fit_kw = None, {"sample_weight": w}
         scale = np.where(sd > 1e-12, sd, 1.0)
-        lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
+        lr = LogisticRegression(C=self.C, class_weight=class_weight, max_iter=self.max_iter)
         # One BLAS thread: these matrices are small (thousands x ~400), and threaded BLAS was measured
         # 20-40x slower per fit on a busy 2-core machine (thread oversubscription), never faster.
         with threadpool_limits(limits=1, user_api="blas"):
-            lr.fit((X - mean) / scale, y_idx)
+            lr.fit((X - mean) / scale, y_idx, **fit_kw)
         return mean, scale, lr.coef_.astype(np.float64), lr.intercept_.astype(np.float64), int(np.max(lr.n_iter_))
 
-    def _oof_logits(self, X: np.ndarray, y_idx: np.ndarray) -> np.ndarray:
-        """Logits of each training row from a model fit on the other inner folds (same C)."""
+    def _oof_logits(self, X: np.ndarray, y_idx: np.ndarray, sw: Optional[np.ndarray] = None,
+                    primary: Optional[np.ndarray] = None) -> np.ndarray:
+        """Logits of each primary training row from a model fit on the other inner folds (same C);
+        the rows outside ``primary`` are in every inner training fold."""
         from sklearn.model_selection import StratifiedKFold
 
-        k = max(2, min(int(self.calibration_cv), int(np.bincount(y_idx, minlength=3).min())))
-        out = np.zeros((len(y_idx), 3))
-        for tr, te in StratifiedKFold(n_splits=k, shuffle=True, random_state=self.seed).split(X, y_idx):
-            mean, scale, coef, icpt, _ = self._fit_lr(X[tr], y_idx[tr])
-            out[te] = ((X[te] - mean) / scale) @ coef.T + icpt
+        prim = np.flatnonzero(primary) if primary is not None else np.arange(len(y_idx))
+        rest = np.setdiff1d(np.arange(len(y_idx)), prim)
+        yp = y_idx[prim]
+        k = max(2, min(int(self.calibration_cv), int(np.bincount(yp, minlength=3).min())))
+        out = np.zeros((len(prim), 3))
+        for tr, te in StratifiedKFold(n_splits=k, shuffle=True, random_state=self.seed).split(prim, yp):
+            rows = np.concatenate([prim[tr], rest]) if len(rest) else prim[tr]
+            mean, scale, coef, icpt, _ = self._fit_lr(X[rows], y_idx[rows], None if sw is None else sw[rows],
+                                                      None if primary is None else np.asarray(primary, bool)[rows])
+            out[te] = ((X[prim[te]] - mean) / scale) @ coef.T + icpt
         return out
 
-    def fit(self, X: np.ndarray, y: Sequence[str]) -> "LinearSentimentModel":
+    def fit(self, X: np.ndarray, y: Sequence[str], sample_weight: Optional[Sequence[float]] = None,
+            primary: Optional[Sequence[bool]] = None) -> "LinearSentimentModel":
         from voc.nlp.sentiment.calibration import choose_class_bias, recalls
 
         X = np.asarray(X, dtype=np.float64)
@@ -71,15 +111,22 @@ class LinearSentimentModel:
         missing = [LABELS[i] for i in range(3) if not (y_idx == i).any()]
         if missing:
             raise ValueError(f"training labels lack {missing}")
+        sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        if sw is not None and (sw.shape != (len(y_idx),) or (sw < 0).any() or not np.isfinite(sw).all()):
+            raise ValueError(f"sample_weight must be {len(y_idx)} finite weights >= 0")
+        prim = None if primary is None else np.asarray(primary, dtype=bool)
+        if prim is not None and prim.shape != (len(y_idx),):
+            raise ValueError(f"primary must be a mask of {len(y_idx)} rows")
         self.class_bias_ = np.zeros(3)
         self.calibration_: Optional[dict[str, Any]] = None
         if self.negative_recall_floor is not None:
-            oof = self._oof_logits(X, y_idx)
-            self.class_bias_ = choose_class_bias(oof, y_idx, negative_recall_floor=self.negative_recall_floor)
+            oof = self._oof_logits(X, y_idx, sw, prim)
+            yp = y_idx if prim is None else y_idx[prim]
+            self.class_bias_ = choose_class_bias(oof, yp, negative_recall_floor=self.negative_recall_floor)
             self.calibration_ = {"negative_recall_floor": float(self.negative_recall_floor), "cv": int(self.calibration_cv),
-                                 "oof_recall_before": recalls(y_idx, oof.argmax(axis=1)),
-                                 "oof_recall_after": recalls(y_idx, (oof + self.class_bias_).argmax(axis=1))}
-        self.mean_, self.scale_, self.coef_, self.intercept_, self.n_iter_ = self._fit_lr(X, y_idx)
+                                 "oof_recall_before": recalls(yp, oof.argmax(axis=1)),
+                                 "oof_recall_after": recalls(yp, (oof + self.class_bias_).argmax(axis=1))}
+        self.mean_, self.scale_, self.coef_, self.intercept_, self.n_iter_ = self._fit_lr(X, y_idx, sw, prim)
         self.classes_ = LABELS
         return self
 

@@ -24,14 +24,58 @@ C_GRID: tuple[float, ...] = (0.001, 0.003, 0.01)
 # (the issue's aim for customer-service text). None: no calibration (the recipe before 0.2).
 NEGATIVE_RECALL_FLOOR: Optional[float] = 0.75
 MIN_PER_CLASS = 10
+# Weight of one distant-label example (a primary, hand-labelled example weighs 1): chosen by
+# benchmarks/eval_sentiment_service.py (docs/evaluation.md), used by `voc sentiment train --distant`.
+DISTANT_WEIGHT = 0.1
+
+
+class Extra:
+    """Extra training rows that are never scored: always in every training fold, weighted ``weight``
+    each (a primary row weighs 1). The distant-label examples of ``distant.py`` come in this way."""
+
+    def __init__(self, X: np.ndarray, y: Sequence[str], weight: float) -> None:
+        self.X = np.asarray(X, dtype=np.float64)
+        self.y = np.asarray(list(y), dtype=object)
+        self.weight = float(weight)
+        if len(self.X) != len(self.y):
+            raise ValueError(f"{len(self.X)} rows but {len(self.y)} labels")
+        if not self.weight > 0:
+            raise ValueError(f"weight must be > 0, got {weight}")
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+
+def _stack(X: np.ndarray, y: np.ndarray, extra: Optional[Extra]):
+    """(X, y, sample_weight, primary mask) of the primary rows followed by the extra rows; the plain
+    (X, y, None, None) without extra rows."""
+    if extra is None or not len(extra):
+        return X, y, None, None
+    Xs = np.vstack([X, extra.X])
+    ys = np.concatenate([np.asarray(y, dtype=object), extra.y])
+    sw = np.concatenate([np.ones(len(y)), np.full(len(extra), extra.weight)])
+    prim = np.concatenate([np.ones(len(y), bool), np.zeros(len(extra), bool)])
+    return Xs, ys, sw, prim
+
+
+def distant_record(d: Any, weight: float) -> dict[str, Any]:
+    """What an artifact keeps of a ``DistantData`` set: enough to re-read it and recognise its texts."""
+    from voc.nlp.sentiment.data import data_fingerprint, text_hash
+
+    return {"dataset": d.dataset, "source": d.source, "path": d.path, "weight": float(weight), "n": len(d.texts),
+            "label_counts": {c: d.labels.count(c) for c in LABELS}, "excluded": dict(d.excluded),
+            "mapping_sha256": d.mapping_sha256, "fingerprint": data_fingerprint(d.texts, d.labels),
+            "text_hashes": sorted({text_hash(t) for t in d.texts})}
 
 
 def _macro_recall(y: np.ndarray, pred: np.ndarray) -> float:
     return float(np.mean([(pred[y == c] == c).mean() for c in np.unique(y)]))
 
 
-def select_C(X: np.ndarray, y: Sequence[str], *, grid: Sequence[float] = C_GRID, k: int = 3, seed: int = 42) -> float:
-    """The C of ``grid`` with the best inner-CV macro-recall on (X, y) (ties: the smaller C)."""
+def select_C(X: np.ndarray, y: Sequence[str], *, grid: Sequence[float] = C_GRID, k: int = 3, seed: int = 42,
+             extra: Optional[Extra] = None) -> float:
+    """The C of ``grid`` with the best inner-CV macro-recall on (X, y) (ties: the smaller C); ``extra``
+    rows are added to every inner training fold and never scored."""
     from sklearn.model_selection import StratifiedKFold
 
     if len(grid) == 1:
@@ -43,7 +87,8 @@ def select_C(X: np.ndarray, y: Sequence[str], *, grid: Sequence[float] = C_GRID,
     for C in grid:
         pred = np.empty(len(y), dtype=object)
         for tr, te in skf.split(X, y.astype(str)):
-            pred[te] = LinearSentimentModel(C=C).fit(X[tr], y[tr]).predict(X[te])
+            Xs, ys, sw, prim = _stack(X[tr], y[tr], extra)
+            pred[te] = LinearSentimentModel(C=C).fit(Xs, ys, sample_weight=sw, primary=prim).predict(X[te])
         mr = _macro_recall(y, pred)
         if mr > best + 1e-12:
             best, best_c = mr, float(C)
@@ -51,11 +96,15 @@ def select_C(X: np.ndarray, y: Sequence[str], *, grid: Sequence[float] = C_GRID,
 
 
 def fit_recipe(X: np.ndarray, y: Sequence[str], *, grid: Sequence[float] = C_GRID, seed: int = 42,
-               negative_recall_floor: Optional[float] = NEGATIVE_RECALL_FLOOR) -> LinearSentimentModel:
+               negative_recall_floor: Optional[float] = NEGATIVE_RECALL_FLOOR,
+               extra: Optional[Extra] = None) -> LinearSentimentModel:
     """Select C on (X, y) by inner CV, then fit on all of (X, y), learning the class bias by inner CV
-    when ``negative_recall_floor`` is not None."""
-    C = select_C(X, y, grid=grid, seed=seed)
-    return LinearSentimentModel(C=C, negative_recall_floor=negative_recall_floor, seed=seed).fit(X, np.asarray(y, dtype=object))
+    when ``negative_recall_floor`` is not None. ``extra`` rows (weighted) are in every fit, and C and
+    the bias are measured on the (X, y) rows only."""
+    C = select_C(X, y, grid=grid, seed=seed, extra=extra)
+    Xs, ys, sw, prim = _stack(np.asarray(X, dtype=np.float64), np.asarray(y, dtype=object), extra)
+    return LinearSentimentModel(C=C, negative_recall_floor=negative_recall_floor, seed=seed).fit(
+        Xs, ys, sample_weight=sw, primary=prim)
 
 
 def check_counts(y: Sequence[str], *, k: int, path: str = "training data") -> None:
@@ -70,9 +119,11 @@ def check_counts(y: Sequence[str], *, k: int, path: str = "training data") -> No
 
 def cross_validated_predictions(X: np.ndarray, y: Sequence[str], *, k: int = 5, seed: int = 42,
                                 grid: Sequence[float] = C_GRID,
-                                negative_recall_floor: Optional[float] = NEGATIVE_RECALL_FLOOR) -> dict[str, Any]:
+                                negative_recall_floor: Optional[float] = NEGATIVE_RECALL_FLOOR,
+                                extra: Optional[Extra] = None) -> dict[str, Any]:
     """Out-of-fold evaluation of the recipe: stratified k folds; each fold's model (C selection
-    included) is fit on the other folds only and predicts its own fold.
+    included) is fit on the other folds only and predicts its own fold. ``extra`` rows are added to
+    every fold's training data (and never predicted).
 
     Returns ``voc.nlp.evaluation.cross_validate``'s report plus ``oof_proba`` (n, 3),
     ``oof_score`` (n,), ``folds_index`` (for each row, the fold that predicted it),
@@ -92,7 +143,7 @@ def cross_validated_predictions(X: np.ndarray, y: Sequence[str], *, k: int = 5, 
     cs: list[float] = []
 
     def fit_predict(tr: np.ndarray, te: np.ndarray) -> list[str]:
-        m = fit_recipe(X[tr], y_arr[tr], grid=grid, seed=seed, negative_recall_floor=negative_recall_floor)
+        m = fit_recipe(X[tr], y_arr[tr], grid=grid, seed=seed, negative_recall_floor=negative_recall_floor, extra=extra)
         p = m.predict_proba(X[te])
         proba[te] = p
         raw_pred[te] = [LABELS[i] for i in (m.decision_function(X[te]) - m.class_bias_).argmax(axis=1)]
@@ -116,10 +167,16 @@ def cross_validated_predictions(X: np.ndarray, y: Sequence[str], *, k: int = 5, 
 def train_artifact(texts: Sequence[str], labels: Sequence[str], *, source: str, featurizer=None, k: int = 5,
                    seed: int = 42, grid: Sequence[float] = C_GRID, command: Optional[str] = None,
                    show_progress: bool = False,
-                   negative_recall_floor: Optional[float] = NEGATIVE_RECALL_FLOOR) -> dict[str, Any]:
+                   negative_recall_floor: Optional[float] = NEGATIVE_RECALL_FLOOR,
+                   distant: Sequence[Any] = (), distant_weight: float = DISTANT_WEIGHT) -> dict[str, Any]:
     """Featurise, cross-validate the recipe (k folds, out-of-fold figures), fit on all the data and
     return the artifact payload (weights, feature spec, CV figures, training-data fingerprint and
-    text hashes, so evaluation on the same texts is recognised and cross-validated)."""
+    text hashes, so evaluation on the same texts is recognised and cross-validated).
+
+    ``distant``: ``DistantData`` sets (``distant.py``) added to every training set (CV folds and final
+    fit), each example weighing ``distant_weight``; the CV figures stay those of (texts, labels).
+    Their sources, counts, fingerprints and text hashes are kept in ``trained_on.distant``, so
+    ``voc eval sentiment`` can re-run the same recipe and recognise their texts."""
     from voc import __version__
     from voc.nlp.sentiment.data import data_fingerprint, text_hash
     from voc.nlp.sentiment.features import SentimentFeaturizer
@@ -129,11 +186,17 @@ def train_artifact(texts: Sequence[str], labels: Sequence[str], *, source: str, 
     featurizer = featurizer or SentimentFeaturizer()
     t0 = time.perf_counter()
     X = featurizer.transform(texts, show_progress=show_progress)
+    extra = None
+    if distant:
+        d_texts = [t for d in distant for t in d.texts]
+        d_labels = [v for d in distant for v in d.labels]
+        extra = Extra(featurizer.transform(d_texts, show_progress=show_progress), d_labels, distant_weight)
     t_feat = time.perf_counter() - t0
-    cv = (cross_validated_predictions(X, labels, k=k, seed=seed, grid=grid, negative_recall_floor=negative_recall_floor)
+    cv = (cross_validated_predictions(X, labels, k=k, seed=seed, grid=grid, negative_recall_floor=negative_recall_floor,
+                                      extra=extra)
           if k >= 2 else None)
     t1 = time.perf_counter()
-    model = fit_recipe(X, labels, grid=grid, seed=seed, negative_recall_floor=negative_recall_floor)
+    model = fit_recipe(X, labels, grid=grid, seed=seed, negative_recall_floor=negative_recall_floor, extra=extra)
     t_fit = time.perf_counter() - t1
     pooled = cv["pooled"] if cv else None
     return {
@@ -142,12 +205,17 @@ def train_artifact(texts: Sequence[str], labels: Sequence[str], *, source: str, 
                   "balanced class weights, C by inner 3-fold CV"
                   + ("" if negative_recall_floor is None else
                      "; class-prior bias on the logits by inner 3-fold CV: best "
-                     f"macro-recall at negative recall >= {negative_recall_floor}"),
+                     f"macro-recall at negative recall >= {negative_recall_floor}")
+                  + ("" if not distant else
+                     f"; plus {len(extra)} distant-label examples of support intents (problem -> negative, request -> "
+                     f"neutral; voc/nlp/sentiment/service_intents.yaml) in every training set, weight {distant_weight:g} "
+                     "each, class weights balanced within each source, C and bias measured on the primary data only"),
         "features": featurizer.spec(),
         "weights": model.to_dict(),
         "C_grid": [float(c) for c in grid],
         "trained_on": {"source": source, "n": len(texts), "fingerprint": data_fingerprint(texts, labels),
-                       "label_counts": {c: labels.count(c) for c in LABELS}},
+                       "label_counts": {c: labels.count(c) for c in LABELS},
+                       **({"distant": [distant_record(d, distant_weight) for d in distant]} if distant else {})},
         "cv": None if cv is None else {
             "k": k, "seed": seed, "C_per_fold": cv["C_per_fold"],
             "macro_recall": pooled["macro_recall"], "accuracy": pooled["accuracy"], "macro_f1": pooled["macro_f1"],

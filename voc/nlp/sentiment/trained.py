@@ -1,7 +1,8 @@
 """Backend "trained": the project's own classifier (see ``train.py``) on sentence embeddings + VADER.
 
 By default it loads the weights shipped in the package (``models/tweeteval_lr.json``, trained on the
-public TweetEval sentiment validation set); ``SentimentConfig.model`` points to another artifact
+public TweetEval sentiment validation set plus distant complaint labels from Banking77's problem-report
+intents, see ``distant.py``); ``SentimentConfig.model`` points to another artifact
 written by ``voc sentiment train``. score = P(positive) - P(negative); label = the most probable class.
 """
 from __future__ import annotations
@@ -97,5 +98,7 @@ class TrainedBackend(SentimentBackend):
                 "embedding_precision": a["features"].get("embedding_precision", "fp32"),
                 "embedding_model": a["features"]["embedding_model"], "C": a["weights"]["C"],
                 "class_bias": a["weights"].get("class_bias"), "negative_recall_floor": a["weights"].get("negative_recall_floor"),
-                "trained_on": {k: v for k, v in a["trained_on"].items() if k != "fingerprint"},
+                "trained_on": {k: ([{f: x for f, x in d.items() if f not in ("fingerprint", "text_hashes")} for d in v]
+                                   if k == "distant" else v)
+                               for k, v in a["trained_on"].items() if k != "fingerprint"},
                 "measured": a.get("cv")}
