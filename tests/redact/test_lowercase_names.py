@@ -99,3 +99,35 @@ def test_rule_off_with_name_cues_off():
     """redact.name_cues: false turns the gazetteer rule off with the other name rules."""
     r = Redactor(RedactConfig(name_cues=False)).redact("please ask john smith to call me back")
     assert r.text == "please ask john smith to call me back"
+
+
+def test_gazetteer_records_source_and_keeps_common_words_apart():
+    """The shipped list says where it comes from; the issue's common-word names are never unambiguous first names."""
+    import json
+
+    from voc.redact.given_names import DATA, gazetteer
+
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    assert "Census" in data["source"] and data["licence"]
+    g = gazetteer()
+    words = "will mark bill grace rose may june august chase hope frank art sue pat ray dawn amber penny rich".split()
+    assert [w for w in words if w in g.first] == []
+    assert {"john", "maria", "mike", "kevin", "jessica", "david"} <= g.first
+
+
+@pytest.mark.parametrize("text, redacted", [
+    ("book a flight from dallas to austin", "book a flight from dallas to austin"),
+    ("my son austin needs a card", "my son [PERSON] needs a card"),
+    ("why did wendy's charge me twice", "why did wendy's charge me twice"),
+    ("i sent money to charles schwab", "i sent money to charles schwab"),
+])
+def test_places_possessives_and_brands(redactor, text, redacted):
+    """A first name that is also a place is not taken after a mere preposition, a possessive ('wendy's', a shop)
+    is not taken alone, and a brand named after a person is a keep term."""
+    assert redactor.redact(text).text == redacted
+
+
+@pytest.mark.parametrize("text, names", ISSUE)
+def test_second_pass_changes_nothing(redactor, text, names):
+    once = redactor.redact(text).text
+    assert redactor.redact(once).text == once
