@@ -42,7 +42,8 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "voc" / "redact" / "data" / "person_names.json"
 
 MONTHS_DAYS = set("""january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec
+mon tue tues wed thu thur thurs fri sat sun""".split())
 # Names whose lower-case dictionary sense (SCOWL size 35) is rare in customer text, reviewed one by one:
 # they stay unambiguous first names. maria (plural of mare), mike (microphone), carol (a song), peter (out),
 # victor, martin (a bird), heather (a plant), harry (to harass), earl, sherry, hazel, derrick, warren, dean,

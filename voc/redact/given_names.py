@@ -5,8 +5,8 @@ A gazetteer rule (voc/redact/data/person_names.json, built by scripts/build_pers
 1990 name lists; see docs/privacy.md for sources, licences and measurements):
 
 - (a) first name + surname: an unambiguous first name (one that is not also a common word) followed by a census
-  surname ("maria garcia", "john smith"), or a first name that is also a word followed by a surname that is not
-  ("mark garcia"; never "will smith", whose 'will' is the verb far more often than a name).
+  surname ("maria garcia", "john smith"), or a first name that is also a word, capitalised, followed by a
+  capitalised surname that is not a word ("Mark Garcia"; never "i hope jennette ..." or "will smith").
 - (b) a lone unambiguous first name right after a person context ("to", "with", "ask", "agent", "husband",
   "my wife", "spoke to", "mr", ...) or right before one ("X said", "X told me", "X from billing"); a first name
   that is also a place (austin, dallas, kenya) not after a mere preposition ("to dallas"), and a possessive never
@@ -23,7 +23,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from voc.redact.spans import Span
 
@@ -84,10 +84,23 @@ def _plain(word: str) -> bool:
     return word.islower() or (word[:1].isupper() and word[1:].islower())
 
 
-def given_name_spans(text: str) -> list[Span]:
-    """PERSON spans of first names (and the surname after them) found by the gazetteer rule."""
+# Entities of the NER model that say a capitalised candidate is not a person ('to Adelaide' GPE, 'Chelsea' ORG).
+_NOT_PERSON = frozenset({"GPE", "LOC", "FAC", "ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "NORP", "LAW", "LANGUAGE"})
+
+
+def given_name_spans(text: str, not_person: Iterable[Span] = ()) -> list[Span]:
+    """PERSON spans of first names (and the surname after them) found by the gazetteer rule. ``not_person``: the
+    NER model's other entities; a candidate overlapping a place, organisation or product there is dropped."""
     if not text:
         return []
+    found = _find(text)
+    blocked = [b for b in not_person if b.label in _NOT_PERSON]
+    if blocked and found:
+        found = [s for s in found if not any(b.start < s.end and s.start < b.end for b in blocked)]
+    return found
+
+
+def _find(text: str) -> list[Span]:
     g = gazetteer()
     words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
     out: list[Span] = []
@@ -104,8 +117,9 @@ def given_name_spans(text: str) -> list[Span]:
         if prev in _NOT_BEFORE or (nxt is not None and nxt[2] in _NOT_AFTER):
             i += 1
             continue
-        # (a) first name + surname, not followed by a place word ('charlotte douglas airport')
-        if nxt is not None and _plain(text[nxt[0]:nxt[1]]):
+        # (a) first name + surname, not followed by a place word ('charlotte douglas airport'); a first name that is
+        # also a word only capitalised with its surname ('Mark Garcia', not 'i hope jennette ...')
+        if nxt is not None and _plain(text[nxt[0]:nxt[1]]) and (unamb or (text[s].isupper() and text[nxt[0]].isupper())):
             last = nxt[2][:-2] if nxt[2].endswith(("'s", "\u2019s")) else nxt[2]
             after = words[i + 2][2] if i + 2 < n and _adjacent(text, nxt[1], words[i + 2][0]) else ""
             if (last in g.surnames or (unamb and last in g.word_surnames)) and after not in _NOT_AFTER:

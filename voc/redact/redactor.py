@@ -95,7 +95,7 @@ class Redactor:
                         if sp.source == "pattern":
                             blanked = blanked[:sp.start] + " " * (sp.end - sp.start) + blanked[sp.end:]
                     spans.extend(cue_spans(blanked, others))
-                    spans.extend(given_name_spans(blanked))     # lower-case names without a cue ('ask john smith')
+                    spans.extend(given_name_spans(blanked, others))     # names without a cue ('ask john smith')
                 if known_names is not None and known_names[i]:
                     spans.extend(known_name_spans(masked, known_names[i]))
             keep = keep_spans(masked, self._keep_terms) if any(s.source != "pattern" for s in spans) else []
