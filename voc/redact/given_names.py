@@ -41,6 +41,10 @@ husband wife son daughter mom mum mother dad father brother sister partner boyfr
 friend aunt uncle cousin grandson granddaughter grandma grandpa nephew niece
 named mr mrs ms miss mx dr
 """.split())
+# Before a preposition, these make it a strong person context: "spoke to X", "you're speaking with X".
+_TALK = frozenset("""
+speak speaking spoke spoken talk talking talked chat chatting chatted meet meeting met work working worked
+""".split())
 # The word after a lone first name that says it is a person.
 _AFTER = frozenset("""
 said says told tells asked called emailed texted promised mentioned explained confirmed helped answered replied
@@ -84,26 +88,28 @@ def _plain(word: str) -> bool:
     return word.islower() or (word[:1].isupper() and word[1:].islower())
 
 
-# Entities of the NER model that say a capitalised candidate is not a person ('to Adelaide' GPE, 'Chelsea' ORG).
-_NOT_PERSON = frozenset({"GPE", "LOC", "FAC", "ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "NORP", "LAW", "LANGUAGE"})
+# Entities of the NER model that say a capitalised candidate is not a person ('Chelsea' ORG, 'Levi Stadium' FAC).
+# Places (GPE, LOC) and NORP do not block: the small model often reads a first name as one ('Adriana', 'Amelia'),
+# as the cue rules found (voc.redact.names._BLOCKING).
+_NOT_PERSON = frozenset({"FAC", "ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 
 
 def given_name_spans(text: str, not_person: Iterable[Span] = ()) -> list[Span]:
     """PERSON spans of first names (and the surname after them) found by the gazetteer rule. ``not_person``: the
-    NER model's other entities; a candidate overlapping a place, organisation or product there is dropped."""
+    NER model's other entities; a candidate overlapping an organisation, product or building there is dropped."""
     if not text:
         return []
     found = _find(text)
     blocked = [b for b in not_person if b.label in _NOT_PERSON]
-    if blocked and found:
-        found = [s for s in found if not any(b.start < s.end and s.start < b.end for b in blocked)]
-    return found
+    return [s for s, strong in found if strong or not any(b.start < s.end and s.start < b.end for b in blocked)]
 
 
-def _find(text: str) -> list[Span]:
+def _find(text: str) -> list[tuple[Span, bool]]:
+    """Candidate spans, each with whether a strong person context stands before it (the model's reading of the
+    word as an organisation is then overruled: "you're speaking with Adriana" where it says ORG)."""
     g = gazetteer()
     words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
-    out: list[Span] = []
+    out: list[tuple[Span, bool]] = []
     i = 0
     n = len(words)
     while i < n:
@@ -123,13 +129,16 @@ def _find(text: str) -> list[Span]:
             last = nxt[2][:-2] if nxt[2].endswith(("'s", "\u2019s")) else nxt[2]
             after = words[i + 2][2] if i + 2 < n and _adjacent(text, nxt[1], words[i + 2][0]) else ""
             if (last in g.surnames or (unamb and last in g.word_surnames)) and after not in _NOT_AFTER:
-                out.append(Span(s, nxt[0] + len(last), "PERSON", "gazetteer"))
+                out.append((Span(s, nxt[0] + len(last), "PERSON", "gazetteer"), False))
                 i += 2
                 continue
         # (b) a lone unambiguous first name in a person context; a place name not after a mere preposition
         if unamb and (prev in _BEFORE or (nxt is not None and nxt[2] in _AFTER)):
-            if not (w in g.places and prev in _WEAK_BEFORE and not (nxt is not None and nxt[2] in _AFTER - {"from"})):
-                out.append(Span(s, e, "PERSON", "gazetteer"))
+            before = words[i - 2][2] if prev and i > 1 and _adjacent(text, words[i - 2][1], words[i - 1][0]) else ""
+            strong = (prev in _BEFORE and prev not in _WEAK_BEFORE) or before in _TALK
+            weak = prev in _WEAK_BEFORE and not strong and not (nxt is not None and nxt[2] in _AFTER - {"from"})
+            if not (w in g.places and weak):
+                out.append((Span(s, e, "PERSON", "gazetteer"), strong))
         i += 1
     return out
 
