@@ -29,8 +29,8 @@ from voc.redact.spans import Span
 
 DATA = Path(__file__).with_name("data") / "person_names.json"
 
-# The pre-check reads an ASCII text's words as _WORD does: every character but a letter or an apostrophe separates.
-_SEPARATORS = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalpha() and c != "'"})
+# The pre-check's words of a lower-cased ASCII text: every first-name word _WORD finds is one of them.
+_ASCII_WORD = re.compile(r"[a-z]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 
 # The word before a lone first name that says a person follows. Prepositions also precede places ('to dallas',
@@ -69,7 +69,6 @@ class Gazetteer(NamedTuple):
     places: frozenset[str]         # unambiguous first names that are also places (austin, dallas, kenya)
     surnames: frozenset[str]       # surnames that are not common words
     word_surnames: frozenset[str]  # frequent surnames that are also words (smith, miller)
-    any_first: frozenset[str]      # first | ambiguous: the pre-check's set
 
 
 @lru_cache(maxsize=1)
@@ -82,9 +81,8 @@ def gazetteer() -> Gazetteer:
     def clean(key: str) -> frozenset[str]:
         return frozenset(w for w in data[key] if w not in never)
 
-    first, ambiguous = clean("first_names"), clean("ambiguous_first_names")
-    return Gazetteer(first, ambiguous, clean("place_first_names"), clean("surnames"), clean("common_word_surnames"),
-                     first | ambiguous)
+    return Gazetteer(clean("first_names"), clean("ambiguous_first_names"), clean("place_first_names"), clean("surnames"),
+                     clean("common_word_surnames"))
 
 
 def _plain(word: str) -> bool:
@@ -103,8 +101,13 @@ def given_name_spans(text: str, not_person: Iterable[Span] = ()) -> list[Span]:
     NER model's other entities; a candidate overlapping an organisation, product or building there is dropped."""
     if not text:
         return []
-    if text.isascii() and gazetteer().any_first.isdisjoint(w.strip("'") for w in text.lower().translate(_SEPARATORS).split()):
-        return []       # the pre-check: no word of the text is a first name (most texts)
+    if text.isascii():
+        # the pre-check: no word of the text is a first name (most texts); one that is also a word counts only
+        # in a text with capitals, since it is taken only as 'Mark Garcia'
+        g = gazetteer()
+        words = _ASCII_WORD.findall(text.lower())
+        if g.first.isdisjoint(words) and (text.islower() or g.ambiguous.isdisjoint(words)):
+            return []
     found = _find(text)
     blocked = [b for b in not_person if b.label in _NOT_PERSON]
     return [s for s, strong in found if strong or not any(b.start < s.end and s.start < b.end for b in blocked)]
