@@ -137,7 +137,8 @@ def build(census_dir: Path, scowl_dir: Path) -> dict:
         "source": ("US Census 1990 name lists (dist.male.first, dist.female.first, dist.all.last), public domain, "
                    "as shipped in the PyPI package 'names' 0.3.0 (MIT). Common-word classes decided with SCOWL word "
                    "lists (Debian wamerican-small/wamerican 2020.12.07, permissive licence) and wordfreq 3.1.1 "
-                   "English frequencies (Apache-2.0 code, CC BY-SA 4.0 data); only census names are listed here."),
+                   "English frequencies (Apache-2.0 code, CC BY-SA 4.0 data); place names with phonenumbers' region names "
+                   "and geocoder data (Apache-2.0). Only census names are listed here."),
         "licence": "Public domain (US Census Bureau data).",
         "first_names": unamb,
         "ambiguous_first_names": amb,
