@@ -32,6 +32,7 @@ KEEP_TERMS = (
     "Facebook", "TikTok", "Snapchat", "Outlook", "Chrome",
     "Firefox", "Uber", "Lyft", "Airbnb", "Tesla", "Tesla Model 3", "Ray-Ban", "Air Jordan", "Nike",
     "Adidas", "Dr. Bronner's", "Dr. Martens", "Dr Pepper", "Ben & Jerry's", "Trader Joe's", "Levi's", "McDonald's",
+    "Charles Schwab", "Edward Jones", "Eddie Bauer", "Fred Meyer", "Papa John's", "Jimmy John's",
     "Wells Fargo", "Barclays", "Lloyds", "HSBC", "Santander", "Deutsche Bank", "Sparkasse", "ING", "N26",
     "DHL", "UPS", "FedEx", "USPS", "Royal Mail", "Evri", "DPD", "GLS", "La Poste", "Colissimo", "Chronopost",
     "Intercom", "Zendesk", "Freshdesk", "Salesforce", "HubSpot", "Trustpilot",

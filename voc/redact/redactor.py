@@ -5,7 +5,8 @@
     r.redact_many(texts, known_names=[["Crystal Minh"], []])
 
 Patterns run first and their spans win over names (see voc.redact.spans); names come from
-spaCy PERSON entities, self-introduction cues and the names the caller already knows.
+spaCy PERSON entities, self-introduction cues, a first-name gazetteer for names written without a cue
+('please ask john smith to call me back', voc.redact.given_names) and the names the caller already knows.
 Placeholders already present in a text are never detected again, so redaction is
 idempotent for the pattern entities, and for names whenever the model gives the same
 answer on the redacted text (it sees less context there, so that is likely, not certain).
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Sequence
 
 from voc.config import REDACT_ENTITIES, RedactConfig
+from voc.redact.given_names import given_name_spans
 from voc.redact.keep import KEEP_TERMS, keep_spans
 from voc.redact.names import cue_spans, known_name_spans, load_ner, ner_spans
 from voc.redact.patterns import find_patterns
@@ -93,6 +95,7 @@ class Redactor:
                         if sp.source == "pattern":
                             blanked = blanked[:sp.start] + " " * (sp.end - sp.start) + blanked[sp.end:]
                     spans.extend(cue_spans(blanked, others))
+                    spans.extend(given_name_spans(blanked, others))     # names without a cue ('ask john smith')
                 if known_names is not None and known_names[i]:
                     spans.extend(known_name_spans(masked, known_names[i]))
             keep = keep_spans(masked, self._keep_terms) if any(s.source != "pattern" for s in spans) else []
