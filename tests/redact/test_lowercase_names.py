@@ -147,3 +147,17 @@ def test_pre_check_never_changes_the_answer(pieces):
 
     text = "".join(pieces)
     assert given_name_spans(text) == [s for s, _ in _find(text)]
+
+
+def test_an_unreadable_name_list_is_a_coded_error(tmp_path, monkeypatch):
+    """A broken install (the gazetteer file missing) names the file and the fix, no traceback."""
+    from voc.errors import VocError
+    from voc.redact import given_names
+
+    monkeypatch.setattr(given_names, "DATA", tmp_path / "missing.json")
+    given_names.gazetteer.cache_clear()
+    try:
+        with pytest.raises(VocError, match="E202.*missing.json"):
+            given_names.gazetteer()
+    finally:
+        given_names.gazetteer.cache_clear()

@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
+from voc.errors import Errors, VocError
 from voc.redact.spans import Span
 
 DATA = Path(__file__).with_name("data") / "person_names.json"
@@ -76,7 +77,11 @@ class Gazetteer(NamedTuple):
 def gazetteer() -> Gazetteer:
     from voc.redact.names import _COMMON_LOWER, _FOREIGN_WORDS, _NOT_NAMES
 
-    data = json.loads(DATA.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(DATA.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:   # a broken install: say which file, not a traceback
+        raise VocError(Errors.E202, name=str(DATA), detail=f"the first-name list of the redactor is unreadable ({e}); "
+                                                           "reinstall voc") from None
     never = _NOT_NAMES | _COMMON_LOWER | _FOREIGN_WORDS | _BEFORE | _AFTER | _NOT_AFTER | _NOT_BEFORE
 
     def clean(key: str) -> frozenset[str]:
