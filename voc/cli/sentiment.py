@@ -42,7 +42,8 @@ def train(
     distant: Optional[list[Path]] = typer.Option(None, "--distant", help=(
         "Add distant-label examples from a labelled support-intent data set (Banking77 train.csv or a CLINC150 JSON, or "
         "their folder; repeatable): intents that report a problem become negative, plain requests neutral "
-        "(voc/nlp/sentiment/service_intents.yaml). The shipped model uses ../shared/data/banking77.")),
+        "(the mapping is service_intents.yaml beside voc's sentiment code). The shipped model uses the Banking77 "
+        "folder.")),
     distant_weight: Optional[float] = typer.Option(None, "--distant-weight", help=(
         "Weight of one distant-label example (a labelled example weighs 1). Default: the recipe's, measured in "
         "docs/evaluation.md.")),
