@@ -6,24 +6,25 @@
 -- schedule / start / complete are one step, not a loop.
 -- The windows carry only the columns they need (a window sort's cost grows with what it carries);
 -- the first occurrence's time and stage are joined back for the loops found.
-WITH s AS (
+WITH s AS (  -- a journey's rows of each step in a row: ordered by (step, seq), one partition per journey
     SELECT journey_id, event, seq, ts_s, customer_id,
-           ts_s - LAG(ts_s) OVER (PARTITION BY journey_id, event ORDER BY seq) AS gap_s
+           CASE WHEN LAG(event) OVER w = event THEN ts_s - LAG(ts_s) OVER w END AS gap_s
     FROM tl
     WHERE kind = 'event' AND loopable AND ts_s IS NOT NULL
       AND (lifecycle IS NULL OR LOWER(lifecycle) = 'complete')
+    WINDOW w AS (PARTITION BY journey_id ORDER BY event, seq)
 ),
-e AS (
+e AS (   -- episodes numbered through the journey: a new one at each step's first row and after each long gap
     SELECT journey_id, event, seq, ts_s, customer_id,
            SUM(CASE WHEN gap_s IS NULL OR gap_s > {{ window_s }} THEN 1 ELSE 0 END)
-               OVER (PARTITION BY journey_id, event ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS episode
+               OVER (PARTITION BY journey_id ORDER BY event, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS episode
     FROM s
 ),
 a AS (
-    SELECT journey_id, event, episode, MIN(customer_id) AS customer_id, COUNT(*) AS n,
+    SELECT journey_id, MIN(event) AS event, episode, MIN(customer_id) AS customer_id, COUNT(*) AS n,
            MIN(seq) AS first_seq, MAX(seq) AS last_seq, MAX(ts_s) - MIN(ts_s) AS span_s
     FROM e
-    GROUP BY journey_id, event, episode
+    GROUP BY journey_id, episode
     HAVING COUNT(*) >= {{ min_repeats }}
 ),
 -- Other steps between the first and last occurrence. seq numbers a journey's rows 1, 2, 3, ... so
