@@ -8,17 +8,20 @@
 -- the first occurrence's time and stage are joined back for the loops found.
 WITH s AS (  -- a journey's rows of each step in a row: ordered by (step, seq), one partition per journey
     SELECT journey_id, event, seq, ts_s, customer_id,
-           CASE WHEN LAG(event) OVER w = event THEN ts_s - LAG(ts_s) OVER w END AS gap_s
+           CASE WHEN LAG(event) OVER w = event THEN ts_s - LAG(ts_s) OVER w END AS gap_s,
+           CASE WHEN LEAD(event) OVER w = event THEN LEAD(ts_s) OVER w - ts_s END AS next_gap_s
     FROM tl
     WHERE kind = 'event' AND loopable AND ts_s IS NOT NULL
       AND (lifecycle IS NULL OR LOWER(lifecycle) = 'complete')
     WINDOW w AS (PARTITION BY journey_id ORDER BY event, seq)
 ),
-e AS (   -- episodes numbered through the journey: a new one at each step's first row and after each long gap
+e AS (   -- episodes numbered through the journey: a new one at each step's first row and after each long gap;
+         -- rows alone in their episode (no close occurrence before or after) can be no loop and are left out
     SELECT journey_id, event, seq, ts_s, customer_id,
            SUM(CASE WHEN gap_s IS NULL OR gap_s > {{ window_s }} THEN 1 ELSE 0 END)
                OVER (PARTITION BY journey_id ORDER BY event, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS episode
     FROM s
+    WHERE gap_s <= {{ window_s }} OR next_gap_s <= {{ window_s }}
 ),
 a AS (
     SELECT journey_id, MIN(event) AS event, episode, MIN(customer_id) AS customer_id, COUNT(*) AS n,
