@@ -22,7 +22,7 @@ from voc.journey.friction import FRICTION_SQL, compute_friction
 from voc.journey.identity import IdentityResult, read_identity_map, resolve
 from voc.journey.merge import CUSTOMERS_SQL, JOURNEYS, materialise_journeys, merge_journeys
 from voc.journey.repeat import compute_repeats
-from voc.journey.timeline import build_timeline, copy_timeline, timeline_frame
+from voc.journey.timeline import build_timeline, copy_timeline, drop_timeline, timeline_frame
 from voc.sequences import compute_all, journey_features_table, prepare
 
 CONTACT_REQUIRED = ("contact_id", "created_at")
@@ -175,7 +175,8 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
             store.close()
         else:
             modelinput.drop(con)
-            for name in ("tl", "rc", "fr", "fs", "jn", FEATURES, JOURNEYS, "cu"):
+            drop_timeline(con)
+            for name in ("rc", "fr", "fs", "jn", FEATURES, JOURNEYS, "cu"):
                 con.execute(f"DROP TABLE IF EXISTS {name}")
     tables = {**({"timeline": timeline} if timeline is not None else {}), "identity": ident.identity,
               "repeat_contacts": rc, "repeat_summary": summary, **({"friction": fr} if fr is not None else {}),
