@@ -100,7 +100,8 @@ def contacts_table(contacts: pd.DataFrame, identity: pd.DataFrame) -> pa.Table:
 
 def build_timeline(con: duckdb.DuckDBPyConnection, events: pd.DataFrame | str, contacts: pd.DataFrame | None,
                    identity: pd.DataFrame | None, config: JourneyConfig, *, case_based: bool) -> None:
-    """Register ev, ct, cat and outcome_map on ``con`` and materialise the enriched timeline ``tl``.
+    """Register ev, ct, cat and outcome_map on ``con`` and materialise the enriched timeline ``tl``
+    (a view over the stored table STORED, see ``materialise_timeline``; ``drop_timeline`` removes both).
     ``events``: a pandas events table (voc.journey.events.EVENTS), or the name of the events table
     already on ``con`` (voc.journey.eventstore: nothing leaves DuckDB)."""
     if isinstance(events, str):
