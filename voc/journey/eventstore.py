@@ -35,6 +35,7 @@ class EventStore:
         con.execute(CREATE)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {FILES} (file_idx INTEGER, path VARCHAR, loc_kind VARCHAR)")
         self._n: int | None = None
+        self.released = False
 
     def add_file(self, file_idx: int, path: str, loc_kind: str) -> None:
         self.con.execute(f"INSERT INTO {FILES} VALUES (?, ?, ?)", [file_idx, path, loc_kind])
@@ -81,10 +82,22 @@ class EventStore:
                 f"FROM {TABLE} e JOIN {FILES} f USING (file_idx) ORDER BY e.src_order")
 
     def frame(self) -> pd.DataFrame:
+        if self.released:
+            raise RuntimeError("the events table was released after the timeline was built")
         table = self.con.sql(self.view_sql()).to_arrow_table()
         if isinstance(table, pa.RecordBatchReader):
             table = table.read_all()
         return table.cast(EVENTS).to_pandas(types_mapper=pd.ArrowDtype)
+
+    def release(self) -> None:
+        """Drop the events rows once the timeline holds them (a journeys run calls it after
+        ``build_timeline``): the events table would otherwise share ``journey.duckdb_memory_limit``
+        with the timeline and make every later step spill to disk. ``len()`` still answers;
+        ``frame()`` no longer can."""
+        len(self)
+        self.con.execute("DROP VIEW IF EXISTS ev")
+        self.con.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        self.released = True
 
     def close(self) -> None:
         try:

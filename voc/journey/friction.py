@@ -28,7 +28,10 @@ KINDS = FRICTION_KINDS
 FRICTION_COLUMNS = ["journey_id", "customer_id", "kind", "stage", "ts", "contact_id", "severity", "evidence"]
 
 
-FRICTION_SQL = f"SELECT {', '.join(FRICTION_COLUMNS)} FROM fr ORDER BY journey_id, ts, kind"
+# evidence last: two loops of one journey can start at the same instant (the order of ties was the
+# hash table's, and could change from run to run)
+FRICTION_ORDER = "journey_id, ts, kind, evidence"
+FRICTION_SQL = f"SELECT {', '.join(FRICTION_COLUMNS)} FROM fr ORDER BY {FRICTION_ORDER}"
 
 
 def compute_friction(con: duckdb.DuckDBPyConnection, config: JourneyConfig, *, data_end_s: float,

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from voc.config import JourneyConfig
 from voc.errors import Errors, VocError
-from voc.journey.friction import FRICTION_COLUMNS
+from voc.journey.friction import FRICTION_COLUMNS, FRICTION_ORDER
 from voc.journey.predict.analytics import journey_analytics
 from voc.journey.predict.timeline import COLUMNS as TIMELINE_COLUMNS
 
@@ -66,7 +66,7 @@ def run_models(con: duckdb.DuckDBPyConnection, config: JourneyConfig, journeys: 
         present = {r[0] for r in con.sql("SELECT * FROM tl LIMIT 0").description}
         cols = ", ".join(c for c in TIMELINE_COLUMNS if c in present)
         view["timeline"] = _frame(con, f"SELECT {cols} FROM tl{where} ORDER BY journey_id, seq")
-        view["friction"] = _frame(con, f"SELECT {', '.join(FRICTION_COLUMNS)} FROM fr{where} ORDER BY journey_id, ts, kind")
+        view["friction"] = _frame(con, f"SELECT {', '.join(FRICTION_COLUMNS)} FROM fr{where} ORDER BY {FRICTION_ORDER}")
         view["journeys"] = _frame(con, f"SELECT * FROM {journeys}{where} ORDER BY journey_id")
         if repeat_contacts is not None:
             view["repeat_contacts"] = repeat_contacts

@@ -23,7 +23,7 @@ from voc.journey.friction import FRICTION_SQL, compute_friction
 from voc.journey.identity import IdentityResult, read_identity_map, resolve
 from voc.journey.merge import CUSTOMERS_SQL, JOURNEYS, materialise_journeys, merge_journeys
 from voc.journey.repeat import compute_repeats
-from voc.journey.timeline import build_timeline, copy_timeline, timeline_frame
+from voc.journey.timeline import build_timeline, copy_timeline, drop_timeline, timeline_frame
 from voc.sequences import compute_all, journey_features_table, prepare
 
 CONTACT_REQUIRED = ("contact_id", "created_at")
@@ -82,11 +82,13 @@ def _store_of(events: EventLog, config: JourneyConfig) -> tuple[EventStore, bool
 
 def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConfig,
             embeddings: pd.DataFrame | None = None, *, sequences: SequenceStats = local_sequences,
-            out_dir: Path | None = None, fmt: str = "parquet") -> JourneyResult:
+            out_dir: Path | None = None, fmt: str = "parquet", release_events: bool = False) -> JourneyResult:
     """Every journey table from an event log and (optionally) contacts. Nothing is written, except
     with ``out_dir`` and Parquet: the timeline (as large as the event log) is then written there by
     DuckDB (``COPY ... TO``) and is in ``paths`` rather than ``tables``.
-    ``sequences`` computes the sequence statistics (the Spark engine passes its own)."""
+    ``sequences`` computes the sequence statistics (the Spark engine passes its own).
+    ``release_events``: drop the log's events table once the timeline holds its rows (the caller
+    closes the log afterwards; it frees the memory the later steps need)."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
 
@@ -112,6 +114,8 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
     try:
         build_timeline(con, TABLE, contacts, ident.identity, config, case_based=events.case_based)
         found: list[dict] = quality.actor_warning_sql(con, config)
+        if release_events:   # the events view ev is read above, and by nothing after
+            store.release()
         joined = quality.event_match(con)
         found = quality.match_rate_warning(joined, config) + found
         found += quality.pattern_warnings([r[0] for r in con.sql("SELECT event FROM cat").fetchall()], config)
@@ -175,7 +179,8 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
             store.close()
         else:
             modelinput.drop(con)
-            for name in ("tl", "rc", "fr", "fs", "jn", FEATURES, JOURNEYS, "cu"):
+            drop_timeline(con)
+            for name in ("rc", "fr", "fs", "jn", FEATURES, JOURNEYS, "cu"):
                 con.execute(f"DROP TABLE IF EXISTS {name}")
     tables = {**({"timeline": timeline} if timeline is not None else {}), "identity": ident.identity,
               "repeat_contacts": rc, "repeat_summary": summary, **({"friction": fr} if fr is not None else {}),
@@ -243,7 +248,8 @@ def run_journeys(events_paths: Sequence[Path], contacts: pd.DataFrame | None, co
         if not log.n_events and (contacts is None or not len(contacts)):
             raise VocError(Errors.E307, files=", ".join(str(p) for p in events_paths) or "(no event files)",
                            n_rejects=len(log.rejects))
-        result = compute(log, contacts, config, embeddings, sequences=sequences, out_dir=staging, fmt=fmt)
+        result = compute(log, contacts, config, embeddings, sequences=sequences, out_dir=staging, fmt=fmt,
+                         release_events=True)
     finally:
         log.close()
     result.timings = {"read_events_s": read_s, **result.timings}

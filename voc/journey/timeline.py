@@ -100,7 +100,8 @@ def contacts_table(contacts: pd.DataFrame, identity: pd.DataFrame) -> pa.Table:
 
 def build_timeline(con: duckdb.DuckDBPyConnection, events: pd.DataFrame | str, contacts: pd.DataFrame | None,
                    identity: pd.DataFrame | None, config: JourneyConfig, *, case_based: bool) -> None:
-    """Register ev, ct, cat and outcome_map on ``con`` and materialise the enriched timeline ``tl``.
+    """Register ev, ct, cat and outcome_map on ``con`` and materialise the enriched timeline ``tl``
+    (a view over the stored table STORED, see ``materialise_timeline``; ``drop_timeline`` removes both).
     ``events``: a pandas events table (voc.journey.events.EVENTS), or the name of the events table
     already on ``con`` (voc.journey.eventstore: nothing leaves DuckDB)."""
     if isinstance(events, str):
@@ -120,7 +121,50 @@ def build_timeline(con: duckdb.DuckDBPyConnection, events: pd.DataFrame | str, c
     con.register("outcome_map", pa.Table.from_pandas(omap, preserve_index=False,
                                                      schema=pa.schema([("event", pa.string()), ("outcome", pa.string()),
                                                                        ("is_negative", pa.bool_())])))
-    sqlrun.materialise(con, "tl", "timeline")
+    materialise_timeline(con, _empty_columns(con, ct, cat))
+
+
+# the stored rows of the timeline; ``tl`` is a view over them that adds the columns no row fills
+STORED = "tl_rows"
+_EV_OPTIONAL = ("customer_id", "channel", "actor", "lifecycle", "properties")
+_CONTACT_ONLY = ("contact_id", "intent", "sentiment", "topic_label", "sentiment_score", "sentiment_end", "closed_s")
+
+
+def _empty_columns(con: duckdb.DuckDBPyConnection, ct: pa.Table, cat: pd.DataFrame) -> set[str]:
+    """Timeline columns that no row fills: a log without contacts leaves every contact column empty,
+    a case log its customer ids, most logs the actor and lifecycle; a catalog without stages or
+    levels leaves those empty."""
+    counts = con.sql("SELECT " + ", ".join(f"COUNT({c})" for c in _EV_OPTIONAL) + " FROM ev").fetchall()[0]
+    empty = {c for c, n in zip(_EV_OPTIONAL, counts) if n == 0}
+    for c in ("customer_id", "channel"):   # contacts fill these too
+        if ct.num_rows and ct.column(c).null_count < ct.num_rows:
+            empty.discard(c)
+    empty |= {c for c in _CONTACT_ONLY if ct.column(c).null_count == ct.num_rows}
+    if cat["level"].isna().all():
+        empty.add("level")
+    if cat["stage"].isna().all():
+        empty |= {"stage", "context_stage"}
+    return empty
+
+
+def materialise_timeline(con: duckdb.DuckDBPyConnection, empty: set[str] = frozenset()) -> None:
+    """sql/timeline.sql stored as STORED without the columns in ``empty`` (no row fills them), and
+    ``tl`` as the view of every column (NULL of the column's type for those). The columns of a large
+    log are the memory that every later step shares under ``journey.duckdb_memory_limit``: a
+    timeline 40% narrower is one the friction, sequence and writing steps no longer spill."""
+    full = sqlrun.render("timeline")
+    head = con.sql(f"SELECT * FROM ({full}) AS t LIMIT 0")
+    cols = list(zip(head.columns, map(str, head.types)))
+    kept = [c for c, _ in cols if c not in empty]
+    con.execute("DROP VIEW IF EXISTS tl")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {STORED} AS SELECT {', '.join(kept)} FROM ({full}) AS t")
+    view = ", ".join(c if c not in empty else f'CAST(NULL AS {t}) AS {c}' for c, t in cols)
+    con.execute(f"CREATE TEMP VIEW tl AS SELECT {view} FROM {STORED}")
+
+
+def drop_timeline(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP VIEW IF EXISTS tl")
+    con.execute(f"DROP TABLE IF EXISTS {STORED}")
 
 
 def timeline_sql() -> str:

@@ -135,8 +135,14 @@ def profile(tl: pd.DataFrame, seg: pd.Series, journeys: Optional[pd.DataFrame], 
     g = tl.groupby("journey_id", sort=True)
     n_steps = g.size().astype(float)
     dur_days = (g["t"].max() - g["t"].min()) / 86400.0
-    first_steps = g["event"].apply(lambda s: " > ".join(map(str, s.iloc[:PATH_STEPS]))
-                                   + (" > ..." if len(s) > PATH_STEPS else ""))
+    rows_of = g.indices     # journey -> positions of its rows, in timeline order
+
+    def first_steps(jid: Any) -> str:   # a segment's typical path: only its medoid's is ever shown
+        if jid not in rows_of:
+            return ""
+        s = tl["event"].iloc[rows_of[jid]]
+        return " > ".join(map(str, s.iloc[:PATH_STEPS])) + (" > ..." if len(s) > PATH_STEPS else "")
+
     step_share = tl.groupby("event")["journey_id"].nunique() / max(len(n_steps), 1)
     jn = journeys.set_index(journeys["journey_id"].astype(str)) if journeys is not None and len(journeys) else None
     outcome_cols = [c for c in (jn.columns if jn is not None else []) if str(c).startswith("reached_")]
@@ -159,7 +165,7 @@ def profile(tl: pd.DataFrame, seg: pd.Series, journeys: Optional[pd.DataFrame], 
         ints = contacts[contacts["journey_id"].isin(members)]["intent"].dropna().value_counts().head(3)
         row: dict[str, Any] = {
             "segment_id": int(sid), "journeys": int(len(members)), "share": len(members) / len(seg),
-            "typical_path": first_steps.get(medoid, ""), "distinctive_steps": ", ".join(distinctive),
+            "typical_path": first_steps(medoid), "distinctive_steps": ", ".join(distinctive),
             "top_intents": ", ".join(f"{k} ({v})" for k, v in ints.items()),
             "contact_rate": float(has_contact.reindex(members).mean()),
             "repeat_rate": np.nan, "friction_score": np.nan,

@@ -36,11 +36,11 @@ topics AS (
     GROUP BY journey_id, topic_label
 ),
 parked AS (  -- time parked: from a step in a waiting state (journey.waiting_states) to the next step
+    -- (next_s: the timeline's next row; rows without a time come last in a journey, so a row with a
+    -- time and a next_s is followed by the next row with a time)
     SELECT journey_id,
            SUM(CASE WHEN is_waiting_state AND next_s IS NOT NULL THEN next_s - ts_s ELSE 0 END) AS parked_s
-    FROM (SELECT journey_id, ts_s, is_waiting_state,
-                 LEAD(ts_s) OVER (PARTITION BY journey_id ORDER BY seq) AS next_s
-          FROM tl WHERE ts_s IS NOT NULL) p
+    FROM tl WHERE ts_s IS NOT NULL
     GROUP BY journey_id
 ),
 repeats AS (
