@@ -251,6 +251,11 @@ class Errors:
                      "anomalies and the journey_traits scores cover those journeys only.",
                      "Raise journey.models_max_journeys (or set it to null for every journey) if the machine has the "
                      "memory: the sampled timeline is read into memory; the other journey tables always cover every journey.")
+    E337 = ErrorSpec("E337",
+                     "{n:,} of {total:,} contacts have a {column} that is not a time (e.g. contacts {examples}): they "
+                     "have no place in time on the timeline, and no repeat-contact or first-contact-resolution status.",
+                     "Write the times as ISO 8601 (2026-05-01T10:00:00Z; fractions of a second and offsets are fine, a "
+                     "time without an offset is read as UTC) or as a timestamp column of a Parquet file.")
     # ---- E4xx outputs, reports, CDP --------------------------------------------------------
     E401 = ErrorSpec("E401", "Could not write dataset '{dataset}' to '{path}': {detail}.",
                      "Check the output folder is writable and the disk has space; the previous output was left intact.")

@@ -87,6 +87,21 @@ def match_rate_warning(stats: dict[str, Any], config: JourneyConfig) -> list[dic
     return []
 
 
+def contact_time_warnings(contacts: pd.DataFrame) -> list[dict[str, Any]]:
+    """E337 for each contact time column (created_at, closed_at) holding values that are not times."""
+    from voc.journey.timeline import unreadable_times
+
+    out = []
+    for column in ("created_at", "closed_at"):
+        if column in contacts.columns and len(contacts):
+            bad = unreadable_times(contacts[column]).to_numpy()
+            if bad.any():
+                ids = contacts["contact_id"].astype(str).to_numpy()[bad][:3] if "contact_id" in contacts.columns else []
+                out.append(warning(Errors.E337, n=int(bad.sum()), total=len(contacts), column=column,
+                                   examples=", ".join(ids)))
+    return out
+
+
 def actor_warning(events: pd.DataFrame, config: JourneyConfig) -> list[dict[str, Any]]:
     column = config.columns.get("actor")
     if not column or "actor" not in events.columns:

@@ -114,6 +114,8 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
     try:
         build_timeline(con, TABLE, contacts, ident.identity, config, case_based=events.case_based)
         found: list[dict] = quality.actor_warning_sql(con, config)
+        if contacts is not None:
+            found += quality.contact_time_warnings(contacts)
         if release_events:   # the events view ev is read above, and by nothing after
             store.release()
         joined = quality.event_match(con)

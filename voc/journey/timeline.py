@@ -32,6 +32,22 @@ _CT = pa.schema([("journey_id", pa.string()), ("customer_id", pa.string()), ("co
                  ("src_order", pa.int64())])
 
 
+def parse_times(values: pd.Series) -> pd.Series:
+    """Contact times as UTC timestamps: a timestamp column as it is; text in any ISO 8601 form, each value read on
+    its own (``format='mixed'``: pandas otherwise guesses one format from the first value, and a column mixing
+    '...T10:00:00Z' with '...T10:00:00.123Z' lost every value of the second form, silently); a time without an
+    offset is UTC; what is not a time is NaT (counted by ``unreadable_times``)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return pd.to_datetime(values, utc=True)
+    return pd.to_datetime(values.astype(object), utc=True, errors="coerce", format="mixed")
+
+
+def unreadable_times(values: pd.Series) -> pd.Series:
+    """Which values hold something (not null, not blank) that ``parse_times`` cannot read as a time."""
+    held = values.notna() & (values.astype(str).str.strip() != "")
+    return held & parse_times(values).isna()
+
+
 def epoch_seconds(ts: pd.Series) -> pd.Series:
     t = pd.to_datetime(ts, utc=True)
     return pd.Series((t - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy(dtype=float), index=ts.index)
@@ -85,8 +101,8 @@ def contacts_table(contacts: pd.DataFrame, identity: pd.DataFrame) -> pa.Table:
     contact_id = _col(c, "contact_id", n).astype(object)
     customer = contact_id.map(ident) if len(ident) else pd.Series([None] * n, dtype=object)
     customer = customer.astype(object).where(customer.notna(), None)
-    created = pd.to_datetime(_col(c, "created_at", n), utc=True, errors="coerce")
-    closed = pd.to_datetime(_col(c, "closed_at", n), utc=True, errors="coerce")
+    created = parse_times(_col(c, "created_at", n))
+    closed = parse_times(_col(c, "closed_at", n))
     sent_end = _col(c, "sentiment_end", n)
     df = pd.DataFrame({
         "journey_id": journey_key(customer, contact_id), "customer_id": customer, "contact_id": contact_id,

@@ -48,7 +48,9 @@ def from_contacts(contacts: pd.DataFrame, config: JourneyConfig,
     """The same flags computed from the contacts alone (None without contact times)."""
     if contacts is None or not len(contacts) or "created_at" not in contacts.columns:
         return None
-    created = pd.to_datetime(contacts["created_at"], utc=True, errors="coerce", format="mixed")
+    from voc.journey.timeline import parse_times
+
+    created = parse_times(contacts["created_at"])
     if created.notna().sum() == 0:
         return None
     from voc.journey import sqlrun
