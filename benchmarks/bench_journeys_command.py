@@ -90,22 +90,31 @@ def launch(argv: list[str], env_root: str) -> None:
                       "peak_rss_mb": round(ru.ru_maxrss / 1024), "tail": (out or "")[-600:], "rss": samples}))
 
 
-def rss_by_step(samples: list[list[float]], run_json: Path) -> list[tuple[str, int]]:
+def rss_by_step(samples: list[list[float]], out: Path) -> list[tuple[str, int]]:
     """The highest sampled RSS within each step of ``journey_run.json``'s timings (in the order they
-    ran), plus 'start' (interpreter, imports, reading the contacts) and 'after' (the HTML report).
-    The steps are placed in time from the file's modification time (written right after them)."""
+    ran), plus 'start' (interpreter, imports, reading the contacts) and 'after' (the metrics and the
+    HTML report). The steps are placed in time from the modification time of ``timeline.parquet``,
+    written by DuckDB at the end of the step 'timeline_write' (journey_run.json is written again
+    later, so its own time is used only without a Parquet timeline)."""
     try:
-        timings = json.loads(run_json.read_text()).get("timings") or {}
-        end = run_json.stat().st_mtime
+        timings = json.loads((out / "journey_run.json").read_text()).get("timings") or {}
     except (OSError, ValueError):
         return []
     steps = [(k, float(v)) for k, v in timings.items() if k != "total_s"]
-    t = end - sum(v for _, v in steps)
+    names = [k for k, _ in steps]
+    try:
+        anchor, upto = (out / "timeline.parquet").stat().st_mtime, names.index("timeline_write_s") + 1
+    except (OSError, ValueError):
+        try:
+            anchor, upto = (out / "journey_run.json").stat().st_mtime, len(steps)
+        except OSError:
+            return []
+    t = anchor - sum(v for _, v in steps[:upto])
     bounds = [("start", t)]
     for k, v in steps:
         t += v
         bounds.append((k.removesuffix("_s"), t))
-    bounds.append(("after (report)", float("inf")))
+    bounds.append(("after (metrics, report)", float("inf")))
     peaks: dict[str, int] = {}
     for ts, mb in samples:
         name = next(n for n, b in bounds if ts <= b)
@@ -249,7 +258,10 @@ def run(args) -> None:
         if info.get("model_sample"):
             print("      models on a sample:", info["model_sample"])
         if r.get("rss"):
-            steps = rss_by_step(r["rss"], out / "journey_run.json")
+            trace = work / f"rss_{''.join(ch if ch.isalnum() else '_' for ch in label)}.json"
+            trace.write_text(json.dumps(r["rss"]))
+            steps = rss_by_step(r["rss"], out)
+            print(f"      RSS samples (epoch s, MB): {trace}")
             print(f"      peak RSS sampled every {args.rss_every:g} s, by step (MB):",
                   ", ".join(f"{n} {mb:,}" for n, mb in steps))
         if contacts is None:     # the other libraries have no contacts: compared on the event log alone
