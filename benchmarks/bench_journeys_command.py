@@ -43,29 +43,90 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_sequences import BPIC, make_data  # noqa: E402
 
 
+def _rss_mb(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
 def launch(argv: list[str], env_root: str) -> None:
-    """Launcher: run ``argv`` as a child, print wall time and the child's peak RSS as JSON."""
+    """Launcher: run ``argv`` as a child, print wall time and the child's peak RSS as JSON. With
+    VOC_BENCH_RSS_EVERY (seconds), the child's resident memory is also sampled at that interval:
+    ``rss`` lists [epoch seconds, MB] pairs (Linux /proc)."""
+    import threading
+
     env = dict(os.environ, PYTHONPATH=env_root)
+    every = float(os.environ.get("VOC_BENCH_RSS_EVERY", "0") or 0)
+    samples: list[list[float]] = []
     t0 = time.perf_counter()
+    p = subprocess.Popen(argv, env=env, cwd=env_root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def sample() -> None:
+        while p.poll() is None:
+            mb = _rss_mb(p.pid)
+            if mb is not None:
+                samples.append([round(time.time(), 2), mb])
+            time.sleep(every)
+
+    if every > 0:
+        threading.Thread(target=sample, daemon=True).start()
     try:   # the launcher stops its own child: a command past the limit leaves no orphan behind
-        p = subprocess.run(argv, env=env, cwd=env_root, capture_output=True, text=True,
-                           timeout=float(os.environ.get("VOC_BENCH_TIMEOUT", "3600")))
+        out, _ = p.communicate(timeout=float(os.environ.get("VOC_BENCH_TIMEOUT", "3600")))
     except subprocess.TimeoutExpired as e:
+        p.kill()
+        p.communicate()
         ru = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(json.dumps({"rc": "timeout", "wall_s": round(time.perf_counter() - t0, 2),
                           "peak_rss_mb": round(ru.ru_maxrss / 1024),
-                          "tail": f"stopped after {e.timeout:.0f} s"}))
+                          "tail": f"stopped after {e.timeout:.0f} s", "rss": samples}))
         return
     wall = time.perf_counter() - t0
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"rc": p.returncode, "wall_s": round(wall, 2), "cpu_s": round(ru.ru_utime + ru.ru_stime, 1),
-                      "peak_rss_mb": round(ru.ru_maxrss / 1024), "tail": (p.stdout + p.stderr)[-600:]}))
+                      "peak_rss_mb": round(ru.ru_maxrss / 1024), "tail": (out or "")[-600:], "rss": samples}))
 
 
-def measure(argv: list[str], root: Path, timeout: int = 3600) -> dict:
+def rss_by_step(samples: list[list[float]], out: Path) -> list[tuple[str, int]]:
+    """The highest sampled RSS within each step of ``journey_run.json``'s timings (in the order they
+    ran), plus 'start' (interpreter, imports, reading the contacts) and 'after' (the metrics and the
+    HTML report). The steps are placed in time from the modification time of ``timeline.parquet``,
+    written by DuckDB at the end of the step 'timeline_write' (journey_run.json is written again
+    later, so its own time is used only without a Parquet timeline)."""
+    try:
+        timings = json.loads((out / "journey_run.json").read_text()).get("timings") or {}
+    except (OSError, ValueError):
+        return []
+    steps = [(k, float(v)) for k, v in timings.items() if k != "total_s"]
+    names = [k for k, _ in steps]
+    try:
+        anchor, upto = (out / "timeline.parquet").stat().st_mtime, names.index("timeline_write_s") + 1
+    except (OSError, ValueError):
+        try:
+            anchor, upto = (out / "journey_run.json").stat().st_mtime, len(steps)
+        except OSError:
+            return []
+    t = anchor - sum(v for _, v in steps[:upto])
+    bounds = [("start", t)]
+    for k, v in steps:
+        t += v
+        bounds.append((k.removesuffix("_s"), t))
+    bounds.append(("after (metrics, report)", float("inf")))
+    peaks: dict[str, int] = {}
+    for ts, mb in samples:
+        name = next(n for n, b in bounds if ts <= b)
+        peaks[name] = max(peaks.get(name, 0), int(mb))
+    return [(n, peaks[n]) for n, _ in bounds if n in peaks]
+
+
+def measure(argv: list[str], root: Path, timeout: int = 3600, rss_every: float = 0.0) -> dict:
     try:
         p = subprocess.run([sys.executable, __file__, "--launch", str(root), "--", *argv], capture_output=True,
-                           text=True, timeout=timeout + 120, env=dict(os.environ, VOC_BENCH_TIMEOUT=str(timeout)))
+                           text=True, timeout=timeout + 120,
+                           env=dict(os.environ, VOC_BENCH_TIMEOUT=str(timeout), VOC_BENCH_RSS_EVERY=str(rss_every)))
     except subprocess.TimeoutExpired:
         return {"rc": "timeout", "tail": f"stopped after {timeout} s (--timeout)"}
     if p.returncode != 0 or not p.stdout.strip():
@@ -181,7 +242,8 @@ def run(args) -> None:
         out = work / "out_journeys"
         shutil.rmtree(out, ignore_errors=True)
         before = load()
-        r = measure(voc_argv(log, out, contacts, scaled, args.voc_config), root, timeout=args.timeout)
+        r = measure(voc_argv(log, out, contacts, scaled, args.voc_config), root, timeout=args.timeout,
+                    rss_every=args.rss_every)
         if r.get("rc") != 0:
             print(f"  {label:<48} FAILED rc={r.get('rc')}: {r.get('tail', '')[-400:]}")
             continue
@@ -195,6 +257,13 @@ def run(args) -> None:
             print("      steps (s):", info["timings"])
         if info.get("model_sample"):
             print("      models on a sample:", info["model_sample"])
+        if r.get("rss"):
+            trace = work / f"rss_{''.join(ch if ch.isalnum() else '_' for ch in label)}.json"
+            trace.write_text(json.dumps(r["rss"]))
+            steps = rss_by_step(r["rss"], out)
+            print(f"      RSS samples (epoch s, MB): {trace}")
+            print(f"      peak RSS sampled every {args.rss_every:g} s, by step (MB):",
+                  ", ".join(f"{n} {mb:,}" for n, mb in steps))
         if contacts is None:     # the other libraries have no contacts: compared on the event log alone
             pm_log = large if scaled else small
             for lib, script in (("pm4py", PM4PY), ("retentioneering", RETENTIONEERING)):
@@ -229,6 +298,8 @@ def main() -> None:
     ap.add_argument("--only", choices=["small", "large"])
     ap.add_argument("--voc-root", default=str(ROOT), help="checkout of voc to run (PYTHONPATH)")
     ap.add_argument("--workdir", default="/tmp/voc_bench_journeys")
+    ap.add_argument("--rss-every", type=float, default=0.5,
+                    help="sample the command's RSS every this many seconds and print the peak of each step (0: off)")
     run(ap.parse_args())
 
 

@@ -282,3 +282,22 @@ def test_an_unknown_prediction_target_is_a_config_error_before_any_work():
     with pytest.raises(VocError) as e:
         cfg.from_dict({"journey": {"outcomes": {"churn": ["cancel*"]}, "predict": {"outcomes": ["chrun"]}}})
     assert e.value.code == "E102" and "chrun" in e.value.cause
+
+
+def test_fit_transform_is_fit_then_transform_with_the_properties_parsed_once(monkeypatch):
+    """Issue 18 (prediction on 1M contacts): fitting computed the training features to choose the columns
+    and the caller computed them again; both parsed every step's properties JSON."""
+    from voc.journey.predict import features
+
+    tl = signal_log(200)
+    t = prepare(tl)
+    t["properties"] = [f'{{"resource": "team{i * 7 % 4}", "amount": "{i % 13}"}}' for i in range(len(t))]
+    rows, cuts = cut(t, Prefix("events", 3))
+    expected = PrefixFeaturizer().fit(rows, cuts).transform(rows, cuts)
+    assert any(c.startswith("property:resource=") for c in expected.columns) and "first:amount" in expected.columns
+    calls = []
+    real = features._string_props
+    monkeypatch.setattr(features, "_string_props", lambda v: calls.append(len(v)) or real(v))
+    got = PrefixFeaturizer().fit_transform(rows, cuts)
+    pd.testing.assert_frame_equal(got, expected)
+    assert calls == [len(rows[rows["journey_id"].isin(cuts.index)])]          # once (fit + transform: three times)

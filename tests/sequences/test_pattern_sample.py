@@ -138,3 +138,33 @@ def test_the_command_shows_the_sample_in_terminal_journey_run_json_and_report(tm
     assert "E325" in res.output
     assert "E325" in json.dumps(json.loads((out / "journey_run.json").read_text())["warnings"])
     assert "E325" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_sampled_cut_runs_its_query_once_and_draws_the_journeys_below_the_bound(monkeypatch):
+    """The sample comes from the one grouped result (each journey's bucket travels with it): the cut's
+    query, which orders and lists every step of every journey, is not run a second time for it. The
+    sample is the journeys whose bucket is below the bound, as a query over those journeys gives it."""
+    import importlib
+
+    mod = importlib.import_module("voc.sequences.patterns")   # the module: voc.sequences.patterns is also a function
+    tl = distinct_journeys(600)
+    tl = pd.concat([tl, tl.assign(journey_id=tl["journey_id"] + "_copy")])   # identical sequences: weights 2
+    config = JourneyConfig(outcomes={"bought": ["buy"]})
+    calls = []
+    real = mod._grouped
+    monkeypatch.setattr(mod, "_grouped", lambda *a, **k: calls.append(1) or real(*a, **k))
+    with use(tl, config, duckdb.connect()) as prepared:
+        for spec in (None, resolve("bought", config, prepared.steps)):
+            calls.clear()
+            data, names, sampled = sampled_sequences(prepared, spec, 150)
+            assert len(calls) == 1 and sampled is not None
+            sql = prepared.sql("pattern_sequences", outcome=spec.params() if spec else None)
+            bucket = f"hash(journey_id) % {mod.SAMPLE_SCALE}"
+            firsts = prepared.con.sql(f"SELECT MIN({bucket}) FROM ({sql}) q GROUP BY sequence ORDER BY 1").fetchall()
+            below = firsts[150][0]
+            expect = prepared.con.sql(f"SELECT CAST(sequence AS VARCHAR[]), COUNT(*), SUM(has_outcome) "
+                                      f"FROM ({sql}) q WHERE {bucket} < {below} GROUP BY sequence").fetchall()
+            got = [(tuple(names[c] for c in data.codes[data.offsets[k]:data.offsets[k + 1]]), int(data.weights[k]),
+                    int(data.extra[k])) for k in range(len(data.weights))]
+            assert sorted(got) == sorted((tuple(s), int(w), int(wo)) for s, w, wo in expect)
+            assert max(w for _, w, _ in got) == 2 and sampled.journeys == sum(w for _, w, _ in got)

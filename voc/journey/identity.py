@@ -77,7 +77,9 @@ def _text(s: pd.Series) -> pd.Series:
     """Ids as voc.identifiers.normalise_id writes them: trimmed text, None for missing or blank (a pandas
     'string' column's <NA> is missing, not '<NA>')."""
     missing = s.isna().to_numpy()
-    vals = [None if m else normalise_id(v) for v, m in zip(s.astype(object), missing)]
+    # a str is normalise_id's trimmed text, written inline (one call less per contact: 1M contacts)
+    vals = [None if m else ((v.strip() or None) if type(v) is str else normalise_id(v))
+            for v, m in zip(s.astype(object), missing)]
     return pd.Series(vals, index=s.index, dtype=object)
 
 
@@ -122,8 +124,15 @@ def resolve(contacts: pd.DataFrame, config: JourneyConfig, identity_map: pd.Data
     get = lambda c: _text(contacts[c]) if c in contacts.columns else pd.Series([None] * n, dtype=object)  # noqa: E731
     cids, emails_raw, phones_raw = get("customer_id"), get("email"), get("phone")
     gmail, region = config.gmail_normalisation, config.default_region
-    emails = [normalise_email(v, gmail=gmail) for v in emails_raw]
-    phones = [normalise_phone(v, region=region) for v in phones_raw]
+    emails_raw, phones_raw = emails_raw.tolist(), phones_raw.tolist()
+    # the rows with an e-mail or a phone: the only ones the e-mail and phone links read or learn from
+    # (contacts with customer ids only, the usual case at scale, skip the per-identifier work)
+    keyed = [i for i, (e, p) in enumerate(zip(emails_raw, phones_raw)) if e is not None or p is not None]
+    emails: list[str | None] = [None] * n
+    phones: list[str | None] = [None] * n
+    for i in keyed:
+        emails[i] = normalise_email(emails_raw[i], gmail=gmail)
+        phones[i] = normalise_phone(phones_raw[i], region=region)
     cids = [v if isinstance(v, str) else None for v in cids]
 
     email_links, phone_links, id_links = _Links(), _Links(), _Links()
@@ -148,7 +157,8 @@ def resolve(contacts: pd.DataFrame, config: JourneyConfig, identity_map: pd.Data
                 else:
                     id_links.add(v, cid)
     # links learned from contacts that carry a customer id
-    for cid, raw, e, p in zip(cids, emails_raw, emails, phones):
+    for i in keyed:
+        cid, raw, e, p = cids[i], emails_raw[i], emails[i], phones[i]
         if cid is not None:
             email_links.add([e, hash_value(e), hash_email(raw)], cid)
             phone_links.add([p, hash_value(p)], cid)
@@ -156,24 +166,27 @@ def resolve(contacts: pd.DataFrame, config: JourneyConfig, identity_map: pd.Data
     map_customers: set[str] = set()
     if identity_map is not None and len(identity_map):
         map_customers = set(_text(identity_map["customer_id"]).dropna())
-    out_cid: list[str | None] = []
-    method: list[str | None] = []
-    for cid, raw, e, p in zip(cids, emails_raw, emails, phones):
+    # a contact's own customer id (or no customer): what every contact without an e-mail or phone gets
+    # when the identity map lists no other ids
+    out_cid: list[str | None] = list(cids)
+    method: list[str | None] = ["customer_id" if cid is not None else None for cid in cids]
+    for i in (keyed if not id_links.map else range(n)):
+        cid, raw, e, p = cids[i], emails_raw[i], emails[i], phones[i]
         # a contact in clear also finds an identity map that lists hashes (its forms' hashes)
         by_email = email_links.get([e, hash_value(e), hash_email(raw)]) if e and cid is None else None
         by_phone = phone_links.get([p, hash_value(p)]) if p and cid is None else None
         if cid is not None and cid not in map_customers and id_links.get(cid):
-            out_cid.append(id_links.get(cid)); method.append("identity_map")
+            out_cid[i], method[i] = id_links.get(cid), "identity_map"
         elif cid is not None:
-            out_cid.append(cid); method.append("customer_id")
+            out_cid[i], method[i] = cid, "customer_id"
         elif by_email:
-            out_cid.append(by_email); method.append("email")
+            out_cid[i], method[i] = by_email, "email"
         elif by_phone:
-            out_cid.append(by_phone); method.append("phone")
+            out_cid[i], method[i] = by_phone, "phone"
         else:
-            out_cid.append(None); method.append(None)
+            out_cid[i], method[i] = None, None
     if config.identifiers_as_customer:
-        _key_by_identifiers(out_cid, method, emails, phones, email_links, phone_links)
+        _key_by_identifiers(keyed, out_cid, method, emails, phones, email_links, phone_links)
     ident = pd.DataFrame({
         "contact_id": _text(contacts["contact_id"]).to_numpy(dtype=object),
         "customer_id": pd.Series(out_cid, dtype=object).to_numpy(),
@@ -195,18 +208,21 @@ def resolve(contacts: pd.DataFrame, config: JourneyConfig, identity_map: pd.Data
     return IdentityResult(ident, stats)
 
 
-def _key_by_identifiers(out_cid: list[str | None], method: list[str | None], emails: list[str | None],
-                        phones: list[str | None], email_links: _Links, phone_links: _Links) -> None:
-    """Contacts still without a customer become the customer of their e-mail, else their phone (in place).
-    An identifier that two customers claim (ambiguous) keys nothing: the contact stays unmatched."""
+def _key_by_identifiers(rows: list[int], out_cid: list[str | None], method: list[str | None],
+                        emails: list[str | None], phones: list[str | None], email_links: _Links, phone_links: _Links) -> None:
+    """Contacts (of ``rows``: those with an e-mail or phone) still without a customer become the customer of their
+    e-mail, else their phone (in place). An identifier two customers claim (ambiguous) keys nothing: the contact
+    stays unmatched."""
     lent = _Links()   # phone -> the e-mail key of a contact that carries both
-    for i, (cid, e, p) in enumerate(zip(out_cid, emails, phones)):
-        if cid is None and e and e not in email_links.ambiguous:
+    for i in rows:
+        e, p = emails[i], phones[i]
+        if out_cid[i] is None and e and e not in email_links.ambiguous:
             out_cid[i], method[i] = EMAIL_KEY_PREFIX + hash_value(e), "email_key"
             if p and p not in phone_links.ambiguous:
                 lent.add([p], out_cid[i])
-    for i, (cid, p) in enumerate(zip(out_cid, phones)):
-        if cid is None and p and p not in phone_links.ambiguous and p not in lent.ambiguous:
+    for i in rows:
+        p = phones[i]
+        if out_cid[i] is None and p and p not in phone_links.ambiguous and p not in lent.ambiguous:
             out_cid[i], method[i] = (lent.get([p]) or PHONE_KEY_PREFIX + hash_value(p)), "phone_key"
 
 

@@ -14,6 +14,7 @@ from voc.report.journey_models import journey_warnings
 from voc.report.journey_models import sections as journey_model_sections
 from voc.report.labels import cell, label
 from voc.report.sequence_sections import sequence_sections
+from voc.report.timeline_source import timeline_of
 
 HOW_NLP = ("Run `voc analyze` with the intent and sentiment steps (on by default; see `pipeline` in "
            "`voc config show`).")
@@ -147,7 +148,7 @@ def topics_section(inp: ReportInputs, cfg: ReportConfig, *, leads: bool = False)
 def friction_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
     s = Section("friction", "Friction journeys",
                 "Journeys where something went wrong around the contact, most severe first, with what the customer wrote.")
-    fr, jn, msgs, tl = inp.get("friction"), inp.get("journeys"), inp.get("messages"), inp.get("timeline")
+    fr, jn, msgs, src = inp.get("friction"), inp.get("journeys"), inp.get("messages"), timeline_of(inp)
     if fr is None and (jn is None or "friction_score" not in jn.columns):
         return negative_contacts_section(inp, cfg, s)
     if fr is not None and not fr.empty and "kind" in fr.columns:
@@ -158,6 +159,8 @@ def friction_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
                                        color="#d6453d", xaxis_title="occurrences", hover=hover)))
     top = paths.top_friction_journeys(jn, fr, top=min(cfg.max_rows, 6))
     contacts_of: dict[str, list[str]] = {}
+    # only the timeline rows of the journeys shown (around their contacts), whatever the number of contacts
+    tl = src.journeys(top["journey_id"]) if src is not None and not top.empty else None
     if tl is not None and "contact_id" in tl.columns and not top.empty:
         sub = tl[tl["journey_id"].isin(top["journey_id"]) & tl["contact_id"].notna()]
         contacts_of = sub.groupby("journey_id")["contact_id"].agg(lambda x: [str(v) for v in x.unique()]).to_dict()
@@ -203,9 +206,9 @@ def negative_contacts_section(inp: ReportInputs, cfg: ReportConfig, s: Section) 
 
 
 def contact_paths(inp: ReportInputs, cfg: ReportConfig) -> pd.DataFrame:
-    tl, tr = inp.get("timeline"), inp.get("transitions")
-    if tl is not None:
-        p = paths.paths_to_contact(tl, cfg.steps_before_contact)
+    src, tr = timeline_of(inp), inp.get("transitions")
+    if src is not None:
+        p = src.paths_to_contact(cfg.steps_before_contact)   # over every contact (in DuckDB for a Parquet timeline)
         if not p.empty:
             return p
     if tr is not None:
@@ -217,13 +220,13 @@ def paths_section(inp: ReportInputs, cfg: ReportConfig, cpaths: pd.DataFrame) ->
     s = Section("paths", "Paths that lead to contact",
                 f"The last {cfg.steps_before_contact} steps customers took before contacting support "
                 "(red: contacts; '(start)': the journey began there).")
-    if inp.get("timeline") is None and inp.get("transitions") is None:
+    if timeline_of(inp) is None and inp.get("transitions") is None:
         s.missing = "No timeline or transitions table here. " + HOW_JOURNEYS
         return s
     if cpaths.empty:
         s.missing = "The journeys hold no contact steps: no contact could be matched to a customer's events."
         return s
-    if inp.get("timeline") is None:
+    if timeline_of(inp) is None:
         s.intro = "The step right before each contact (from the transitions table; a timeline table gives longer paths)."
     s.figures.append(("Paths into contacts", figures.sankey(cpaths, top_per_level=min(cfg.top_n, 10))))
     before = paths.steps_before_contact(cpaths, top=cfg.top_n)
@@ -307,7 +310,7 @@ def quality(inp: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
         "versions": sorted((run.get("versions") or {}).items()) if isinstance(run.get("versions"), dict) else [],
         "journey_counts": journey_counts(inp.journey_run.get("counts")),
         "warnings": run_warnings(inp),
-        "tables": [(name, str(p.name), len(inp.tables[name]) if name in inp.tables else None) for name, p in inp.paths.items()],
+        "tables": [(name, str(p.name), inp.row_count(name)) for name, p in inp.paths.items()],
         "config": run.get("config"),
         "input": run.get("input", ""),
         "started_at": run.get("started_at", ""),

@@ -54,9 +54,23 @@ class ReportInputs:
     journey_run: dict[str, Any] = field(default_factory=dict)
     rejects: Optional[pd.DataFrame] = None
     cache: dict[str, Any] = field(default_factory=dict)      # figures read once per report (voc.report.metrics)
+    # tables too long for pandas, left in their Parquet file and read by DuckDB on demand: the timeline
+    # (voc.report.timeline_source.timeline_of)
+    lazy: dict[str, Path] = field(default_factory=dict)
 
     def get(self, name: str) -> Optional[pd.DataFrame]:
         return self.tables.get(name)
+
+    def row_count(self, name: str) -> Optional[int]:
+        """Rows of a table read (or left in its Parquet file); None when it is absent."""
+        if name in self.tables:
+            return len(self.tables[name])
+        if name in self.lazy:
+            try:
+                return int(pq.ParquetFile(self.lazy[name]).metadata.num_rows)
+            except Exception:   # a damaged file: the section that reads it reports E402
+                return None
+        return None
 
     def has(self, name: str, *columns: str) -> bool:
         df = self.tables.get(name)
@@ -70,6 +84,14 @@ def _columns_of(path: Path) -> list[str]:
         first = next(iter(sorted(path.glob("part-*.csv"))), path) if path.is_dir() else path
         return list(pd.read_csv(first, nrows=0).columns)
     return list(pq.read_schema(path).names)
+
+
+def _is_voc_timeline(path: Path) -> bool:
+    """A Parquet timeline with the columns voc writes, which DuckDB can read on demand."""
+    try:
+        return path.suffix == ".parquet" and {"journey_id", "seq", "kind"} <= set(_columns_of(path))
+    except Exception:   # a damaged file: read_narrow reports it (E402)
+        return False
 
 
 def read_narrow(path: Path, name: str, wanted: Optional[tuple[str, ...]]) -> pd.DataFrame:
@@ -90,35 +112,40 @@ def read_narrow(path: Path, name: str, wanted: Optional[tuple[str, ...]]) -> pd.
     return normalise(df)
 
 
-# the report reads the timeline only around contacts: the Sankey of paths into a contact (at most 6
-# steps before it, ReportConfig.steps_before_contact) and the steps around a friction journey's contact
-# (4 before, 2 after); one more row each side keeps the '(start)' and '…' markers exact
+# the report reads the timeline rows of the friction journeys it shows only around their contacts:
+# the steps around a contact (4 before, 2 after; voc.report.paths.steps_around_contact); one more
+# row each side keeps the '…' markers exact, and TIMELINE_BEFORE also covers the Sankey's 6 steps
 TIMELINE_BEFORE, TIMELINE_AFTER = 7, 3
 
 
-def read_timeline_near_contacts(path: Path, wanted: Optional[tuple[str, ...]]) -> pd.DataFrame:
-    """The timeline rows within TIMELINE_BEFORE / TIMELINE_AFTER steps of a contact, read by DuckDB
-    from the Parquet file (a 10-million-event timeline never enters pandas whole), with
-    ``journey_steps`` (the journey's length) so that the steps left out can still be counted."""
+def read_timeline_near_contacts(path: Path, wanted: Optional[tuple[str, ...]], *,
+                                journeys: Optional[list[str]] = None, connect=None) -> pd.DataFrame:
+    """The timeline rows within TIMELINE_BEFORE / TIMELINE_AFTER steps of a contact, of the journeys
+    ``journeys`` (their ids as text; None: of every journey), read by DuckDB from the Parquet file,
+    with ``journey_steps`` (the journey's length) so that the steps left out can still be counted.
+    ``connect``: a function that opens the DuckDB connection (default: a plain one)."""
     import duckdb
 
     present = _columns_of(path)
     if not {"journey_id", "seq", "kind"} <= set(present):
-        return read_narrow(path, "timeline", wanted)
+        df = read_narrow(path, "timeline", wanted)
+        return df if journeys is None else df[df["journey_id"].astype(str).isin(journeys)].reset_index(drop=True)
     cols = [c for c in (wanted or present) if c in present]
     src = "read_parquet('" + str(path).replace("'", "''") + "')"
     sel = ", ".join('t."' + c.replace('"', '""') + '"' for c in cols)
-    con = duckdb.connect()
+    only = "" if journeys is None else "AND list_contains($ids, CAST(journey_id AS VARCHAR))"
+    con = connect() if connect is not None else duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
-        table = con.sql(
-            f"WITH c AS (SELECT DISTINCT journey_id, seq AS cseq FROM {src} WHERE kind = 'contact'), "
+        rel = con.sql(
+            f"WITH c AS (SELECT DISTINCT journey_id, seq AS cseq FROM {src} WHERE kind = 'contact' {only}), "
             f"n AS (SELECT journey_id, MAX(seq) AS journey_steps FROM {src} "
             f"      WHERE journey_id IN (SELECT journey_id FROM c) GROUP BY journey_id) "
             f"SELECT {sel}, n.journey_steps FROM {src} t JOIN n USING (journey_id) "
             f"WHERE EXISTS (SELECT 1 FROM c WHERE c.journey_id = t.journey_id "
             f"AND t.seq BETWEEN c.cseq - {TIMELINE_BEFORE} AND c.cseq + {TIMELINE_AFTER}) "
-            f"ORDER BY t.journey_id, t.seq").to_arrow_table()
+            f"ORDER BY t.journey_id, t.seq", params=None if journeys is None else {"ids": list(journeys)})
+        table = rel.to_arrow_table()
         if not isinstance(table, pa.Table):
             table = table.read_all()
         df = table.to_pandas()
@@ -182,8 +209,8 @@ def load_inputs(out_dir: str | Path, tables: Optional[tuple[str, ...]] = None) -
         p = locate(name)
         if p is None:
             continue
-        if name == "timeline" and p.suffix == ".parquet":
-            inp.tables[name] = read_timeline_near_contacts(p, wanted)
+        if name == "timeline" and _is_voc_timeline(p):
+            inp.lazy[name] = p          # read by DuckDB, only what the report shows (voc.report.timeline_source)
         else:
             inp.tables[name] = read_narrow(p, name, wanted)
         inp.paths[name] = p

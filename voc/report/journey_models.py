@@ -13,6 +13,7 @@ from voc.config import ReportConfig
 from voc.report import figures
 from voc.report.content import HOW_JOURNEYS, Section, Table, df_table
 from voc.report.inputs import ReportInputs
+from voc.report.timeline_source import timeline_of
 
 HOW = "Run `voc journeys` (prediction, segments and unusual journeys are on by default; journey.predict / journey.segments)."
 
@@ -106,7 +107,7 @@ def unusual_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
                 "duration is far from the typical one (robust z-scores; unusual from 3.5).")
     an = _table(inp, "anomalies")
     if an is None or an.empty:
-        s.missing = "No unusual-journey scores here. " + (HOW if inp.get("timeline") is not None else HOW_JOURNEYS)
+        s.missing = "No unusual-journey scores here. " + (HOW if timeline_of(inp) is not None else HOW_JOURNEYS)
         return s
     info = inp.journey_run.get("unusual") or {}
     s.intro += f" {info.get('unusual', int(an['is_unusual'].sum()))} of {len(an):,} journeys are unusual."

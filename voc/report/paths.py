@@ -11,7 +11,8 @@ from voc.report.labels import duration
 
 
 def paths_to_contact(timeline: pd.DataFrame, steps_before: int = 3) -> pd.DataFrame:
-    """For every contact in a timeline, the ``steps_before`` steps that preceded it in its journey.
+    """For every contact in a timeline in memory, the ``steps_before`` steps that preceded it in its
+    journey (a Parquet timeline: ``voc.report.timeline_source.TimelineSource.paths_to_contact``).
 
     Returns columns s_-k .. s_-1 (step names; '(start)' before the journey began), s_0 (the contact
     step, e.g. 'contact:chat') and count (contacts that followed that exact path)."""
@@ -30,7 +31,10 @@ def paths_to_contact(timeline: pd.DataFrame, steps_before: int = 3) -> pd.DataFr
         return pd.DataFrame()
     ordered = [f"s_-{k}" for k in range(steps_before, 0, -1)] + ["s_0"]
     out = frame.groupby(ordered, sort=False).size().rename("count").reset_index()
-    return out.sort_values("count", ascending=False).reset_index(drop=True)
+    # most frequent first, ties by the steps' names (the same order as the DuckDB aggregate of
+    # voc.report.timeline_source, so the figures never depend on where the timeline was read)
+    return out.sort_values(["count"] + ordered, ascending=[False] + [True] * len(ordered),
+                           kind="stable").reset_index(drop=True)
 
 
 def paths_from_transitions(transitions: pd.DataFrame) -> pd.DataFrame:

@@ -54,27 +54,37 @@ class Sampled:
     total_sequences: int
 
 
-def _grouped(tl: Prepared, sql: str, below: int | None) -> pa.Table:
+def _grouped(tl: Prepared, sql: str) -> pa.Table:
     """sequence, w (journeys), wo (of those reaching the outcome), first (the smallest journey hash
-    bucket among its journeys): of every journey, or of the journeys whose bucket is below ``below``."""
+    bucket among its journeys), and per journey of the sequence its bucket (``buckets``) and whether
+    it reached the outcome (``outs``): a sample is then drawn from this one result, without running
+    the cut's query again (it orders and lists every step of every journey)."""
     bucket = f"hash(journey_id) % {SAMPLE_SCALE}"
-    where = "" if below is None else f" WHERE {bucket} < {int(below)}"
     return tl.con.sql(
-        f"SELECT sequence, COUNT(*) AS w, SUM(has_outcome) AS wo, MIN({bucket}) AS first "
-        f"FROM ({sql}) q{where} GROUP BY sequence"
+        f"SELECT sequence, COUNT(*) AS w, SUM(has_outcome) AS wo, MIN(b) AS first, "
+        f"LIST(b) AS buckets, LIST(has_outcome) AS outs "
+        f"FROM (SELECT sequence, has_outcome, {bucket} AS b FROM ({sql}) q) GROUP BY sequence"
     ).to_arrow_table()
 
 
-def _sample(tl: Prepared, sql: str, table: pa.Table, max_sequences: int) -> tuple[pa.Table, Sampled]:
+def _sample(table: pa.Table, max_sequences: int) -> tuple[pa.Table, Sampled]:
     """The grouped sequences of the journeys whose hash bucket is below a bound chosen so that at
     most ``max_sequences`` distinct sequences are in (a sequence is in when its smallest bucket is:
-    the bound is the ``max_sequences``-th smallest of those, ties left out), in one more query."""
+    the bound is the ``max_sequences``-th smallest of those, ties left out): w and wo counted over
+    those journeys only, from the buckets of ``_grouped``."""
     total_seq, total_j = table.num_rows, int(pc.sum(table.column("w")).as_py())
     first = np.sort(table.column("first").to_numpy())
     below = int(first[max_sequences])           # every sequence whose first bucket is below it: <= max_sequences
-    table = _grouped(tl, sql, below)
-    n = int(pc.sum(table.column("w")).as_py() or 0) if table.num_rows else 0
-    return table, Sampled(n, total_j, table.num_rows, total_seq)
+    buckets, outs = table.column("buckets").combine_chunks(), table.column("outs").combine_chunks()
+    row = buckets.value_parent_indices().to_numpy()
+    inside = buckets.flatten().to_numpy() < below
+    w = np.bincount(row[inside], minlength=total_seq).astype(np.int64)
+    wo = np.bincount(row[inside], weights=outs.flatten().to_numpy()[inside].astype(np.float64),
+                     minlength=total_seq).astype(np.int64)
+    keep = w > 0
+    table = pa.table({"sequence": table.column("sequence").filter(pa.array(keep)),
+                      "w": pa.array(w[keep]), "wo": pa.array(wo[keep])})
+    return table, Sampled(int(w.sum()), total_j, table.num_rows, total_seq)
 
 
 def load_sequences(tl: Prepared, spec: OutcomeSpec | None) -> tuple[Sequences, list[str]]:
@@ -89,10 +99,10 @@ def sampled_sequences(tl: Prepared, spec: OutcomeSpec | None, max_sequences: int
     and the step name of each code (the codes are the prepared timeline's ENUM indices). With
     ``max_sequences``: a cut with more distinct sequences is sampled (``_sample``; how: the third item)."""
     sql = tl.sql("pattern_sequences", outcome=spec.params() if spec else None)
-    table = _grouped(tl, sql, None)
+    table = _grouped(tl, sql)
     sampled = None
     if max_sequences is not None and table.num_rows > max_sequences:
-        table, sampled = _sample(tl, sql, table, max_sequences)
+        table, sampled = _sample(table, max_sequences)
     col = table.column("sequence").combine_chunks()
     if len(col) == 0:
         empty = np.zeros(0, dtype=np.int64)

@@ -180,6 +180,7 @@ def mine_patterns(data: Sequences, min_support: float, max_pattern_length: int,
         for r, i in enumerate(frequent):
             post = np.append(postings[int(i)], total)
             table[r] = post[np.searchsorted(post, grid)]
+        flat, width = table.ravel(), total + 1
     # weights and outcome weights side by side: one matrix product counts both (BLAS; exact below 2**53)
     we = np.stack([data.weights, data.extra], axis=1).astype(np.float64)
 
@@ -196,8 +197,8 @@ def mine_patterns(data: Sequences, min_support: float, max_pattern_length: int,
             candidates = candidates[cand_counts >= out.threshold]
             if not len(candidates):
                 continue
-        if table is not None:   # all candidates at once: one gather, one matrix product
-            hits = table[row_of[candidates][:, None], starts[None, :]]
+        if table is not None:   # all candidates at once: one gather (a flat take: 2-D indexing took twice as long), one product
+            hits = np.take(flat, (row_of[candidates] * width)[:, None] + starts[None, :])
             ok_all = hits < ends[seqs]
             sums = np.rint(ok_all.astype(np.float64) @ we[seqs]).astype(np.int64)
             counts, extras = sums[:, 0], sums[:, 1]

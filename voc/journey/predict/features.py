@@ -84,6 +84,17 @@ class PrefixFeaturizer:
 
     # ---- fit --------------------------------------------------------------------------------
     def fit(self, rows: pd.DataFrame, cuts: pd.DataFrame) -> "PrefixFeaturizer":
+        self._fit(rows, cuts)
+        return self
+
+    def fit_transform(self, rows: pd.DataFrame, cuts: pd.DataFrame) -> pd.DataFrame:
+        """``fit(rows, cuts).transform(rows, cuts)``, with the training features computed once (fitting
+        computes them to choose the columns) and the event properties parsed once."""
+        X = self._fit(rows, cuts)
+        return X.reindex(columns=self.columns_).astype(float)
+
+    def _fit(self, rows: pd.DataFrame, cuts: pd.DataFrame) -> pd.DataFrame:
+        """Learn the vocabularies and columns; return the features of ``cuts`` (every column)."""
         rows = rows[rows["journey_id"].isin(cuts.index)]
         self.steps_ = _top(rows.groupby("event")["journey_id"].nunique(), self.top_steps)
         bi = self._bigrams(rows)
@@ -108,13 +119,13 @@ class PrefixFeaturizer:
                     self.property_values_[str(k)] = _top(per_value, self.top_categories)
             if len(self.property_values_) >= MAX_PROPERTY_KEYS:
                 break
-        X = self.transform(rows, cuts)
+        X = self._transform(rows, cuts, string_props=sp)   # the same rows: their properties are parsed once
         # a column without two distinct values in training carries nothing (and all-NaN ones break binning)
         # (the latest step is always kept: the baseline reads it)
         keep = [c for c in X.columns if X[c].nunique(dropna=True) >= 2 or c in ("last_step", "previous_step")]
         self.columns_ = keep
         self.categorical_ = [c in ("last_step", "previous_step") for c in self.columns_]
-        return self
+        return X
 
     # ---- helpers ----------------------------------------------------------------------------
     @staticmethod
@@ -145,6 +156,11 @@ class PrefixFeaturizer:
     # ---- transform ----------------------------------------------------------------------------
     def transform(self, rows: pd.DataFrame, cuts: pd.DataFrame) -> pd.DataFrame:
         """One row per journey of ``cuts`` (same order); ``rows``: the prefix rows of ``prefix.cut``."""
+        return self._transform(rows, cuts)
+
+    def _transform(self, rows: pd.DataFrame, cuts: pd.DataFrame, string_props: Optional[pd.DataFrame] = None
+                   ) -> pd.DataFrame:
+        """``transform``; ``string_props``: ``_string_props`` of these very rows when already parsed."""
         idx = pd.Index(cuts.index, name="journey_id")
         rows = rows[rows["journey_id"].isin(idx)]
         g = rows.groupby("journey_id", sort=False)
@@ -218,7 +234,7 @@ class PrefixFeaturizer:
             parts.append(P)
         values = getattr(self, "property_values_", {})
         if values and len(rows):
-            sp = _string_props(rows["properties"])
+            sp = string_props if string_props is not None else _string_props(rows["properties"])
             for k, vocab in values.items():
                 if k not in sp.columns:
                     continue

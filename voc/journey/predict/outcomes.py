@@ -155,8 +155,9 @@ def _fit_one(outcome: str, prefix: Prefix, rows: pd.DataFrame, cuts: pd.DataFram
                   f"{int(len(y_tr) - y_tr.sum())} negative in training (need {pc.min_positives} of each)")
         fig.update({"status": "too_few", "warning": "E331", "detail": detail})
         return fig
-    feat = PrefixFeaturizer(pc.top_steps, pc.top_categories, catalog).fit(rows, cuts.loc[tr])
-    X_tr, X_te = feat.transform(rows, cuts.loc[tr]), feat.transform(rows, cuts.loc[te])
+    feat = PrefixFeaturizer(pc.top_steps, pc.top_categories, catalog)
+    X_tr = feat.fit_transform(rows, cuts.loc[tr])
+    X_te = feat.transform(rows, cuts.loc[te])
     model = OutcomeModel(pc.max_iter, pc.learning_rate, pc.seed, feat.categorical_).fit(X_tr, y_tr)
     base = LastStepBaseline().fit(X_tr, y_tr)
     p_tr, p_te = model.predict_proba(X_tr), model.predict_proba(X_te)
@@ -175,9 +176,9 @@ def _fit_one(outcome: str, prefix: Prefix, rows: pd.DataFrame, cuts: pd.DataFram
              _rows(te, outcome, prefix, p_te, "test", y_te, b_te, cuts)]
     if len(opened):
         everyone = labelled
-        feat_all = PrefixFeaturizer(pc.top_steps, pc.top_categories, catalog).fit(rows, cuts.loc[everyone])
+        feat_all = PrefixFeaturizer(pc.top_steps, pc.top_categories, catalog)
         y_all = lab.loc[everyone, "label"].to_numpy(dtype=int)
-        X_all = feat_all.transform(rows, cuts.loc[everyone])
+        X_all = feat_all.fit_transform(rows, cuts.loc[everyone])
         final = OutcomeModel(pc.max_iter, pc.learning_rate, pc.seed, feat_all.categorical_).fit(X_all, y_all)
         base_all = LastStepBaseline().fit(X_all, y_all)
         X_open = feat_all.transform(rows, cuts.loc[opened])
