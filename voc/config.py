@@ -88,7 +88,9 @@ class RedactConfig(Section):
     n_process: int = Field(1, ge=1, description="spaCy worker processes for name finding (each loads its own model).")
     default_region: str = Field(DEFAULT_REGION, exclude=True, description=_CARRIED_REGION)
     name_cues: bool = Field(True, description=(
-        "Also redact names the NER model misses after cues like 'my name is X', 'Name: X', 'this is X from ...', sign-offs."))
+        "Also redact names the NER model misses: after cues like 'my name is X', 'Name: X', 'this is X from ...', "
+        "sign-offs, and lower-case first + last names or a first name in a person context ('ask john smith', "
+        "'transfer to mike') from the first-name list (voc/redact/given_names.py)."))
 
     @field_validator("entities")
     @classmethod
