@@ -128,3 +128,16 @@ def test_unknown_column_role_in_the_config_is_e102(tmp_path, root):
     res = runner.invoke(app, ["journeys", str(root / "fixtures" / "events" / "web_events.csv"), "--out",
                               str(tmp_path / "o"), "--config", str(cfg)])
     assert res.exit_code == 2 and "E102" in res.output and "'team'" in res.output
+
+
+def test_report_of_journeys_whose_contacts_live_elsewhere_says_where_they_are(tmp_path, root, contacts_dir):
+    """`voc journeys --contacts A --out B`: B's report said 'No contacts in this folder (event logs only)' beside
+    repeat-contact tables of those very contacts; it now names how many were joined and from where."""
+    out = tmp_path / "elsewhere"
+    res = runner.invoke(app, ["journeys", str(root / "fixtures" / "events" / "web_events.csv"), "--contacts", str(contacts_dir),
+                              "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    html = (out / "report.html").read_text()
+    assert "event logs only" not in html
+    assert f"4 joined to the journeys from {contacts_dir}" in html
+    assert "contacts that `voc journeys` joined came from" in html

@@ -300,7 +300,7 @@ def journey_friction(friction: Optional[pd.DataFrame], journeys: Optional[pd.Dat
                     "label": label(kind), "outcome": "journeys",
                     "title": f"Friction: {label(kind)}",
                     "detail": f"{int(r['n']):,} occurrences in {int(r['journeys']):,} of {total:,} journeys ({_pct(share)}); "
-                              "no contacts in this folder, so no rate is compared with the rest.",
+                              "no contacts table in this folder, so no rate is compared with the rest.",
                     "action": FRICTION_ADVICE.get(kind, "Inspect the journeys listed in the friction section."),
                     "impact": float(r["journeys"]),
                     "evidence": {"n": total, "hits": int(r["journeys"]), "rate": share, "overall": None, "lift": None,

@@ -53,8 +53,19 @@ CARD_KEYS = ("contacts", "customers", "repeat_contact_rate", "same_issue_repeat_
              "negative_share", "friction_rate", "friction_score")
 
 
+def contacts_elsewhere(inp: Any) -> Optional[dict[str, Any]]:
+    """The contacts `voc journeys` joined when their table is not in this folder (``--contacts`` named another
+    folder or a file): {'n', 'source'}; None when the folder has its contacts table or none were joined. The report
+    then says where the contacts are instead of 'no contacts' (it never reads tables from outside its folder)."""
+    if inp.get("contacts") is not None:
+        return None
+    jr = inp.journey_run or {}
+    n = int(((jr.get("counts") or {}).get("contacts")) or 0)
+    return {"n": n, "source": str(jr.get("contacts") or "another folder")} if n else None
+
+
 def _cards(h: dict[str, Any], fit: Optional[dict[str, Any]] = None, top_topic: Optional[tuple[str, float]] = None,
-           run: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+           run: dict[str, Any] | None = None, elsewhere: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
     m = h["metrics"]
     cards = []
     for i, key in enumerate(CARD_KEYS, start=1):
@@ -62,6 +73,8 @@ def _cards(h: dict[str, Any], fit: Optional[dict[str, Any]] = None, top_topic: O
         note = metric_card_note(rec)
         if key == "contacts" and h["channels"]:
             note = ", ".join(f"{k} {v:,}" for k, v in list(h["channels"].items())[:4])
+        if key == "contacts" and elsewhere:
+            note = f"{elsewhere['n']:,} joined to the journeys from {elsewhere['source']}; their table is not in this folder"
         if key in ("friction_rate", "friction_score") and rec.get("value") is None and m["contacts"]["value"]:
             continue   # no journeys joined: the journey section says so; no empty cards
         if m["contacts"]["value"] is None and key not in ("contacts", "friction_score"):
@@ -124,7 +137,9 @@ def render(out_dir: str | Path, config: ReportConfig, *, shown_dir: Optional[Pat
         period = f"{h['period_start'][:10]} to {h['period_end'][:10]}"
     return _env().get_template("report.html.j2").render(
         title=config.title, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        period=period, out_dir=str(shown_dir or out_dir), cards=_cards(h, content["taxonomy_fit"], content["top_topic"], inp.run),
+        period=period, out_dir=str(shown_dir or out_dir),
+        cards=_cards(h, content["taxonomy_fit"], content["top_topic"], inp.run, elsewhere := contacts_elsewhere(inp)),
+        contacts_elsewhere=elsewhere,
         metric_notes=metric_notes(h),
         actions=content["actions"], sections=content["sections"], quality=q, data_note=content["data_note"],
         taxonomy_fit=content["taxonomy_fit"], findings_settings=content["findings_settings"],
