@@ -132,8 +132,9 @@ def _summary(result, out: Path, figures: dict, report: Optional[Path] = None) ->
     if n["contacts"]:
         by = n["identity"].get("matched_by", {})
         t.add_row("contacts", f"{n['contacts']:,}")
-        t.add_row("matched to a customer", f"{n['contacts_matched']:,} ({(n['match_rate'] or 0):.0%}); "
-                  + ", ".join(f"{k} {v}" for k, v in by.items() if v and not k.endswith("_key")))
+        methods = ", ".join(f"{k} {v}" for k, v in by.items() if v and not k.endswith("_key"))
+        t.add_row("matched to a customer", f"{n['contacts_matched']:,} ({(n['match_rate'] or 0):.0%})"
+                  + (f"; {methods}" if methods else ""))
         if n.get("contacts_keyed"):
             t.add_row("grouped by own e-mail / phone",
                       f"{n['contacts_keyed']:,} (no customer id; journey.identifiers_as_customer)")
