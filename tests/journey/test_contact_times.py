@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pyarrow as pa
 from typer.testing import CliRunner
 
 from voc.cli import _wire, app
@@ -39,6 +40,17 @@ def test_values_that_are_not_times_are_counted_and_warned() -> None:
     (w,) = quality.contact_time_warnings(c)
     assert w["code"] == "E337" and w["n"] == 2 and "t1, t4" in w["message"]
     assert quality.contact_time_warnings(_contacts(MIXED)) == []
+
+
+def test_a_timestamp_column_holds_no_unreadable_times() -> None:
+    """Parquet contacts carry typed times: a missing one is missing (no E337), whatever the column's timestamp
+    type (the check answers without writing every time as text)."""
+    times = pd.Series(pd.to_datetime(["2026-01-20T10:00:00Z", None, "2026-01-21T10:00:00Z"], utc=True))
+    for column in (times, times.dt.tz_localize(None), times.astype(pd.ArrowDtype(pa.timestamp("us", "UTC")))):
+        assert unreadable_times(column).tolist() == [False, False, False]
+        c = _contacts([None] * 3)
+        c["created_at"] = column
+        assert quality.contact_time_warnings(c) == []
 
 
 def test_the_warning_reaches_journey_run_json_and_the_times_the_timeline(tmp_path, root) -> None:

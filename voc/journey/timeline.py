@@ -43,7 +43,11 @@ def parse_times(values: pd.Series) -> pd.Series:
 
 
 def unreadable_times(values: pd.Series) -> pd.Series:
-    """Which values hold something (not null, not blank) that ``parse_times`` cannot read as a time."""
+    """Which values hold something (not null, not blank) that ``parse_times`` cannot read as a time.
+    A timestamp column (Parquet, a DataFrame) holds none: its missing values are missing, not unreadable
+    (and writing 1M timestamps as text to find blanks cost 3 s a column)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return pd.Series(False, index=values.index)
     held = values.notna() & (values.astype(str).str.strip() != "")
     return held & parse_times(values).isna()
 
@@ -137,7 +141,9 @@ def build_timeline(con: duckdb.DuckDBPyConnection, events: pd.DataFrame | str, c
     con.register("outcome_map", pa.Table.from_pandas(omap, preserve_index=False,
                                                      schema=pa.schema([("event", pa.string()), ("outcome", pa.string()),
                                                                        ("is_negative", pa.bool_())])))
-    materialise_timeline(con, _empty_columns(con, ct, cat))
+    ev_empty = _ev_empty(con)
+    materialise_timeline(con, _empty_columns(ev_empty, ct, cat),
+                         events_fill={c for c in ("customer_id", "channel") if c not in ev_empty})
 
 
 # the stored rows of the timeline; ``tl`` is a view over them that adds the columns no row fills
@@ -146,12 +152,17 @@ _EV_OPTIONAL = ("customer_id", "channel", "actor", "lifecycle", "properties")
 _CONTACT_ONLY = ("contact_id", "intent", "sentiment", "topic_label", "sentiment_score", "sentiment_end", "closed_s")
 
 
-def _empty_columns(con: duckdb.DuckDBPyConnection, ct: pa.Table, cat: pd.DataFrame) -> set[str]:
+def _ev_empty(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """Optional event columns that no event fills."""
+    counts = con.sql("SELECT " + ", ".join(f"COUNT({c})" for c in _EV_OPTIONAL) + " FROM ev").fetchall()[0]
+    return frozenset(c for c, n in zip(_EV_OPTIONAL, counts) if n == 0)
+
+
+def _empty_columns(ev_empty: frozenset[str], ct: pa.Table, cat: pd.DataFrame) -> set[str]:
     """Timeline columns that no row fills: a log without contacts leaves every contact column empty,
     a case log its customer ids, most logs the actor and lifecycle; a catalog without stages or
     levels leaves those empty."""
-    counts = con.sql("SELECT " + ", ".join(f"COUNT({c})" for c in _EV_OPTIONAL) + " FROM ev").fetchall()[0]
-    empty = {c for c, n in zip(_EV_OPTIONAL, counts) if n == 0}
+    empty = set(ev_empty)
     for c in ("customer_id", "channel"):   # contacts fill these too
         if ct.num_rows and ct.column(c).null_count < ct.num_rows:
             empty.discard(c)
@@ -163,12 +174,15 @@ def _empty_columns(con: duckdb.DuckDBPyConnection, ct: pa.Table, cat: pd.DataFra
     return empty
 
 
-def materialise_timeline(con: duckdb.DuckDBPyConnection, empty: set[str] = frozenset()) -> None:
+def materialise_timeline(con: duckdb.DuckDBPyConnection, empty: set[str] = frozenset(),
+                         events_fill: set[str] = frozenset({"customer_id", "channel"})) -> None:
     """sql/timeline.sql stored as STORED without the columns in ``empty`` (no row fills them), and
     ``tl`` as the view of every column (NULL of the column's type for those). The columns of a large
     log are the memory that every later step shares under ``journey.duckdb_memory_limit``: a
-    timeline 40% narrower is one the friction, sequence and writing steps no longer spill."""
-    full = sqlrun.render("timeline")
+    timeline 40% narrower is one the friction, sequence and writing steps no longer spill.
+    ``events_fill``: which of customer_id and channel some event fills; the others come from the
+    contacts alone, joined after the window sort (see sql/timeline.sql)."""
+    full = sqlrun.render("timeline", ev_customer=int("customer_id" in events_fill), ev_channel=int("channel" in events_fill))
     head = con.sql(f"SELECT * FROM ({full}) AS t LIMIT 0")
     cols = list(zip(head.columns, map(str, head.types)))
     kept = [c for c, _ in cols if c not in empty]
