@@ -128,3 +128,25 @@ def test_report_sections_from_the_parquet_timeline_equal_those_from_the_table_in
     assert any(step["contact"] for card in a.cards for step in card["steps"])
     assert build.paths_section(lazy, cfg, build.contact_paths(lazy, cfg)).tables == \
         build.paths_section(eager, cfg, build.contact_paths(eager, cfg)).tables
+
+
+def test_friction_evidence_read_for_the_journeys_shown_equals_the_in_memory_one(tmp_path):
+    """The report loads the friction table without its evidence sentences (most of its memory at scale) and reads
+    them for the journeys it shows: the same lines, most severe first, ties in file order."""
+    import pandas as pd
+
+    from voc.report import paths
+
+    fr = pd.DataFrame({"journey_id": ["a", "a", "a", "a", "b", "b", "c"],
+                       "customer_id": ["x"] * 4 + ["y", "y", "z"],
+                       "kind": ["loop", "long_wait", "loop", "escalation", "loop", "loop", "loop"],
+                       "severity": [0.5, 0.9, 0.5, 0.2, None, 0.7, 0.1],
+                       "evidence": ["a1", "a2", "a3", "a4", "b1", "b2", None]})
+    path = tmp_path / "friction.parquet"
+    fr.to_parquet(path, index=False)
+    whole = paths.top_friction_journeys(None, fr, top=3)
+    lean = paths.top_friction_journeys(None, fr.drop(columns=["evidence"]), top=3)
+    ev = paths.friction_evidence(path, lean["journey_id"].tolist())
+    assert lean["evidence"].isna().all()
+    assert [ev.get(j, []) for j in lean["journey_id"]] == whole["evidence"].tolist() == [["a2", "a1", "a3"], ["b2", "b1"], []]
+    assert paths.friction_evidence(None, ["a"]) == {} and paths.friction_evidence(path, []) == {}

@@ -158,6 +158,9 @@ def friction_section(inp: ReportInputs, cfg: ReportConfig) -> Section:
                           figures.bars(kinds["kind"].map(label).tolist(), kinds["n"].astype(float).tolist(),
                                        color="#d6453d", xaxis_title="occurrences", hover=hover)))
     top = paths.top_friction_journeys(jn, fr, top=min(cfg.max_rows, 6))
+    if not top.empty and top["evidence"].isna().any():   # friction loaded without its evidence column
+        ev = paths.friction_evidence(inp.paths.get("friction"), top["journey_id"].tolist())
+        top["evidence"] = [e if isinstance(e, list) else ev.get(str(j), []) for j, e in zip(top["journey_id"], top["evidence"])]
     contacts_of: dict[str, list[str]] = {}
     # only the timeline rows of the journeys shown (around their contacts), whatever the number of contacts
     tl = src.journeys(top["journey_id"]) if src is not None and not top.empty else None

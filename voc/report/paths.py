@@ -2,6 +2,7 @@
 matrices and friction summaries (pure table -> table)."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Optional
 
 import pandas as pd
@@ -90,6 +91,45 @@ def friction_kinds(friction: pd.DataFrame) -> pd.DataFrame:
     return g.reset_index().sort_values("n", ascending=False).reset_index(drop=True)
 
 
+def friction_evidence(path: Optional[Path], journey_ids: list, per_journey: int = 3) -> dict[str, list[str]]:
+    """Up to ``per_journey`` evidence lines of each of ``journey_ids`` (most severe first, ties in file order), read
+    from the friction table's file for those journeys only; {} without a file."""
+    if path is None or not journey_ids or not Path(path).exists():
+        return {}
+    ids = [str(j) for j in journey_ids]
+    if Path(path).suffix == ".parquet":
+        import duckdb
+        import pyarrow.parquet as pq
+
+        if not {"journey_id", "evidence"} <= set(pq.read_schema(path).names):
+            return {}
+        con = duckdb.connect()
+        try:
+            con.execute("SET threads = 1")
+            f = con.execute(
+                "SELECT CAST(journey_id AS VARCHAR) AS journey_id, CAST(evidence AS VARCHAR) AS evidence, "
+                f"{'COALESCE(TRY_CAST(severity AS DOUBLE), 0)' if 'severity' in pq.read_schema(path).names else '0'} "
+                "AS severity, file_row_number AS n "
+                "FROM read_parquet(?, file_row_number = true) "
+                "WHERE CAST(journey_id AS VARCHAR) IN (SELECT UNNEST(?::VARCHAR[])) AND evidence IS NOT NULL",
+                [str(path), ids]).df()
+        finally:
+            con.close()
+    else:
+        from voc import datasets
+
+        f = datasets.read_table(path, dataset="friction")
+        if not {"journey_id", "evidence"} <= set(f.columns):
+            return {}
+        f = f[f["journey_id"].astype(str).isin(ids) & f["evidence"].notna()]
+        f = f.assign(journey_id=f["journey_id"].astype(str), n=range(len(f)),
+                     severity=pd.to_numeric(f.get("severity"), errors="coerce").fillna(0.0))
+    if f.empty:
+        return {}
+    f = f.sort_values(["severity", "n"], ascending=[False, True], kind="stable")
+    return {j: [str(e) for e in g["evidence"].head(per_journey)] for j, g in f.groupby("journey_id", sort=False)}
+
+
 def top_friction_journeys(journeys: Optional[pd.DataFrame], friction: Optional[pd.DataFrame], top: int = 10) -> pd.DataFrame:
     """The journeys with the highest friction: journey_id, customer_id, friction_score, kinds, path,
     evidence (up to three lines, most severe first), contact_ids involved."""
@@ -110,7 +150,8 @@ def top_friction_journeys(journeys: Optional[pd.DataFrame], friction: Optional[p
                                          if "customer_id" in g and g["customer_id"].notna().any() else None),
                          "friction_score": float(score[jid]),
                          "kinds": sorted(set(g["kind"].astype(str))),
-                         "evidence": [str(e) for e in g.get("evidence", pd.Series(dtype=str)).dropna().head(3)],
+                         "evidence": ([str(e) for e in g["evidence"].dropna().head(3)] if "evidence" in g.columns
+                                      else None),   # None: read from the file for the journeys shown (friction_evidence)
                          "contact_ids": [str(c) for c in g.get("contact_id", pd.Series(dtype=str)).dropna().unique()]})
     elif journeys is not None and "friction_score" in journeys.columns:
         j = journeys.assign(fs=pd.to_numeric(journeys["friction_score"], errors="coerce")).dropna(subset=["fs"])
