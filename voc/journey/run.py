@@ -23,7 +23,7 @@ from voc.journey.friction import FRICTION_SQL, compute_friction
 from voc.journey.identity import IdentityResult, read_identity_map, resolve
 from voc.journey.merge import CUSTOMERS_SQL, JOURNEYS, materialise_journeys, merge_journeys
 from voc.journey.repeat import compute_repeats
-from voc.journey.timeline import build_timeline, copy_timeline, drop_timeline, timeline_frame
+from voc.journey.timeline import build_timeline, copy_timeline, drop_timeline, timeline_frame, with_parsed_times
 from voc.sequences import compute_all, journey_features_table, prepare
 
 CONTACT_REQUIRED = ("contact_id", "created_at")
@@ -98,8 +98,11 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
         timings[name] = round(now - t, 3)
         t = now
 
+    time_warnings: list[dict] = []
     if contacts is not None:
         check_contacts(contacts)
+        time_warnings = quality.contact_time_warnings(contacts)
+        contacts = with_parsed_times(contacts)   # text times read once: the timeline takes them as they are
     imap = read_identity_map(config.identity_map) if config.identity_map else None
     if contacts is not None and len(contacts):
         ident = resolve(contacts, config, imap)
@@ -114,8 +117,7 @@ def compute(events: EventLog, contacts: pd.DataFrame | None, config: JourneyConf
     try:
         build_timeline(con, TABLE, contacts, ident.identity, config, case_based=events.case_based)
         found: list[dict] = quality.actor_warning_sql(con, config)
-        if contacts is not None:
-            found += quality.contact_time_warnings(contacts)
+        found += time_warnings
         if release_events:   # the events view ev is read above, and by nothing after
             store.release()
         joined = quality.event_match(con)

@@ -52,6 +52,14 @@ def unreadable_times(values: pd.Series) -> pd.Series:
     return held & parse_times(values).isna()
 
 
+def with_parsed_times(contacts: pd.DataFrame) -> pd.DataFrame:
+    """``contacts`` with their text created_at / closed_at read by ``parse_times`` (timestamp columns as they are),
+    so that later readers (``contacts_table``) take them as they are instead of parsing the text again."""
+    parsed = {c: parse_times(contacts[c]) for c in ("created_at", "closed_at")
+              if c in contacts.columns and not pd.api.types.is_datetime64_any_dtype(contacts[c])}
+    return contacts.assign(**parsed) if parsed else contacts
+
+
 def epoch_seconds(ts: pd.Series) -> pd.Series:
     t = pd.to_datetime(ts, utc=True)
     return pd.Series((t - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy(dtype=float), index=ts.index)
