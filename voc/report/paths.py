@@ -101,14 +101,15 @@ def friction_evidence(path: Optional[Path], journey_ids: list, per_journey: int 
         import duckdb
         import pyarrow.parquet as pq
 
-        if not {"journey_id", "evidence"} <= set(pq.read_schema(path).names):
+        columns = set(pq.read_schema(path).names)
+        if not {"journey_id", "evidence"} <= columns:
             return {}
         con = duckdb.connect()
         try:
             con.execute("SET threads = 1")
             f = con.execute(
                 "SELECT CAST(journey_id AS VARCHAR) AS journey_id, CAST(evidence AS VARCHAR) AS evidence, "
-                f"{'COALESCE(TRY_CAST(severity AS DOUBLE), 0)' if 'severity' in pq.read_schema(path).names else '0'} "
+                f"{'COALESCE(TRY_CAST(severity AS DOUBLE), 0)' if 'severity' in columns else '0'} "
                 "AS severity, file_row_number AS n "
                 "FROM read_parquet(?, file_row_number = true) "
                 "WHERE CAST(journey_id AS VARCHAR) IN (SELECT UNNEST(?::VARCHAR[])) AND evidence IS NOT NULL",
