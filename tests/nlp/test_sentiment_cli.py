@@ -32,15 +32,19 @@ def runner(tmp_path_factory):
     mp.undo()
 
 
-@pytest.fixture()
-def small_csv(tmp_path):
-    p = tmp_path / "small.csv"
+def write_small_csv(p):
+    """The labelled tweets above as a text,label CSV at ``p``."""
     with open(p, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["text", "label"])
         for lab, texts in (("positive", POS), ("negative", NEG), ("neutral", NEU)):
             w.writerows((t, lab) for t in texts)
     return p
+
+
+@pytest.fixture()
+def small_csv(tmp_path):
+    return write_small_csv(tmp_path / "small.csv")
 
 
 def test_eval_vader_json(runner, small_csv):

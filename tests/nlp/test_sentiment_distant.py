@@ -160,17 +160,12 @@ def test_bad_weights_are_refused():
 def test_train_with_distant_labels_records_them_and_eval_reruns_the_same_recipe(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from tests.nlp.test_sentiment_cli import NEG, NEU, POS
+    from tests.nlp.test_sentiment_cli import write_small_csv
     from voc.cli import _wire, app
 
     _wire()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    small = tmp_path / "small.csv"
-    with open(small, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["text", "label"])
-        for lab, texts in (("positive", POS), ("negative", NEG), ("neutral", NEU)):
-            w.writerows((t, lab) for t in texts)
+    small = write_small_csv(tmp_path / "small.csv")
     b77 = tmp_path / "b77.csv"
     with open(b77, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
